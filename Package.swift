@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot kernels (CSV parsing, ALS, top-K scoring) are built for an explicit CPU
+/// baseline: x86-64-v3 (AVX2 + FMA), spelled `haswell` for swiftc. Without it
+/// `SIMD16.addProduct` becomes one libm call per lane. `reel` checks the CPU at
+/// start-up and refuses to run on an older one with a clear message.
+let kernelFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
+]
+
+let package = Package(
+    name: "Reel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "reel", targets: ["reel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian packages (libzstd-dev, libxxhash-dev).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // CPU feature check for the kernel baseline.
+        .target(name: "CReelCPU"),
+
+        // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
+        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd"]),
+        // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events.
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "Yams"], swiftSettings: kernelFlags),
+        // Model: ALS, evaluation, factor files, scoring kernels.
+        .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
+        // Release: file format, builder, reader, publish/activate/bundle.
+        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "CZstd"], swiftSettings: kernelFlags),
+        // Server: the read-only HTTP lookup daemon.
+        .target(name: "ReelServer", dependencies: [
+            "ReelCore", "ReelRelease",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The `reel` command: parses arguments and calls the libraries.
+        .executableTarget(name: "reel", dependencies: [
+            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelServer", "CReelCPU",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
+        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
+        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease"]),
+        .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["ReelCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

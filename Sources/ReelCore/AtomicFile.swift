@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A buffered, write-only file descriptor. Writes go through a 1 MiB buffer;
+/// an optional `XXH3Stream` sees every byte, so a writer gets the checksum of
+/// what it wrote without reading it back.
+public final class FileWriter {
+    public let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 20
+    public private(set) var bytesWritten: Int = 0
+    public var hasher: XXH3Stream?
+    private var failed: ReelError?
+
+    /// Opens `path` for writing, creating or truncating it.
+    public init(path: String, exclusive: Bool = false) throws {
+        self.path = path
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC
+        flags |= exclusive ? O_EXCL : O_TRUNC
+        fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw ReelError.system("cannot create", path: path, errno: errno) }
+        buffer.reserveCapacity(capacity)
+    }
+
+    deinit { close(fd) }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        hasher?.update(bytes)
+        bytesWritten += bytes.count
+        if buffer.count + bytes.count > capacity {
+            flushBuffer()
+            if bytes.count >= capacity { rawWrite(bytes); return }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+    public func write(_ text: String) { var t = text; t.withUTF8 { write(UnsafeRawBufferPointer($0)) } }
+
+    public func write<T: BitwiseCopyable>(array: [T]) { array.withUnsafeBytes { write($0) } }
+
+    public func write<T: BitwiseCopyable>(value: T) {
+        withUnsafeBytes(of: value) { write($0) }
+    }
+
+    /// Writes zero bytes up to the next multiple of `alignment`.
+    public func pad(to alignment: Int) {
+        let rest = bytesWritten % alignment
+        if rest != 0 { write([UInt8](repeating: 0, count: alignment - rest)) }
+    }
+
+    private func flushBuffer() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { rawWrite($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func rawWrite(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count, failed == nil {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = ReelError.system("cannot write", path: path, errno: errno)
+                return
+            }
+            offset += n
+        }
+    }
+
+    /// Flushes the buffer and fsyncs. Throws the first write error, if any.
+    public func finish() throws {
+        flushBuffer()
+        if let failed { throw failed }
+        if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+    }
+}
+
+/// The one way Reel writes a file a reader may open: under a temporary name in
+/// the same directory, fsynced, optionally verified, renamed into place, and
+/// the directory fsynced. A crash at any point leaves either the old file or
+/// the new one, never a torn one; a leftover `*.tmp-*` file is garbage that
+/// the next run may delete.
+public enum AtomicFile {
+    /// The temporary name used for `path` by this process.
+    public static func temporaryPath(for path: String) -> String {
+        "\(path).tmp-\(getpid())"
+    }
+
+    /// Writes `path` through `body`, then `verify` on the temporary file, then renames.
+    @discardableResult
+    public static func write<R>(to path: String,
+                                body: (FileWriter) throws -> R,
+                                verify: ((String) throws -> Void)? = nil) throws -> R {
+        let temp = temporaryPath(for: path)
+        try FileSystem.createDirectory(Path.parent(path))
+        let result: R
+        do {
+            let writer = try FileWriter(path: temp)
+            result = try body(writer)
+            try writer.finish()
+            try verify?(temp)
+            try FileSystem.rename(temp, path)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        try FileSystem.fsyncDirectory(Path.parent(path))
+        return result
+    }
+}

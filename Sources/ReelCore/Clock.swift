@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wall-clock and monotonic time without Foundation.
+public enum Clock {
+    /// Seconds since the Unix epoch.
+    public static func now() -> Int64 { Int64(time(nil)) }
+
+    /// Monotonic seconds, for durations and rates.
+    public static func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Monotonic nanoseconds, for latency histograms.
+    public static func nanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// RFC 3339 UTC, second precision: `2026-11-25T13:49:18Z`.
+    public static func iso8601(_ seconds: Int64) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// `YYYY-MM-DD` (UTC) of a Unix time, as used in partition names.
+    public static func date(_ seconds: Int64) -> String {
+        String(iso8601(seconds).prefix(10))
+    }
+
+    /// Days since 1970-01-01 for a civil date (proleptic Gregorian), for
+    /// parsing dates without calendars.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    /// A sortable id for a run or a release: `20261125T134918Z-3fa2`.
+    public static func runID(at seconds: Int64 = now()) -> String {
+        let compact = iso8601(seconds).filter { $0 != "-" && $0 != ":" }
+        var suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        while suffix.count < 4 { suffix = "0" + suffix }
+        return compact + "-" + suffix
+    }
+}

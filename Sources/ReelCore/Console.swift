@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Operator-facing output of the batch commands: one line per event on
+/// stderr (`<time> <stage>: <message>`), so cron mail and journald read well,
+/// while stdout stays free for results (tables, JSON).
+public enum Console {
+    /// True when stderr is a terminal (progress bars redraw in place).
+    public static let isTTY: Bool = isatty(2) == 1
+
+    /// Set by `--quiet`: only warnings and errors are printed.
+    nonisolated(unsafe) public static var quiet = false
+
+    public static func info(_ stage: String, _ message: String) {
+        guard !quiet else { return }
+        emit("\(Clock.iso8601(Clock.now())) \(stage): \(message)\n")
+    }
+
+    public static func warn(_ stage: String, _ message: String) {
+        emit("\(Clock.iso8601(Clock.now())) \(stage): warning: \(message)\n")
+    }
+
+    static func emit(_ line: String) {
+        var l = line
+        l.withUTF8 { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = write(2, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
+    /// Formats a count with thousands separators: 25,000,095.
+    public static func count<T: BinaryInteger>(_ n: T) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Formats seconds as `1.23 s`, `2m05s`.
+    public static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return fixed(seconds, 2) + " s" }
+        let s = Int(seconds.rounded())
+        return "\(s / 60)m" + (s % 60 < 10 ? "0" : "") + "\(s % 60)s"
+    }
+
+    /// Formats bytes as `680.1 MB`.
+    public static func bytes(_ n: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var v = Double(n)
+        var u = 0
+        while v >= 1000 && u < units.count - 1 { v /= 1000; u += 1 }
+        return u == 0 ? "\(n) B" : fixed(v, 1) + " " + units[u]
+    }
+
+    /// `value` with `digits` decimals, without Foundation's String(format:).
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var frac = String(Int(scaled - Double(whole) * scale))
+        while frac.count < digits { frac = "0" + frac }
+        return (value < 0 && scaled != 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + frac : "")
+    }
+}
+
+/// Progress of a long stage: on a terminal, a line redrawn in place with
+/// done/total, rate and ETA; otherwise a plain log line every few seconds.
+/// Cheap to call per chunk (not per row).
+public final class Progress: @unchecked Sendable {
+    let stage: String
+    let unit: String
+    let total: Int
+    let start = Clock.monotonic()
+    var lastPrint = 0.0
+    private let lock = NSLockLite()
+    private var done = 0
+
+    public init(stage: String, total: Int, unit: String) {
+        self.stage = stage
+        self.total = total
+        self.unit = unit
+    }
+
+    /// Adds `n` units of completed work; thread-safe.
+    public func advance(_ n: Int) {
+        lock.withLock {
+            done += n
+            let now = Clock.monotonic()
+            let interval = Console.isTTY ? 0.2 : 5.0
+            if now - lastPrint >= interval { lastPrint = now; report(now, final: false) }
+        }
+    }
+
+    /// Prints the final line.
+    public func finish() {
+        lock.withLock { report(Clock.monotonic(), final: true) }
+    }
+
+    private func report(_ now: Double, final: Bool) {
+        guard !Console.quiet else { return }
+        let elapsed = max(now - start, 1e-9)
+        let rate = Double(done) / elapsed
+        var line = "\(stage): \(Console.count(done))"
+        if total > 0 { line += "/\(Console.count(total)) \(unit) (\(Console.fixed(100 * Double(done) / Double(total), 1))%)" }
+        else { line += " \(unit)" }
+        line += ", \(Console.count(Int(rate)))/s"
+        if !final, total > 0, rate > 0 { line += ", ETA \(Console.duration(Double(total - done) / rate))" }
+        if final { line += ", \(Console.duration(elapsed))" }
+        if Console.isTTY {
+            Console.emit("\r\u{1B}[2K" + line + (final ? "\n" : ""))
+        } else {
+            Console.info(stage, line)
+        }
+    }
+}
+
+/// A pthread mutex (ReelCore avoids Foundation so the lookup commands start fast).
+public final class NSLockLite: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    public init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}

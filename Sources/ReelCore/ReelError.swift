@@ -1,0 +1,57 @@
+/// The one error type every Reel library throws.
+///
+/// Each error carries a `kind` (which decides the process exit code) and a
+/// message written for the operator: it names the file, line, field or setting
+/// that is wrong and, where there is one, the way out. Libraries never print;
+/// the `reel` command prints `error: <message>` and exits with `kind.exitCode`.
+public struct ReelError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        /// Wrong arguments or configuration.
+        case usage
+        /// Input data that breaks the contract (bad header, unreadable file, too many rejects).
+        case invalidInput
+        /// A looked-up key (user, movie, release) does not exist. Exit code 2, as in sparkey's CLI.
+        case notFound
+        /// A file failed verification (magic, version, size, checksum).
+        case corrupt
+        /// An operating-system call failed.
+        case io
+        /// Another run holds the lock.
+        case locked
+        /// A quality gate refused to publish.
+        case qualityGate
+        /// The machine cannot run the kernels (CPU baseline).
+        case unsupported
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Process exit code: 0 success, 1 error, 2 not found, 3 lock held, 4 quality gate.
+    public var exitCode: Int32 {
+        switch kind {
+        case .notFound: return 2
+        case .locked: return 3
+        case .qualityGate: return 4
+        default: return 1
+        }
+    }
+
+    /// An `io` error for a failed system call, with `strerror(errno)` appended.
+    public static func system(_ what: String, path: String, errno code: Int32) -> ReelError {
+        ReelError(.io, "\(what) \(path): \(String(cString: strerror(code)))")
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,67 @@
+import ArgumentParser
+import CReelCPU
+import ReelCore
+
+/// `reel`: the one binary of the nightly batch, the lookup CLI and the daemon.
+/// Subcommands only parse arguments and call the libraries.
+@main
+struct Reel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reel",
+        abstract: "Batch-precomputed movie recommendations served from checksummed, memory-mapped release files.",
+        discussion: """
+        A Reel home folder holds lakehouse/ (bronze, silver), output/ (models, releases, runs) and
+        pipeline/reel.toml. Commands use the current directory, or --root DIR, or $REEL_ROOT.
+
+        Typical chain (each step finds what the previous one wrote):
+          reel synth --preset small     # or: reel bronze bootstrap
+          reel etl
+          reel train
+          reel publish
+          reel serve                    # http://127.0.0.1:8000
+        """,
+        subcommands: [
+            // one line per subcommand; keep this list sorted by pipeline order
+        ]
+    )
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Reel home folder (default: $REEL_ROOT, else the current directory).", valueName: "dir"))
+    var root: String?
+
+    @Flag(name: .shortAndLong, help: "Print only warnings and errors on stderr.")
+    var quiet = false
+
+    /// The resolved home folder; also applies `--quiet`.
+    func home() -> ReelHome {
+        Console.quiet = quiet
+        return ReelHome.resolve(root)
+    }
+}
+
+/// Runs a command body: checks the CPU baseline, turns a `ReelError` into
+/// `error: <message>` on stderr and its exit code (1 error, 2 not found,
+/// 3 locked, 4 quality gate).
+func runReel(_ body: () async throws -> Void) async throws {
+    guard reel_cpu_supports_baseline() != 0 else {
+        printError("this CPU lacks AVX2/FMA (x86-64-v3), which reel's kernels are built for")
+        throw ExitCode(1)
+    }
+    do {
+        try await body()
+    } catch let error as ReelError {
+        printError(error.message)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+func printError(_ message: String) {
+    var line = "error: \(message)\n"
+    line.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
