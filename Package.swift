@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease"]),
         .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
-        .testTarget(name: "ReelEndToEndTests", dependencies: ["ReelCore"]),
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel"]),
     ],
     swiftLanguageModes: [.v6]
 )

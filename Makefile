@@ -1,0 +1,75 @@
+# Reel — the two commands a newcomer needs are `make run` and `make test` (see README.md).
+
+SWIFT        ?= swift
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the build, the tests and the benchmarks need.
+APT_PACKAGES := libzstd-dev libxxhash-dev zstd unzip zip curl
+BIN          := .build/release/reel
+# Dataset `make run` creates when lakehouse/bronze is empty (tiny | small | ml-25m).
+SYNTH_PRESET ?= small
+HOST         ?= 127.0.0.1
+PORT         ?= 8000
+# Where `make install` puts a deployable home (binary, schemas, pipeline/).
+PREFIX       ?= /srv/reel
+
+.PHONY: help setup build run test fuzz bench install clean print-apt
+
+help:
+	@echo "make run    install what is missing, build, create data if needed, run the pipeline, start the daemon"
+	@echo "make test   build and run every test (unit + end-to-end + bounded fuzzing)"
+	@echo "make bench  run the benchmarks (slow; writes Benchmarks/results/)"
+	@echo "make install PREFIX=/srv/reel   install the binary, schemas and pipeline files"
+
+print-apt:
+	@echo $(APT_PACKAGES)
+
+## Install the Debian packages that are missing (needs root or sudo).
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(SWIFT) build -c release --product reel
+
+## The whole chain on this checkout: data (synthetic unless bronze holds data), ETL, training,
+## evaluation, publish, then the daemon in the foreground.
+run: build
+	@if [ ! -s lakehouse/bronze/movielens/ml-25m/ratings.csv ]; then \
+	  echo "lakehouse/bronze is empty: generating the '$(SYNTH_PRESET)' synthetic data set (reel synth)"; \
+	  $(BIN) synth --preset $(SYNTH_PRESET); \
+	fi
+	$(BIN) bronze validate
+	$(BIN) etl
+	$(BIN) train
+	$(BIN) evaluate
+	$(BIN) publish
+	@echo
+	@echo "Reel is serving http://$(HOST):$(PORT)  (Ctrl-C to stop). Try:"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/v1/users/1/recommendations?k=5'"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/v1/trending?window=7d&k=5'"
+	@echo "  $(BIN) topk --user 1 --k 5"
+	$(BIN) serve --host $(HOST) --port $(PORT)
+
+## Unit and end-to-end tests (debug build), then a short bounded fuzzing run of the readers.
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@if [ -x Tests/Fuzz/run.sh ]; then Tests/Fuzz/run.sh; fi
+
+fuzz:
+	Tests/Fuzz/run.sh
+
+bench: build
+	Benchmarks/run.sh
+
+install: build
+	install -d $(PREFIX)/bin $(PREFIX)/schemas $(PREFIX)/pipeline
+	install -m 0755 $(BIN) $(PREFIX)/bin/reel
+	cp -r schemas/. $(PREFIX)/schemas/
+	cp -r pipeline/. $(PREFIX)/pipeline/
+
+clean:
+	rm -rf .build
