@@ -22,6 +22,7 @@ struct Reel: AsyncParsableCommand {
         """,
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
+            ConfigCommand.self,
         ]
     )
 }
@@ -38,6 +39,12 @@ struct GlobalOptions: ParsableArguments {
     func home() -> ReelHome {
         Console.quiet = quiet
         return ReelHome.resolve(root)
+    }
+
+    /// The effective configuration of `home`: defaults < pipeline/reel.toml < REEL_* variables.
+    /// Commands apply their own flags on top.
+    func config(_ home: ReelHome) throws -> ReelConfig {
+        try ReelConfig.load(path: home.config)
     }
 }
 

@@ -1,0 +1,52 @@
+import ArgumentParser
+import ReelCore
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show or create the configuration (pipeline/reel.toml).",
+        subcommands: [Show.self, Init.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every setting's effective value and where it came from.",
+            discussion: """
+            Precedence: built-in default < pipeline/reel.toml < REEL_<SECTION>_<KEY> environment
+            variables < command-line flags. Example:
+              REEL_MODEL_RANK=32 reel config show
+            """
+        )
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReel {
+                let home = global.home()
+                print(try global.config(home).render(), terminator: "")
+            }
+        }
+    }
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a fully commented pipeline/reel.toml with every default.",
+            discussion: "Refuses to overwrite an existing file unless --force. Example:\n  reel config init --root /srv/reel"
+        )
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Overwrite an existing pipeline/reel.toml.") var force = false
+        @Flag(help: "Print to stdout instead of writing the file.") var stdout = false
+
+        func run() async throws {
+            try await runReel {
+                let text = ReelConfig.defaultTOML()
+                if stdout { print(text, terminator: ""); return }
+                let home = global.home()
+                if FileSystem.exists(home.config) && !force {
+                    throw ReelError(.usage, "\(home.config) exists; pass --force to overwrite it")
+                }
+                try FileSystem.writeAtomically(home.config, text: text)
+                Console.info("config", "wrote \(home.config)")
+            }
+        }
+    }
+}
