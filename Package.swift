@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: file format, builder, reader, publish/activate/bundle.
         .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "CZstd"], swiftSettings: kernelFlags),
+        // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
+        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease"]),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
             "ReelCore", "ReelRelease",
@@ -46,7 +48,7 @@ let package = Package(
         ]),
         // The `reel` command: parses arguments and calls the libraries.
         .executableTarget(name: "reel", dependencies: [
-            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelServer", "CReelCPU",
+            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "CReelCPU",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease"]),
         .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
+        .testTarget(name: "ReelPipelineTests", dependencies: ["ReelPipeline"]),
         .testTarget(name: "ReelEndToEndTests", dependencies: ["reel"]),
     ],
     swiftLanguageModes: [.v6]

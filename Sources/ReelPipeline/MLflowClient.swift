@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ReelCore
+
+/// Logs a nightly run to an MLflow tracking server through its REST API
+/// (`MLFLOW_TRACKING_URI`), the seed's experiment-tracking job. MLflow
+/// deprecated its file store, so Reel talks to a server and never writes
+/// `mlruns/` itself. Failures are reported, never fatal to the nightly run:
+/// the run record in `output/runs/` is the source of truth.
+public struct MLflowClient: Sendable {
+    public let baseURL: URL
+    public let experiment: String
+    public let timeout: TimeInterval
+
+    public init(trackingURI: String, experiment: String = "reel-nightly", timeout: TimeInterval = 10) throws {
+        guard let url = URL(string: trackingURI), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
+            throw ReelError(.usage, "MLFLOW_TRACKING_URI '\(trackingURI)' is not an http(s) URL of a tracking server")
+        }
+        baseURL = url
+        self.experiment = experiment
+        self.timeout = timeout
+    }
+
+    /// Creates (or finds) the experiment, creates a run and logs params,
+    /// metrics and tags in one batch. Returns the MLflow run id.
+    @discardableResult
+    public func log(_ record: RunRecord) throws -> String {
+        let experimentID = try experimentID()
+        let startMillis = Self.millis(record.startedAt)
+        let created = try call("runs/create", [
+            "experiment_id": experimentID,
+            "run_name": record.runID,
+            "start_time": startMillis,
+            "tags": [["key": "reel.run_id", "value": record.runID],
+                     ["key": "reel.outcome", "value": record.outcome]],
+        ])
+        guard let run = created["run"] as? [String: Any], let info = run["info"] as? [String: Any],
+              let runID = info["run_id"] as? String else {
+            throw ReelError(.io, "MLflow runs/create answered without a run id")
+        }
+        // MLflow limits a batch to 100 params and 1000 metrics; values to 6000 chars.
+        let params = record.params.sorted { $0.key < $1.key }.prefix(100).map { ["key": $0.key, "value": String($0.value.prefix(6000))] }
+        var metrics = record.metrics.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value, "timestamp": startMillis, "step": 0] as [String: Any] }
+        for stage in record.stages {
+            metrics.append(["key": "stage_seconds_\(stage.name)", "value": stage.durationSeconds, "timestamp": startMillis, "step": 0])
+        }
+        var tags: [[String: String]] = []
+        if let id = record.releaseID { tags.append(["key": "reel.release_id", "value": id]) }
+        if let g = record.gate { tags.append(["key": "reel.gate", "value": String(g.prefix(5000))]) }
+        _ = try call("runs/log-batch", ["run_id": runID, "params": params, "metrics": metrics, "tags": tags])
+        _ = try call("runs/update", [
+            "run_id": runID,
+            "status": record.outcome == "success" ? "FINISHED" : "FAILED",
+            "end_time": record.finishedAt.map(Self.millis) ?? startMillis,
+        ])
+        return runID
+    }
+
+    func experimentID() throws -> String {
+        let name = experiment.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? experiment
+        if let found = try? call("experiments/get-by-name?experiment_name=\(name)", nil),
+           let e = found["experiment"] as? [String: Any], let id = e["experiment_id"] as? String {
+            return id
+        }
+        let created = try call("experiments/create", ["name": experiment])
+        guard let id = created["experiment_id"] as? String else {
+            throw ReelError(.io, "MLflow experiments/create answered without an experiment id")
+        }
+        return id
+    }
+
+    /// One REST call: POST with a JSON body, or GET when `body` is nil.
+    func call(_ endpoint: String, _ body: [String: Any]?) throws -> [String: Any] {
+        let url = URL(string: baseURL.absoluteString.trimmingSuffix("/") + "/api/2.0/mlflow/" + endpoint)!
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        if let body {
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        let box = ResponseBox()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            box.set(data, (response as? HTTPURLResponse)?.statusCode, error)
+            done.signal()
+        }.resume()
+        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+            throw ReelError(.io, "MLflow at \(baseURL) did not answer \(endpoint) within \(Int(timeout)) s")
+        }
+        let (data, status, error) = box.get()
+        if let error { throw ReelError(.io, "MLflow at \(baseURL): \(error.localizedDescription)") }
+        let text = String(decoding: data ?? Data(), as: UTF8.self)
+        guard let status, (200..<300).contains(status) else {
+            throw ReelError(.io, "MLflow \(endpoint) answered HTTP \(status ?? 0): \(text.prefix(300))")
+        }
+        return (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any] ?? [:]
+    }
+
+    static func millis(_ iso: String) -> Int64 {
+        let f = ISO8601DateFormatter()
+        return Int64(((f.date(from: iso) ?? Date()).timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+private final class ResponseBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (Data?, Int?, Error?) = (nil, nil, nil)
+    func set(_ d: Data?, _ s: Int?, _ e: Error?) { lock.lock(); value = (d, s, e); lock.unlock() }
+    func get() -> (Data?, Int?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

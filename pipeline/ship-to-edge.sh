@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Ships the current release to edge hosts and activates it there.
+#
+#   pipeline/ship-to-edge.sh [--hosts FILE] [--root DIR] [--dry-run]
+#
+# For each host in FILE (one per line, `user@host[:/remote/reel/root]`, # comments allowed):
+#   1. `reel bundle` (once, locally): output/bundles/<release>.reel.zst + .manifest.json
+#   2. rsync the bundle and its manifest to <remote root>/incoming/ (partial files hidden,
+#      so a broken copy never looks complete)
+#   3. ssh host 'reel activate <bundle>': verifies size and xxh3, installs into
+#      output/releases/, switches output/current atomically; the daemon there hot-swaps.
+# A host that fails is reported and the others continue; the exit code is the number of failures.
+set -uo pipefail
+
+ROOT="${REEL_ROOT:-$(pwd)}"
+HOSTS_FILE="pipeline/edge-hosts.txt"
+DRY_RUN=0
+REMOTE_DEFAULT_ROOT="/srv/reel"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --hosts) HOSTS_FILE="$2"; shift 2 ;;
+    --root) ROOT="$2"; shift 2 ;;
+    --dry-run) DRY_RUN=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 64 ;;
+  esac
+done
+
+REEL="${REEL:-$ROOT/bin/reel}"
+[ -x "$REEL" ] || REEL="$(command -v reel || true)"
+[ -n "$REEL" ] || { echo "error: reel binary not found (set REEL=/path/to/reel)" >&2; exit 64; }
+[ -f "$HOSTS_FILE" ] || { echo "error: hosts file $HOSTS_FILE not found (one user@host[:/root] per line)" >&2; exit 64; }
+
+run() { if [ "$DRY_RUN" = 1 ]; then echo "+ $*"; else "$@"; fi; }
+
+bundle_json="$("$REEL" bundle --root "$ROOT" --json)" || { echo "error: reel bundle failed" >&2; exit 1; }
+bundle="$(printf '%s' "$bundle_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bundle"])')"
+manifest="$(printf '%s' "$bundle_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"])')"
+echo "bundle: $bundle"
+
+failures=0
+while read -r line; do
+  line="${line%%#*}"; line="$(echo "$line" | xargs)"
+  [ -z "$line" ] && continue
+  host="${line%%:*}"
+  remote_root="$REMOTE_DEFAULT_ROOT"
+  [ "$line" != "$host" ] && remote_root="${line#*:}"
+  echo "== $host ($remote_root)"
+  if run rsync -a --partial-dir=.rsync-partial --mkpath "$bundle" "$manifest" "$host:$remote_root/incoming/" \
+     && run ssh "$host" "$remote_root/bin/reel" activate --root "$remote_root" "$remote_root/incoming/$(basename "$bundle")"; then
+    echo "ok: $host"
+  else
+    echo "FAILED: $host (its current release is unchanged)" >&2
+    failures=$((failures + 1))
+  fi
+done < "$HOSTS_FILE"
+exit "$failures"
