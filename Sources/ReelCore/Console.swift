@@ -110,14 +110,14 @@ public final class Progress: @unchecked Sendable {
         guard !Console.quiet else { return }
         let elapsed = max(now - start, 1e-9)
         let rate = Double(done) / elapsed
-        var line = "\(stage): \(Console.count(done))"
+        var line = Console.count(done)
         if total > 0 { line += "/\(Console.count(total)) \(unit) (\(Console.fixed(100 * Double(done) / Double(total), 1))%)" }
         else { line += " \(unit)" }
         line += ", \(Console.count(Int(rate)))/s"
         if !final, total > 0, rate > 0 { line += ", ETA \(Console.duration(Double(total - done) / rate))" }
         if final { line += ", \(Console.duration(elapsed))" }
         if Console.isTTY {
-            Console.emit("\r\u{1B}[2K" + line + (final ? "\n" : ""))
+            Console.emit("\r\u{1B}[2K\(stage): " + line + (final ? "\n" : ""))
         } else {
             Console.info(stage, line)
         }

@@ -61,7 +61,7 @@ public enum FileSystem {
     /// Reads a whole (small) file.
     public static func readBytes(_ path: String) throws -> [UInt8] {
         let file = try MappedFile(path: path)
-        return Array(file.bytes)
+        return withExtendedLifetime(file) { Array(file.bytes) }
     }
 
     /// Reads a whole (small) UTF-8 text file.

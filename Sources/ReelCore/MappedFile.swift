@@ -10,6 +10,9 @@ import Darwin
 /// in on demand and shares them between processes. The mapping lives exactly as
 /// long as this object: the daemon keeps one per release and unmaps the old one
 /// as soon as the last request using it drops its reference.
+///
+/// `bytes` is valid only while this object is alive: keep a reference (or use
+/// `withExtendedLifetime`) for as long as the pointer is used.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer

@@ -69,6 +69,9 @@ public final class SectionFileReader: @unchecked Sendable {
         guard Int(truncatingIfNeeded: Self.read(bytes, footer + 8) as UInt64) == bytes.count else {
             throw corrupt("truncated or padded: footer size disagrees with the file")
         }
+        guard (Self.read(bytes, footer + 24) as UInt64) == 0 else {
+            throw corrupt("footer reserved bytes are not zero")
+        }
         guard count >= 0, count < 1 << 16,
               tocOffset >= L.headerSize, tocOffset + count * L.tocEntrySize == footer else {
             throw corrupt("table of contents points outside the file")
