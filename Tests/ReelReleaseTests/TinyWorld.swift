@@ -104,3 +104,10 @@ func makeTempDir(_ tag: String = "reel-release") -> String {
 func errorMessage(_ body: () throws -> Void) -> String {
     do { try body(); return "" } catch let e as ReelError { return e.message } catch { return "\(error)" }
 }
+
+/// Writes a scratch file without fsync (hundreds of damaged copies per test).
+func writeWithoutSync(_ path: String, _ bytes: [UInt8]) {
+    let f = fopen(path, "wb")!
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    fclose(f)
+}

@@ -62,6 +62,12 @@ public struct ReleaseTables: @unchecked Sendable {
         typealias W = ReleaseFormat.Word
         let check = ReleaseCheck(path: file.path)
         self.file = file
+        // The container leaves the footer's last 8 bytes outside every checksum;
+        // the release format reserves them as zero so a flip there is caught too.
+        let raw = file.file.bytes
+        guard raw[(raw.count - 8)...].allSatisfy({ $0 == 0 }) else {
+            throw ReelError(.corrupt, "\(file.path): damaged footer (reserved bytes are not zero)")
+        }
         // Header counts: bounded so every product below fits and every row fits an Int32.
         userCount = try check.count(file.userWords[W.userCount], "user count", max: Int(Int32.max))
         movieCount = try check.count(file.userWords[W.movieCount], "movie count", max: Int(Int32.max))
