@@ -30,7 +30,9 @@ public enum ReleaseActivator {
         } catch {
             unlink(temp)
             let reason = (error as? ReelError) ?? ReelError(.corrupt, "\(error)")
-            throw ReelError(reason.kind, "refusing \(file): \(reason.message.replacing(temp, with: "the copy")); \(unchanged)")
+            var why = reason.message.replacing(temp, with: "the copy")
+            if why.hasPrefix(file + ": ") { why.removeFirst(file.count + 2) }
+            throw ReelError(reason.kind, "refusing \(file): \(why); \(unchanged)")
         }
         let id = release.releaseID
         let final = catalog.path(for: id)
