@@ -87,3 +87,24 @@ import ReelLakehouse
         #expect(FileSystem.list(home.releases) == ["r4.reel", "r5.reel"], "the previous release survives keep=1")
     }
 }
+
+/// Publishing from a factors file on disk: fingerprint and model run recorded.
+@Suite struct PublishFromFilesTests {
+    @Test func factorsFileFingerprintAndRunAreRecorded() throws {
+        let home = ReelHome(root: makeTempDir("reel-home"))
+        let world = TinyWorld.make()
+        let factorsPath = Path.join(home.models, "run-7", "model.factors")
+        try FileSystem.createDirectory(Path.parent(factorsPath))
+        try world.factors.write(to: factorsPath)
+        try FileSystem.replaceSymlink(home.latestModel, target: "run-7")
+        let viaLatest = Path.join(home.latestModel, "model.factors")
+        let result = try ReleasePublisher.publish(silver: world.silver, factorsPath: viaLatest, home: home,
+                                                  options: ReleaseOptions(k: 4, similarK: 3, trendingK: 5, threads: 1))
+        let release = try Release.current(home: home)
+        #expect(release.releaseID == result.releaseID && release.storedK == 4)
+        #expect(release.modelFingerprint == XXH3.hash(try FileSystem.readBytes(factorsPath)))
+        let meta = String(decoding: release.metadataJSON, as: UTF8.self)
+        #expect(meta.contains(#""modelRun":"run-7""#) && meta.contains(#""format":"REELRLSE 1.0""#))
+        #expect(errorMessage { _ = try ReleasePublisher.publish(home: ReelHome(root: makeTempDir())) }.contains("run `reel train` first"))
+    }
+}

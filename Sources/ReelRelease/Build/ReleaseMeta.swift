@@ -18,7 +18,7 @@ enum ReleaseMeta {
         let model = try object(modelJSON, what: "model factors metadata")
         let metrics = try metadata.metricsJSON.map { try object($0, what: "metrics") } ?? (model["metrics"] as? [String: Any] ?? [:])
         let meta: [String: Any] = [
-            "format": "\(ReleaseFormat.kind.magic.map { Character(UnicodeScalar($0)) }.map(String.init).joined()) \(ReleaseFormat.kind.major).\(ReleaseFormat.kind.minor)",
+            "format": ReleaseFormat.versionString,
             "releaseID": metadata.releaseID,
             "created": Clock.iso8601(metadata.createdAt),
             "createdAt": metadata.createdAt,

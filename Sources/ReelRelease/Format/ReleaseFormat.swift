@@ -14,6 +14,9 @@ import ReelCore
 public enum ReleaseFormat {
     public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 0, name: "release")
 
+    /// "REELRLSE 1.0": how metadata and manifests name the format.
+    public static var versionString: String { "REELRLSE \(kind.major).\(kind.minor)" }
+
     /// File name suffix of a release in `output/releases/`.
     public static let fileExtension = ".reel"
     /// File name suffix of a compressed bundle in `output/bundles/`.

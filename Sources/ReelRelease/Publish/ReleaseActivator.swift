@@ -38,8 +38,8 @@ public enum ReleaseActivator {
         let final = catalog.path(for: id)
         if FileSystem.exists(final) {
             // Same id installed: fine if it is the same file, never overwritten otherwise.
-            let installed = try? MappedFile(path: final)
-            let same = installed.map { XXH3.hash($0.bytes) == XXH3.hash(release.tables.file.file.bytes) } ?? false
+            let installed = try? MappedFile(path: final).withBytes { XXH3.hash($0) }
+            let same = installed == release.tables.file.file.withBytes { XXH3.hash($0) }
             unlink(temp)
             guard same else {
                 throw ReelError(.usage, "refusing \(file): a different release with id \(id) is already installed at \(final); \(unchanged)")

@@ -29,6 +29,7 @@ public enum ReleaseBundler {
             throw ReelError(.notFound, "release \(id) is not installed in \(home.releases); `reel releases` lists them")
         }
         let release = try Release(path: source)
+        defer { withExtendedLifetime(release) {} }
         let bytes = release.tables.file.file.bytes
         let size = bytes.count
         let xxh3 = XXH3.hash(bytes)
@@ -40,7 +41,7 @@ public enum ReleaseBundler {
             try Zstd.compress(bytes, level: level, workers: workers, into: writer, name: bundlePath)
             return hasher.digest
         }, verify: { temp in
-            let check = try Zstd.decompress(path: temp, into: nil, limit: size)
+            let check = try MappedFile(path: temp).withBytes { try Zstd.decompress($0, name: temp, into: nil, limit: size) }
             guard check.size == size, check.xxh3 == xxh3 else {
                 throw ReelError(.io, "\(temp): bundle does not decompress to the release (size or xxh3 differs)")
             }

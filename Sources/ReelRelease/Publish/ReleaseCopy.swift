@@ -12,31 +12,34 @@ enum ReleaseCopy {
     /// `source` for a damaged stream or a manifest mismatch; `temp` is
     /// removed on failure.
     static func materialize(_ source: String, at temp: String, manifest: BundleManifest?) throws {
-        let input = try MappedFile(path: source)
-        let compressed = source.hasSuffix(".zst") || Zstd.looksCompressed(input.bytes)
-        do {
-            let writer = try FileWriter(path: temp, exclusive: true)
-            let written: (size: Int, xxh3: UInt64)
-            if compressed {
-                written = try Zstd.decompress(path: source, into: writer, limit: manifest?.size)
-            } else {
-                let hasher = XXH3Stream()
-                writer.hasher = hasher
-                writer.write(input.bytes)
-                written = (input.bytes.count, hasher.digest)
-            }
-            try writer.finish()
-            if let manifest {
-                guard written.size == manifest.size else {
-                    throw ReelError(.corrupt, "\(source): \(written.size) bytes after decompression, the manifest says \(manifest.size) (truncated or wrong copy)")
+        try MappedFile(path: source).withBytes { input in
+            let compressed = source.hasSuffix(".zst") || Zstd.looksCompressed(input)
+            do {
+                let writer = try FileWriter(path: temp, exclusive: true)
+                let written: (size: Int, xxh3: UInt64)
+                if compressed {
+                    written = try Zstd.decompress(input, name: source, into: writer, limit: manifest?.size)
+                } else {
+                    let hasher = XXH3Stream()
+                    writer.hasher = hasher
+                    writer.write(input)
+                    written = (input.count, hasher.digest)
                 }
-                guard written.xxh3 == manifest.xxh3 else {
-                    throw ReelError(.corrupt, "\(source): xxh3 \(XXH3.hex(written.xxh3)) does not match the manifest's \(XXH3.hex(manifest.xxh3)) (damaged copy)")
-                }
+                try writer.finish()
+                if let manifest { try check(written, against: manifest, source: source) }
+            } catch {
+                unlink(temp)
+                throw error
             }
-        } catch {
-            unlink(temp)
-            throw error
+        }
+    }
+
+    static func check(_ written: (size: Int, xxh3: UInt64), against manifest: BundleManifest, source: String) throws {
+        guard written.size == manifest.size else {
+            throw ReelError(.corrupt, "\(source): \(written.size) bytes after decompression, the manifest says \(manifest.size) (truncated or wrong copy)")
+        }
+        guard written.xxh3 == manifest.xxh3 else {
+            throw ReelError(.corrupt, "\(source): xxh3 \(XXH3.hex(written.xxh3)) does not match the manifest's \(XXH3.hex(manifest.xxh3)) (damaged copy)")
         }
     }
 

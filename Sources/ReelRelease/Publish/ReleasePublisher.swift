@@ -34,8 +34,17 @@ public enum ReleasePublisher {
         guard FileSystem.exists(factorsPath) else {
             throw ReelError(.notFound, "no model factors at \(factorsPath): run `reel train` first, or pass --model PATH")
         }
-        let silver = try SilverSnapshot.open(home: home)
-        let fingerprint = try XXH3.hash(MappedFile(path: factorsPath, populate: true).bytes)
+        return try publish(silver: SilverSnapshot.open(home: home), factorsPath: factorsPath, home: home,
+                           options: options, metricsJSON: metricsJSON, keep: keep)
+    }
+
+    /// Publishes the release built from `silver` (already open, as in the
+    /// nightly job) and the factors file at `factorsPath`, whose xxh3 becomes
+    /// the model fingerprint and whose folder names the model run.
+    public static func publish(silver: SilverSnapshot, factorsPath: String, home: ReelHome,
+                               options: ReleaseOptions = ReleaseOptions(), metricsJSON: String? = nil,
+                               keep: Int = 5) throws -> PublishResult {
+        let fingerprint = try MappedFile(path: factorsPath, populate: true).withBytes { XXH3.hash($0) }
         let factors = try ModelFactors.read(path: factorsPath)
         let metadata = ReleaseMetadata(modelRun: modelRun(of: factorsPath), modelFingerprint: fingerprint,
                                        metricsJSON: metricsJSON)

@@ -14,8 +14,8 @@ public enum ReleaseReport {
     public static func open(_ path: String, manifestPath: String? = nil) throws -> Release {
         guard FileSystem.exists(path) else { throw ReelError(.notFound, "\(path): no such file") }
         let manifest = try (manifestPath ?? ReleaseCopy.siblingManifest(of: path)).map(BundleManifest.read)
-        let head = try MappedFile(path: path)
-        guard manifest != nil || path.hasSuffix(".zst") || Zstd.looksCompressed(head.bytes) else {
+        let compressed = try path.hasSuffix(".zst") || MappedFile(path: path).withBytes(Zstd.looksCompressed)
+        guard manifest != nil || compressed else {
             return try Release(path: path)
         }
         let tmpdir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"

@@ -47,20 +47,19 @@ enum Zstd {
         }
     }
 
-    /// Decompresses the zstd file at `path` into `writer` (when given), hashing
-    /// the output. Refuses a truncated stream, garbage and (with `limit`)
-    /// output larger than expected, naming `path`.
-    static func decompress(path: String, into writer: FileWriter?, limit: Int? = nil) throws -> (size: Int, xxh3: UInt64) {
-        let file = try MappedFile(path: path)
-        file.advise(2 /* MADV_SEQUENTIAL */)
+    /// Decompresses zstd `input` into `writer` (when given), hashing the
+    /// output. Refuses a truncated stream, garbage and (with `limit`) output
+    /// larger than expected, naming `path`.
+    static func decompress(_ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
+                           limit: Int? = nil) throws -> (size: Int, xxh3: UInt64) {
         guard let dctx = ZSTD_createDCtx() else { throw ReelError(.io, "zstd: cannot create a decompression context") }
         defer { ZSTD_freeDCtx(dctx) }
         let hasher = XXH3Stream()
         var out = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
-        var inBuf = ZSTD_inBuffer(src: file.bytes.baseAddress, size: file.bytes.count, pos: 0)
+        var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var total = 0
         var lastResult = 0
-        guard file.bytes.count > 0 else { throw ReelError(.corrupt, "\(path): empty file, not a zstd bundle") }
+        guard input.count > 0 else { throw ReelError(.corrupt, "\(path): empty file, not a zstd bundle") }
         while inBuf.pos < inBuf.size || lastResult != 0 {
             let before = (inBuf.pos, total)
             let produced: Int = try out.withUnsafeMutableBytes { o in

@@ -53,6 +53,7 @@ public final class Release: RecommendationStore, @unchecked Sendable {
 
     public func movie(row: Int) -> MovieView {
         let t = tables
+        precondition(row >= 0 && row < t.movieCount, "movie row out of range")
         return MovieView(row: row, id: t.movieIDs[row], title: t.title(row: row), year: t.years[row],
                          genres: t.genres[row], ratingCount: t.ratingCounts[row], ratingMean: t.ratingMeans[row])
     }
@@ -76,7 +77,10 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     }
 
     /// Whether a movie has factors (only those are ever recommended).
-    public func hasFactors(movieRow: Int) -> Bool { tables.factorMask[movieRow] != 0 }
+    public func hasFactors(movieRow: Int) -> Bool {
+        precondition(movieRow >= 0 && movieRow < movieCount, "movie row out of range")
+        return tables.factorMask[movieRow] != 0
+    }
 
     /// A movie's factors, `rank` floats (so a later feature can score a user not in the release).
     public func factors(movieRow: Int) -> UnsafeBufferPointer<Float> { tables.factors(movieRow: movieRow) }
