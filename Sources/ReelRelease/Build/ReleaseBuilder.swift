@@ -34,19 +34,14 @@ public enum ReleaseBuilder {
         if aligned.itemCount < movieCount {
             Console.info("publish", "\(Console.count(movieCount - aligned.itemCount)) movies have no factors: they are never recommended")
         }
-        var timings: [String: Double] = [:]
-
         // UC1: every user's top-K.
-        var started = Clock.monotonic()
         var topMovies = [Int32](repeating: -1, count: userCount * k)
         var topScores = [Float](repeating: 0, count: userCount * k)
         BlockedTopK.run(stage: "publish: top-\(k)", queries: aligned.queryFactors, queryRows: aligned.queryUserRows,
                         items: aligned.itemFactors, itemRows: aligned.itemMovieRows, rank: rank, k: k,
                         seen: aligned.seenItems(ratings), options: options, movies: &topMovies, scores: &topScores)
-        timings["topK"] = Clock.monotonic() - started
 
         // Similar movies: cosine = dot product of unit vectors, self excluded.
-        started = Clock.monotonic()
         var similarMovies = [Int32](repeating: -1, count: movieCount * similarK)
         var similarScores = [Float](repeating: 0, count: movieCount * similarK)
         let unit = aligned.normalisedItems()
@@ -54,13 +49,10 @@ public enum ReleaseBuilder {
         BlockedTopK.run(stage: "publish: similar", queries: unit, queryRows: aligned.itemMovieRows,
                         items: unit, itemRows: aligned.itemMovieRows, rank: rank, k: similarK,
                         seen: selfExcluded, options: options, movies: &similarMovies, scores: &similarScores)
-        timings["similar"] = Clock.monotonic() - started
 
         // UC2: trending.
-        started = Clock.monotonic()
         let trending = TrendingLists(popularity: silver.popularity, genres: movies.genres,
                                      trendingK: trendingK, genreCount: genreCount)
-        timings["trending"] = Clock.monotonic() - started
 
         var movieFactors = [Float](repeating: 0, count: movieCount * rank)
         var factorMask = [UInt8](repeating: 0, count: movieCount)
@@ -81,8 +73,7 @@ public enum ReleaseBuilder {
         counts.genres = genreCount
         let meta = try ReleaseMeta.json(metadata: metadata, options: options, rank: rank, counts: counts,
                                         silverVersion: silver.versionID, silverFingerprint: silver.fingerprint,
-                                        trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON,
-                                        timings: timings)
+                                        trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON)
 
         return ReleaseContents(
             releaseID: metadata.releaseID, createdAt: metadata.createdAt,

@@ -14,7 +14,7 @@ enum ReleaseMeta {
 
     static func json(metadata: ReleaseMetadata, options: ReleaseOptions, rank: Int, counts: Counts,
                      silverVersion: String, silverFingerprint: UInt64, trendingEnd: Int64,
-                     modelJSON: String, timings: [String: Double]) throws -> String {
+                     modelJSON: String) throws -> String {
         let model = try object(modelJSON, what: "model factors metadata")
         let metrics = try metadata.metricsJSON.map { try object($0, what: "metrics") } ?? (model["metrics"] as? [String: Any] ?? [:])
         let meta: [String: Any] = [
@@ -50,8 +50,7 @@ enum ReleaseMeta {
                 "end": Clock.iso8601(trendingEnd),
                 "endTime": trendingEnd,
                 "windows": ["24h", "7d", "30d"],
-            ] as [String: Any],
-            "timings": timings.mapValues { ($0 * 1000).rounded() / 1000 },
+            ] as [String: Any]
         ]
         let data = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
