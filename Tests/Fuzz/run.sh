@@ -18,7 +18,7 @@ flags=(-Onone -g -parse-as-library -swift-version 6 -sanitize=fuzzer,address
        -I Sources/CXXHash -I Sources/CZstd)
 
 echo "fuzz: building ReelCore"
-swiftc "${flags[@]}" -module-name ReelCore -emit-module -emit-module-path "$out/ReelCore/ReelCore.swiftmodule" \
+swiftc "${flags[@]}" -suppress-warnings -module-name ReelCore -emit-module -emit-module-path "$out/ReelCore/ReelCore.swiftmodule" \
     -emit-library -static -o "$out/libReelCore.a" Sources/ReelCore/*.swift
 
 echo "fuzz: building release-reader-fuzz"
