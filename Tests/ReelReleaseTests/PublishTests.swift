@@ -29,6 +29,7 @@ import ReelLakehouse
         #expect(second.previous == "r1")
         #expect(try servedID() == "r2" && catalog.previousID() == "r1")
         #expect(FileSystem.readLink(home.currentRelease) == "releases/r2.reel", "relative link: the home can move")
+        #expect(try Release.current(home: home).path == home.releases + "/r2.reel")
         #expect(FileSystem.list(home.releases) == ["r1.reel", "r2.reel"], "no temporary files left")
         #expect(errorMessage { try publish("r2", at: 300) }.contains("never overwritten"))
         let entries = catalog.entries()

@@ -24,12 +24,15 @@ public final class Release: RecommendationStore, @unchecked Sendable {
         self.tables = tables
     }
 
-    /// Opens the release `home`'s `output/current` points at.
+    /// Opens the release `home`'s `output/current` points at. The link is
+    /// resolved first, so `path` names the release file itself and a switch
+    /// racing with the open yields the old or the new release, whole.
     public static func current(home: ReelHome) throws -> Release {
         guard FileSystem.exists(home.currentRelease) else {
             throw ReelError(.notFound, "no current release at \(home.currentRelease): run `reel publish` (or `reel activate FILE`) first")
         }
-        return try Release(path: home.currentRelease)
+        let target = FileSystem.readLink(home.currentRelease).map { FileSystem.resolve($0, against: home.output) }
+        return try Release(path: target ?? home.currentRelease)
     }
 
     public var path: String { tables.file.path }
