@@ -78,7 +78,7 @@ import ReelLakehouse
         var rng = SplitMix64(seed: 99)
         let names = contents.encodedSections().map(\.name)
         var opened = 0
-        for _ in 0..<150 {
+        for _ in 0..<100 {
             let release: Release
             do {
                 release = try open { sections in
