@@ -23,6 +23,13 @@ struct Reel: AsyncParsableCommand {
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
             ConfigCommand.self,
+            PublishCommand.self,
+            ReleasesCommand.self,
+            RollbackCommand.self,
+            BundleCommand.self,
+            ActivateCommand.self,
+            VerifyCommand.self,
+            InspectCommand.self,
         ]
     )
 }

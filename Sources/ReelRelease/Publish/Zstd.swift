@@ -1,0 +1,93 @@
+import CZstd
+import ReelCore
+
+/// Streaming zstd for release bundles (libzstd; multithreaded compression
+/// when the library supports `ZSTD_c_nbWorkers`). Frames carry their content
+/// size and zstd's own checksum, and the bundle manifest carries the
+/// release's xxh3, so a damaged copy is caught twice.
+enum Zstd {
+    /// zstd frame magic, little-endian 0xFD2FB528.
+    static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+
+    static func looksCompressed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 4 && Array(bytes[0..<4]) == magic
+    }
+
+    /// Compresses `input` into `writer` as one frame.
+    static func compress(_ input: UnsafeRawBufferPointer, level: Int, workers: Int, into writer: FileWriter, name: String) throws {
+        guard let cctx = ZSTD_createCCtx() else { throw ReelError(.io, "zstd: cannot create a compression context") }
+        defer { ZSTD_freeCCtx(cctx) }
+        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, Int32(level)), "set level \(level)", name)
+        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1), "enable checksums", name)
+        if workers > 1 {
+            // Fails on a single-threaded libzstd build: then compress on one core.
+            _ = ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, Int32(workers))
+        }
+        try check(ZSTD_CCtx_setPledgedSrcSize(cctx, UInt64(input.count)), "set content size", name)
+        let outSize = ZSTD_CStreamOutSize()
+        var out = [UInt8](repeating: 0, count: outSize)
+        let chunk = 1 << 22
+        var consumed = 0
+        var finished = false
+        while !finished {
+            let end = min(consumed + chunk, input.count)
+            let last = end == input.count
+            var inBuf = ZSTD_inBuffer(src: input.baseAddress.map { $0 + consumed }, size: end - consumed, pos: 0)
+            repeat {
+                let remaining: Int = try out.withUnsafeMutableBytes { o in
+                    var outBuf = ZSTD_outBuffer(dst: o.baseAddress, size: o.count, pos: 0)
+                    let r = ZSTD_compressStream2(cctx, &outBuf, &inBuf, last ? ZSTD_e_end : ZSTD_e_continue)
+                    try check(r, "compress", name)
+                    writer.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<outBuf.pos]))
+                    return r
+                }
+                if last { finished = remaining == 0 } else if inBuf.pos == inBuf.size { break }
+            } while !finished
+            consumed = end
+        }
+    }
+
+    /// Decompresses zstd `input` into `writer` (when given), hashing the
+    /// output. Refuses a truncated stream, garbage and (with `limit`) output
+    /// larger than expected, naming `path`.
+    static func decompress(_ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
+                           limit: Int? = nil) throws -> (size: Int, xxh3: UInt64) {
+        guard let dctx = ZSTD_createDCtx() else { throw ReelError(.io, "zstd: cannot create a decompression context") }
+        defer { ZSTD_freeDCtx(dctx) }
+        let hasher = XXH3Stream()
+        var out = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
+        var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        var total = 0
+        var lastResult = 0
+        guard input.count > 0 else { throw ReelError(.corrupt, "\(path): empty file, not a zstd bundle") }
+        while inBuf.pos < inBuf.size || lastResult != 0 {
+            let before = (inBuf.pos, total)
+            let produced: Int = try out.withUnsafeMutableBytes { o in
+                var outBuf = ZSTD_outBuffer(dst: o.baseAddress, size: o.count, pos: 0)
+                let r = ZSTD_decompressStream(dctx, &outBuf, &inBuf)
+                if ZSTD_isError(r) != 0 {
+                    throw ReelError(.corrupt, "\(path): damaged zstd stream (\(String(cString: ZSTD_getErrorName(r))))")
+                }
+                lastResult = r
+                let chunk = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<outBuf.pos])
+                hasher.update(chunk)
+                writer?.write(chunk)
+                return outBuf.pos
+            }
+            total += produced
+            if let limit, total > limit {
+                throw ReelError(.corrupt, "\(path): decompresses to more than the expected \(limit) bytes")
+            }
+            if inBuf.pos == inBuf.size, lastResult != 0, (inBuf.pos, total) == before {
+                throw ReelError(.corrupt, "\(path): truncated zstd stream (ends inside a frame)")
+            }
+        }
+        return (total, hasher.digest)
+    }
+
+    private static func check(_ code: Int, _ what: String, _ name: String) throws {
+        if ZSTD_isError(code) != 0 {
+            throw ReelError(.io, "zstd: cannot \(what) for \(name): \(String(cString: ZSTD_getErrorName(code)))")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ReelCore
+import ReelRelease
+
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Build a release from silver and the trained model and make it current.",
+        discussion: """
+        Precomputes every user's top-K (seen movies excluded), similar movies (cosine over movie \
+        factors), trending lists per window and genre, and movie metadata into one checksummed, \
+        memory-mappable file, output/releases/<id>.reel. The file is written under a temporary \
+        name, fsynced, re-opened and fully verified, renamed into place, and only then is \
+        output/current switched to it (a symlink replaced by rename). A publish that fails or is \
+        killed at any point leaves the previous release current. Keeps the newest --keep releases \
+        (never deleting the current or the previous one).
+
+        Example:
+          reel publish          # silver + output/models/latest/model.factors
+          reel publish --k 50 --similar-k 10 \\
+            --model output/models/20261125T020000Z-3fa2/model.factors
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Model factors file (default: output/models/latest/model.factors).", valueName: "path"))
+    var model: String?
+
+    @Option(help: "Recommendations stored per user (the largest k the daemon serves).")
+    var k = 100
+
+    @Option(name: .customLong("similar-k"), help: "Similar movies stored per movie.")
+    var similarK = 20
+
+    @Option(name: .customLong("trending-k"), help: "Entries per trending list.")
+    var trendingK = 100
+
+    @Option(help: "Releases to keep in output/releases (the current and previous ones are always kept).")
+    var keep = 5
+
+    @Option(help: "Threads for top-K scoring (default: all cores).")
+    var threads = ReleaseOptions.availableCores
+
+    func run() async throws {
+        try await runReel {
+            let home = global.home()
+            let options = ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: threads)
+            let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
+                                                      options: options, keep: keep)
+            print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
+        }
+    }
+}

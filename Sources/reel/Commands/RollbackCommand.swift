@@ -1,0 +1,30 @@
+import ArgumentParser
+import ReelCore
+import ReelRelease
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Switch output/current back to an earlier release (default: the previous one).",
+        discussion: """
+        The target is fully verified before the switch, which is atomic (symlink replaced by \
+        rename); a running daemon picks it up at its next check or on SIGHUP. Afterwards the \
+        previous release is the one before the target, so repeated rollbacks walk back in time.
+
+        Example:
+          reel rollback                          # back to the previous release
+          reel rollback 20261124T020000Z-91c0    # to a specific one (see `reel releases`)
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Release id to switch to.", valueName: "id"))
+    var id: String?
+
+    func run() async throws {
+        try await runReel {
+            let (from, to) = try ReleaseCatalog(home: global.home()).rollback(to: id)
+            print("current release: \(to) (was \(from))")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target for the release reader and runs it for a bounded
+# time. Exits non-zero on a crash (the input is kept in .build-fuzz/crash-*).
+#
+#   Tests/Fuzz/run.sh [SECONDS]      # default 20
+#
+# Compiles ReelCore and the reader's ReelCore-only sources directly with
+# -sanitize=fuzzer,address at -Onone (debug bounds checks on every buffer
+# access), so coverage guidance and ASan see the reader itself. SwiftPM does
+# not build this folder: Tests/Fuzz is not a target.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-20}"
+out=.build-fuzz
+mkdir -p "$out/ReelCore" "$out/corpus"
+
+flags=(-Onone -g -parse-as-library -swift-version 6 -sanitize=fuzzer,address
+       -I Sources/CXXHash -I Sources/CZstd)
+
+echo "fuzz: building ReelCore"
+swiftc "${flags[@]}" -suppress-warnings -module-name ReelCore -emit-module -emit-module-path "$out/ReelCore/ReelCore.swiftmodule" \
+    -emit-library -static -o "$out/libReelCore.a" Sources/ReelCore/*.swift
+
+echo "fuzz: building release-reader-fuzz"
+swiftc "${flags[@]}" -module-name ReleaseReaderFuzz -I "$out/ReelCore" -L "$out" -lReelCore -lxxhash -lzstd \
+    Sources/ReelRelease/Format/ReleaseFormat.swift Sources/ReelRelease/Format/ReleaseContents.swift \
+    Sources/ReelRelease/Read/ReleaseTables.swift Sources/ReelRelease/Read/ReleaseCheck.swift \
+    Tests/Fuzz/ReleaseReaderFuzz.swift -o "$out/release-reader-fuzz"
+
+echo "fuzz: running for ${seconds}s"
+REEL_FUZZ_SEED_DIR="$out/corpus" ASAN_OPTIONS=detect_leaks=0 \
+    "$out/release-reader-fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$out/" -print_final_stats=1 "$out/corpus"
+echo "fuzz: no crash in ${seconds}s"
