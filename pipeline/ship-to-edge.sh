@@ -33,9 +33,10 @@ REEL="${REEL:-$ROOT/bin/reel}"
 
 run() { if [ "$DRY_RUN" = 1 ]; then echo "+ $*"; else "$@"; fi; }
 
-bundle_json="$("$REEL" bundle --root "$ROOT" --json)" || { echo "error: reel bundle failed" >&2; exit 1; }
-bundle="$(printf '%s' "$bundle_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bundle"])')"
-manifest="$(printf '%s' "$bundle_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"])')"
+# `reel bundle` prints the bundle path, then the manifest path.
+mapfile -t paths < <("$REEL" bundle --root "$ROOT") || true
+bundle="${paths[0]:-}"; manifest="${paths[1]:-}"
+[ -f "$bundle" ] && [ -f "$manifest" ] || { echo "error: reel bundle failed" >&2; exit 1; }
 echo "bundle: $bundle"
 
 failures=0
@@ -47,7 +48,7 @@ while read -r line; do
   [ "$line" != "$host" ] && remote_root="${line#*:}"
   echo "== $host ($remote_root)"
   if run rsync -a --partial-dir=.rsync-partial --mkpath "$bundle" "$manifest" "$host:$remote_root/incoming/" \
-     && run ssh "$host" "$remote_root/bin/reel" activate --root "$remote_root" "$remote_root/incoming/$(basename "$bundle")"; then
+     && run ssh "$host" "$remote_root/bin/reel" activate --root "$remote_root" --manifest "$remote_root/incoming/$(basename "$manifest")" "$remote_root/incoming/$(basename "$bundle")"; then
     echo "ok: $host"
   else
     echo "FAILED: $host (its current release is unchanged)" >&2
