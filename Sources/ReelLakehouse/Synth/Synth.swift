@@ -59,7 +59,7 @@ public enum Synth {
     /// blocks in user order. Returns the data rows written to each file.
     static func writeUserRows(_ rows: SynthUserRows, ratings: FileWriter, tags: FileWriter) -> (ratings: Int, tags: Int) {
         let config = rows.world.config
-        let usersPerBlock = min(16_384, max(16, 262_144 / max(1, config.ratings / config.users)))
+        let usersPerBlock = min(16_384, max(1, config.ratingsPerBlock / max(1, config.ratings / config.users)))
         let blocks = stride(from: 0, to: config.users, by: usersPerBlock).map { $0..<min($0 + usersPerBlock, config.users) }
         let threads = config.threads
         let progress = Progress(stage: "synth", total: config.ratings, unit: "ratings")

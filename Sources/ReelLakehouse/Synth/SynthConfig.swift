@@ -22,6 +22,9 @@ public struct SynthConfig: Sendable, Equatable {
     public var rank: Int
     /// Worker threads; the output does not depend on it.
     public var threads: Int
+    /// About how many ratings one unit of parallel work generates (tests lower
+    /// it to get many blocks from tiny data).
+    var ratingsPerBlock = 262_144
 
     /// The smallest number of ratings a user has, as in MovieLens.
     public static let minRatingsPerUser = 20
