@@ -39,7 +39,7 @@ import ReelCore
     @Test func spreadHitsTheTotalWithinBounds() {
         var rng = SplitMix64(seed: 5)
         let weights = (0..<1000).map { _ in rng.nextDouble() * rng.nextDouble() * 50 }
-        let counts = SynthWorld.spread(total: 60_000, weights: weights, minimum: 20, maximum: 300)
+        let counts = SynthUsers.spread(total: 60_000, weights: weights, minimum: 20, maximum: 300)
         #expect(counts.reduce(0) { $0 + Int($1) } == 60_000)
         #expect(counts.allSatisfy { $0 >= 20 && $0 <= 300 })
         #expect(counts.max()! > 2 * counts.min()!)

@@ -13,8 +13,8 @@ struct SynthCatalog {
         var titleRNG = SynthWorld.rng(config.seed, .titles)
         var dirtyRNG = SynthWorld.rng(config.seed, .dirtyRows).split(1)
         let dirty = plan.entries(.movies, in: 0..<(config.movies + 1))
-        let titles = (0..<config.movies).map { Array((SynthNames.title(&titleRNG) + " (\(world.movieYears[$0]))").utf8) }
-        let genres = world.movieGenres.map(Self.genreBytes)
+        let titles = (0..<config.movies).map { Array((SynthNames.title(&titleRNG) + " (\(world.movies.years[$0]))").utf8) }
+        let genres = world.movies.genres.map(Self.genreBytes)
         var bound = dirty.count * 256
         for i in 0..<config.movies { bound += 16 + CSVText.quotedBound(titles[i].count) + genres[i].count }
         var rows = 0
@@ -25,7 +25,7 @@ struct SynthCatalog {
             for i in 0...config.movies {
                 while next < dirty.endIndex, Int(dirty[next].at) == i {
                     let title = Array((SynthNames.title(&dirtyRNG) + " (\(1950 + dirtyRNG.next() % 70))").utf8)
-                    let earlier = Int64(world.movieIDs[Int(dirtyRNG.next() % UInt64(max(i, 1)))])
+                    let earlier = Int64(world.movies.ids[Int(dirtyRNG.next() % UInt64(max(i, 1)))])
                     SynthDirtyRows.movie(&c, dirty[next].rule!, freshID: freshID, earlierID: earlier, title: title, &dirtyRNG)
                     freshID += 1
                     rows += 1
@@ -33,7 +33,7 @@ struct SynthCatalog {
                 }
                 guard i < config.movies else { break }
                 c.require(16 + CSVText.quotedBound(titles[i].count) + genres[i].count)
-                c.int(Int64(world.movieIDs[i])); c.comma(); c.field(titles[i]); c.comma(); c.bytes(genres[i]); c.newline()
+                c.int(Int64(world.movies.ids[i])); c.comma(); c.field(titles[i]); c.comma(); c.bytes(genres[i]); c.newline()
                 rows += 1
             }
         }
@@ -54,7 +54,7 @@ struct SynthCatalog {
             for i in 0...config.movies {
                 while next < dirty.endIndex, Int(dirty[next].at) == i {
                     let m = Int(dirtyRNG.next() % UInt64(config.movies))
-                    let context = SynthDirtyRows.Context(userID: 1, movieID: Int64(world.movieIDs[m]),
+                    let context = SynthDirtyRows.Context(userID: 1, movieID: Int64(world.movies.ids[m]),
                                                          orphanID: world.orphanID(&dirtyRNG), halves: 8, time: SynthModel.end)
                     SynthDirtyRows.link(&c, dirty[next].rule!, context, imdb: Self.imdb(m), &dirtyRNG)
                     rows += 1
@@ -62,7 +62,7 @@ struct SynthCatalog {
                 }
                 guard i < config.movies else { break }
                 c.require(40)
-                c.int(Int64(world.movieIDs[i])); c.comma()
+                c.int(Int64(world.movies.ids[i])); c.comma()
                 Self.imdb(&c, Self.imdb(i)); c.comma()
                 if rng.next() % 100 != 0 { c.int(1 + Int64(rng.next() % 600_000)) }  // ~1% without a tmdbId, as in ml-25m
                 c.newline()

@@ -38,7 +38,7 @@ struct SynthDirtyPlan: Sendable {
         let cleanRows: [BronzeTable: Int] = [
             .ratings: config.ratings,
             .movies: config.movies,
-            .tags: world.userTagCounts.reduce(0) { $0 + Int($1) },
+            .tags: world.users.tagCounts.reduce(0) { $0 + Int($1) },
             .links: config.movies,
         ]
         var counts: [BronzeTable: [BronzeQualityRule: Int]] = [:]

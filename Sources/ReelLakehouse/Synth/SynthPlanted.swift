@@ -24,15 +24,15 @@ public struct SynthPlanted: Sendable {
     init(world: SynthWorld) {
         let k = world.config.rank
         rank = k
-        movieIDs = world.movieIDs
-        userFactors = world.userFactors.flatMap { v in (0..<k).map { v[$0] } }
-        movieFactors = world.movieFactors.flatMap { v in (0..<k).map { v[$0] } }
-        userBias = world.userBias
-        movieBias = world.movieBias
+        movieIDs = world.movies.ids
+        userFactors = world.users.factors.flatMap { v in (0..<k).map { v[$0] } }
+        movieFactors = world.movies.factors.flatMap { v in (0..<k).map { v[$0] } }
+        userBias = world.users.bias
+        movieBias = world.movies.bias
         globalMean = SynthModel.globalMean
         tasteScale = SynthModel.tasteScale
-        popularity = world.moviePopularity
-        userRatingCounts = world.userRatingCounts
+        popularity = world.movies.popularity
+        userRatingCounts = world.users.ratingCounts
     }
 
     /// u·v for a user row and a movie row: the taste part of the rating.

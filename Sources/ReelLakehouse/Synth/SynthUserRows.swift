@@ -35,8 +35,8 @@ struct SynthUserRows: Sendable {
     func block(_ users: Range<Int>) -> Block {
         var cleanRatings = 0, cleanTags = 0
         for u in users {
-            cleanRatings += Int(world.userRatingCounts[u])
-            cleanTags += Int(world.userTagCounts[u])
+            cleanRatings += Int(world.users.ratingCounts[u])
+            cleanTags += Int(world.users.tagCounts[u])
         }
         let dirtyRatings = plan.entries(.ratings, in: users)
         let dirtyTags = plan.entries(.tags, in: users)
@@ -69,9 +69,9 @@ struct SynthUserRows: Sendable {
     /// activity) into `scratch.picks`, sorted by movie row, with their times.
     private func sampleMovies(_ u: Int, _ s: inout Scratch) {
         var rng = SynthWorld.rng(world.config.seed, .ratings).split(UInt64(u))
-        let n = Int(world.userRatingCounts[u])
-        let end = world.userEnd[u], start = world.userStart[u]
-        let cdf = world.userDimensionCDF[u]
+        let n = Int(world.users.ratingCounts[u])
+        let end = world.users.end[u], start = world.users.start[u]
+        let cdf = world.users.dimensionCDF[u]
         let tag = Int32(u)
         s.picks.removeAll(keepingCapacity: true)
         s.times.removeAll(keepingCapacity: true)
@@ -80,14 +80,14 @@ struct SynthUserRows: Sendable {
             for _ in 0..<8 {
                 let m: Int
                 if rng.nextDouble() < SynthModel.popularShare {
-                    m = world.popular.sample(&rng)
+                    m = world.movies.popular.sample(&rng)
                 } else {
                     let r = Float(rng.nextDouble())
                     var d = 0
                     while cdf[d] <= r { d += 1 }
-                    m = world.byDimension[d].sample(&rng)
+                    m = world.movies.byDimension[d].sample(&rng)
                 }
-                if s.seenBy[m] != tag && world.movieYearStart[m] <= end { chosen = m; break }
+                if s.seenBy[m] != tag && world.movies.yearStart[m] <= end { chosen = m; break }
             }
             if chosen < 0 { chosen = fallbackMovie(end: end, seen: s.seenBy, tag: tag, &rng) }
             s.seenBy[chosen] = tag
@@ -95,7 +95,7 @@ struct SynthUserRows: Sendable {
         }
         s.picks.sort()
         for m in s.picks {
-            let low = max(start, world.movieYearStart[Int(m)])
+            let low = max(start, world.movies.yearStart[Int(m)])
             s.times.append(low + Int64(rng.next() % UInt64(end - low + 1)))
         }
     }
@@ -103,15 +103,10 @@ struct SynthUserRows: Sendable {
     /// A uniformly chosen unseen movie among those released by `end` (when the
     /// weighted draws keep hitting movies the user has already rated).
     private func fallbackMovie(end: Int64, seen: [Int32], tag: Int32, _ rng: inout SplitMix64) -> Int {
-        var lo = 0, hi = world.releasedStarts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if world.releasedStarts[mid] <= end { lo = mid + 1 } else { hi = mid }
-        }
-        let eligible = lo
+        let eligible = world.movies.releasedCount(by: end)
         var i = Int(rng.next() % UInt64(eligible))
-        while seen[Int(world.releasedOrder[i])] == tag { i = i + 1 == eligible ? 0 : i + 1 }
-        return Int(world.releasedOrder[i])
+        while seen[Int(world.movies.releasedOrder[i])] == tag { i = i + 1 == eligible ? 0 : i + 1 }
+        return Int(world.movies.releasedOrder[i])
     }
 
     /// Writes the user's ratings rows, with the user's dirty rows merged in at
@@ -132,11 +127,11 @@ struct SynthUserRows: Sendable {
                 } else {
                     // A duplicate: same user and movie, another rating, an older timestamp.
                     let m = Int(s.picks[j])
-                    let floor = max(BronzeQualityRule.oldestTimestamp + 86_400, world.movieYearStart[m])
+                    let floor = max(BronzeQualityRule.oldestTimestamp + 86_400, world.movies.yearStart[m])
                     var t = max(s.times[j] - 1 - Int64(drng.next() % (365 * 86_400)), floor)
                     if t >= s.times[j] { t = s.times[j] - 1 }
                     c.require(Self.ratingRowBytes)
-                    c.int(userID); c.comma(); c.int(Int64(world.movieIDs[m])); c.comma()
+                    c.int(userID); c.comma(); c.int(Int64(world.movies.ids[m])); c.comma()
                     c.halfStars(1 + Int(drng.next() % 10)); c.comma(); c.int(t); c.newline()
                 }
                 next += 1
@@ -147,7 +142,7 @@ struct SynthUserRows: Sendable {
             let x = world.expectedRating(user: u, movie: m) + SynthModel.noiseSD * noise
             let halves = min(10, max(1, Int((2 * x).rounded())))
             c.require(Self.ratingRowBytes)
-            c.int(userID); c.comma(); c.int(Int64(world.movieIDs[m])); c.comma()
+            c.int(userID); c.comma(); c.int(Int64(world.movies.ids[m])); c.comma()
             c.halfStars(halves); c.comma(); c.int(s.times[j]); c.newline()
         }
         return n + dirty.count
@@ -156,7 +151,7 @@ struct SynthUserRows: Sendable {
     /// Writes the user's tags: a few tags on movies they rated, sorted by movie.
     private func writeTags(_ u: Int, dirty: ArraySlice<SynthDirtyPlan.Entry>, _ s: inout Scratch,
                            _ c: inout CSVByteCursor) -> Int {
-        let count = Int(world.userTagCounts[u])
+        let count = Int(world.users.tagCounts[u])
         guard count > 0 || !dirty.isEmpty else { return 0 }
         var rng = SynthWorld.rng(world.config.seed, .tags).split(UInt64(u))
         var positions = (0..<count).map { _ in Int(rng.next() % UInt64(s.picks.count)) }
@@ -176,11 +171,11 @@ struct SynthUserRows: Sendable {
             let j = positions[k]
             let m = Int(s.picks[j])
             let fromMovie = rng.next() % 2 == 0
-            let list = fromMovie ? names.byDimension[Int(world.movieCluster[m])] : names.common
+            let list = fromMovie ? names.byDimension[Int(world.movies.cluster[m])] : names.common
             let tag = list[Int(rng.next() % UInt64(list.count))]
             let time = min(s.times[j] + Int64(rng.next() % 86_400), SynthModel.end)
             c.require(48 + CSVText.quotedBound(tag.count))
-            c.int(userID); c.comma(); c.int(Int64(world.movieIDs[m])); c.comma()
+            c.int(userID); c.comma(); c.int(Int64(world.movies.ids[m])); c.comma()
             c.field(tag); c.comma(); c.int(time); c.newline()
         }
         return count + dirty.count
@@ -205,8 +200,8 @@ struct SynthUserRows: Sendable {
     private func dirtyContext(_ u: Int, _ s: inout Scratch, _ rng: inout SplitMix64) -> SynthDirtyRows.Context {
         var m = Int(rng.next() % UInt64(world.config.movies))
         for _ in 0..<64 where s.seenBy[m] == Int32(u) { m = Int(rng.next() % UInt64(world.config.movies)) }
-        let start = world.userStart[u], end = world.userEnd[u]
-        return SynthDirtyRows.Context(userID: Int64(u + 1), movieID: Int64(world.movieIDs[m]),
+        let start = world.users.start[u], end = world.users.end[u]
+        return SynthDirtyRows.Context(userID: Int64(u + 1), movieID: Int64(world.movies.ids[m]),
                                       orphanID: world.orphanID(&rng),
                                       halves: 1 + Int(rng.next() % 10),
                                       time: start + Int64(rng.next() % UInt64(end - start + 1)))
