@@ -53,29 +53,35 @@ enum SynthDirtyRows {
     /// A ratings.csv row (`userId,movieId,rating,timestamp`) breaking `rule`.
     static func rating(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, _ rng: inout SplitMix64) {
         c.require(maxRowBytes)
-        if rule == .fieldCount {
-            fieldCount(&c, [x.userID, x.movieID], middle: { $0.halfStars(x.halves) }, last: x.time, &rng)
-            return
+        userMovieRow(&c, rule, x, &rng) { c, rng in
+            if rule == .ratingInvalid { c.bytes(badRatings[Int(rng.next() % UInt64(badRatings.count))]) } else { c.halfStars(x.halves) }
         }
-        if rule == .userIdInvalid { badID(&c, &rng) } else { c.int(x.userID) }
-        c.comma()
-        switch rule {
-        case .movieIdInvalid: badID(&c, &rng)
-        case .movieIdOrphan: c.int(x.orphanID)
-        default: c.int(x.movieID)
-        }
-        c.comma()
-        if rule == .ratingInvalid { c.bytes(badRatings[Int(rng.next() % UInt64(badRatings.count))]) } else { c.halfStars(x.halves) }
-        c.comma()
-        time(&c, rule, valid: x.time, &rng)
-        c.newline()
     }
 
     /// A tags.csv row (`userId,movieId,tag,timestamp`) breaking `rule`.
     static func tag(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, tag: [UInt8], _ rng: inout SplitMix64) {
         c.require(maxRowBytes + CSVText.quotedBound(tag.count))
+        userMovieRow(&c, rule, x, &rng) { c, rng in
+            if rule != .tagEmpty { c.field(tag) } else if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
+        }
+    }
+
+    /// `userId,movieId,<third>,timestamp` with the field `rule` names broken;
+    /// `third` writes the third field (valid unless the rule is about it).
+    /// For `field_count`: one field too few, one too many, or `;` as delimiter.
+    private static func userMovieRow(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, _ rng: inout SplitMix64,
+                                     third: (inout CSVByteCursor, inout SplitMix64) -> Void) {
         if rule == .fieldCount {
-            fieldCount(&c, [x.userID, x.movieID], middle: { $0.field(tag) }, last: x.time, &rng)
+            switch rng.next() % 3 {
+            case 0:                                                     // three fields
+                c.int(x.userID); c.comma(); c.int(x.movieID); c.comma(); third(&c, &rng)
+            case 1:                                                     // five fields
+                c.int(x.userID); c.comma(); c.int(x.movieID); c.comma(); third(&c, &rng)
+                c.comma(); c.int(x.time); c.comma(); c.int(x.time)
+            default:                                                    // semicolons: one field
+                c.int(x.userID); c.byte(UInt8(ascii: ";")); c.int(x.movieID); c.byte(UInt8(ascii: ";")); c.int(x.time)
+            }
+            c.newline()
             return
         }
         if rule == .userIdInvalid { badID(&c, &rng) } else { c.int(x.userID) }
@@ -86,11 +92,7 @@ enum SynthDirtyRows {
         default: c.int(x.movieID)
         }
         c.comma()
-        if rule == .tagEmpty {
-            if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
-        } else {
-            c.field(tag)
-        }
+        third(&c, &rng)
         c.comma()
         time(&c, rule, valid: x.time, &rng)
         c.newline()
@@ -149,20 +151,6 @@ enum SynthDirtyRows {
             c.int(x.movieID); c.comma(); SynthCatalog.imdb(&c, imdb); c.comma()
             let bad = ["0", "-5", "abc", "12.5"]
             c.bytes(Array(bad[Int(rng.next() % UInt64(bad.count))].utf8))
-        }
-        c.newline()
-    }
-
-    /// Four-field rows with one field too few or too many, or a wrong delimiter.
-    private static func fieldCount(_ c: inout CSVByteCursor, _ ids: [Int64], middle: (inout CSVByteCursor) -> Void,
-                                   last: Int64, _ rng: inout SplitMix64) {
-        switch rng.next() % 3 {
-        case 0:                                                         // three fields
-            c.int(ids[0]); c.comma(); c.int(ids[1]); c.comma(); middle(&c)
-        case 1:                                                         // five fields
-            c.int(ids[0]); c.comma(); c.int(ids[1]); c.comma(); middle(&c); c.comma(); c.int(last); c.comma(); c.int(last)
-        default:                                                        // semicolons: one field
-            c.int(ids[0]); c.byte(UInt8(ascii: ";")); c.int(ids[1]); c.byte(UInt8(ascii: ";")); c.int(last)
         }
         c.newline()
     }
