@@ -8,19 +8,19 @@ struct SynthCommand: AsyncParsableCommand {
         commandName: "synth",
         abstract: "Generate MovieLens-shaped bronze data (ratings, movies, tags, links) with planted taste structure.",
         discussion: """
-        Writes ratings.csv, movies.csv, tags.csv, links.csv and _manifest.json in the ml-25m layout,
-        by default into lakehouse/bronze/movielens/ml-25m/ of the Reel home, so `reel etl` finds them.
-        Ratings and the choice of movies come from planted low-rank user and movie factors plus
-        popularity and noise: a good model recovers the structure, a most-popular list cannot.
-        The same options give the same bytes on every machine and every day.
+        Writes ratings.csv, movies.csv, tags.csv, links.csv and _manifest.json in the ml-25m layout, by \
+        default into lakehouse/bronze/movielens/ml-25m/ of the Reel home, so `reel etl` finds them. \
+        Ratings and the choice of movies come from planted low-rank user and movie factors plus \
+        popularity and noise: a good model recovers the structure, a most-popular list cannot. The same \
+        options give the same bytes on every machine and every day.
 
-        Presets: ml-25m (162,541 users, 62,423 movies, 25,000,095 ratings), small (2,000 users,
-        1,500 movies, 200,000 ratings; the default), tiny (100 users, 80 movies, 3,000 ratings).
+        Presets: ml-25m (162,541 users, 62,423 movies, 25,000,095 ratings), small (2,000 users, 1,500 \
+        movies, 200,000 ratings; the default), tiny (100 users, 80 movies, 3,000 ratings). \
         --users/--movies/--ratings/--rank override the preset's numbers.
 
-        --dirty RATE adds about RATE × rows malformed rows per table (every quality rule, plus
-        duplicate ratings) and records per table and rule how many in the manifest, so the ETL
-        can be checked against them. See docs/bronze.md.
+        --dirty RATE adds about RATE × rows malformed rows per table (every quality rule, plus duplicate \
+        ratings) and records per table and rule how many in the manifest, so the ETL can be checked \
+        against them. See docs/bronze.md.
 
         Examples:
           reel synth --preset small
