@@ -30,6 +30,8 @@ struct Reel: AsyncParsableCommand {
             ActivateCommand.self,
             VerifyCommand.self,
             InspectCommand.self,
+            SynthCommand.self,
+            BronzeCommand.self,
         ]
     )
 }
