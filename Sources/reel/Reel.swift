@@ -22,6 +22,11 @@ struct Reel: AsyncParsableCommand {
         """,
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
+            ServeCommand.self,
+            TopKCommand.self,
+            TrendingCommand.self,
+            SimilarCommand.self,
+            MovieCommand.self,
         ]
     )
 }
