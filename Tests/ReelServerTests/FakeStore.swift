@@ -45,7 +45,7 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     private let onDeinit: (@Sendable () -> Void)?
 
     init(releaseID: String = "20261125T020000Z-test", createdAt: Int64 = 1_764_036_000,
-         storedK: Int = 5, similarK: Int = 4, trendingK: Int = 6,
+         storedK: Int = 5, similarK: Int = 5, trendingK: Int = 6,
          metadata: String = #"{"params":{"rank":8},"metrics":{"ndcg@10":0.25}}"#,
          onDeinit: (@Sendable () -> Void)? = nil) {
         self.releaseID = releaseID

@@ -140,7 +140,7 @@ struct LookupResponderTests {
         #expect(body["created"] as? String == "2025-11-25T02:00:00Z")
         #expect(body["createdAt"] as? Int == 1_764_036_000)
         let counts = try #require(body["counts"] as? [String: Int])
-        #expect(counts == ["users": 3, "movies": 8, "recommendationsPerUser": 5, "similarPerMovie": 4, "trendingPerList": 6])
+        #expect(counts == ["users": 3, "movies": 8, "recommendationsPerUser": 5, "similarPerMovie": 5, "trendingPerList": 6])
         let metadata = try #require(body["metadata"] as? [String: Any])
         #expect((metadata["params"] as? [String: Int])?["rank"] == 8)
 

@@ -33,6 +33,7 @@ struct TestClientError: Error, CustomStringConvertible {
 /// the Swift concurrency pool.
 final class TestHTTPClient: @unchecked Sendable {
     private let fd: Int32
+    var descriptor: Int32 { fd }
     private var buffer: [UInt8] = []
 
     init(port: Int, timeoutSeconds: Int = 5) throws {
@@ -143,5 +144,14 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 func get(_ port: Int, _ target: String, method: String = "GET") async throws -> TestResponse {
     try await onThread {
         try TestHTTPClient(port: port).request(target, method: method)
+    }
+}
+
+extension TestHTTPClient {
+    /// A response if one arrives within 50 ms, else nil (for polling while trickling a request).
+    func readResponseIfReady() throws -> TestResponse? {
+        var pollFD = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&pollFD, 1, 50) > 0 else { return nil }
+        return try readResponse()
     }
 }

@@ -100,6 +100,19 @@ struct RunningServer {
     func stop() async { await server.shutdown() }
 }
 
+/// Runs `body` against a fresh server and always shuts it down afterwards.
+func withServer(id: String? = "R1", configure: (inout ServerConfiguration) -> Void = { _ in },
+                _ body: (RunningServer) async throws -> Void) async throws {
+    let running = try await RunningServer.start(id: id, configure: configure)
+    do {
+        try await body(running)
+    } catch {
+        await running.stop()
+        throw error
+    }
+    await running.stop()
+}
+
 /// A responder over a slot holding `store`, for tests that skip the sockets.
 func makeResponder(_ store: FakeStore? = FakeStore()) -> (LookupResponder<FakeStore>, ServerMetrics) {
     let slot = ReleaseSlot<FakeStore>()

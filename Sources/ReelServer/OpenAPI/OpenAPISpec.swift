@@ -184,7 +184,7 @@ public enum OpenAPISpec {
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false,
          "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4."),
-         "schema": ["type": "number", "minimum": 0, "default": .number(Double(value))]]
+         "schema": ["type": "number", "minimum": 0, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
     }
 
     // MARK: Components
