@@ -31,6 +31,9 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
         ["Comedy", "Romance"], [],
     ]
     static let userIDs: [Int32] = [1, 2, 3]
+    static let genreMasks: [UInt32] = genreNames.map { names in
+        names.reduce(UInt32(0)) { $0 | 1 << UInt32(Genres.index(of: $1)!) }
+    }
 
     private let titleBytes: UnsafeMutableRawBufferPointer
     private let titleOffsets: [Int]
@@ -102,8 +105,7 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
 
     func movie(row: Int) -> MovieView {
         let title = UnsafeRawBufferPointer(rebasing: titleBytes[titleOffsets[row]..<titleOffsets[row + 1]])
-        let mask = Self.genreNames[row].reduce(UInt32(0)) { $0 | 1 << UInt32(Genres.index(of: $1)!) }
-        return MovieView(row: row, id: Self.movieIDs[row], title: title, year: Self.years[row], genres: mask,
+        return MovieView(row: row, id: Self.movieIDs[row], title: title, year: Self.years[row], genres: Self.genreMasks[row],
                          ratingCount: Int32(10 * (row + 1)), ratingMean: 3.5 + Float(row % 3) * 0.25)
     }
 

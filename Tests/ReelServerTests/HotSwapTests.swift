@@ -34,9 +34,12 @@ struct HotSwapTests {
             let clients = Task.detached {
                 try await onThread { () -> (requests: Int, failures: [String], ids: Set<String>) in
                     let results = Mutex<(requests: Int, failures: [String], ids: Set<String>)>((0, [], []))
+                    // Bounded in count and time; normally ended by `stop` once the last swap is visible.
+                    let giveUp = Date().addingTimeInterval(20)
                     DispatchQueue.concurrentPerform(iterations: 4) { worker in
                         var client = try? TestHTTPClient(port: port)
-                        for i in 0..<4000 where !stop.load(ordering: .relaxed) {
+                        for i in 0..<200_000 {
+                            if stop.load(ordering: .relaxed) || (i % 64 == 0 && Date() > giveUp) { break }
                             do {
                                 if client == nil { client = try TestHTTPClient(port: port) }
                                 let target = i % 2 == 0 ? "/v1/users/\(worker % 3 + 1)/recommendations?k=3" : "/v1/trending?k=2"

@@ -37,6 +37,13 @@ struct JSONBytesTests {
         #expect(render { $0.writeJSONNumber(1e20) } == "1e+20")
     }
 
+    @Test("a string of control characters fits the reserved worst case")
+    func worstCaseString() {
+        let controls = String(repeating: "\u{01}", count: 50)
+        let text = render { $0.writeJSONString(controls) }
+        #expect(text.utf8.count == RawJSONWriter.maxStringBytes(50))
+    }
+
     @Test("strings escape quotes, backslashes and control characters and keep UTF-8")
     func strings() throws {
         let tricky = "Grumpier \"Old\" Men \\ \t\n\r\u{01} Amélie 🎬"
@@ -54,8 +61,12 @@ struct JSONBytesTests {
     @Test("genre masks become name lists in contract order; unknown bits are skipped")
     func genres() throws {
         let comedyDrama = UInt32(1 << 4 | 1 << 7)
-        #expect(render { GenreJSON.write(comedyDrama, into: &$0) } == #"["Comedy","Drama"]"#)
-        #expect(render { GenreJSON.write(0, into: &$0) } == "[]")
-        #expect(render { GenreJSON.write(1 << 31 | 1, into: &$0) } == #"["Action"]"#)
+        func genres(_ mask: UInt32) -> String {
+            render { $0.writeJSON(maxBytes: GenreJSON.maxBytes) { GenreJSON.write(mask, into: &$0) } }
+        }
+        #expect(genres(comedyDrama) == #"["Comedy","Drama"]"#)
+        #expect(genres(0) == "[]")
+        #expect(genres(1 << 31 | 1) == #"["Action"]"#)
+        #expect(genres(UInt32.max).utf8.count <= GenreJSON.maxBytes)
     }
 }

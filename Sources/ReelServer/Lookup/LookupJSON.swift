@@ -69,45 +69,54 @@ enum LookupJSON {
         buffer.writeStaticString("]}")
     }
 
-    /// `{"rank":1,"movieId":296,"title":"Pulp Fiction","year":1994,"genres":[...],"score":4.71}`
+    /// `{"rank":1,"movieId":296,"title":"Pulp Fiction","year":1994,"genres":[...],"score":4.71}`,
+    /// written through one reservation in the buffer.
     static func writeItem(rank: Int, movie: MovieView, score: Float, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{\"rank\":")
-        buffer.writeJSONInteger(rank)
-        buffer.writeInteger(UInt8(ascii: ","))
-        writeMovieSummary(movie, into: &buffer)
-        buffer.writeStaticString(",\"score\":")
-        buffer.writeJSONNumber(score)
-        buffer.writeInteger(UInt8(ascii: "}"))
+        buffer.writeJSON(maxBytes: summaryMaxBytes(movie) + 48) { w in
+            w.literal("{\"rank\":")
+            w.integer(Int64(rank))
+            w.byte(UInt8(ascii: ","))
+            writeMovieSummary(movie, into: &w)
+            w.literal(",\"score\":")
+            w.number(Double(score))
+            w.byte(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The most bytes `writeMovieSummary` writes for `movie`.
+    static func summaryMaxBytes(_ movie: MovieView) -> Int {
+        64 + RawJSONWriter.maxStringBytes(movie.title.count) + GenreJSON.maxBytes + 2 * RawJSONWriter.maxNumberBytes
     }
 
     /// `"movieId":296,"title":"Pulp Fiction","year":1994,"genres":["Comedy","Crime"]` (no braces).
-    static func writeMovieSummary(_ movie: MovieView, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("\"movieId\":")
-        buffer.writeJSONInteger(Int(movie.id))
-        buffer.writeStaticString(",\"title\":")
-        buffer.writeJSONString(movie.title)
-        buffer.writeStaticString(",\"year\":")
-        if movie.year == 0 { buffer.writeStaticString("null") } else { buffer.writeJSONInteger(Int(movie.year)) }
-        buffer.writeStaticString(",\"genres\":")
-        GenreJSON.write(movie.genres, into: &buffer)
+    static func writeMovieSummary(_ movie: MovieView, into w: inout RawJSONWriter) {
+        w.literal("\"movieId\":")
+        w.integer(Int64(movie.id))
+        w.literal(",\"title\":")
+        w.string(movie.title)
+        w.literal(",\"year\":")
+        if movie.year == 0 { w.literal("null") } else { w.integer(Int64(movie.year)) }
+        w.literal(",\"genres\":")
+        GenreJSON.write(movie.genres, into: &w)
     }
 
     /// A movie's full record, left open (no closing brace) so callers can add fields.
     static func writeMovie<Store: RecommendationStore>(_ movie: MovieView, store: Store, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "{"))
-        writeMovieSummary(movie, into: &buffer)
-        buffer.writeStaticString(",\"ratingCount\":")
-        buffer.writeJSONInteger(Int(movie.ratingCount))
-        buffer.writeStaticString(",\"ratingMean\":")
-        buffer.writeJSONNumber(movie.ratingMean, fractionDigits: 4)
-        buffer.writeStaticString(",\"popularity\":{")
-        for window in TrendingWindow.allCases {
-            if window.rawValue > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            writeWindow(window, into: &buffer)
-            buffer.writeInteger(UInt8(ascii: ":"))
-            buffer.writeJSONNumber(store.popularity(movieRow: movie.row, window: window))
+        buffer.writeJSON(maxBytes: summaryMaxBytes(movie) + 96 + 4 * RawJSONWriter.maxNumberBytes) { w in
+            w.byte(UInt8(ascii: "{"))
+            writeMovieSummary(movie, into: &w)
+            w.literal(",\"ratingCount\":")
+            w.integer(Int64(movie.ratingCount))
+            w.literal(",\"ratingMean\":")
+            w.number(Double(movie.ratingMean), fractionDigits: 4)
+            w.literal(",\"popularity\":{\"24h\":")
+            w.number(Double(store.popularity(movieRow: movie.row, window: .day)))
+            w.literal(",\"7d\":")
+            w.number(Double(store.popularity(movieRow: movie.row, window: .week)))
+            w.literal(",\"30d\":")
+            w.number(Double(store.popularity(movieRow: movie.row, window: .month)))
+            w.byte(UInt8(ascii: "}"))
         }
-        buffer.writeInteger(UInt8(ascii: "}"))
     }
 
     /// `{"error":"invalid_parameter","detail":"k must be between 1 and 100 ..."}`
