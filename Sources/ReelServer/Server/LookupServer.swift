@@ -113,7 +113,13 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             logger.info("reload requested (signal)")
             watcher.check(force: true)
         }
-        let port = try await start()
+        let port: Int
+        do {
+            port = try await start()
+        } catch {
+            waiter.cancel()
+            throw error
+        }
         onListening(port)
         let signal = await waiter.waitForTermination()
         logger.info("signal received", metadata: ["signal": "\(signal)"])
