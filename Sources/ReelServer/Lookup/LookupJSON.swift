@@ -63,16 +63,16 @@ enum LookupJSON {
         buffer.writeJSONInteger(items.count)
         buffer.writeStaticString(",\"items\":[")
         for (i, item) in items.enumerated() {
-            if i > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
             writeItem(rank: i + 1, movie: store.movie(row: Int(item.movie)), score: item.score, into: &buffer)
         }
         buffer.writeStaticString("]}")
     }
 
-    /// `{"rank":1,"movieId":296,"title":"Pulp Fiction","year":1994,"genres":[...],"score":4.71}`,
-    /// written through one reservation in the buffer.
+    /// `{"rank":1,"movieId":296,"title":"Pulp Fiction","year":1994,"genres":[...],"score":4.71}`
+    /// (preceded by a comma after the first), written through one reservation in the buffer.
     static func writeItem(rank: Int, movie: MovieView, score: Float, into buffer: inout ByteBuffer) {
         buffer.writeJSON(maxBytes: summaryMaxBytes(movie) + 48) { w in
+            if rank > 1 { w.byte(UInt8(ascii: ",")) }
             w.literal("{\"rank\":")
             w.integer(Int64(rank))
             w.byte(UInt8(ascii: ","))
