@@ -32,6 +32,11 @@ struct Reel: AsyncParsableCommand {
             InspectCommand.self,
             SynthCommand.self,
             BronzeCommand.self,
+            ServeCommand.self,
+            TopKCommand.self,
+            TrendingCommand.self,
+            SimilarCommand.self,
+            MovieCommand.self,
         ]
     )
 }

@@ -1,0 +1,54 @@
+/// A request the daemon understood.
+public enum Route: Sendable, Equatable {
+    /// A lookup answered from the release (the `/v1/...` data routes).
+    case lookup(LookupRequest)
+    case release
+    case healthz
+    case readyz
+    case metrics
+    case openAPI
+}
+
+/// Which route a request hit, known even when its parameters were bad; the
+/// label of the metrics series and the unit of the 405 check.
+public enum RouteID: Int, Sendable, CaseIterable {
+    case recommendations, trending, movie, similar, release, healthz, readyz, metrics, openAPI
+    /// No route has this path (404).
+    case unmatched
+    /// The request never reached routing: malformed, too long, too slow, or carrying a body.
+    case invalid
+
+    /// The metrics label.
+    public var label: String {
+        switch self {
+        case .recommendations: return "recommendations"
+        case .trending: return "trending"
+        case .movie: return "movie"
+        case .similar: return "similar"
+        case .release: return "release"
+        case .healthz: return "healthz"
+        case .readyz: return "readyz"
+        case .metrics: return "metrics"
+        case .openAPI: return "openapi"
+        case .unmatched: return "unmatched"
+        case .invalid: return "invalid"
+        }
+    }
+
+    /// The path template as written in the OpenAPI document, or nil for the
+    /// pseudo-routes.
+    public var template: String? {
+        switch self {
+        case .recommendations: return "/v1/users/{userId}/recommendations"
+        case .trending: return "/v1/trending"
+        case .movie: return "/v1/movies/{movieId}"
+        case .similar: return "/v1/movies/{movieId}/similar"
+        case .release: return "/v1/release"
+        case .healthz: return "/healthz"
+        case .readyz: return "/readyz"
+        case .metrics: return "/metrics"
+        case .openAPI: return "/openapi.json"
+        case .unmatched, .invalid: return nil
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ReelLakehouse
+import ReelModel
+
+/// How a user's list is ordered: the stored ALS top-K (UC1) or the hybrid
+/// re-rank of it with trending popularity and genre diversity (UC3).
+public enum RecommendationMode: String, Sendable, Equatable, CaseIterable {
+    case als, hybrid
+}
+
+/// One lookup the daemon and the CLI both answer: the HTTP router and the
+/// CLI's argument parsing each produce one of these, and `LookupEngine`
+/// answers it, so the two front ends can never disagree.
+///
+/// A `k` of nil means "the route's default, capped at what the release stores".
+public enum LookupRequest: Sendable, Equatable {
+    /// UC1/UC3: `GET /v1/users/{userId}/recommendations`.
+    case recommendations(userID: Int32, k: Int?, mode: RecommendationMode, weights: HybridWeights)
+    /// UC2: `GET /v1/trending`; `genre` is a bit index into `Genres.all`.
+    case trending(window: TrendingWindow, genre: Int?, k: Int?)
+    /// `GET /v1/movies/{movieId}`.
+    case movie(id: Int32)
+    /// `GET /v1/movies/{movieId}/similar`.
+    case similar(movieID: Int32, k: Int?)
+}
+
+/// Defaults shared by the daemon, the CLI and the OpenAPI document.
+public enum LookupDefaults {
+    public static let recommendationsK = 10
+    public static let similarK = 10
+    public static let trendingK = 20
+    /// Window of the trending list served to users not in the release, and of
+    /// the popularity blended into the hybrid re-rank.
+    public static let window = TrendingWindow.week
+}

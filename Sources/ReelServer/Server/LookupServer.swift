@@ -1,0 +1,168 @@
+import Dispatch
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ReelCore
+import ReelRelease
+import Synchronization
+
+/// The read-only HTTP lookup daemon: SwiftNIO HTTP/1.1 with keep-alive on one
+/// event loop per core, answering from the release in `slot`, which
+/// `watcher` swaps when the release path changes.
+///
+/// Generic over the store and its loader so production serves `Release`
+/// (mmap'd, verified) and tests a small in-memory store; the request path is
+/// specialised per store type, never an existential.
+public final class LookupServer<Store: RecommendationStore>: Sendable {
+    public let configuration: ServerConfiguration
+    public let slot: ReleaseSlot<Store>
+    public let metrics: ServerMetrics
+    public let watcher: ReleaseWatcher<Store>
+    private let logger: Logger
+    private let registry = ConnectionRegistry()
+    /// Loads run here, one at a time, off the event loops: the poll timer and SIGHUP share it.
+    private let reloadQueue = DispatchQueue(label: "reel.serve.reload")
+    private let running = Mutex<Running?>(nil)
+
+    private struct Running: Sendable {
+        var group: MultiThreadedEventLoopGroup
+        var channel: any Channel
+        var poll: RepeatedTask?
+    }
+
+    public init(configuration: ServerConfiguration, logger: Logger,
+                loader: @escaping @Sendable (String) throws -> Store) {
+        self.configuration = configuration
+        self.logger = logger
+        self.slot = ReleaseSlot()
+        self.metrics = ServerMetrics()
+        self.watcher = ReleaseWatcher(path: configuration.releasePath, slot: slot, metrics: metrics,
+                                      logger: logger, load: loader)
+    }
+
+    /// Loads the release (if there is one yet), binds, and starts polling.
+    /// Returns the bound port (the real one when configured with port 0).
+    /// Without a loadable release the daemon still starts: /readyz answers
+    /// 503 until one appears at the release path.
+    @discardableResult
+    public func start() async throws -> Int {
+        reloadQueue.sync { _ = watcher.check() }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
+        let channel: any Channel
+        do {
+            channel = try await makeBootstrap(group: group).bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw ReelError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+        let port = channel.localAddress?.port ?? configuration.port
+
+        var poll: RepeatedTask?
+        if configuration.pollInterval > 0 {
+            let interval = TimeAmount.milliseconds(Int64(configuration.pollInterval * 1000))
+            poll = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) {
+                [reloadQueue, watcher] _ in
+                reloadQueue.async { watcher.check() }
+            }
+        }
+        running.withLock { $0 = Running(group: group, channel: channel, poll: poll) }
+        logger.info("listening", metadata: [
+            "address": "http://\(configuration.host):\(port)", "release": "\(slot.current?.releaseID ?? "none")",
+            "threads": "\(max(configuration.threads, 1))",
+        ])
+        return port
+    }
+
+    /// Reloads the release now, even if the path looks unchanged (what SIGHUP does).
+    @discardableResult
+    public func reload() -> ReloadOutcome {
+        reloadQueue.sync { watcher.check(force: true) }
+    }
+
+    /// Graceful shutdown: stop accepting, let each connection finish its
+    /// request in progress and close, wait up to the grace period, then stop
+    /// the event loops.
+    public func shutdown() async {
+        guard let run = running.withLock({ state -> Running? in
+            defer { state = nil }
+            return state
+        }) else { return }
+        logger.info("shutting down", metadata: ["connections": "\(registry.count)"])
+        run.poll?.cancel()
+        try? await run.channel.close()
+        registry.quiesceAll()
+        let deadline = Clock.monotonic() + configuration.shutdownGracePeriod
+        while registry.count > 0 && Clock.monotonic() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let forced = registry.count
+        registry.closeAll()
+        try? await run.group.shutdownGracefully()
+        reloadQueue.sync {}
+        logger.info("stopped", metadata: ["forced_closes": "\(forced)"])
+    }
+
+    /// Starts, then serves until SIGTERM or SIGINT, reloading on SIGHUP.
+    /// `onListening` receives the bound port once the socket is open.
+    public func run(signals: ServerSignals = ServerSignals(),
+                    onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+        let waiter = SignalWaiter(signals: signals, queue: reloadQueue) { [weak self] in
+            guard let self else { return }
+            logger.info("reload requested (signal)")
+            watcher.check(force: true)
+        }
+        let port: Int
+        do {
+            port = try await start()
+        } catch {
+            waiter.cancel()
+            throw error
+        }
+        onListening(port)
+        let signal = await waiter.waitForTermination()
+        logger.info("signal received", metadata: ["signal": "\(signal)"])
+        await shutdown()
+        waiter.cancel()
+    }
+
+    private func makeBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+        let configuration = configuration
+        let slot = slot, metrics = metrics, registry = registry, logger = logger
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = max(configuration.maxRequestTargetBytes, 1024)
+        decoderLimits.maxHeaderListSize = max(configuration.maxHeaderBytes, decoderLimits.maxHeaderFieldSize)
+        let limits = decoderLimits
+        let settings = HandlerSettings(maxRequestTargetBytes: configuration.maxRequestTargetBytes,
+                                       accessLog: configuration.accessLog)
+        let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
+        let headDeadline = UInt64(configuration.requestHeadTimeout * 1e9)
+
+        return ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: configuration.backlog)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let progress = RequestProgress()
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+                    try pipeline.addHandler(RequestHeadGuard(progress: progress, deadlineNanoseconds: headDeadline,
+                                                             metrics: metrics))
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
+                        limitConfiguration: limits)))
+                    try pipeline.addHandler(LookupHTTPHandler(slot: slot, metrics: metrics, progress: progress,
+                                                              settings: settings, logger: logger))
+                    registry.add(channel)
+                    metrics.connectionOpened()
+                    channel.closeFuture.whenComplete { _ in
+                        registry.remove(channel)
+                        metrics.connectionClosed()
+                    }
+                }
+            }
+    }
+}

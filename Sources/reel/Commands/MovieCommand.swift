@@ -1,0 +1,37 @@
+import ArgumentParser
+import ReelCore
+import ReelServer
+
+/// `reel movie ID`: one movie's metadata.
+struct MovieCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "movie",
+        abstract: "Print a movie's title, year, genres, ratings and trending popularity.",
+        discussion: """
+        Reads the current release (or --release PATH) through the same lookup code
+        as `reel serve`; --json prints exactly the body of GET /v1/movies/{movieId}.
+
+        Exit status: 0 found, 2 the movie is not in the release, 1 error.
+
+        Examples:
+          reel movie 1
+          reel movie 1 --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var releaseOption: ReleaseOption
+
+    @Argument(help: "MovieLens movie id.")
+    var id: Int
+
+    @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await runReel {
+            try printLookup(.movie(id: try userOrMovieID(id, what: "the movie id")), global: global,
+                            release: releaseOption, json: json)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ReelCore
+import ReelServer
+
+/// `reel similar`: the movies most similar to a movie.
+struct SimilarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "similar",
+        abstract: "Print the movies most similar to a movie (cosine over movie factors).",
+        discussion: """
+        Reads the current release (or --release PATH) through the same lookup code
+        as `reel serve`; --json prints exactly the body of GET
+        /v1/movies/{movieId}/similar.
+
+        Exit status: 0 answered, 2 the movie is not in the release, 1 error.
+
+        Examples:
+          reel similar --movie 1
+          reel similar --movie 1 --k 5 --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var releaseOption: ReleaseOption
+
+    @Option(name: .long, help: "MovieLens movie id.")
+    var movie: Int
+
+    @Option(name: .long, help: "How many movies (1 up to the stored K; default 10).")
+    var k: Int?
+
+    @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await runReel {
+            let request = LookupRequest.similar(movieID: try userOrMovieID(movie, what: "--movie"), k: k)
+            try printLookup(request, global: global, release: releaseOption, json: json)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import ReelCore
+import ReelModel
+import ReelServer
+
+/// `reel topk`: a user's recommendations from the current release (UC1/UC3).
+struct TopKCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topk",
+        abstract: "Print a user's top-k recommendations from the current release.",
+        discussion: """
+        Reads the release output/current points at (or --release PATH) directly,
+        through the same lookup code as `reel serve`: --json prints exactly the body
+        of GET /v1/users/{userId}/recommendations. A user who is not in the release
+        gets the 7-day trending list (a note on stderr says so; the JSON says
+        "source": "fallback").
+
+        --mode hybrid re-ranks the stored list with trending popularity and a genre-
+        diversity penalty (UC3); the --w-* weights default to the data contract's
+        0.6 / 0.4 / 0.1.
+
+        Exit status: 0 answered, 2 not found, 1 error.
+
+        Examples:
+          reel topk --user 42
+          reel topk --user 42 --k 5 --mode hybrid --w-trending 0.6 --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var releaseOption: ReleaseOption
+
+    @Option(name: .long, help: "MovieLens user id.")
+    var user: Int
+
+    @Option(name: .long, help: "How many recommendations (1 up to the stored K; default 10).")
+    var k: Int?
+
+    @Option(name: .long, help: "als (the stored list) or hybrid (re-ranked with trending and diversity).")
+    var mode: String = "als"
+
+    @Option(name: .customLong("w-model"), help: "Hybrid weight of the model score.")
+    var wModel: Float?
+
+    @Option(name: .customLong("w-trending"), help: "Hybrid weight of 7-day trending popularity.")
+    var wTrending: Float?
+
+    @Option(name: .customLong("w-diversity"), help: "Hybrid penalty per unit of genre overlap.")
+    var wDiversity: Float?
+
+    @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await runReel {
+            guard let mode = RecommendationMode(rawValue: mode.lowercased()) else {
+                throw ReelError(.usage, "--mode must be als or hybrid; got '\(mode)'")
+            }
+            let given = [wModel, wTrending, wDiversity].compactMap { $0 }
+            if mode != .hybrid && !given.isEmpty {
+                throw ReelError(.usage, "--w-model, --w-trending and --w-diversity apply only with --mode hybrid")
+            }
+            if given.contains(where: { !$0.isFinite || $0 < 0 }) {
+                throw ReelError(.usage, "hybrid weights must be non-negative numbers")
+            }
+            var weights = HybridWeights()
+            weights.model = wModel ?? weights.model
+            weights.trending = wTrending ?? weights.trending
+            weights.diversity = wDiversity ?? weights.diversity
+            let request = LookupRequest.recommendations(userID: try userOrMovieID(user, what: "--user"), k: k,
+                                                        mode: mode, weights: weights)
+            try printLookup(request, global: global, release: releaseOption, json: json)
+        }
+    }
+}
