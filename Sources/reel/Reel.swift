@@ -22,6 +22,7 @@ struct Reel: AsyncParsableCommand {
         """,
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
+            ETLCommand.self,
         ]
     )
 }
