@@ -1,5 +1,6 @@
 import Testing
 import ReelCore
+import Yams
 @testable import ReelLakehouse
 
 /// The contract is loaded, not restated: these tests pin the rule names the
@@ -82,6 +83,32 @@ import ReelCore
         let none = errorMessage { _ = try ContractLocator.schemasDirectory(home: elsewhere, environment: nil, executable: "/usr/bin/reel") }
         #expect(none.kind == .notFound)
         #expect(none.message.contains(elsewhere.path("schemas")) && none.message.contains("/usr/bin/schemas") && none.message.contains("make install"))
+    }
+
+    @Test func theSilverContractNamesTheFilesAndSectionsTheETLWrites() throws {
+        let text = try FileSystem.readText(Path.join(TestPaths.schemas, "lakehouse", "silver_tables.yml"))
+        let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let home = makeTempHome()
+        try installBronze("bronze-clean", into: home)
+        let dir = try ETL.run(home: home, options: testOptions()).versionDirectory
+        let kinds = [SilverFormat.ratingsByUser, SilverFormat.ratingsByMovie, SilverFormat.movies, SilverFormat.tags, SilverFormat.popularity]
+        let files = try #require(doc["files"] as? [String: [String: Any]])
+        var readers: [String: SectionFileReader] = [:]
+        for (name, spec) in files where name.hasSuffix(".silver") {
+            let kind = try #require(kinds.first { String(decoding: $0.magic, as: UTF8.self) == spec["magic"] as? String }, "\(name)")
+            readers[name] = try SectionFileReader(path: Path.join(dir, name), kind: kind)
+        }
+        #expect(readers.count == kinds.count)
+        // `section: file.silver/name`, or `sections: [...]` for a column stored in several.
+        var named = Set<String>()
+        for table in try #require(doc["tables"] as? [[String: Any]]) {
+            for column in try #require(table["columns"] as? [[String: Any]]) {
+                let sections = try (column["sections"] as? [String]) ?? [#require(column["section"] as? String)]
+                named.formUnion(sections)
+            }
+        }
+        let written = Set(readers.flatMap { name, reader in reader.sections.map { "\(name)/\($0.name)" } })
+        #expect(named == written)
     }
 
     @Test func contractTimesParseAsUTC() {

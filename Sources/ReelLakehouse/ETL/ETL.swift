@@ -103,9 +103,9 @@ struct ETLRun {
         // Hand the columns to the builder alone, so it can free them as it goes.
         var chunks = ratingParse.sinks.map(\.columns)
         ratingParse.sinks = []
-        let (ratings, ratingDuplicates) = RatingsCSRBuilder.build(&chunks, movieIDs: movies.ids, threads: options.threads)
+        var byUser = RatingsCSRBuilder.userMajor(&chunks, threads: options.threads)
         phase("ratings_build", since: buildStart)
-        try finish(ratingsTable, ratingParse, accepted: ratings.ratingCount, deduplicated: ratingDuplicates,
+        try finish(ratingsTable, ratingParse, accepted: byUser.movies.count, deduplicated: byUser.deduplicated,
                    extraSeconds: Clock.monotonic() - buildStart)
 
         let tagsTable = try contract.table("tags")
@@ -118,11 +118,37 @@ struct ETLRun {
         try finish(tagsTable, tagParse, accepted: tags.count, deduplicated: 0)
 
         let statsStart = Clock.monotonic()
-        MovieStatistics.fill(&movies, from: ratings)
-        let popularity = MovieStatistics.popularity(ratings, rules: options.popularityRules)
+        MovieStatistics.fill(&movies, from: byUser)
+        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules)
         phase("statistics", since: statsStart)
 
-        return try publish(SilverDataset(ratings: ratings, movies: movies, links: links, tags: tags, popularity: popularity))
+        // Write in the order that keeps memory low: the user-major ratings,
+        // then the movie-major ones built from them (and the former freed).
+        let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
+        let staging = try SilverVersions.makeStaging(home: home, runID: runID)
+        do {
+            var writeStart = Clock.monotonic()
+            var files = [try SilverWriter.writeRatingsByUser(userIDs: byUser.userIDs, offsets: byUser.offsets, movies: byUser.movies,
+                                                             ratings: byUser.ratings, times: byUser.times,
+                                                             movieCount: movies.count, to: staging)]
+            phase("write_ratings_by_user", since: writeStart)
+            let movieMajorStart = Clock.monotonic()
+            let byMovie = RatingsCSRBuilder.movieMajor(byUser, movieCount: movies.count, threads: options.threads)
+            byUser = RatingsCSRBuilder.UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: [])
+            phase("ratings_movie_major", since: movieMajorStart)
+            writeStart = Clock.monotonic()
+            files.append(try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
+                                                              times: byMovie.times, userCount: counts.users, to: staging))
+            files.append(try SilverWriter.writeMovies(movies, links: links, to: staging))
+            files.append(try SilverWriter.writeTags(tags, movieCount: movies.count, to: staging))
+            files.append(try SilverWriter.writePopularity(popularity, movieCount: movies.count, to: staging))
+            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime, to: staging)
+            phase("write", since: writeStart)
+            return try publish(staging: staging, manifest: manifest)
+        } catch {
+            try? FileSystem.removeTree(staging)
+            throw error
+        }
     }
 
     /// Maps, header-checks, scans and validates one table.
@@ -185,34 +211,28 @@ struct ETLRun {
     }
 
     mutating func phase(_ name: String, since: Double) {
-        phases.append(ETLReport.Phase(name: name, seconds: Clock.monotonic() - since))
+        phases.append(ETLReport.Phase(name: name, seconds: Clock.monotonic() - since,
+                                      peakRSSBytes: ProcessMemory.peakResidentBytes()))
     }
 
-    /// Writes the version into a staging folder, renames it into place,
-    /// switches `current`, prunes old versions. Any failure removes the staging folder.
-    mutating func publish(_ dataset: SilverDataset) throws -> ETLReport {
-        let writeStart = Clock.monotonic()
-        let staging = try SilverVersions.makeStaging(home: home, runID: runID)
-        do {
-            let manifest = try SilverWriter.write(dataset, to: staging)
-            phase("write", since: writeStart)
-            let manifestBytes = try FileSystem.readBytes(Path.join(staging, SilverFormat.manifestName))
-            var report = ETLReport(
-                runID: runID, versionID: runID, versionDirectory: Path.join(home.silverVersions, runID),
-                fingerprint: XXH3.hex(XXH3.hash(manifestBytes)), runClock: options.now,
-                startedAt: Clock.iso8601(startedAt), finishedAt: Clock.iso8601(Clock.now()),
-                rejectThreshold: options.rejectThreshold, threads: options.threads, contract: contract.path,
-                tables: reports, quarantineDirectory: quarantined.isEmpty ? nil : quarantineDirectory,
-                counts: manifest.counts, phases: phases, seconds: Clock.monotonic() - start, prunedVersions: [])
-            try FileSystem.writeAtomically(Path.join(staging, SilverFormat.reportName), text: report.json())
-            _ = try SilverVersions.publish(staging: staging, runID: runID, home: home)
-            report.prunedVersions = (try? SilverVersions.prune(home: home, keep: options.keepVersions)) ?? []
-            Console.info("etl", "silver version \(runID) is current (\(Console.count(manifest.counts.ratings)) ratings, "
-                         + "fingerprint \(report.fingerprint)) in \(Console.duration(report.seconds))")
-            return report
-        } catch {
-            try? FileSystem.removeTree(staging)
-            throw error
-        }
+    /// Adds report.json to the complete staging folder, renames it into
+    /// place, switches `current` and prunes old versions.
+    mutating func publish(staging: String, manifest: SilverManifest) throws -> ETLReport {
+        let manifestBytes = try FileSystem.readBytes(Path.join(staging, SilverFormat.manifestName))
+        var report = ETLReport(
+            runID: runID, versionID: runID, versionDirectory: Path.join(home.silverVersions, runID),
+            fingerprint: XXH3.hex(XXH3.hash(manifestBytes)), runClock: options.now,
+            startedAt: Clock.iso8601(startedAt), finishedAt: Clock.iso8601(Clock.now()),
+            rejectThreshold: options.rejectThreshold, threads: options.threads, contract: contract.path,
+            tables: reports, quarantineDirectory: quarantined.isEmpty ? nil : quarantineDirectory,
+            counts: manifest.counts, phases: phases, seconds: Clock.monotonic() - start,
+            peakRSSBytes: ProcessMemory.peakResidentBytes(), prunedVersions: [])
+        try FileSystem.writeAtomically(Path.join(staging, SilverFormat.reportName), text: report.json())
+        _ = try SilverVersions.publish(staging: staging, runID: runID, home: home)
+        report.prunedVersions = (try? SilverVersions.prune(home: home, keep: options.keepVersions)) ?? []
+        Console.info("etl", "silver version \(runID) is current (\(Console.count(manifest.counts.ratings)) ratings, "
+                     + "fingerprint \(report.fingerprint)) in \(Console.duration(report.seconds)), "
+                     + "peak memory \(Console.bytes(report.peakRSSBytes))")
+        return report
     }
 }

@@ -9,6 +9,13 @@ public struct ETLReport: Sendable, Codable {
     public struct Phase: Sendable, Codable, Equatable {
         public var name: String
         public var seconds: Double
+        /// The process's peak resident memory when the phase ended.
+        public var peakRSSBytes: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, seconds
+            case peakRSSBytes = "peak_rss_bytes"
+        }
     }
 
     public var runID: String
@@ -30,6 +37,8 @@ public struct ETLReport: Sendable, Codable {
     public var counts: SilverManifest.Counts
     public var phases: [Phase]
     public var seconds: Double
+    /// Peak resident memory of the process (Linux VmHWM) at the end of the run.
+    public var peakRSSBytes: Int
     /// Older versions removed by this run.
     public var prunedVersions: [String]
 
@@ -44,6 +53,7 @@ public struct ETLReport: Sendable, Codable {
         case rejectThreshold = "reject_threshold"
         case quarantineDirectory = "quarantine_directory"
         case prunedVersions = "pruned_versions"
+        case peakRSSBytes = "peak_rss_bytes"
     }
 
     /// The report of table `name`.

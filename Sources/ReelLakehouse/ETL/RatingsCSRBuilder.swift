@@ -47,25 +47,38 @@ extension Array where Element: Equatable {
 /// (user, movie) pairs in the same pass. Both cores share the per-user work
 /// and the movie-major scatter.
 enum RatingsCSRBuilder {
-    /// Consumes `chunks` (emptied as they are scattered, to free memory early).
+    /// Both layouts. Consumes `chunks` (emptied as they are scattered, to free memory early).
     static func build(_ chunks: inout [RatingColumns], movieIDs: [Int32], threads: Int)
         -> (ratings: SilverRatings, deduplicated: Int) {
-        let users = userIndex(chunks)
-        var byUser = scatterByUser(&chunks, users: users)
-        let deduplicated = sortAndDedupe(&byUser, threads: threads)
+        let byUser = userMajor(&chunks, threads: threads)
         let byMovie = movieMajor(byUser, movieCount: movieIDs.count, threads: threads)
         let ratings = SilverRatings(
-            userIDs: users.ids, movieIDs: movieIDs,
+            userIDs: byUser.userIDs, movieIDs: movieIDs,
             userOffsets: byUser.offsets, userMovies: byUser.movies, userRatings: byUser.ratings, userTimes: byUser.times,
             movieOffsets: byMovie.offsets, movieUsers: byMovie.users, movieRatings: byMovie.ratings, movieTimes: byMovie.times)
-        return (ratings, deduplicated)
+        return (ratings, byUser.deduplicated)
+    }
+
+    /// The user-major layout alone (the ETL writes it before building the
+    /// movie-major one, so the two are never in memory with a copy of either).
+    static func userMajor(_ chunks: inout [RatingColumns], threads: Int) -> UserMajor {
+        let users = userIndex(chunks)
+        var byUser = scatterByUser(&chunks, users: users)
+        byUser.deduplicated = sortAndDedupe(&byUser, threads: threads)
+        return byUser
     }
 
     struct UserMajor {
+        /// Row → external userId, ascending.
+        var userIDs: [Int32]
         var offsets: [Int64]
         var movies: [Int32]
         var ratings: [Float]
         var times: [Int64]
+        /// Ratings dropped as repeats of a (user, movie) pair.
+        var deduplicated = 0
+
+        var userCount: Int { userIDs.count }
     }
 
     struct MovieMajor {
@@ -127,7 +140,7 @@ enum RatingsCSRBuilder {
                 }
             }
         }
-        return UserMajor(offsets: offsets, movies: movies, ratings: ratings, times: times)
+        return UserMajor(userIDs: users.ids, offsets: offsets, movies: movies, ratings: ratings, times: times)
     }
 
     /// Splits rows 0..<rowCount into `parts` ranges holding about equal numbers of ratings.
