@@ -66,6 +66,21 @@ import Yams
         #expect(broken.message.contains("missing key 'tables'"))
     }
 
+    @Test func aContractWithoutAColumnCheckTheETLReadsIsRefused() throws {
+        let home = makeTempHome()
+        try installBronze("bronze-clean", into: home)
+        let rule = "      - { name: rating_invalid, check: decimal_step, column: rating, min: 0.5, max: 5.0, step: 0.5 }\n"
+        let edited = Self.yaml.replacingFirst(rule, with: "")
+        #expect(edited != Self.yaml)
+        try FileSystem.writeAtomically(home.path("schemas", "lakehouse", BronzeContract.fileName), text: edited)
+        var options = testOptions()
+        options.schemasDirectory = home.path("schemas")
+        let e = errorMessage { _ = try ETL.run(home: home, options: options) }
+        #expect(e.kind == .invalidInput)
+        #expect(e.message.contains("column 'rating' needs a decimal_step check"))
+        #expect(SilverVersions.currentVersionID(home: home) == nil)
+    }
+
     @Test func theLocatorPrefersTheEnvironmentThenTheHomeThenTheExecutablesCheckout() throws {
         let home = makeTempHome()
         let exe = Path.join(TestPaths.repository, ".build/debug/reel")

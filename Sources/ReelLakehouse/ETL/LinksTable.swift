@@ -13,7 +13,7 @@ struct LinksSink: RowSink {
         tmdb = try table.columnIndex("tmdbId")
         try ValueRequirement.check(table, column: movie, needs: .reference)
         try ValueRequirement.check(table, column: imdb, needs: .integer)
-        try ValueRequirement.check(table, column: tmdb, needs: .integer)
+        try ValueRequirement.check(table, column: tmdb, needs: .id32)
         guard table.dedupe == .lastLine(key: [movie]) else {
             throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must dedupe on movieId keeping the last line (the only links dedupe this build implements)")
         }

@@ -13,7 +13,7 @@ struct MoviesSink: RowSink {
         id = try table.columnIndex("movieId")
         title = try table.columnIndex("title")
         genres = try table.columnIndex("genres")
-        try ValueRequirement.check(table, column: id, needs: .integer)
+        try ValueRequirement.check(table, column: id, needs: .id32)
         try ValueRequirement.check(table, column: genres, needs: .genreMask)
     }
 

@@ -49,7 +49,7 @@ struct RatingsSink: RowSink {
         movie = try table.columnIndex("movieId")
         rating = try table.columnIndex("rating")
         time = try table.columnIndex("timestamp")
-        try ValueRequirement.check(table, column: user, needs: .integer)
+        try ValueRequirement.check(table, column: user, needs: .id32)
         try ValueRequirement.check(table, column: movie, needs: .reference)
         try ValueRequirement.check(table, column: rating, needs: .decimal)
         try ValueRequirement.check(table, column: time, needs: .integer)
@@ -68,18 +68,33 @@ struct RatingsSink: RowSink {
 
 /// What a table builder needs a column's checks to have produced, checked
 /// once when the builder is set up so an edited contract cannot feed it
-/// unparsed values.
-enum ValueRequirement {
-    case integer, decimal, reference, genreMask
+/// unparsed or out-of-range values.
+enum ValueRequirement: CustomStringConvertible {
+    /// An id that fits Int32: a positive_int32 check.
+    case id32
+    /// Any parsed integer (Int64).
+    case integer
+    case decimal, reference, genreMask
+
+    var description: String {
+        switch self {
+        case .id32: return "positive_int32"
+        case .integer: return "positive_int32, integer or digits"
+        case .decimal: return "decimal_step"
+        case .reference: return "reference"
+        case .genreMask: return "genre_list"
+        }
+    }
 
     static func check(_ table: BronzeTable, column: Int, needs: ValueRequirement) throws {
         let ok = table.rules.contains { rule in
             switch (needs, rule.check) {
-            case (.integer, .positiveInt32(let c)), (.integer, .integer(let c)), (.integer, .digits(let c, _)): return c == column
-            case (.decimal, .decimalStep(let c, _, _, _)): return c == column
-            case (.reference, .reference(let c, _, _)): return c == column
-            case (.genreMask, .genreList(let c, _, _, _)): return c == column
-            default: return false
+            case (.id32, .positiveInt32(let c)), (.integer, .positiveInt32(let c)), (.integer, .integer(let c)),
+                 (.integer, .digits(let c, _)), (.decimal, .decimalStep(let c, _, _, _)), (.reference, .reference(let c, _, _)),
+                 (.genreMask, .genreList(let c, _, _, _)):
+                return c == column
+            default:
+                return false
             }
         }
         guard ok else {

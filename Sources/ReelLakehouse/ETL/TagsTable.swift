@@ -14,7 +14,7 @@ struct TagsSink: RowSink {
         movie = try table.columnIndex("movieId")
         tag = try table.columnIndex("tag")
         time = try table.columnIndex("timestamp")
-        try ValueRequirement.check(table, column: user, needs: .integer)
+        try ValueRequirement.check(table, column: user, needs: .id32)
         try ValueRequirement.check(table, column: movie, needs: .reference)
         try ValueRequirement.check(table, column: time, needs: .integer)
     }
