@@ -8,12 +8,9 @@ struct LinksSink: RowSink {
     var tmdbIDs: [Int32] = []
 
     init(table: BronzeTable) throws {
-        movie = try table.columnIndex("movieId")
-        imdb = try table.columnIndex("imdbId")
-        tmdb = try table.columnIndex("tmdbId")
-        try ValueRequirement.check(table, column: movie, needs: .reference)
-        try ValueRequirement.check(table, column: imdb, needs: .integer)
-        try ValueRequirement.check(table, column: tmdb, needs: .id32)
+        movie = try table.column("movieId", needs: .reference)
+        imdb = try table.column("imdbId", needs: .integer)
+        tmdb = try table.column("tmdbId", needs: .id32)
         guard table.dedupe == .lastLine(key: [movie]) else {
             throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must dedupe on movieId keeping the last line (the only links dedupe this build implements)")
         }

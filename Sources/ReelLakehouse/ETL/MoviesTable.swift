@@ -10,11 +10,9 @@ struct MoviesSink: RowSink {
     var masks: [UInt32] = []
 
     init(table: BronzeTable) throws {
-        id = try table.columnIndex("movieId")
-        title = try table.columnIndex("title")
-        genres = try table.columnIndex("genres")
-        try ValueRequirement.check(table, column: id, needs: .id32)
-        try ValueRequirement.check(table, column: genres, needs: .genreMask)
+        id = try table.column("movieId", needs: .id32)
+        title = try table.column("title")
+        genres = try table.column("genres", needs: .genreMask)
     }
 
     mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {

@@ -44,18 +44,23 @@ struct RatingsSink: RowSink {
     var columns = RatingColumns()
 
     /// Column positions from the contract; the columns must be parsed by its checks.
-    init(table: BronzeTable, chunkBytes: Int) throws {
-        user = try table.columnIndex("userId")
-        movie = try table.columnIndex("movieId")
-        rating = try table.columnIndex("rating")
-        time = try table.columnIndex("timestamp")
-        try ValueRequirement.check(table, column: user, needs: .id32)
-        try ValueRequirement.check(table, column: movie, needs: .reference)
-        try ValueRequirement.check(table, column: rating, needs: .decimal)
-        try ValueRequirement.check(table, column: time, needs: .integer)
-        // A valid line is at least "1,1,1,788918400\n": over-reserving costs
-        // address space only, growing would copy.
-        columns.reserve(chunkBytes / 16 + 16)
+    init(table: BronzeTable) throws {
+        user = try table.column("userId", needs: .id32)
+        movie = try table.column("movieId", needs: .reference)
+        rating = try table.column("rating", needs: .decimal)
+        time = try table.column("timestamp", needs: .integer)
+        guard table.dedupe == .newest(key: [user, movie], orderBy: time) else {
+            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must dedupe on [userId, movieId] keeping the newest timestamp (the only ratings dedupe this build implements)")
+        }
+    }
+
+    /// An empty sink with room for every rating a chunk of `bytes` can hold:
+    /// a valid line is at least "1,1,1,788918400\n", and over-reserving costs
+    /// address space only, where growing would copy.
+    func forChunk(bytes: Int) -> RatingsSink {
+        var sink = self
+        sink.columns.reserve(bytes / 16 + 16)
+        return sink
     }
 
     @inline(__always)
@@ -63,42 +68,5 @@ struct RatingsSink: RowSink {
         columns.append(user: Int32(truncatingIfNeeded: v.values[user]), movieRow: v.rows[movie],
                        rating: Float(v.values[rating]) / Float(FieldParsers.microsPerUnit),
                        time: v.values[time])
-    }
-}
-
-/// What a table builder needs a column's checks to have produced, checked
-/// once when the builder is set up so an edited contract cannot feed it
-/// unparsed or out-of-range values.
-enum ValueRequirement: CustomStringConvertible {
-    /// An id that fits Int32: a positive_int32 check.
-    case id32
-    /// Any parsed integer (Int64).
-    case integer
-    case decimal, reference, genreMask
-
-    var description: String {
-        switch self {
-        case .id32: return "positive_int32"
-        case .integer: return "positive_int32, integer or digits"
-        case .decimal: return "decimal_step"
-        case .reference: return "reference"
-        case .genreMask: return "genre_list"
-        }
-    }
-
-    static func check(_ table: BronzeTable, column: Int, needs: ValueRequirement) throws {
-        let ok = table.rules.contains { rule in
-            switch (needs, rule.check) {
-            case (.id32, .positiveInt32(let c)), (.integer, .positiveInt32(let c)), (.integer, .integer(let c)),
-                 (.integer, .digits(let c, _)), (.decimal, .decimalStep(let c, _, _, _)), (.reference, .reference(let c, _, _)),
-                 (.genreMask, .genreList(let c, _, _, _)):
-                return c == column
-            default:
-                return false
-            }
-        }
-        guard ok else {
-            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' column '\(table.columns[column].name)' needs a \(needs) check for the ETL to read it")
-        }
     }
 }

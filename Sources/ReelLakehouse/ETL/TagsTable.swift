@@ -10,13 +10,13 @@ struct TagsSink: RowSink {
     var textBytes: [UInt8] = []
 
     init(table: BronzeTable) throws {
-        user = try table.columnIndex("userId")
-        movie = try table.columnIndex("movieId")
-        tag = try table.columnIndex("tag")
-        time = try table.columnIndex("timestamp")
-        try ValueRequirement.check(table, column: user, needs: .id32)
-        try ValueRequirement.check(table, column: movie, needs: .reference)
-        try ValueRequirement.check(table, column: time, needs: .integer)
+        user = try table.column("userId", needs: .id32)
+        movie = try table.column("movieId", needs: .reference)
+        tag = try table.column("tag")
+        time = try table.column("timestamp", needs: .integer)
+        guard table.dedupe == nil else {
+            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must not dedupe (every accepted tag is kept)")
+        }
     }
 
     mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {
