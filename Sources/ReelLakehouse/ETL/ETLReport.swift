@@ -39,8 +39,6 @@ public struct ETLReport: Sendable, Codable {
     public var seconds: Double
     /// Peak resident memory of the process (Linux VmHWM) at the end of the run.
     public var peakRSSBytes: Int
-    /// Older versions removed by this run.
-    public var prunedVersions: [String]
 
     enum CodingKeys: String, CodingKey {
         case tables, counts, phases, seconds, threads, contract, fingerprint
@@ -52,7 +50,6 @@ public struct ETLReport: Sendable, Codable {
         case finishedAt = "finished_at"
         case rejectThreshold = "reject_threshold"
         case quarantineDirectory = "quarantine_directory"
-        case prunedVersions = "pruned_versions"
         case peakRSSBytes = "peak_rss_bytes"
     }
 

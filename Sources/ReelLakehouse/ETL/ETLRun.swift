@@ -94,20 +94,27 @@ struct ETLRun {
     }
 
     /// Adds report.json to the complete staging folder, renames it into
-    /// place, switches `current` and prunes old versions.
+    /// place, switches `current` and prunes old versions (all but
+    /// `keepVersions`, never the current one).
     mutating func publish(staging: String, manifest: SilverManifest) throws -> ETLReport {
         let manifestBytes = try FileSystem.readBytes(Path.join(staging, SilverFormat.manifestName))
-        var report = ETLReport(
+        let report = ETLReport(
             runID: runID, versionID: runID, versionDirectory: Path.join(home.silverVersions, runID),
             fingerprint: XXH3.hex(XXH3.hash(manifestBytes)), runClock: options.now,
             startedAt: Clock.iso8601(startedAt), finishedAt: Clock.iso8601(Clock.now()),
             rejectThreshold: options.rejectThreshold, threads: options.threads, contract: contract.path,
             tables: reports, quarantineDirectory: quarantined.isEmpty ? nil : quarantineDirectory,
             counts: manifest.counts, phases: phases, seconds: Clock.monotonic() - start,
-            peakRSSBytes: ProcessMemory.peakResidentBytes(), prunedVersions: [])
+            peakRSSBytes: ProcessMemory.peakResidentBytes())
         try FileSystem.writeAtomically(Path.join(staging, SilverFormat.reportName), text: report.json())
         _ = try SilverVersions.publish(staging: staging, runID: runID, home: home)
-        report.prunedVersions = (try? SilverVersions.prune(home: home, keep: options.keepVersions)) ?? []
+        // The run has succeeded: a version that cannot be pruned is only worth a warning.
+        do {
+            let pruned = try SilverVersions.prune(home: home, keep: options.keepVersions)
+            if !pruned.isEmpty { Console.info("etl", "pruned old silver versions: \(pruned.joined(separator: ", "))") }
+        } catch let e as ReelError {
+            Console.warn("etl", "could not prune old silver versions: \(e.message)")
+        }
         Console.info("etl", "silver version \(runID) is current (\(Console.count(manifest.counts.ratings)) ratings, "
                      + "fingerprint \(report.fingerprint)) in \(Console.duration(report.seconds)), "
                      + "peak memory \(Console.bytes(report.peakRSSBytes))")
