@@ -66,6 +66,16 @@ import Yams
         #expect(broken.message.contains("missing key 'tables'"))
     }
 
+    @Test func headersAreCheckedAgainstTheContract() throws {
+        let home = makeTempHome()
+        let c = try BronzeContract.load(schemasDirectory: TestPaths.schemas)
+        try installBronze("bronze-clean", into: home)
+        for table in c.tables { try c.checkHeader(table.name, directory: home.bronzeMovieLens) }
+        try writeBronze(home, "links.csv", "movieId,imdbId\n1,2\n")
+        let e = errorMessage { try c.checkHeader("links", directory: home.bronzeMovieLens) }
+        #expect(e.kind == .invalidInput && e.message.contains("header is `movieId,imdbId`") && e.message.contains("`movieId,imdbId,tmdbId`"))
+    }
+
     @Test func aContractWithoutAColumnCheckTheETLReadsIsRefused() throws {
         let home = makeTempHome()
         try installBronze("bronze-clean", into: home)

@@ -41,3 +41,12 @@ struct BronzeFile {
         return BronzeFile(path: path, file: file, dataStart: scanner.position, firstLine: scanner.line)
     }
 }
+
+extension BronzeContract {
+    /// Checks that table `name`'s file exists in `directory`, is readable and
+    /// starts with exactly the contract's header — what `reel bronze
+    /// validate` needs without running the ETL. Throws the ETL's own errors.
+    public func checkHeader(_ name: String, directory: String) throws {
+        _ = try BronzeFile.open(try table(name), directory: directory, contractPath: path)
+    }
+}
