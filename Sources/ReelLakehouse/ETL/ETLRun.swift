@@ -107,7 +107,7 @@ struct ETLRun {
             counts: manifest.counts, phases: phases, seconds: Clock.monotonic() - start,
             peakRSSBytes: ProcessMemory.peakResidentBytes())
         try FileSystem.writeAtomically(Path.join(staging, SilverFormat.reportName), text: report.json())
-        _ = try SilverVersions.publish(staging: staging, runID: runID, home: home)
+        try SilverVersions.publish(staging: staging, runID: runID, home: home)
         // The run has succeeded: a version that cannot be pruned is only worth a warning.
         do {
             let pruned = try SilverVersions.prune(home: home, keep: options.keepVersions)

@@ -50,10 +50,9 @@ struct TagsSink: RowSink {
         textOffsets.reserveCapacity(total + 1)
         textBytes.reserveCapacity(textTotal)
         for (k, i) in source {
-            let s = sinks[k]
-            users.append(s.users[i])
-            times.append(s.times[i])
-            textBytes.append(contentsOf: s.textBytes[s.textOffsets[i]..<s.textOffsets[i + 1]])
+            users.append(sinks[k].users[i])
+            times.append(sinks[k].times[i])
+            textBytes.append(contentsOf: sinks[k].textBytes[sinks[k].textOffsets[i]..<sinks[k].textOffsets[i + 1]])
             textOffsets.append(UInt32(textBytes.count))
         }
         return SilverTags(movieOffsets: offsets, userIDs: users, times: times, textOffsets: textOffsets, textBytes: textBytes)

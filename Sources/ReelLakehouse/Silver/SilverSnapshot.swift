@@ -49,20 +49,20 @@ public struct SilverSnapshot: Sendable {
         let manifest = try SilverManifest.decode(manifestBytes, path: manifestPath)
         let reader = SilverFileOpener(directory: dir, manifest: manifest, manifestPath: manifestPath)
 
-        let byUser = try reader.open(SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser)
-        let byMovie = try reader.open(SilverFormat.ratingsByMovieFile, SilverFormat.ratingsByMovie)
-        let ratings = SilverRatings(
-            userIDs: try byUser.copy("userIDs"), movieIDs: [],
-            userOffsets: try byUser.copy("userOffsets"), userMovies: try byUser.copy("userMovies"),
-            userRatings: try byUser.copy("userRatings"), userTimes: try byUser.copy("userTimes"),
-            movieOffsets: try byMovie.copy("movieOffsets"), movieUsers: try byMovie.copy("movieUsers"),
-            movieRatings: try byMovie.copy("movieRatings"), movieTimes: try byMovie.copy("movieTimes"))
-
         let m = try reader.open(SilverFormat.moviesFile, SilverFormat.movies)
         let movies = SilverMovies(ids: try m.copy("ids"), titleOffsets: try m.copy("titleOffsets"), titleBytes: try m.copy("titleBytes"),
                                   years: try m.copy("years"), genres: try m.copy("genres"),
                                   ratingCounts: try m.copy("ratingCounts"), ratingMeans: try m.copy("ratingMeans"))
         let links = SilverLinks(imdbIDs: try m.copy("imdbIDs"), tmdbIDs: try m.copy("tmdbIDs"))
+
+        let byUser = try reader.open(SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser)
+        let byMovie = try reader.open(SilverFormat.ratingsByMovieFile, SilverFormat.ratingsByMovie)
+        let ratings = SilverRatings(
+            userIDs: try byUser.copy("userIDs"), movieIDs: movies.ids,
+            userOffsets: try byUser.copy("userOffsets"), userMovies: try byUser.copy("userMovies"),
+            userRatings: try byUser.copy("userRatings"), userTimes: try byUser.copy("userTimes"),
+            movieOffsets: try byMovie.copy("movieOffsets"), movieUsers: try byMovie.copy("movieUsers"),
+            movieRatings: try byMovie.copy("movieRatings"), movieTimes: try byMovie.copy("movieTimes"))
 
         let t = try reader.open(SilverFormat.tagsFile, SilverFormat.tags)
         let tags = SilverTags(movieOffsets: try t.copy("movieOffsets"), userIDs: try t.copy("userIDs"), times: try t.copy("times"),
@@ -71,12 +71,10 @@ public struct SilverSnapshot: Sendable {
         let p = try reader.open(SilverFormat.popularityFile, SilverFormat.popularity)
         let popularity = SilverPopularity(endTime: Int64(bitPattern: p.userWords[0]), scores: try p.copy("scores"), counts: try p.copy("counts"))
 
-        var full = ratings
-        full.movieIDs = movies.ids
-        try SilverConsistency.check(ratings: full, movies: movies, links: links, tags: tags, popularity: popularity,
+        try SilverConsistency.check(ratings: ratings, movies: movies, links: links, tags: tags, popularity: popularity,
                                     manifest: manifest, path: dir)
         return SilverSnapshot(versionID: Path.basename(dir), fingerprint: XXH3.hash(manifestBytes),
-                              ratings: full, movies: movies, popularity: popularity, links: links, tags: tags)
+                              ratings: ratings, movies: movies, popularity: popularity, links: links, tags: tags)
     }
 }
 

@@ -37,7 +37,7 @@ public enum SilverVersions {
     }
 
     /// Renames the staging folder to `versions/<runID>` and points `current` at it.
-    static func publish(staging: String, runID: String, home: ReelHome) throws -> String {
+    static func publish(staging: String, runID: String, home: ReelHome) throws {
         let final = Path.join(home.silverVersions, runID)
         guard !FileSystem.exists(final) else {
             throw ReelError(.io, "\(final) already exists; refusing to replace a published silver version")
@@ -45,7 +45,6 @@ public enum SilverVersions {
         try FileSystem.rename(staging, final)
         try FileSystem.fsyncDirectory(home.silverVersions)
         try FileSystem.replaceSymlink(home.silverCurrent, target: "versions/\(runID)")
-        return final
     }
 
     /// Removes all but the newest `keep` versions (never the current one) and
