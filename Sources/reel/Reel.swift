@@ -37,6 +37,7 @@ struct Reel: AsyncParsableCommand {
             TrendingCommand.self,
             SimilarCommand.self,
             MovieCommand.self,
+            ETLCommand.self,
         ]
     )
 }

@@ -48,7 +48,7 @@ import ReelCore
         #expect(manifest.files["ratings.csv"]?.rows == 10)
         #expect(manifest.files["movies.csv"]?.rows == 11)
         #expect(manifest.files["tags.csv"]?.rows == 4)
-        for table in BronzeTable.allCases {
+        for table in MovieLensFile.allCases {
             #expect(FileManager.default.contentsEqual(atPath: dir + "/" + table.fileName, andPath: Self.fixtures + "/" + table.fileName))
         }
         #expect(try BronzeValidator.validate(dir: dir).manifest == manifest)

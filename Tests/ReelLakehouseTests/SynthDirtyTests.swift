@@ -9,11 +9,11 @@ import ReelCore
     typealias S = SynthTestSupport
 
     /// Rules broken per table, and the accepted rows, found by the reference checker.
-    static func check(_ dir: String) -> (broken: [String: [String: Int]], accepted: [BronzeTable: [String]]) {
+    static func check(_ dir: String) -> (broken: [String: [String: Int]], accepted: [MovieLensFile: [String]]) {
         var broken: [String: [String: Int]] = [:]
-        var accepted: [BronzeTable: [String]] = [:]
+        var accepted: [MovieLensFile: [String]] = [:]
         var movies = Set<Int32>()
-        for table in [BronzeTable.movies, .ratings, .tags, .links] {
+        for table in [MovieLensFile.movies, .ratings, .tags, .links] {
             var seen = Set<Int32>()
             for line in S.dataLines(dir + "/" + table.fileName) {
                 if let rule = S.firstBrokenRule(table, line, movies: movies, seenMovies: &seen) {
@@ -33,7 +33,7 @@ import ReelCore
         let found = Self.check(dir)
         #expect(found.broken == manifest.dirty)
         // Every rule of every table is represented.
-        for table in BronzeTable.allCases {
+        for table in MovieLensFile.allCases {
             #expect(Set(manifest.dirty?[table.rawValue]?.keys.map { $0 } ?? []) == Set(table.qualityRules.map(\.rawValue)))
         }
         // Rows = clean + injected, per table.
@@ -66,7 +66,7 @@ import ReelCore
         #expect(duplicates == manifest.duplicates)
         #expect(duplicates > 0)
         #expect(order.map { newest[$0]!.line } == S.dataLines(cleanDir + "/ratings.csv"))
-        for table in [BronzeTable.movies, .tags, .links] {
+        for table in [MovieLensFile.movies, .tags, .links] {
             #expect(accepted[table] == S.dataLines(cleanDir + "/" + table.fileName), "\(table)")
         }
     }

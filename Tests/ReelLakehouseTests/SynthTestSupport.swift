@@ -66,7 +66,7 @@ enum SynthTestSupport {
     /// The first rule `line` breaks in `table`, nil when the row is accepted.
     /// `movies` is the set of accepted movieIds; `seenMovies` collects them while
     /// checking movies.csv.
-    static func firstBrokenRule(_ table: BronzeTable, _ line: String, movies: Set<Int32>,
+    static func firstBrokenRule(_ table: MovieLensFile, _ line: String, movies: Set<Int32>,
                                 seenMovies: inout Set<Int32>) -> BronzeQualityRule? {
         let expected = table.header.split(separator: ",").count
         guard let f = fields(line), f.count == expected else { return .fieldCount }

@@ -8,7 +8,7 @@ import ReelCore
 
     static func bytes(_ dir: String) -> [String: Data] {
         var out: [String: Data] = [:]
-        for t in BronzeTable.allCases { out[t.fileName] = FileManager.default.contents(atPath: dir + "/" + t.fileName) }
+        for t in MovieLensFile.allCases { out[t.fileName] = FileManager.default.contents(atPath: dir + "/" + t.fileName) }
         return out
     }
 

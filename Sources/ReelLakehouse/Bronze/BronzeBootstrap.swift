@@ -41,7 +41,7 @@ public enum BronzeBootstrap {
             }
             return manifest
         }
-        let ratings = manifest.files[BronzeTable.ratings.fileName]?.rows ?? 0
+        let ratings = manifest.files[MovieLensFile.ratings.fileName]?.rows ?? 0
         Console.info("bronze", "installed ml-25m from \(source) into \(dir): \(manifest.files.count) files, \(Console.count(ratings)) ratings")
         return manifest
     }
@@ -109,7 +109,7 @@ public enum BronzeBootstrap {
             throw ReelError(.invalidInput, "\(zip): unzip failed with status \(status); is it an intact zip?")
         }
         let candidates = [scratch] + FileSystem.list(scratch).map { Path.join(scratch, $0) }.filter(FileSystem.isDirectory)
-        guard let top = candidates.first(where: { FileSystem.exists(Path.join($0, BronzeTable.ratings.fileName)) }) else {
+        guard let top = candidates.first(where: { FileSystem.exists(Path.join($0, MovieLensFile.ratings.fileName)) }) else {
             throw ReelError(.invalidInput, "\(zip) holds no ratings.csv at its top level or in its top folder (expected ml-25m/ratings.csv)")
         }
         for name in FileSystem.list(top) where isDataFile(name) {
@@ -130,7 +130,7 @@ public enum BronzeBootstrap {
     }
 
     static func isDataFile(_ name: String) -> Bool {
-        name.hasSuffix(".csv") || BronzeTable.optionalFiles.contains(name)
+        name.hasSuffix(".csv") || MovieLensFile.optionalFiles.contains(name)
     }
 
     /// Manifest entries of every CSV in `dir`.

@@ -13,7 +13,7 @@ public struct BronzeValidation: Sendable {
     /// One line for the operator: what is there, when it is valid.
     public var summary: String {
         guard let manifest else { return "bronze at \(dir): no manifest" }
-        let rows = BronzeTable.allCases.map { t in "\(Console.count(manifest.files[t.fileName]?.rows ?? 0)) \(t.rawValue)" }
+        let rows = MovieLensFile.allCases.map { t in "\(Console.count(manifest.files[t.fileName]?.rows ?? 0)) \(t.rawValue)" }
         let bytes = manifest.files.values.reduce(0) { $0 + $1.bytes }
         return "bronze OK: \(dir): \(manifest.dataset) from \(manifest.source) (fetched \(manifest.fetchedAt)); "
             + "\(manifest.files.count) files, \(Console.bytes(bytes)); " + rows.joined(separator: ", ")
@@ -30,7 +30,7 @@ public enum BronzeValidator {
     public static func check(dir: String) -> BronzeValidation {
         var result = BronzeValidation(dir: dir)
         var missing = Set<String>()
-        for table in BronzeTable.allCases {
+        for table in MovieLensFile.allCases {
             let path = Path.join(dir, table.fileName)
             guard FileSystem.exists(path) else {
                 result.problems.append("\(table.fileName) is missing")
@@ -59,7 +59,7 @@ public enum BronzeValidator {
             return result
         }
         result.manifest = manifest
-        for table in BronzeTable.allCases where manifest.files[table.fileName] == nil {
+        for table in MovieLensFile.allCases where manifest.files[table.fileName] == nil {
             result.problems.append("\(BronzeManifest.fileName) does not list \(table.fileName)")
         }
         for name in manifest.files.keys.sorted() where !missing.contains(name) {

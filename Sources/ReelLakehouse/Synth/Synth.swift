@@ -24,19 +24,19 @@ public enum Synth {
         let manifest = try BronzeInstall.install(dir) { staging -> BronzeManifest in
             var files: [String: BronzeManifest.FileEntry] = [:]
             let catalog = SynthCatalog(world: world, plan: plan)
-            files[BronzeTable.movies.fileName] = try .write(path: Path.join(staging, BronzeTable.movies.fileName)) { catalog.writeMovies($0) }
-            files[BronzeTable.links.fileName] = try .write(path: Path.join(staging, BronzeTable.links.fileName)) { catalog.writeLinks($0) }
+            files[MovieLensFile.movies.fileName] = try .write(path: Path.join(staging, MovieLensFile.movies.fileName)) { catalog.writeMovies($0) }
+            files[MovieLensFile.links.fileName] = try .write(path: Path.join(staging, MovieLensFile.links.fileName)) { catalog.writeLinks($0) }
             var tags: BronzeManifest.FileEntry?
-            files[BronzeTable.ratings.fileName] = try .write(path: Path.join(staging, BronzeTable.ratings.fileName)) { ratingsWriter in
+            files[MovieLensFile.ratings.fileName] = try .write(path: Path.join(staging, MovieLensFile.ratings.fileName)) { ratingsWriter in
                 var ratingRows = 0
-                tags = try .write(path: Path.join(staging, BronzeTable.tags.fileName)) { tagsWriter in
+                tags = try .write(path: Path.join(staging, MovieLensFile.tags.fileName)) { tagsWriter in
                     let rows = writeUserRows(SynthUserRows(world: world, plan: plan), ratings: ratingsWriter, tags: tagsWriter)
                     ratingRows = rows.ratings
                     return rows.tags
                 }
                 return ratingRows
             }
-            files[BronzeTable.tags.fileName] = tags
+            files[MovieLensFile.tags.fileName] = tags
             var manifest = BronzeManifest(dataset: "synthetic", source: config.commandLine, files: files)
             manifest.seed = config.seed
             manifest.preset = config.preset
@@ -51,7 +51,7 @@ public enum Synth {
             return manifest
         }
         let bytes = manifest.files.values.reduce(0) { $0 + $1.bytes }
-        Console.info("synth", "wrote \(Console.count(manifest.files[BronzeTable.ratings.fileName]!.rows)) ratings rows, \(Console.bytes(bytes)) into \(dir) in \(Console.duration(Clock.monotonic() - started))")
+        Console.info("synth", "wrote \(Console.count(manifest.files[MovieLensFile.ratings.fileName]!.rows)) ratings rows, \(Console.bytes(bytes)) into \(dir) in \(Console.duration(Clock.monotonic() - started))")
         return manifest
     }
 
@@ -64,8 +64,8 @@ public enum Synth {
         let threads = config.threads
         let progress = Progress(stage: "synth", total: config.ratings, unit: "ratings")
         DispatchQueue.concurrentPerform(iterations: threads) { _ in }  // wake the pool before the long rounds
-        ratings.write(BronzeTable.ratings.header + "\n")
-        tags.write(BronzeTable.tags.header + "\n")
+        ratings.write(MovieLensFile.ratings.header + "\n")
+        tags.write(MovieLensFile.tags.header + "\n")
         var ratingRows = 0, tagRows = 0
         var next = 0
         while next < blocks.count {

@@ -20,7 +20,7 @@ struct SynthCatalog {
         var rows = 0
         var next = dirty.startIndex
         var freshID = world.freshBase
-        writer.write(Array((BronzeTable.movies.header + "\n").utf8))
+        writer.write(Array((MovieLensFile.movies.header + "\n").utf8))
         let bytes = CSVText.build(bound: bound) { c in
             for i in 0...config.movies {
                 while next < dirty.endIndex, Int(dirty[next].at) == i {
@@ -49,7 +49,7 @@ struct SynthCatalog {
         let dirty = plan.entries(.links, in: 0..<(config.movies + 1))
         var rows = 0
         var next = dirty.startIndex
-        writer.write(Array((BronzeTable.links.header + "\n").utf8))
+        writer.write(Array((MovieLensFile.links.header + "\n").utf8))
         let bytes = CSVText.build(bound: 40 * config.movies + SynthDirtyRows.maxRowBytes * dirty.count) { c in
             for i in 0...config.movies {
                 while next < dirty.endIndex, Int(dirty[next].at) == i {

@@ -17,15 +17,15 @@ struct SynthDirtyPlan: Sendable {
         var rule: BronzeQualityRule?
     }
 
-    let counts: [BronzeTable: [BronzeQualityRule: Int]]
+    let counts: [MovieLensFile: [BronzeQualityRule: Int]]
     let duplicates: Int
     /// Entries per table, sorted by `at` (then by rule and draw order).
-    let entries: [BronzeTable: [Entry]]
+    let entries: [MovieLensFile: [Entry]]
 
     /// No injected rows.
     static let clean = SynthDirtyPlan(counts: [:], duplicates: 0, entries: [:])
 
-    private init(counts: [BronzeTable: [BronzeQualityRule: Int]], duplicates: Int, entries: [BronzeTable: [Entry]]) {
+    private init(counts: [MovieLensFile: [BronzeQualityRule: Int]], duplicates: Int, entries: [MovieLensFile: [Entry]]) {
         self.counts = counts
         self.duplicates = duplicates
         self.entries = entries
@@ -35,16 +35,16 @@ struct SynthDirtyPlan: Sendable {
         let config = world.config
         guard config.dirty > 0 else { self = .clean; return }
         var rng = SynthWorld.rng(config.seed, .dirtyPlan)
-        let cleanRows: [BronzeTable: Int] = [
+        let cleanRows: [MovieLensFile: Int] = [
             .ratings: config.ratings,
             .movies: config.movies,
             .tags: world.users.tagCounts.reduce(0) { $0 + Int($1) },
             .links: config.movies,
         ]
-        var counts: [BronzeTable: [BronzeQualityRule: Int]] = [:]
-        var entries: [BronzeTable: [Entry]] = [:]
+        var counts: [MovieLensFile: [BronzeQualityRule: Int]] = [:]
+        var entries: [MovieLensFile: [Entry]] = [:]
         var duplicates = 0
-        for table in BronzeTable.allCases {
+        for table in MovieLensFile.allCases {
             let kinds: [BronzeQualityRule?] = table.qualityRules + (table == .ratings ? [nil] : [])
             let perKind = max(1, Int((config.dirty * Double(cleanRows[table]!) / Double(kinds.count)).rounded()))
             var list: [(entry: Entry, order: Int)] = []
@@ -70,7 +70,7 @@ struct SynthDirtyPlan: Sendable {
     }
 
     /// The entries of `table` whose `at` lies in `range` (entries are sorted by `at`).
-    func entries(_ table: BronzeTable, in range: Range<Int>) -> ArraySlice<Entry> {
+    func entries(_ table: MovieLensFile, in range: Range<Int>) -> ArraySlice<Entry> {
         guard let all = entries[table] else { return [] }
         func lowerBound(_ value: Int) -> Int {
             var lo = 0, hi = all.count

@@ -2,7 +2,7 @@
 /// quality rules of the data contract (docs/01_data_contracts.md). `reel bronze
 /// validate` checks the headers; `reel synth --dirty` injects rows breaking
 /// each rule; the ETL rejects rows with the first rule they break, in this order.
-public enum BronzeTable: String, CaseIterable, Sendable {
+public enum MovieLensFile: String, CaseIterable, Sendable {
     case ratings, movies, tags, links
 
     /// The file's name in the ml-25m folder.

@@ -1,0 +1,100 @@
+import ReelCore
+
+/// The pipeline of one run, table by table: movies first (the key every
+/// other table references), then links, ratings and tags, then the
+/// statistics, then the version on disk.
+extension ETLRun {
+    mutating func execute() throws -> ETLReport {
+        Console.info("etl", "run \(runID): \(home.bronzeMovieLens) -> \(home.silver) (contract \(contract.path))")
+        var movies = try loadMovies()
+        references["movies.movieId"] = DenseIDIndex(sortedUniqueIDs: movies.ids)
+        let links = try loadLinks(movieCount: movies.count)
+        var byUser = try loadRatings()
+        let tags = try loadTags(movieCount: movies.count)
+
+        let statsStart = Clock.monotonic()
+        MovieStatistics.fill(&movies, from: byUser)
+        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules)
+        phase("statistics", since: statsStart)
+        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, popularity: popularity)
+    }
+
+    /// Accepted movies sorted by id: they define the movie rows.
+    mutating func loadMovies() throws -> SilverMovies {
+        let table = try contract.table("movies")
+        let proto = try MoviesSink(table: table)
+        let parsed = try parse(table) { _ in proto }
+        let movies = try parsed.sinks.first!.sortedMovies(file: table.file)
+        try finish(table, parsed, accepted: movies.count, deduplicated: 0)
+        return movies
+    }
+
+    mutating func loadLinks(movieCount: Int) throws -> SilverLinks {
+        let table = try contract.table("links")
+        let proto = try LinksSink(table: table)
+        let parsed = try parse(table) { _ in proto }
+        let (links, duplicates) = LinksSink.join(parsed.sinks, movieCount: movieCount)
+        try finish(table, parsed, accepted: parsed.read - parsed.rejects.count - duplicates, deduplicated: duplicates)
+        return links
+    }
+
+    /// Ratings parsed on every thread into compact columns, then the
+    /// user-major CSR (deduplicated).
+    mutating func loadRatings() throws -> RatingsCSRBuilder.UserMajor {
+        let table = try contract.table("ratings")
+        let proto = try RatingsSink(table: table)
+        var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: $0) }
+        try checkRejects(table, parsed) // fail before the expensive build
+        let buildStart = Clock.monotonic()
+        // Hand the columns to the builder alone, so it can free them as it goes.
+        var chunks = parsed.sinks.map(\.columns)
+        parsed.sinks = []
+        let byUser = RatingsCSRBuilder.userMajor(&chunks, threads: options.threads)
+        phase("ratings_build", since: buildStart)
+        try finish(table, parsed, accepted: byUser.movies.count, deduplicated: byUser.deduplicated,
+                   extraSeconds: Clock.monotonic() - buildStart)
+        return byUser
+    }
+
+    mutating func loadTags(movieCount: Int) throws -> SilverTags {
+        let table = try contract.table("tags")
+        let proto = try TagsSink(table: table)
+        let parsed = try parse(table) { _ in proto }
+        let tags = try TagsSink.group(parsed.sinks, movieCount: movieCount, file: table.file)
+        try finish(table, parsed, accepted: tags.count, deduplicated: 0)
+        return tags
+    }
+
+    /// Writes the version into a staging folder in the order that keeps
+    /// memory low — the user-major ratings, then the movie-major ones built
+    /// from them (the former freed first) — then publishes it. Any failure
+    /// removes the staging folder; `current` is untouched.
+    mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+                               tags: SilverTags, popularity: SilverPopularity) throws -> ETLReport {
+        let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
+        let staging = try SilverVersions.makeStaging(home: home, runID: runID)
+        do {
+            var writeStart = Clock.monotonic()
+            var files = [try SilverWriter.writeRatingsByUser(userIDs: byUser.userIDs, offsets: byUser.offsets, movies: byUser.movies,
+                                                             ratings: byUser.ratings, times: byUser.times,
+                                                             movieCount: movies.count, to: staging)]
+            phase("write_ratings_by_user", since: writeStart)
+            let movieMajorStart = Clock.monotonic()
+            let byMovie = RatingsCSRBuilder.movieMajor(byUser, movieCount: movies.count, threads: options.threads)
+            byUser = RatingsCSRBuilder.UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: [])
+            phase("ratings_movie_major", since: movieMajorStart)
+            writeStart = Clock.monotonic()
+            files.append(try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
+                                                              times: byMovie.times, userCount: counts.users, to: staging))
+            files.append(try SilverWriter.writeMovies(movies, links: links, to: staging))
+            files.append(try SilverWriter.writeTags(tags, movieCount: movies.count, to: staging))
+            files.append(try SilverWriter.writePopularity(popularity, movieCount: movies.count, to: staging))
+            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime, to: staging)
+            phase("write", since: writeStart)
+            return try publish(staging: staging, manifest: manifest)
+        } catch {
+            try? FileSystem.removeTree(staging)
+            throw error
+        }
+    }
+}
