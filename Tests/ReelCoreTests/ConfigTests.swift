@@ -52,12 +52,12 @@ import Testing
     }
 
     @Test func precedenceIsDefaultThenFileThenEnvironment() throws {
-        let path = try write("[model]\nrank = 16\niterations = 3\n")
+        let path = try write("[model]\nrank = 16\nimplicit_iterations = 3\n")
         let c = try ReelConfig.load(path: path, environment: ["REEL_MODEL_RANK": "32", "REEL_ROOT": "/x"])
         #expect(c.int("model.rank") == 32)
         #expect(c.source("model.rank") == .environment("REEL_MODEL_RANK"))
-        #expect(c.int("model.iterations") == 3)
-        #expect(c.source("model.iterations") == .file(path: path, line: 3))
+        #expect(c.int("model.implicit_iterations") == 3)
+        #expect(c.source("model.implicit_iterations") == .file(path: path, line: 3))
         #expect(c.double("etl.reject_threshold") == 0.01)
         #expect(c.source("etl.reject_threshold") == .builtIn)
         #expect(c.render().contains("model.rank"))

@@ -1,0 +1,48 @@
+import Foundation
+import ReelCore
+import ReelModel
+
+/// The offline metrics a release carries (its `meta.metrics`) and a run
+/// record keeps: the served mode's NDCG@10 (what the quality gate compares)
+/// and every mode's ranking metrics side by side.
+public enum EvaluationSummary {
+    /// Flat metric names for run records and MLflow: `ndcg_at_10` (served
+    /// mode) and `<mode>.ndcg_at_10`, `<mode>.precision_at_10`, …
+    public static func metrics(_ report: EvaluationReport) -> [String: Double] {
+        var out: [String: Double] = ["ndcg_at_10": report.ndcg]
+        for r in report.results {
+            out["\(r.mode).ndcg_at_10"] = r.ndcg
+            out["\(r.mode).precision_at_10"] = r.precision
+            out["\(r.mode).recall_at_10"] = r.recall
+            out["\(r.mode).map_at_10"] = r.map
+            out["\(r.mode).coverage"] = r.coverage
+            if let rmse = r.rmse { out["\(r.mode).rmse"] = rmse }
+            if let mae = r.mae { out["\(r.mode).mae"] = mae }
+        }
+        return out
+    }
+
+    /// The JSON object stored as the release's `meta.metrics`.
+    public static func releaseJSON(_ report: EvaluationReport) -> String {
+        var object: [String: Any] = ["served_mode": report.defaultMode, "evaluated_at": report.createdAt,
+                                     "split": report.split.split, "cut": report.split.cutTimeISO]
+        for (k, v) in metrics(report) { object[k] = v }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The latest model's saved evaluation, if `reel evaluate` ran on it.
+    public static func latest(home: ReelHome) -> EvaluationReport? {
+        guard let dir = ModelStore.latestFolder(home: home) else { return nil }
+        let path = Path.join(dir, ModelStore.evaluationFile)
+        guard let bytes = try? FileSystem.readBytes(path) else { return nil }
+        return try? JSONDecoder().decode(EvaluationReport.self, from: Data(bytes))
+    }
+
+    /// NDCG@10 recorded in a release's metadata JSON, if any.
+    public static func ndcg(inReleaseMeta json: String) -> Double? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let metrics = object["metrics"] as? [String: Any] else { return nil }
+        return (metrics["ndcg_at_10"] as? NSNumber)?.doubleValue
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import ReelCore
+import ReelLakehouse
+import ReelModel
+import ReelRelease
+
+/// Options of one `reel nightly` run.
+public struct NightlyOptions: Sendable {
+    public var selection = StageSelection()
+    /// Publish even when the quality gate would block.
+    public var forcePublish = false
+    public init() {}
+}
+
+/// `reel nightly`: validate bronze → ETL → train → evaluate → publish →
+/// prune, in one process, under one lock. This is what the seed's Airflow
+/// DAG, MLflow tracking and Prometheus setup did, done as a batch publisher:
+/// files, standard formats, and an exit code cron understands.
+///
+/// Exit codes: 0 success (stages may have been skipped), 1 a stage failed
+/// (the previous release keeps serving), 3 another run holds the lock, 4 the
+/// quality gate blocked the publish.
+public struct Nightly {
+    public let home: ReelHome
+    public let config: ReelConfig
+    public let options: NightlyOptions
+
+    public init(home: ReelHome, config: ReelConfig, options: NightlyOptions) {
+        self.home = home
+        self.config = config
+        self.options = options
+    }
+
+    /// The stage names, in order (for `--from` and `--only`).
+    public static let stageNames = ["validate", "etl", "train", "evaluate", "publish", "prune"]
+
+    @discardableResult
+    public func run() throws -> RunRecord {
+        let lock = try RunLock(path: home.lockFile, purpose: "reel nightly")
+        defer { withExtendedLifetime(lock) {} }
+        let runID = Clock.runID()
+        var record = RunRecord(runID: runID, startedAt: Clock.iso8601(Clock.now()))
+        record.params = config.flattened()
+        Console.info("nightly", "run \(runID) in \(home.root)")
+        let runner = StageRunner(home: home)
+        var failure: Error?
+        do {
+            try runner.run(stages(), selection: options.selection, record: &record)
+        } catch {
+            failure = error
+        }
+        try? NightlyMetrics.write(record: record, home: home, config: config)
+        if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
+            do {
+                let id = try MLflowClient(trackingURI: uri).log(record)
+                Console.info("nightly", "logged to MLflow at \(uri) (run \(id))")
+            } catch {
+                Console.warn("nightly", "could not log to MLflow: \((error as? ReelError)?.message ?? "\(error)")")
+            }
+        }
+        if let failure {
+            let stage = record.failedStage ?? "?"
+            if let e = failure as? ReelError {
+                throw ReelError(e.kind, "nightly run \(runID) stopped at stage '\(stage)': \(e.message); the previous release keeps serving")
+            }
+            throw failure
+        }
+        Console.info("nightly", "run \(runID) succeeded: " + record.stages.map { "\($0.name) \($0.status)" }.joined(separator: ", "))
+        return record
+    }
+
+    // MARK: - Stages
+
+    func stages() -> [Stage] {
+        let config = self.config, home = self.home, options = self.options
+        // Silver is opened once, after the ETL stage (run or skipped), and shared downstream.
+        let silverBox = Box<SilverSnapshot>()
+        func silver() throws -> SilverSnapshot {
+            if let s = silverBox.value { return s }
+            let s = try SilverSnapshot.open(home: home)
+            silverBox.value = s
+            return s
+        }
+        func modelFactorsPath() -> String? {
+            ModelStore.latestFolder(home: home).map { Path.join($0, ModelStore.factorsFile) }
+        }
+        let bronze = home.bronzeMovieLens
+
+        return [
+            Stage(name: "validate", fingerprint: {
+                try Fingerprint.files(in: bronze)
+            }, run: { _ in
+                try BronzeValidator.validate(dir: bronze)
+                return "bronze files, headers and checksums OK"
+            }),
+            Stage(name: "etl", fingerprint: {
+                try Fingerprint.combine([Fingerprint.files(in: bronze), Fingerprint.files(in: home.bronzeEvents),
+                                         Fingerprint.contract(home: home), config.fingerprint(["etl.", "trending."])])
+            }, outputsPresent: {
+                FileSystem.exists(home.silverCurrent)
+            }, run: { record in
+                let report = try ETL.run(home: home, options: config.etlOptions())
+                silverBox.value = nil
+                for t in report.tables {
+                    record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
+                }
+                return "silver \(report.versionID): " + report.tables.map { "\($0.table) \($0.accepted)/\($0.read)" }.joined(separator: ", ")
+            }),
+            Stage(name: "train", fingerprint: {
+                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model."])])
+            }, outputsPresent: {
+                modelFactorsPath().map(FileSystem.exists) ?? false
+            }, run: { record in
+                let warm = config.bool("model.warm_start") && ModelStore.latestFolder(home: home) != nil
+                let train = try ModelTraining.run(home: home, silver: silver(), params: config.alsParams(),
+                                                  warmStart: warm, warmStartFrom: nil)
+                record.metrics["train_seconds"] = train.trainSeconds
+                if let last = train.iterations.last { record.metrics["train_rmse"] = last.trainRMSE }
+                return "model \(train.runID): \(train.params.mode.rawValue) rank \(train.params.rank), \(train.iterations.count) iterations\(warm ? " (warm start)" : "")"
+            }),
+            Stage(name: "evaluate", fingerprint: {
+                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "evaluation.", "hybrid.", "release.k"]),
+                                         Fingerprint.file(modelFactorsPath() ?? "")])
+            }, outputsPresent: {
+                EvaluationSummary.latest(home: home) != nil
+            }, run: { record in
+                let report = try ModelEvaluation.run(home: home, silver: silver(), params: config.evaluationParams(), exportSplit: nil)
+                for (k, v) in EvaluationSummary.metrics(report) { record.metrics[k] = v }
+                return "NDCG@10 \(Console.fixed(report.ndcg, 4)) (\(report.defaultMode)); " +
+                    report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
+            }),
+            Stage(name: "publish", fingerprint: {
+                try Fingerprint.combine([silver().fingerprint, Fingerprint.file(modelFactorsPath() ?? ""),
+                                         config.fingerprint(["release.", "gate."])])
+            }, outputsPresent: {
+                FileSystem.exists(home.currentRelease)
+            }, run: { record in
+                guard let factors = modelFactorsPath(), FileSystem.exists(factors) else {
+                    throw ReelError(.notFound, "no trained model under \(home.models)")
+                }
+                let evaluation = EvaluationSummary.latest(home: home)
+                if let evaluation {
+                    for (k, v) in EvaluationSummary.metrics(evaluation) where record.metrics[k] == nil { record.metrics[k] = v }
+                }
+                let gate = QualityGate(margin: config.double("gate.ndcg_margin"))
+                let verdict = gate.check(candidate: evaluation?.ndcg, current: try? Release.current(home: home))
+                record.gate = verdict.reason
+                if !verdict.pass {
+                    if options.forcePublish {
+                        record.gate = verdict.reason + " — overridden by --force-publish"
+                        Console.warn("publish", record.gate!)
+                    } else {
+                        throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway")
+                    }
+                }
+                let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
+                                                          options: config.releaseOptions(),
+                                                          metricsJSON: evaluation.map(EvaluationSummary.releaseJSON),
+                                                          keep: config.int("release.keep"))
+                record.releaseID = result.releaseID
+                record.releaseBytes = result.size
+                return "release \(result.releaseID) (\(Console.bytes(result.size))) is current; \(verdict.reason)"
+            }),
+            Stage(name: "prune", fingerprint: {
+                // Always runs: cheap, and what is prunable changes with time.
+                UInt64.random(in: 0...UInt64.max)
+            }, run: { _ in
+                let runs = try RunStore(home: home).prune(keep: config.int("runs.keep"))
+                let models = try ModelRetention.prune(home: home, keep: config.int("release.keep"))
+                return "removed \(runs.count) old run records, \(models.count) old models"
+            }),
+        ]
+    }
+}
+
+/// A mutable slot shared by stage closures within one run.
+final class Box<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Content fingerprints of stage inputs (xxh3-64).
+public enum Fingerprint {
+    /// Names, sizes and modification times of every file under `dir`
+    /// (recursively), plus the full bytes of small manifests.
+    public static func files(in dir: String) throws -> UInt64 {
+        var text = ""
+        func walk(_ d: String, _ prefix: String) {
+            for name in FileSystem.list(d) where !name.hasPrefix(".") && !name.contains(".tmp-") {
+                let p = Path.join(d, name)
+                if FileSystem.isDirectory(p) { walk(p, prefix + name + "/"); continue }
+                text += "\(prefix)\(name) \(FileSystem.size(p) ?? -1) \(FileSystem.modificationTime(p) ?? -1)\n"
+                if name.hasSuffix(".json"), (FileSystem.size(p) ?? 0) < 1 << 20, let t = try? FileSystem.readText(p) { text += t }
+            }
+        }
+        walk(dir, "")
+        return hash(text)
+    }
+
+    /// The xxh3 of one file's bytes (0 when it does not exist).
+    public static func file(_ path: String) throws -> UInt64 {
+        guard FileSystem.exists(path) else { return 0 }
+        let f = try MappedFile(path: path)
+        return withExtendedLifetime(f) { XXH3.hash(f.bytes) }
+    }
+
+    /// The data contract the ETL loads.
+    public static func contract(home: ReelHome) throws -> UInt64 {
+        let dir = try ContractLocator.schemasDirectory(home: home)
+        return try files(in: Path.join(dir, "lakehouse"))
+    }
+
+    public static func combine(_ parts: [UInt64]) -> UInt64 {
+        hash(parts.map { XXH3.hex($0) }.joined(separator: ","))
+    }
+
+    static func hash(_ text: String) -> UInt64 {
+        var t = text
+        return t.withUTF8 { XXH3.hash(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// The nightly quality gate: a new model is not published when its NDCG@10
+/// falls more than `margin` (a fraction) below the current release's.
+///
+/// The current release's NDCG@10 is the one recorded in its metadata when it
+/// was published (its own evaluation). Both are global-temporal-split scores
+/// of the served mode; with nothing to compare (first release, or a release
+/// without metrics) the gate passes and says why.
+public struct QualityGate: Sendable {
+    public var margin: Double
+
+    public init(margin: Double) { self.margin = margin }
+
+    public struct Verdict: Sendable {
+        public var pass: Bool
+        public var reason: String
+    }
+
+    public func check(candidate: Double?, current: Release?) -> Verdict {
+        guard let candidate else {
+            return Verdict(pass: true, reason: "quality gate skipped: the new model has no evaluation")
+        }
+        guard let current else {
+            return Verdict(pass: true, reason: "quality gate passed: no current release to compare with")
+        }
+        let meta = String(decoding: current.metadataJSON, as: UTF8.self)
+        guard let baseline = EvaluationSummary.ndcg(inReleaseMeta: meta) else {
+            return Verdict(pass: true, reason: "quality gate passed: current release \(current.releaseID) records no NDCG@10")
+        }
+        return check(candidate: candidate, baseline: baseline, against: current.releaseID)
+    }
+
+    public func check(candidate: Double, baseline: Double, against id: String) -> Verdict {
+        let floor = baseline * (1 - margin)
+        let text = "NDCG@10 \(Console.fixed(candidate, 4)) vs \(Console.fixed(baseline, 4)) of release \(id) (floor \(Console.fixed(floor, 4)) at margin \(Console.fixed(100 * margin, 1))%)"
+        return candidate + 1e-12 >= floor
+            ? Verdict(pass: true, reason: "quality gate passed: " + text)
+            : Verdict(pass: false, reason: "quality gate blocked the publish: " + text)
+    }
+}
+
+/// Keeps the newest `keep` model runs (and the one `latest` points at).
+public enum ModelRetention {
+    public static func prune(home: ReelHome, keep: Int) throws -> [String] {
+        let latest = FileSystem.readLink(home.latestModel).map(Path.basename)
+        let runs = FileSystem.list(home.models).filter { $0 != "latest" && !$0.contains(".tmp") && FileSystem.isDirectory(Path.join(home.models, $0)) }
+        guard runs.count > keep else { return [] }
+        let doomed = runs.prefix(runs.count - keep).filter { $0 != latest }
+        for id in doomed { try FileSystem.removeTree(Path.join(home.models, id)) }
+        return Array(doomed)
+    }
+}
