@@ -22,6 +22,8 @@ struct Reel: AsyncParsableCommand {
         """,
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
+            TrainCommand.self,
+            EvaluateCommand.self,
         ]
     )
 }
