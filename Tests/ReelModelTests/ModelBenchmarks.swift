@@ -1,0 +1,71 @@
+import Testing
+import ReelCore
+import ReelLakehouse
+@testable import ReelModel
+
+/// Speed figures, not timed tests: skipped unless REEL_BENCH is set. Run in
+/// release mode on a quiet machine:
+///
+///     REEL_BENCH=1 swift test -c release --filter ModelBenchmarks
+///
+/// REEL_BENCH_USERS / _MOVIES / _PER_USER / _RANK size the synthetic data
+/// (default 20,000 × 5,000 × 50 × 64: small scale).
+@Suite(.enabled(if: benchEnabled)) struct ModelBenchmarks {
+    @Test func alsAndTopKThroughput() throws {
+        let users = benchValue("REEL_BENCH_USERS", 20_000), movies = benchValue("REEL_BENCH_MOVIES", 5_000)
+        let perUser = benchValue("REEL_BENCH_PER_USER", 50), rank = benchValue("REEL_BENCH_RANK", 64)
+        let threads = benchValue("REEL_BENCH_THREADS", ParallelChunks.defaultThreads)
+        let ratings = randomRatings(users: users, movies: movies, perUser: perUser)
+        print("data: \(users) users × \(movies) movies, \(ratings.ratingCount) ratings, rank \(rank), \(threads) threads")
+        for (mode, solver) in [(ALSParams.Mode.explicit, ALSParams.Solver.cholesky), (.explicit, .cg), (.implicit, .cg), (.implicit, .cholesky)] {
+            var log: [ALSIteration] = []
+            let start = Clock.monotonic()
+            let f = try ALS.train(ratings, params: ALSParams(mode: mode, rank: rank, iterations: 3, threads: threads, solver: solver)) { log.append($0) }
+            let wall = Clock.monotonic() - start
+            let perIteration = log.map(\.seconds).reduce(0, +) / Double(log.count)
+            print("ALS \(mode.rawValue)/\(solver.rawValue): \(Console.fixed(perIteration, 3)) s per iteration (\(Console.fixed(wall, 2)) s for 3 with loss), loss \(log.last!.loss)")
+            let finite = f.userFactors.allSatisfy { $0.isFinite }
+            #expect(finite)
+        }
+        let q = (0..<users * rank).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+        let v = (0..<movies * rank).map { Float(($0 * 104_729) % 1000) / 1000 - 0.5 }
+        let start = Clock.monotonic()
+        let top = q.withUnsafeBufferPointer { qb in v.withUnsafeBufferPointer { vb in
+            ratings.userOffsets.withUnsafeBufferPointer { o in ratings.userMovies.withUnsafeBufferPointer { m in
+                TopK.compute(queries: qb, queryCount: users, items: vb, itemCount: movies, rank: rank, k: 100,
+                             exclude: ExcludeLists(offsets: o, items: m), threads: threads)
+            } }
+        } }
+        let seconds = Clock.monotonic() - start
+        let gflops = 2 * Double(users) * Double(movies) * Double(rank) / seconds / 1e9
+        print("top-100 for every user: \(Console.fixed(seconds, 3)) s, \(Console.fixed(gflops, 1)) GFLOP/s")
+        #expect(top.movies.count == users * 100)
+    }
+
+    func randomRatings(users: Int, movies: Int, perUser: Int) -> SilverRatings {
+        var g = SplitMix64(seed: 1)
+        var triples: [(user: Int, movie: Int, rating: Float, time: Int64)] = []
+        triples.reserveCapacity(users * perUser)
+        for u in 0..<users {
+            var seen = Set<Int>()
+            while seen.count < min(perUser, movies) {
+                // Skewed towards low movie rows, like real popularity.
+                let x = g.nextDouble()
+                seen.insert(min(movies - 1, Int(Double(movies) * x * x)))
+            }
+            for m in seen { triples.append((u, m, Float(1 + g.next() % 9) / 2, Int64(g.next() % 1_000_000))) }
+        }
+        return makeRatings(users: users, movies: movies, triples)
+    }
+}
+
+let benchEnabled: Bool = getenv("REEL_BENCH") != nil
+
+func benchValue(_ name: String, _ fallback: Int) -> Int {
+    guard let p = getenv(name) else { return fallback }
+    return Int(String(cString: p)) ?? fallback
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
