@@ -1,6 +1,6 @@
 /// The fast path of `TopK.compute`: register-blocked scoring of 4 queries ×
 /// 16 items with `SIMD16` FMA accumulators, items packed 16-wide, a
-/// per-query bounded heap touched only when a score beats its minimum, and
+/// per-query candidate buffer touched only when a score beats its threshold, and
 /// excluded items masked before selection. The score matrix is never
 /// materialised: a tile of 64 queries walks the items in L2-sized chunks.
 enum TopKKernel {
@@ -61,6 +61,7 @@ enum TopKKernel {
 
         func scoreTile(_ rows: Range<Int>, scratch: TileScratch, outMovies: SendablePointer<Int32>, outScores: SendablePointer<Float>) {
             let n = rows.count
+            let capacity = TopKCandidates.capacity(k: k)
             let blocks = (n + 3) / 4
             // Queries of the tile, interleaved [block][d][4] so a block's 4
             // broadcasts per dimension are adjacent; missing queries are zero.
@@ -71,8 +72,9 @@ enum TopKKernel {
                 let src = queries.base + q * rank
                 for d in 0..<rank { dst[d * 4] = src[d] }
             }
-            var heaps = (0..<n).map { i in
-                TopKHeap(scores: scratch.heapScores + i * k, items: scratch.heapItems + i * k, capacity: k)
+            let lists = scratch.lists
+            for i in 0..<n {
+                lists[i] = TopKCandidates(scores: scratch.heapScores + i * capacity, items: scratch.heapItems + i * capacity, k: k)
             }
             let cursor = scratch.cursors
             for (i, q) in rows.enumerated() {
@@ -80,6 +82,9 @@ enum TopKKernel {
                 cursor[2 * i + 1] = excludedOffsets.map { Int($0[q + 1]) } ?? 0
             }
             let lastValid = itemCount - (panels - 1) * 16
+            let lastPanelInvalid: UInt32 = lastValid >= 16 ? 0 : ~((1 << UInt32(lastValid)) - 1) & 0xFFFF
+            let laneScores = scratch.laneScores
+            var thresholds = SIMD4<Float>()
             var chunk = 0
             while chunk < panels {
                 let chunkEnd = min(panels, chunk + chunkPanels)
@@ -89,28 +94,37 @@ enum TopKKernel {
                     for p in chunk..<chunkEnd {
                         let acc = scoreBlock(qb, packed.base + p * rank * 16)
                         let base = p * 16
-                        for a in 0..<users {
-                            let i = b * 4 + a
-                            var s = acc.lane(a)
-                            if p == panels - 1, lastValid < 16 {
-                                for l in lastValid..<16 { s[l] = -.infinity }
-                            }
-                            if let ex = excludedItems {
+                        // Lanes to drop per query: past the last item, or excluded.
+                        var dropped = SIMD4<UInt32>(repeating: p == panels - 1 ? lastPanelInvalid : 0)
+                        if let ex = excludedItems {
+                            for a in 0..<users {
+                                let i = b * 4 + a
                                 var c = cursor[2 * i]
                                 let end = cursor[2 * i + 1]
                                 while c < end, Int(ex[c]) < base + 16 {
                                     let item = Int(ex[c])
-                                    if item >= base { s[item - base] = -.infinity }
+                                    if item >= base { dropped[a] |= 1 << UInt32(item - base) }
                                     c += 1
                                 }
                                 cursor[2 * i] = c
                             }
-                            var threshold = heaps[i].threshold
-                            if any(s .> SIMD16(repeating: threshold)) {
-                                for l in 0..<16 where s[l] > threshold {
-                                    heaps[i].push(s[l], Int32(base + l))
-                                    threshold = heaps[i].threshold
-                                }
+                        }
+                        // Fast rejection of the whole block: count lanes whose score
+                        // minus the query's threshold has its sign bit set (Swift's
+                        // `.>` on SIMD16<Float> is a scalar loop; this is 4 subtracts,
+                        // shifts and one horizontal add). Missing queries use +inf.
+                        for a in 0..<4 { thresholds[a] = a < users ? lists[b * 4 + a].threshold : .infinity }
+                        let n0 = TopKKernel.notAbove(acc.a0, thresholds[0]), n1 = TopKKernel.notAbove(acc.a1, thresholds[1])
+                        let n2 = TopKKernel.notAbove(acc.a2, thresholds[2]), n3 = TopKKernel.notAbove(acc.a3, thresholds[3])
+                        if (n0 &+ n1 &+ n2 &+ n3).wrappedSum() == 64 { continue }
+                        for a in 0..<users {
+                            let i = b * 4 + a
+                            let na = a == 0 ? n0 : a == 1 ? n1 : a == 2 ? n2 : n3
+                            if na.wrappedSum() == 16 { continue }
+                            VectorKernels.store(acc.lane(a), laneScores)
+                            let drop = dropped[a]
+                            for l in 0..<16 where drop & (1 << UInt32(l)) == 0 && laneScores[l] > lists[i].threshold {
+                                lists[i].push(laneScores[l], Int32(base + l))
                             }
                         }
                     }
@@ -118,7 +132,7 @@ enum TopKKernel {
                 chunk = chunkEnd
             }
             for (i, q) in rows.enumerated() {
-                heaps[i].drain(into: outMovies.base + q * k, outScores.base + q * k)
+                lists[i].drain(into: outMovies.base + q * k, outScores.base + q * k)
             }
         }
 
@@ -140,6 +154,12 @@ enum TopKKernel {
         }
     }
 
+    /// 1 in each lane whose score is not above `threshold` (sign bit of the
+    /// difference; a NaN lane may count either way — the exact check follows).
+    @inline(__always) static func notAbove(_ s: SIMD16<Float>, _ threshold: Float) -> SIMD16<UInt32> {
+        unsafeBitCast(s - SIMD16(repeating: threshold), to: SIMD16<UInt32>.self) &>> 31
+    }
+
     struct Block {
         var a0, a1, a2, a3: SIMD16<Float>
         @inline(__always) func lane(_ a: Int) -> SIMD16<Float> {
@@ -153,17 +173,23 @@ enum TopKKernel {
         let heapScores: UnsafeMutablePointer<Float>
         let heapItems: UnsafeMutablePointer<Int32>
         let cursors: UnsafeMutablePointer<Int>
+        let lists: UnsafeMutablePointer<TopKCandidates>
+        let laneScores: UnsafeMutablePointer<Float>
         private let floats: FloatBuffer
 
         init(rank: Int, k: Int) {
-            floats = FloatBuffer(count: TopKKernel.tileQueries * (rank + k))
+            let capacity = TopKCandidates.capacity(k: k)
+            let n = TopKKernel.tileQueries
+            floats = FloatBuffer(count: n * (rank + capacity) + 16)
             queries = floats.base
-            heapScores = floats.base + TopKKernel.tileQueries * rank
-            heapItems = .allocate(capacity: TopKKernel.tileQueries * k)
-            cursors = .allocate(capacity: TopKKernel.tileQueries * 2)
+            heapScores = floats.base + n * rank
+            laneScores = heapScores + n * capacity
+            heapItems = .allocate(capacity: n * capacity)
+            cursors = .allocate(capacity: n * 2)
+            lists = .allocate(capacity: n)
         }
 
-        func free() { floats.free(); heapItems.deallocate(); cursors.deallocate() }
+        func free() { floats.free(); heapItems.deallocate(); cursors.deallocate(); lists.deallocate() }
     }
 }
 

@@ -17,29 +17,31 @@ import ReelLakehouse
         let threads = benchValue("REEL_BENCH_THREADS", ParallelChunks.defaultThreads)
         let ratings = randomRatings(users: users, movies: movies, perUser: perUser)
         print("data: \(users) users × \(movies) movies, \(ratings.ratingCount) ratings, rank \(rank), \(threads) threads")
-        for (mode, solver) in [(ALSParams.Mode.explicit, ALSParams.Solver.cholesky), (.explicit, .cg), (.implicit, .cg), (.implicit, .cholesky)] {
+        for (mode, solver) in benchValue("REEL_BENCH_SKIP_ALS", 0) == 1 ? [] : [(ALSParams.Mode.explicit, ALSParams.Solver.cholesky), (.explicit, .cg), (.implicit, .cg), (.implicit, .cholesky)] {
             var log: [ALSIteration] = []
-            let start = Clock.monotonic()
+            let start = Clock.monotonic(), cpuStart = cpuSeconds()
             let f = try ALS.train(ratings, params: ALSParams(mode: mode, rank: rank, iterations: 3, threads: threads, solver: solver)) { log.append($0) }
             let wall = Clock.monotonic() - start
             let perIteration = log.map(\.seconds).reduce(0, +) / Double(log.count)
-            print("ALS \(mode.rawValue)/\(solver.rawValue): \(Console.fixed(perIteration, 3)) s per iteration (\(Console.fixed(wall, 2)) s for 3 with loss), loss \(log.last!.loss)")
+            print("ALS \(mode.rawValue)/\(solver.rawValue): \(Console.fixed(perIteration, 3)) s per iteration (\(Console.fixed(wall, 2)) s wall, \(Console.fixed(cpuSeconds() - cpuStart, 2)) CPU-s for 3 with loss), loss \(log.last!.loss), load \(Console.fixed(loadAverage(), 2))")
             let finite = f.userFactors.allSatisfy { $0.isFinite }
             #expect(finite)
         }
         let q = (0..<users * rank).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
         let v = (0..<movies * rank).map { Float(($0 * 104_729) % 1000) / 1000 - 0.5 }
-        let start = Clock.monotonic()
-        let top = q.withUnsafeBufferPointer { qb in v.withUnsafeBufferPointer { vb in
-            ratings.userOffsets.withUnsafeBufferPointer { o in ratings.userMovies.withUnsafeBufferPointer { m in
-                TopK.compute(queries: qb, queryCount: users, items: vb, itemCount: movies, rank: rank, k: 100,
-                             exclude: ExcludeLists(offsets: o, items: m), threads: threads)
+        for (k, excluding) in [(100, true), (100, false), (10, false)] {
+            let start = Clock.monotonic(), cpuStart = cpuSeconds()
+            let top = q.withUnsafeBufferPointer { qb in v.withUnsafeBufferPointer { vb in
+                ratings.userOffsets.withUnsafeBufferPointer { o in ratings.userMovies.withUnsafeBufferPointer { m in
+                    TopK.compute(queries: qb, queryCount: users, items: vb, itemCount: movies, rank: rank, k: k,
+                                 exclude: excluding ? ExcludeLists(offsets: o, items: m) : nil, threads: threads)
+                } }
             } }
-        } }
-        let seconds = Clock.monotonic() - start
-        let gflops = 2 * Double(users) * Double(movies) * Double(rank) / seconds / 1e9
-        print("top-100 for every user: \(Console.fixed(seconds, 3)) s, \(Console.fixed(gflops, 1)) GFLOP/s")
-        #expect(top.movies.count == users * 100)
+            let seconds = Clock.monotonic() - start, cpu = cpuSeconds() - cpuStart
+            let flop = 2 * Double(users) * Double(movies) * Double(rank)
+            print("top-\(k) for every user\(excluding ? ", rated movies excluded" : ""): \(Console.fixed(seconds, 3)) s wall (\(Console.fixed(flop / seconds / 1e9, 1)) GFLOP/s), \(Console.fixed(cpu, 3)) CPU-s (\(Console.fixed(flop / cpu / 1e9, 1)) GFLOP per CPU-s), load \(Console.fixed(loadAverage(), 2))")
+            #expect(top.movies.count == users * k)
+        }
     }
 
     func randomRatings(users: Int, movies: Int, perUser: Int) -> SilverRatings {
@@ -64,6 +66,17 @@ let benchEnabled: Bool = getenv("REEL_BENCH") != nil
 func benchValue(_ name: String, _ fallback: Int) -> Int {
     guard let p = getenv(name) else { return fallback }
     return Int(String(cString: p)) ?? fallback
+}
+
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func loadAverage() -> Double {
+    var l = [Double](repeating: 0, count: 3)
+    return getloadavg(&l, 3) > 0 ? l[0] : -1
 }
 
 #if canImport(Glibc)
