@@ -18,11 +18,14 @@ enum GramMatrix {
         for i in 0..<chunkSize { identity[i] = Int32(i) }
         let zeros = FloatBuffer(count: chunkSize)
         defer { zeros.free() }
-        ParallelChunks.run(count: rows, chunkSize: chunkSize, threads: threads) { chunk, range, _ in
+        let gathers = FloatBuffer(count: max(1, threads) * 2 * VectorKernels.gatherRows * n16)
+        defer { gathers.free() }
+        ParallelChunks.run(count: rows, chunkSize: chunkSize, threads: threads) { chunk, range, worker in
             VectorKernels.accumulateOuterProducts(partials.base + chunk * size, rank: rank, n16: n16,
                                                   factors: factors.base + range.lowerBound * n16,
                                                   rows: identity.base, values: zeros.base, count: range.count,
-                                                  wScale: 0, wBias: 1)
+                                                  wScale: 0, wBias: 1,
+                                                  gather: gathers.base + worker * 2 * VectorKernels.gatherRows * n16)
         }
         out.base.update(repeating: 0, count: size)
         for c in 0..<chunks {

@@ -32,18 +32,21 @@ struct RowScratch {
     let residual: UnsafeMutablePointer<Float>
     let direction: UnsafeMutablePointer<Float>
     let product: UnsafeMutablePointer<Float>
+    /// Gathered factor rows for `VectorKernels.accumulateOuterProducts`.
+    let gather: UnsafeMutablePointer<Float>
     private let storage: FloatBuffer
 
     init(rank: Int) {
         self.rank = rank
         n16 = roundUp(max(rank, 1), 16)
-        storage = FloatBuffer(count: n16 * n16 + 5 * n16)
+        storage = FloatBuffer(count: n16 * n16 + 5 * n16 + 2 * VectorKernels.gatherRows * n16)
         matrix = storage.base
         rhs = matrix + n16 * n16
         diagonal = rhs + n16
         residual = diagonal + n16
         direction = residual + n16
         product = direction + n16
+        gather = product + n16
     }
 
     func free() { storage.free() }
@@ -59,7 +62,7 @@ enum RowSolver {
         if let g = s.gram { a.update(from: g, count: n16 * n16) } else { a.update(repeating: 0, count: n16 * n16) }
         VectorKernels.accumulateOuterProducts(a, rank: rank, n16: n16, factors: s.factors,
                                               rows: s.rows, values: s.values, count: s.count,
-                                              wScale: s.wScale, wBias: s.wBias)
+                                              wScale: s.wScale, wBias: s.wBias, gather: scratch.gather)
         for i in 0..<rank { a[i * n16 + i] += s.diagonal }
         rightHandSide(s, b, n16)
         guard CholeskySolver.factor(a, rank: rank, n16: n16, diagonal: scratch.diagonal) else { return false }

@@ -61,6 +61,10 @@ enum VectorKernels {
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
     }
 
+    /// Items per gathered block of `accumulateOuterProducts` (two copies of
+    /// 32 rows of rank 64 fill half of a 32 KiB L1).
+    static let gatherRows = 32
+
     /// A += Σₖ wₖ · yₖ yₖᵀ over the upper triangle of A (row stride n16), in
     /// 4 × 16 register tiles, where yₖ is row `rows[k]` of `factors` (stride n16)
     /// and wₖ = `wScale · values[k] + wBias`. Entries left of each tile's
@@ -68,29 +72,45 @@ enum VectorKernels {
     /// diagonal receive correct (symmetric) values.
     ///
     /// This is the dominant cost of a Cholesky ALS solve (n · r² / 2 FMAs per
-    /// row), so items are taken 64 at a time to stay in L1 while every tile
-    /// streams over them, and each tile's 4 accumulators stay in registers.
+    /// row). Items are first gathered `gatherRows` at a time into contiguous
+    /// scratch (`gather`, 2 · gatherRows · n16 floats) — yₖ and wₖ·yₖ — so the
+    /// scattered loads overlap in one pass instead of stalling the FMA loop,
+    /// and every tile then streams over L1-resident rows with its 4
+    /// accumulators in registers.
     static func accumulateOuterProducts(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
                                         factors: UnsafePointer<Float>,
                                         rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
-                                        wScale: Float, wBias: Float) {
+                                        wScale: Float, wBias: Float, gather: UnsafeMutablePointer<Float>) {
         let rank4 = roundUp(rank, 4)
+        let weighted = wScale != 0 || wBias != 1
+        let plain = gather, scaled = weighted ? gather + gatherRows * n16 : gather
         var start = 0
         while start < count {
-            let end = min(count, start + 64)
+            let n = min(count - start, gatherRows)
+            for k in 0..<n {
+                let y = factors + Int(rows[start + k]) &* n16
+                let dst = plain + k * n16
+                dst.update(from: y, count: n16)
+                if weighted {
+                    let w = SIMD16<Float>(repeating: wScale * values[start + k] + wBias)
+                    var c = 0
+                    while c < n16 { store(w * load(y + c), scaled + k * n16 + c); c &+= 16 }
+                }
+            }
             var i0 = 0
             while i0 < rank4 {
                 var c0 = i0 & ~15
                 while c0 < n16 {
                     var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-                    for k in start..<end {
-                        let y = factors + Int(rows[k]) &* n16
-                        let w = wScale * values[k] + wBias
-                        let v = load(y + c0)
-                        a0.addProduct(SIMD16(repeating: w * y[i0]), v)
-                        a1.addProduct(SIMD16(repeating: w * y[i0 + 1]), v)
-                        a2.addProduct(SIMD16(repeating: w * y[i0 + 2]), v)
-                        a3.addProduct(SIMD16(repeating: w * y[i0 + 3]), v)
+                    var x = UnsafePointer(plain + c0), s = UnsafePointer(scaled + i0)
+                    for _ in 0..<n {
+                        let v = load(x)
+                        a0.addProduct(SIMD16(repeating: s[0]), v)
+                        a1.addProduct(SIMD16(repeating: s[1]), v)
+                        a2.addProduct(SIMD16(repeating: s[2]), v)
+                        a3.addProduct(SIMD16(repeating: s[3]), v)
+                        x += n16
+                        s += n16
                     }
                     let r0 = a + i0 * n16 + c0
                     store(load(r0) + a0, r0)
@@ -101,7 +121,7 @@ enum VectorKernels {
                 }
                 i0 &+= 4
             }
-            start = end
+            start += n
         }
     }
 
