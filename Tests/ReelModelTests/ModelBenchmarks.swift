@@ -82,3 +82,43 @@ func loadAverage() -> Double {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The grid behind the defaults in docs/model.md (small planted data):
+///
+///     REEL_BENCH=1 swift test -c release --filter ModelDefaultsGrid
+@Suite(.enabled(if: benchEnabled)) struct ModelDefaultsGrid {
+    @Test func implicitAndExplicitGrid() throws {
+        let users = benchValue("REEL_BENCH_USERS", 2_000), movies = benchValue("REEL_BENCH_MOVIES", 600)
+        let perUser = benchValue("REEL_BENCH_PER_USER", 30), rank = benchValue("REEL_BENCH_RANK", 32)
+        let ratings = plantedRatings(users: users, movies: movies, perUser: perUser, rank: 8, seed: 11)
+        let meta = makeMovies(movies)
+        print("planted: \(users) users × \(movies) movies, \(ratings.ratingCount) ratings, model rank \(rank)")
+        for split in [EvaluationParams.Split.temporal, .leaveLastN] {
+            func run(_ e: ALSParams, _ i: ALSParams, _ h: HybridWeights = HybridWeights()) throws -> EvaluationReport {
+                try Evaluation.run(ratings: ratings, movies: meta,
+                                   params: EvaluationParams(split: split, explicit: e, implicit: i, hybrid: h))
+            }
+            let cheapImplicit = ALSParams(mode: .implicit, rank: 4, iterations: 1)
+            let cheapExplicit = ALSParams(mode: .explicit, rank: 4, iterations: 1)
+            for lambda: Float in [0.01, 0.05, 0.1, 0.3] {
+                let r = try run(ALSParams(mode: .explicit, rank: rank, lambda: lambda, iterations: 10), cheapImplicit)
+                let e = r.result("explicit-als")!
+                print("\(split.rawValue) explicit λ=\(lambda): RMSE \(Console.fixed(e.rmse!, 4)) NDCG@10 \(Console.fixed(e.ndcg, 4)) | popular \(Console.fixed(r.result("popular")!.ndcg, 4))")
+            }
+            for lambda: Float in [0.1, 1, 5, 20, 50] {
+                for alpha: Float in [0.5, 1, 3] {
+                    let r = try run(cheapExplicit, ALSParams(mode: .implicit, rank: rank, lambda: lambda, alpha: alpha, iterations: 15))
+                    let i = r.result("implicit-als")!, h = r.result("hybrid")!
+                    print("\(split.rawValue) implicit λ=\(lambda) α=\(alpha): NDCG@10 \(Console.fixed(i.ndcg, 4)) P@10 \(Console.fixed(i.precision, 4)) hybrid \(Console.fixed(h.ndcg, 4)) coverage \(Console.fixed(i.coverage, 3))")
+                }
+            }
+            for (m, t) in [(Float(1), Float(0)), (0.8, 0.2), (0.6, 0.4), (0.4, 0.6)] {
+                for d: Float in [0, 0.1] {
+                    let r = try run(cheapExplicit, ALSParams(mode: .implicit, rank: rank, iterations: 15), HybridWeights(model: m, trending: t, diversity: d))
+                    print("\(split.rawValue) hybrid model \(m) trending \(t) diversity \(d): NDCG@10 \(Console.fixed(r.result("hybrid")!.ndcg, 4)) (implicit \(Console.fixed(r.result("implicit-als")!.ndcg, 4)), trending-30d \(Console.fixed(r.result("trending-30d")!.ndcg, 4)))")
+                }
+            }
+            #expect(ratings.ratingCount == users * perUser)
+        }
+    }
+}
