@@ -11,16 +11,6 @@ enum VectorKernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 
-    /// The largest lane, folded through halves with `pointwiseMax` (NaN
-    /// lanes are ignored). A compare-and-`any` on SIMD16<Float> is not
-    /// vectorised by Swift 6.3 and cost the top-K kernel 3×.
-    @inline(__always) static func horizontalMax(_ v: SIMD16<Float>) -> Float {
-        let a = pointwiseMax(v.lowHalf, v.highHalf)
-        let b = pointwiseMax(a.lowHalf, a.highHalf)
-        let c = pointwiseMax(b.lowHalf, b.highHalf)
-        return max(c[0], c[1])
-    }
-
     /// x · y over `n16` floats (one horizontal sum at the end).
     @inline(__always) static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n16: Int) -> Float {
         var acc = SIMD16<Float>()
