@@ -64,10 +64,8 @@ def ranking_metrics(user_f, movie_f, train, test, k, threshold):
         scores = user_f[batch] @ movie_f.T
         for i, u in enumerate(batch):
             scores[i, seen[u]] = -np.inf
-        top = np.argpartition(-scores, k, axis=1)[:, :k] if scores.shape[1] > k else np.argsort(-scores, axis=1)
         for i, u in enumerate(batch):
-            order = top[i][np.lexsort((top[i], -scores[i, top[i]]))][:k]
-            order = [m for m in order if np.isfinite(scores[i, m])]
+            order = top_k(scores[i], k)
             rel = relevant[u]
             hits = np.array([m in rel for m in order], dtype=float)
             recommended.update(order)
@@ -79,6 +77,19 @@ def ranking_metrics(user_f, movie_f, train, test, k, threshold):
     n = max(1, len(users))
     return {"precision": sums[0] / n, "recall": sums[1] / n, "ndcg": sums[2] / n, "map": sums[3] / n,
             "coverage": len(recommended) / movie_f.shape[0], "users": int(len(users))}
+
+
+def top_k(row, k):
+    """The k best entries of `row`, best first, ties to the lower index (Reel's order, including
+    at the k-th place, where argpartition alone would pick arbitrarily); -inf entries never."""
+    if row.shape[0] > k:
+        kth = row[np.argpartition(-row, k - 1)[:k]].min()
+    else:
+        kth = row.min()
+    above = np.flatnonzero(row > kth)
+    equal = np.flatnonzero(row == kth) if np.isfinite(kth) else np.array([], dtype=np.int64)
+    chosen = np.concatenate([above, equal[:max(0, k - len(above))]])
+    return chosen[np.lexsort((chosen, -row[chosen]))][:k]
 
 
 def rating_errors(user_f, movie_f, test):
