@@ -9,7 +9,15 @@ public enum ModelTraining {
     @discardableResult
     public static func run(home: ReelHome, params: ALSParams, warmStart: Bool, warmStartFrom: String?) throws -> TrainRecord {
         try params.validate()
-        let silver = try SilverSnapshot.open(home: home)
+        return try run(home: home, silver: try SilverSnapshot.open(home: home), params: params,
+                       warmStart: warmStart, warmStartFrom: warmStartFrom)
+    }
+
+    /// The same on an already opened silver snapshot (the nightly job, tests).
+    @discardableResult
+    public static func run(home: ReelHome, silver: SilverSnapshot, params: ALSParams,
+                           warmStart: Bool, warmStartFrom: String?) throws -> TrainRecord {
+        try params.validate()
         var previous: ModelFactors?
         var source: String?
         if let path = warmStartFrom {
@@ -43,7 +51,13 @@ public enum ModelTraining {
 public enum ModelEvaluation {
     public static func run(home: ReelHome, params: EvaluationParams, exportSplit: String?) throws -> EvaluationReport {
         try params.validate()
-        let silver = try SilverSnapshot.open(home: home)
+        return try run(home: home, silver: try SilverSnapshot.open(home: home), params: params, exportSplit: exportSplit)
+    }
+
+    /// The same on an already opened silver snapshot (the nightly job, tests).
+    public static func run(home: ReelHome, silver: SilverSnapshot, params: EvaluationParams,
+                           exportSplit: String?) throws -> EvaluationReport {
+        try params.validate()
         if let dir = exportSplit {
             let split = try EvaluationSplit.make(silver.ratings, params: params)
             try split.export(to: dir, params: params)

@@ -1,5 +1,6 @@
 import Testing
 import ReelCore
+import ReelLakehouse
 @testable import ReelModel
 
 @Suite struct ModelStoreTests {
@@ -49,5 +50,40 @@ import ReelCore
         #expect(train.first == "userId,movieId,rating,timestamp")
         #expect(train.count == split.train.ratingCount + 1 && test.count == split.testCount + 1)
         #expect(FileSystem.exists(home.root + "/split/split.json"))
+    }
+}
+
+@Suite struct ModelCommandTests {
+    func snapshot(_ ratings: SilverRatings) -> SilverSnapshot {
+        let popularity = SilverPopularity(endTime: 0, scores: [Float](repeating: 0, count: 3 * ratings.movieCount),
+                                          counts: [Int32](repeating: 0, count: 3 * ratings.movieCount))
+        return SilverSnapshot(versionID: "v-test", fingerprint: 0xABC, ratings: ratings,
+                              movies: makeMovies(ratings.movieCount), popularity: popularity)
+    }
+
+    @Test func trainWritesARunAndWarmStartsFromTheLatest() throws {
+        let home = ReelHome(root: "/tmp/reel-model-cmd-\(UInt32.random(in: 0...UInt32.max))")
+        try FileSystem.createDirectory(home.root)
+        defer { try? FileSystem.removeTree(home.root) }
+        let silver = snapshot(plantedRatings(users: 30, movies: 20, perUser: 6))
+        let params = ALSParams(mode: .implicit, rank: 4, iterations: 2, threads: 1)
+        // Nothing to warm-start from yet: a warning and a cold start, not an error.
+        let first = try ModelTraining.run(home: home, silver: silver, params: params, warmStart: true, warmStartFrom: nil)
+        #expect(first.warmStartFrom == nil && first.silverVersion == "v-test" && first.silverFingerprint == "abc")
+        #expect(first.iterations.count == 2)
+        let second = try ModelTraining.run(home: home, silver: silver, params: params, warmStart: true, warmStartFrom: nil)
+        #expect(second.warmStartFrom?.hasSuffix("model.factors") == true)
+        #expect(try ModelStore.latestRecord(home: home) == second)
+        let factors = try ModelStore.latestFactors(home: home)
+        #expect(try JSONText.decode(TrainRecord.self, from: factors.metadataJSON) == second)
+
+        let report = try ModelEvaluation.run(home: home, silver: silver,
+                                             params: EvaluationParams(explicit: ALSParams(mode: .explicit, rank: 3, iterations: 1, threads: 1),
+                                                                      implicit: ALSParams(mode: .implicit, rank: 3, iterations: 1, threads: 1),
+                                                                      hybridCandidates: 10),
+                                             exportSplit: home.root + "/split")
+        let saved = ModelStore.latestFolder(home: home)! + "/evaluation.json"
+        #expect(try JSONText.decode(EvaluationReport.self, from: FileSystem.readText(saved)) == report)
+        #expect(FileSystem.exists(home.root + "/split/train.csv"))
     }
 }
