@@ -33,11 +33,16 @@ public struct TopKResult: Sendable {
 public enum TopK {
     /// Scores every query against every item and keeps the best `k` per query,
     /// skipping excluded items. Factors are row-major with `rank` columns.
+    ///
+    /// Runs `TopKKernel` (4 × 16 register-blocked SIMD16 FMA scoring, bounded
+    /// heaps, `threads` workers over tiles of 64 queries); equals `reference`
+    /// except that scores are summed with FMA, so they may differ from it in
+    /// the last bit. Exclusion lists should be ascending (silver's are).
     public static func compute(queries: UnsafeBufferPointer<Float>, queryCount: Int,
                                items: UnsafeBufferPointer<Float>, itemCount: Int,
                                rank: Int, k: Int, exclude: ExcludeLists?, threads: Int) -> TopKResult {
-        reference(queries: queries, queryCount: queryCount, items: items, itemCount: itemCount,
-                  rank: rank, k: k, exclude: exclude)
+        TopKKernel.run(queries: queries, queryCount: queryCount, items: items, itemCount: itemCount,
+                       rank: rank, k: k, exclude: exclude, threads: threads)
     }
 
     /// Brute force, one query at a time: the definition the fast kernel is tested against.

@@ -38,6 +38,8 @@ struct Reel: AsyncParsableCommand {
             SimilarCommand.self,
             MovieCommand.self,
             ETLCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
         ]
     )
 }

@@ -1,0 +1,187 @@
+import ReelCore
+import ReelLakehouse
+
+/// Alternating least squares on the silver ratings: explicit (ALS-WR) or
+/// implicit (Hu–Koren–Volinsky) feedback, solved per row by Cholesky or by
+/// warm-started conjugate gradient (docs/model.md).
+///
+/// Same ratings, params (including `threads`) and warm start ⇒ the same
+/// factors, bit for bit: rows are solved independently, and every
+/// reduction (Gram matrix, loss) runs over fixed chunks in a fixed order.
+public enum ALS {
+    /// Trains a model.
+    ///
+    /// - Parameters:
+    ///   - ratings: silver ratings; every user and movie row gets a factor row
+    ///     (rows without ratings get zeros, which score 0).
+    ///   - warmStart: a previous model of the same rank; rows whose external id
+    ///     it knows start from its factors, new ids from the seed.
+    ///   - log: receives every iteration; when nil, each is logged through `Console`.
+    /// - Throws: `usage` for bad params or a warm start of another rank;
+    ///   `invalidInput` naming the iteration and row when a Cholesky system is
+    ///   singular (λ = 0 and too few ratings) or the loss becomes NaN/∞ or explodes.
+    public static func train(_ ratings: SilverRatings, params: ALSParams,
+                             warmStart: ModelFactors? = nil,
+                             log: ((ALSIteration) -> Void)? = nil) throws -> ModelFactors {
+        try params.validate()
+        if let warmStart, warmStart.rank != params.rank {
+            throw ReelError(.usage, "warm-start model has rank \(warmStart.rank) but training asks for rank \(params.rank); train from scratch or use the same rank")
+        }
+        let trainer = ALSTrainer(ratings: ratings, params: params)
+        defer { trainer.free() }
+        if let warmStart {
+            let u = FactorInitializer.warmStart(trainer.users, ids: ratings.userIDs, n16: trainer.n16, rank: params.rank,
+                                                previousIDs: warmStart.userIDs, previous: warmStart.userFactors)
+            let m = FactorInitializer.warmStart(trainer.movies, ids: ratings.movieIDs, n16: trainer.n16, rank: params.rank,
+                                                previousIDs: warmStart.movieIDs, previous: warmStart.movieFactors)
+            Console.info("train", "warm start: \(Console.count(u))/\(Console.count(ratings.userCount)) users and \(Console.count(m))/\(Console.count(ratings.movieCount)) movies from the previous model")
+        }
+        let history = try RatingsView.with(ratings) { byUser, byMovie in
+            try trainer.run(byUser: byUser, byMovie: byMovie, log: log ?? consoleLog)
+        }
+        return trainer.result(ids: ratings, history: history)
+    }
+
+    /// The default per-iteration log line.
+    public static func consoleLog(_ it: ALSIteration) {
+        Console.info("train", "iteration \(it.iteration): loss \(shortNumber(it.loss)), train RMSE \(Console.fixed(it.trainRMSE, 4)), \(Console.duration(it.seconds))")
+    }
+
+    static func shortNumber(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var v = abs(x), e = 0
+        while v >= 1e6 { v /= 10; e += 1 }
+        return (x < 0 ? "-" : "") + Console.fixed(v, e > 0 ? 0 : 4) + (e > 0 ? "e\(e)" : "")
+    }
+}
+
+/// The state of one training run: padded factor matrices and per-thread
+/// scratch, allocated once.
+final class ALSTrainer {
+    let params: ALSParams
+    let rank: Int
+    let n16: Int
+    let userCount: Int
+    let movieCount: Int
+    let users: FloatBuffer
+    let movies: FloatBuffer
+    let gram: FloatBuffer
+    let scratch: [RowScratch]
+
+    init(ratings: SilverRatings, params: ALSParams) {
+        self.params = params
+        rank = params.rank
+        n16 = roundUp(rank, 16)
+        userCount = ratings.userCount
+        movieCount = ratings.movieCount
+        users = FloatBuffer(count: userCount * n16)
+        movies = FloatBuffer(count: movieCount * n16)
+        gram = FloatBuffer(count: n16 * n16)
+        scratch = (0..<params.threads).map { _ in RowScratch(rank: params.rank) }
+        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0)
+        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1)
+    }
+
+    func free() {
+        users.free(); movies.free(); gram.free()
+        for s in scratch { s.free() }
+    }
+
+    func run(byUser: CSRView, byMovie: CSRView, log: (ALSIteration) -> Void) throws -> [ALSIteration] {
+        var history: [ALSIteration] = []
+        for it in 1...params.iterations {
+            let start = Clock.monotonic()
+            try halfStep(target: users, other: movies, otherRows: movieCount, csr: byUser, iteration: it, side: "user")
+            try halfStep(target: movies, other: users, otherRows: userCount, csr: byMovie, iteration: it, side: "movie")
+            let seconds = Clock.monotonic() - start
+            let (loss, rmse) = ALSLoss.compute(params: params, users: users, movies: movies, n16: n16,
+                                               byUser: byUser, byMovie: byMovie, gram: gram)
+            let entry = ALSIteration(iteration: it, loss: loss, trainRMSE: rmse, seconds: seconds)
+            guard loss.isFinite, rmse.isFinite else {
+                throw ReelError(.invalidInput, "ALS diverged at iteration \(it): the loss is \(loss) (NaN or infinite); lower alpha or raise lambda")
+            }
+            if let previous = history.last, loss > 10 * previous.loss, loss > 1e-9 {
+                throw ReelError(.invalidInput, "ALS diverged at iteration \(it): the loss rose from \(previous.loss) to \(loss); lower alpha or raise lambda")
+            }
+            history.append(entry)
+            log(entry)
+        }
+        return history
+    }
+
+    /// Solves every row of `target` given `other`.
+    func halfStep(target: FloatBuffer, other: FloatBuffer, otherRows: Int, csr: CSRView,
+                  iteration: Int, side: String) throws {
+        let p = params
+        let implicit = p.mode == .implicit
+        if implicit { GramMatrix.compute(other, rows: otherRows, rank: rank, n16: n16, threads: p.threads, into: gram) }
+        let failures = SendablePointer(UnsafeMutablePointer<Int>.allocate(capacity: p.threads))
+        defer { failures.base.deallocate() }
+        failures.base.initialize(repeating: Int.max, count: p.threads)
+        let gramBox = SendablePointer(gram.base)
+        let n16 = self.n16
+        let scratch = self.scratch
+        ParallelChunks.run(count: csr.rows, chunkSize: 64, threads: p.threads) { _, rows, worker in
+            let s = scratch[worker]
+            for row in rows {
+                let range = csr.range(row)
+                let n = Float(range.count)
+                let system = RowSystem(
+                    gram: implicit ? UnsafePointer(gramBox.base) : nil,
+                    diagonal: implicit ? p.lambda : p.lambda * n,
+                    factors: other.base, rows: csr.index + range.lowerBound, values: csr.values + range.lowerBound,
+                    count: range.count,
+                    wScale: implicit ? p.alpha : 0, wBias: implicit ? 0 : 1,
+                    tScale: implicit ? p.alpha : 1, tBias: implicit ? 1 : 0)
+                let x = target.base + row * n16
+                switch p.solver {
+                case .cholesky:
+                    if !RowSolver.cholesky(system, x: x, scratch: s) { failures[worker] = min(failures[worker], row) }
+                case .cg:
+                    RowSolver.conjugateGradient(system, x: x, steps: p.cgSteps, scratch: s)
+                }
+            }
+        }
+        let failed = (0..<p.threads).map { failures[$0] }.min() ?? Int.max
+        if failed != Int.max {
+            let n = csr.range(failed).count
+            throw ReelError(.invalidInput, "ALS iteration \(iteration): the normal equations of \(side) row \(failed) (\(n) ratings, rank \(rank), lambda \(p.lambda)) are singular or not finite; use lambda > 0 or the CG solver")
+        }
+    }
+
+    /// Unpadded factors with the id maps and the training record.
+    func result(ids: SilverRatings, history: [ALSIteration]) -> ModelFactors {
+        func unpad(_ m: FloatBuffer, _ rows: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: rows * rank)
+            for i in 0..<rows { for d in 0..<rank { out[i * rank + d] = m[i * n16 + d] } }
+            return out
+        }
+        let record = ALSRecord(params: params, iterations: history,
+                               users: ids.userCount, movies: ids.movieCount, ratings: ids.ratingCount)
+        return ModelFactors(rank: rank, userIDs: ids.userIDs, movieIDs: ids.movieIDs,
+                            userFactors: unpad(users, userCount), movieFactors: unpad(movies, movieCount),
+                            metadataJSON: JSONText.encode(record))
+    }
+}
+
+extension RowScratch: @unchecked Sendable {}
+
+/// What `ALS.train` stores in `ModelFactors.metadataJSON`.
+public struct ALSRecord: Sendable, Codable, Equatable {
+    public var params: ALSParams
+    public var iterations: [ALSIteration]
+    public var users: Int
+    public var movies: Int
+    public var ratings: Int
+
+    public init(params: ALSParams, iterations: [ALSIteration], users: Int, movies: Int, ratings: Int) {
+        self.params = params
+        self.iterations = iterations
+        self.users = users
+        self.movies = movies
+        self.ratings = ratings
+    }
+
+    /// Total wall time of the iterations.
+    public var trainSeconds: Double { iterations.reduce(0) { $0 + $1.seconds } }
+}

@@ -1,0 +1,83 @@
+import ReelCore
+import ReelLakehouse
+
+/// How `Evaluation.run` splits the data and scores the models.
+public struct EvaluationParams: Sendable, Codable, Equatable {
+    /// Which ratings become the test set.
+    public enum Split: String, Sendable, Codable, CaseIterable {
+        /// Global temporal: train strictly before the `fraction` quantile of all
+        /// timestamps, test at or after it (what a nightly batch faces).
+        case temporal
+        /// Per user: each user's last `holdout` ratings by time are the test
+        /// (users with ≤ `holdout` ratings stay wholly in train). Many users,
+        /// low noise; the time order inside a user is kept.
+        case leaveLastN = "leave-last-n"
+    }
+
+    public var split: Split
+    /// Temporal split quantile in (0, 1).
+    public var fraction: Double
+    /// Test ratings per user for `leaveLastN`.
+    public var holdout: Int
+    /// List length of every ranking metric (@k).
+    public var k: Int
+    /// A test rating at or above this is relevant.
+    public var relevantThreshold: Float
+    public var explicit: ALSParams
+    public var implicit: ALSParams
+    /// UC3 blend applied to the implicit model's candidates.
+    public var hybrid: HybridWeights
+    /// How many implicit-ALS candidates the hybrid re-ranks (the release's stored K).
+    public var hybridCandidates: Int
+    /// Trending window whose popularity the hybrid blends in (24h, 7d, 30d).
+    public var hybridWindow: String
+
+    public init(split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
+                relevantThreshold: Float = 4.0,
+                explicit: ALSParams = ALSParams(mode: .explicit), implicit: ALSParams = ALSParams(mode: .implicit),
+                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "30d") {
+        self.split = split
+        self.fraction = fraction
+        self.holdout = holdout
+        self.k = k
+        self.relevantThreshold = relevantThreshold
+        self.explicit = explicit
+        self.implicit = implicit
+        self.hybrid = hybrid
+        self.hybridCandidates = hybridCandidates
+        self.hybridWindow = hybridWindow
+    }
+
+    var window: TrendingWindow { TrendingWindow(label: hybridWindow) ?? .month }
+
+    /// Throws a `usage` error naming the first bad setting.
+    public func validate() throws {
+        guard fraction > 0, fraction < 1 else { throw ReelError(.usage, "evaluation fraction must be in (0, 1) (got \(fraction))") }
+        guard holdout >= 1 else { throw ReelError(.usage, "evaluation holdout must be ≥ 1 (got \(holdout))") }
+        guard k >= 1 else { throw ReelError(.usage, "evaluation k must be ≥ 1 (got \(k))") }
+        guard hybridCandidates >= k else { throw ReelError(.usage, "hybrid candidates (\(hybridCandidates)) must be ≥ k (\(k))") }
+        guard TrendingWindow(label: hybridWindow) != nil else {
+            throw ReelError(.usage, "hybrid window must be 24h, 7d or 30d (got \(hybridWindow))")
+        }
+        try explicit.validate()
+        try implicit.validate()
+    }
+}
+
+extension HybridWeights: Codable {
+    enum CodingKeys: String, CodingKey { case model, trending, diversity }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(Float.self, forKey: .model),
+                  trending: try c.decode(Float.self, forKey: .trending),
+                  diversity: try c.decode(Float.self, forKey: .diversity))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(trending, forKey: .trending)
+        try c.encode(diversity, forKey: .diversity)
+    }
+}

@@ -1,0 +1,98 @@
+import ReelLakehouse
+
+/// Who is scored and against what: the users with at least one relevant
+/// test movie, their relevant sets, and the catalog a model may recommend
+/// (movies with a training rating; others cannot be in the test set).
+struct EvaluationUsers {
+    /// Evaluated user rows, ascending.
+    let rows: [Int32]
+    /// Relevant test movie rows of each evaluated user.
+    let relevant: [Set<Int32>]
+    /// Movie rows with at least one training rating, ascending.
+    let catalog: [Int32]
+    /// Movie row → index in `catalog`, or -1.
+    let catalogIndex: [Int32]
+    /// Per evaluated user, the catalog indices of its training movies
+    /// (ascending: the exclusion lists of the top-K kernel).
+    let excludeOffsets: [Int64]
+    let excludeItems: [Int32]
+
+    init(split: EvaluationSplit, relevantThreshold: Float) {
+        let train = split.train
+        var rows: [Int32] = [], relevant: [Set<Int32>] = []
+        for u in 0..<train.userCount {
+            var set = Set<Int32>()
+            for j in split.testRange(u) where split.testRatings[j] >= relevantThreshold { set.insert(split.testMovies[j]) }
+            if !set.isEmpty { rows.append(Int32(u)); relevant.append(set) }
+        }
+        var catalog: [Int32] = [], index = [Int32](repeating: -1, count: train.movieCount)
+        for m in 0..<train.movieCount where train.movieOffsets[m + 1] > train.movieOffsets[m] {
+            index[m] = Int32(catalog.count)
+            catalog.append(Int32(m))
+        }
+        var offsets: [Int64] = [0], items: [Int32] = []
+        for u in rows {
+            for j in Int(train.userOffsets[Int(u)])..<Int(train.userOffsets[Int(u) + 1]) {
+                items.append(index[Int(train.userMovies[j])])
+            }
+            offsets.append(Int64(items.count))
+        }
+        self.rows = rows
+        self.relevant = relevant
+        self.catalog = catalog
+        self.catalogIndex = index
+        excludeOffsets = offsets
+        excludeItems = items
+    }
+
+    var count: Int { rows.count }
+
+    /// Top-`k` movie rows (best first, -1 padded) per evaluated user by
+    /// factor dot product, training movies excluded: `count × k` entries.
+    func modelLists(_ f: ModelFactors, k: Int, threads: Int) -> (movies: [Int32], scores: [Float]) {
+        let r = f.rank
+        var queries = [Float](repeating: 0, count: rows.count * r)
+        for (i, u) in rows.enumerated() { for d in 0..<r { queries[i * r + d] = f.userFactors[Int(u) * r + d] } }
+        var items = [Float](repeating: 0, count: catalog.count * r)
+        for (i, m) in catalog.enumerated() { for d in 0..<r { items[i * r + d] = f.movieFactors[Int(m) * r + d] } }
+        var result = queries.withUnsafeBufferPointer { q in items.withUnsafeBufferPointer { v in
+            excludeOffsets.withUnsafeBufferPointer { o in excludeItems.withUnsafeBufferPointer { e in
+                TopK.compute(queries: q, queryCount: rows.count, items: v, itemCount: catalog.count, rank: r, k: k,
+                             exclude: ExcludeLists(offsets: o, items: e), threads: threads)
+            } }
+        } }
+        for i in result.movies.indices where result.movies[i] >= 0 { result.movies[i] = catalog[Int(result.movies[i])] }
+        return (result.movies, result.scores)
+    }
+
+    /// Top-`k` per evaluated user from one global ranking (movie rows, best
+    /// first), skipping the user's training movies.
+    func globalLists(_ ranking: [Int32], train: SilverRatings, k: Int) -> [Int32] {
+        var out = [Int32](repeating: -1, count: rows.count * k)
+        for (i, u) in rows.enumerated() {
+            let seen = train.userMovies[Int(train.userOffsets[Int(u)])..<Int(train.userOffsets[Int(u) + 1])]
+            var n = 0
+            for m in ranking where n < k {
+                if binarySearch(seen, m) { continue }
+                out[i * k + n] = m
+                n += 1
+            }
+        }
+        return out
+    }
+
+    private func binarySearch(_ a: ArraySlice<Int32>, _ x: Int32) -> Bool {
+        var lo = a.startIndex, hi = a.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < a.endIndex && a[lo] == x
+    }
+
+    /// Catalog movies ordered by `score` descending, ties by lower row.
+    func ranking(by score: (Int) -> Double) -> [Int32] {
+        let scored = catalog.map { (score(Int($0)), $0) }
+        return scored.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map(\.1)
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import ReelCore
+import ReelLakehouse
+import ReelModel
+
+/// `reel evaluate`: every mode side by side on a held-out split.
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score explicit ALS, implicit ALS, the hybrid and the popularity baselines on a held-out split.",
+        discussion: """
+        Splits silver ratings (default: global temporal — train strictly before the 80% time \
+        quantile, test from it on, ties at the cut in test), trains each model on train only, and \
+        prints RMSE/MAE, Precision/Recall/NDCG/MAP@k (relevant = test rating ≥ 4) and catalog \
+        coverage for: explicit-als, implicit-als, hybrid (implicit ALS re-ranked with trending \
+        popularity as of the cut — the UC1 default), popular (all-time count) and trending-7d/30d. \
+        Definitions: docs/model.md. The report is written to evaluation.json in the latest \
+        model's folder (output/models/<run-id>/), or a new run folder when nothing is trained.
+
+        Examples:
+          reel evaluate
+          reel evaluate --fraction 0.9 --json
+          reel evaluate --split leave-last-n --holdout 5
+          reel evaluate --export-split /tmp/split   # for the peer benchmarks
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "temporal or leave-last-n.")
+    var split: EvaluationParams.Split = .temporal
+    @Option(help: "Temporal split quantile: train strictly before it.")
+    var fraction: Double = 0.8
+    @Option(help: "Test ratings per user for --split leave-last-n.")
+    var holdout: Int = 5
+    @Option(help: "List length of the ranking metrics.")
+    var k: Int = 10
+    @Option(help: "Latent dimension of both ALS models.")
+    var rank: Int = 64
+    @Option(help: "Iterations of both ALS models (default: each mode's default).")
+    var iterations: Int?
+    @Option(name: .customLong("explicit-lambda"), help: "λ of the explicit model (default 0.05).")
+    var explicitLambda: Float?
+    @Option(name: .customLong("implicit-lambda"), help: "λ of the implicit model (default 20).")
+    var implicitLambda: Float?
+    @Option(help: "Implicit confidence slope α.")
+    var alpha: Float = 1.0
+    @Option(help: "Seed of both models.")
+    var seed: UInt64 = 42
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+    @Option(name: .customLong("hybrid-model"), help: "Hybrid weight of the model score.")
+    var hybridModel: Float = HybridWeights().model
+    @Option(name: .customLong("hybrid-trending"), help: "Hybrid weight of trending popularity.")
+    var hybridTrending: Float = HybridWeights().trending
+    @Option(name: .customLong("hybrid-diversity"), help: "Hybrid genre-repetition penalty.")
+    var hybridDiversity: Float = HybridWeights().diversity
+    @Option(name: .customLong("hybrid-window"), help: "Trending window the hybrid blends in: 24h, 7d or 30d.")
+    var hybridWindow: String = EvaluationParams().hybridWindow
+    @Option(name: .customLong("hybrid-candidates"), help: "Implicit-ALS candidates the hybrid re-ranks.")
+    var hybridCandidates: Int = 100
+    @Flag(help: "Print the report as JSON instead of the table.")
+    var json = false
+    @Option(name: .customLong("export-split"), help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
+    var exportSplit: String?
+
+    func run() async throws {
+        try await runReel {
+            let home = global.home()
+            let workers = threads ?? ParallelChunks.defaultThreads
+            let params = EvaluationParams(
+                split: split, fraction: fraction, holdout: holdout, k: k,
+                explicit: ALSParams(mode: .explicit, rank: rank, lambda: explicitLambda, iterations: iterations, seed: seed, threads: workers),
+                implicit: ALSParams(mode: .implicit, rank: rank, lambda: implicitLambda, alpha: alpha, iterations: iterations, seed: seed, threads: workers),
+                hybrid: HybridWeights(model: hybridModel, trending: hybridTrending, diversity: hybridDiversity),
+                hybridCandidates: hybridCandidates, hybridWindow: hybridWindow)
+            let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit)
+            print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+        }
+    }
+}
+
+extension EvaluationParams.Split: ExpressibleByArgument {}
