@@ -49,6 +49,12 @@ public struct Nightly {
         } catch {
             failure = error
         }
+        // Skipped stages still describe the model and release being served.
+        if record.metrics["ndcg_at_10"] == nil, let e = EvaluationSummary.latest(home: home) {
+            for (k, v) in EvaluationSummary.metrics(e) { record.metrics[k] = v }
+        }
+        if record.releaseID == nil, failure == nil { record.releaseID = ReleaseCatalog(home: home).currentID() }
+        try? RunStore(home: home).save(record)
         try? NightlyMetrics.write(record: record, home: home, config: config)
         if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
             do {

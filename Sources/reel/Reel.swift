@@ -21,25 +21,30 @@ struct Reel: AsyncParsableCommand {
           reel serve                    # http://127.0.0.1:8000
         """,
         subcommands: [
-            // one line per subcommand; keep this list sorted by pipeline order
-            ConfigCommand.self,
+            // The pipeline, in order.
+            SynthCommand.self,
+            BronzeCommand.self,
+            ETLCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
             PublishCommand.self,
+            NightlyCommand.self,
+            // Lookups (CLI) and the daemon.
+            TopKCommand.self,
+            TrendingCommand.self,
+            SimilarCommand.self,
+            MovieCommand.self,
+            ServeCommand.self,
+            // Releases and edge hosts.
             ReleasesCommand.self,
             RollbackCommand.self,
             BundleCommand.self,
             ActivateCommand.self,
             VerifyCommand.self,
             InspectCommand.self,
-            SynthCommand.self,
-            BronzeCommand.self,
-            ServeCommand.self,
-            TopKCommand.self,
-            TrendingCommand.self,
-            SimilarCommand.self,
-            MovieCommand.self,
-            ETLCommand.self,
-            TrainCommand.self,
-            EvaluateCommand.self,
+            // Operations.
+            RunsCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReelCore
 import ReelLakehouse
+import ReelPipeline
 
 /// `reel etl`: bronze CSV → a new validated silver version.
 struct ETLCommand: AsyncParsableCommand {
@@ -22,21 +23,22 @@ struct ETLCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Fail when a table rejects more than this fraction of its rows.", valueName: "fraction"))
-    var rejectThreshold: Double = 0.01
+    @Option(name: .long, help: ArgumentHelp("Fail when a table rejects more than this fraction of its rows (default: etl.reject_threshold, 0.01).", valueName: "fraction"))
+    var rejectThreshold: Double?
 
-    @Option(name: .long, help: "Threads for parsing and building (both cores by default).")
-    var threads: Int = 2
+    @Option(name: .long, help: "Threads for parsing and building (default: etl.threads, 2).")
+    var threads: Int?
 
     @Flag(name: .long, help: "Print the run report as JSON instead of the summary table.")
     var json = false
 
     func run() async throws {
         try await runReel {
-            var options = ETLOptions()
-            options.rejectThreshold = rejectThreshold
-            options.threads = threads
-            let report = try ETL.run(home: global.home(), options: options)
+            let home = global.home()
+            var options = try global.config(home).etlOptions()
+            if let rejectThreshold { options.rejectThreshold = rejectThreshold }
+            if let threads { options.threads = threads }
+            let report = try ETL.run(home: home, options: options)
             print(json ? report.json() : report.summary(), terminator: "")
         }
     }

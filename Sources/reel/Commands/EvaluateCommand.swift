@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelLakehouse
 import ReelModel
+import ReelPipeline
 
 /// `reel evaluate`: every mode side by side on a held-out split.
 struct EvaluateCommand: AsyncParsableCommand {
@@ -30,13 +31,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "temporal or leave-last-n.")
     var split: EvaluationParams.Split = .temporal
     @Option(help: "Temporal split quantile: train strictly before it.")
-    var fraction: Double = 0.8
+    var fraction: Double?
     @Option(help: "Test ratings per user for --split leave-last-n.")
     var holdout: Int = 5
     @Option(help: "List length of the ranking metrics.")
     var k: Int = 10
     @Option(help: "Latent dimension of both ALS models.")
-    var rank: Int = 64
+    var rank: Int?
     @Option(help: "Iterations of both ALS models (default: each mode's default).")
     var iterations: Int?
     @Option(name: .customLong("explicit-lambda"), help: "λ of the explicit model (default 0.05).")
@@ -44,21 +45,21 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .customLong("implicit-lambda"), help: "λ of the implicit model (default 20).")
     var implicitLambda: Float?
     @Option(help: "Implicit confidence slope α.")
-    var alpha: Float = 1.0
+    var alpha: Float?
     @Option(help: "Seed of both models.")
-    var seed: UInt64 = 42
+    var seed: UInt64?
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
     @Option(name: .customLong("hybrid-model"), help: "Hybrid weight of the model score.")
-    var hybridModel: Float = HybridWeights().model
+    var hybridModel: Float?
     @Option(name: .customLong("hybrid-trending"), help: "Hybrid weight of trending popularity.")
-    var hybridTrending: Float = HybridWeights().trending
+    var hybridTrending: Float?
     @Option(name: .customLong("hybrid-diversity"), help: "Hybrid genre-repetition penalty.")
-    var hybridDiversity: Float = HybridWeights().diversity
+    var hybridDiversity: Float?
     @Option(name: .customLong("hybrid-window"), help: "Trending window the hybrid blends in: 24h, 7d or 30d.")
     var hybridWindow: String = EvaluationParams().hybridWindow
     @Option(name: .customLong("hybrid-candidates"), help: "Implicit-ALS candidates the hybrid re-ranks.")
-    var hybridCandidates: Int = 100
+    var hybridCandidates: Int?
     @Flag(help: "Print the report as JSON instead of the table.")
     var json = false
     @Option(name: .customLong("export-split"), help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
@@ -67,13 +68,29 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReel {
             let home = global.home()
+            // pipeline/reel.toml (and REEL_* variables) give the defaults; flags override them.
+            var params = try global.config(home).evaluationParams()
+            params.split = split
+            params.holdout = holdout
+            params.k = k
+            params.hybridWindow = hybridWindow
+            if let fraction { params.fraction = fraction }
+            if let hybridCandidates { params.hybridCandidates = hybridCandidates }
+            if let hybridModel { params.hybrid.model = hybridModel }
+            if let hybridTrending { params.hybrid.trending = hybridTrending }
+            if let hybridDiversity { params.hybrid.diversity = hybridDiversity }
             let workers = threads ?? ParallelChunks.defaultThreads
-            let params = EvaluationParams(
-                split: split, fraction: fraction, holdout: holdout, k: k,
-                explicit: ALSParams(mode: .explicit, rank: rank, lambda: explicitLambda, iterations: iterations, seed: seed, threads: workers),
-                implicit: ALSParams(mode: .implicit, rank: rank, lambda: implicitLambda, alpha: alpha, iterations: iterations, seed: seed, threads: workers),
-                hybrid: HybridWeights(model: hybridModel, trending: hybridTrending, diversity: hybridDiversity),
-                hybridCandidates: hybridCandidates, hybridWindow: hybridWindow)
+            for mode in [ALSParams.Mode.explicit, .implicit] {
+                var p = mode == .explicit ? params.explicit : params.implicit
+                p.threads = workers
+                if let rank { p.rank = rank }
+                if let iterations { p.iterations = iterations }
+                if let seed { p.seed = seed }
+                if mode == .explicit, let explicitLambda { p.lambda = explicitLambda }
+                if mode == .implicit, let implicitLambda { p.lambda = implicitLambda }
+                if mode == .implicit, let alpha { p.alpha = alpha }
+                if mode == .explicit { params.explicit = p } else { params.implicit = p }
+            }
             let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit)
             print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReelCore
+import ReelPipeline
 import ReelRelease
 
 struct PublishCommand: AsyncParsableCommand {
@@ -27,26 +28,33 @@ struct PublishCommand: AsyncParsableCommand {
     var model: String?
 
     @Option(help: "Recommendations stored per user (the largest k the daemon serves).")
-    var k = 100
+    var k: Int?
 
     @Option(name: .customLong("similar-k"), help: "Similar movies stored per movie.")
-    var similarK = 20
+    var similarK: Int?
 
     @Option(name: .customLong("trending-k"), help: "Entries per trending list.")
-    var trendingK = 100
+    var trendingK: Int?
 
     @Option(help: "Releases to keep in output/releases (the current and previous ones are always kept).")
-    var keep = 5
+    var keep: Int?
 
     @Option(help: "Threads for top-K scoring (default: all cores).")
-    var threads = ReleaseOptions.availableCores
+    var threads: Int?
 
     func run() async throws {
         try await runReel {
             let home = global.home()
-            let options = ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: threads)
+            let config = try global.config(home)
+            var options = config.releaseOptions()
+            if let k { options.k = k }
+            if let similarK { options.similarK = similarK }
+            if let trendingK { options.trendingK = trendingK }
+            options.threads = threads ?? ReleaseOptions.availableCores
+            // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics.
+            let metrics = model == nil ? EvaluationSummary.latest(home: home).map(EvaluationSummary.releaseJSON) : nil
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
-                                                      options: options, keep: keep)
+                                                      options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
         }
     }

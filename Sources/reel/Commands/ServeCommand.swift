@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ReelCore
+import ReelPipeline
 import ReelRelease
 import ReelServer
 
@@ -39,15 +40,15 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Option(name: .long, help: "Address to bind (loopback by default; put a proxy in front to expose it).")
-    var host = "127.0.0.1"
+    @Option(name: .long, help: "Address to bind (default: serve.host, loopback; put a proxy in front to expose it).")
+    var host: String?
 
-    @Option(name: .long, help: "Port to bind; 0 picks a free one.")
-    var port = 8000
+    @Option(name: .long, help: "Port to bind; 0 picks a free one (default: serve.port, 8000).")
+    var port: Int?
 
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp(
         "Seconds between checks of the release path for a new release (0: only on SIGHUP).", valueName: "seconds"))
-    var pollInterval: Double = 2
+    var pollInterval: Double?
 
     @Option(name: .long, help: "Event-loop threads (default: one per core).")
     var threads: Int?
@@ -61,12 +62,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
+            let home = global.home()
+            let config = try global.config(home)
+            let host = self.host ?? config.string("serve.host")
+            let port = self.port ?? config.int("serve.port")
+            let pollInterval = self.pollInterval ?? config.double("serve.poll_interval")
             guard (0...65535).contains(port) else { throw ReelError(.usage, "--port must be 0...65535; got \(port)") }
             guard pollInterval >= 0, pollInterval.isFinite else {
                 throw ReelError(.usage, "--poll-interval must be a non-negative number of seconds")
             }
             guard idleTimeout > 0 else { throw ReelError(.usage, "--idle-timeout must be positive") }
-            let home = global.home()
             var configuration = ServerConfiguration(releasePath: releaseOption.path(in: home))
             configuration.host = host
             configuration.port = port

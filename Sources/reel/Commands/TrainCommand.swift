@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelLakehouse
 import ReelModel
+import ReelPipeline
 
 /// `reel train`: ALS on the current silver version; writes a model run.
 struct TrainCommand: AsyncParsableCommand {
@@ -30,24 +31,24 @@ struct TrainCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "implicit or explicit.")
-    var mode: ALSParams.Mode = .implicit
-    @Option(help: "Latent dimension.")
-    var rank: Int = 64
+    @Option(help: "implicit or explicit (default: model.mode in pipeline/reel.toml).")
+    var mode: ALSParams.Mode?
+    @Option(help: "Latent dimension (default: model.rank, 64).")
+    var rank: Int?
     @Option(help: "Regularisation λ (default: 20 implicit, 0.05 explicit).")
     var lambda: Float?
-    @Option(help: "Implicit confidence slope α in c = 1 + α·rating.")
-    var alpha: Float = 1.0
+    @Option(help: "Implicit confidence slope α in c = 1 + α·rating (default: model.alpha, 1).")
+    var alpha: Float?
     @Option(help: "Iterations (default: 15 implicit, 10 explicit).")
     var iterations: Int?
-    @Option(help: "Seed of the initial factors.")
-    var seed: UInt64 = 42
+    @Option(help: "Seed of the initial factors (default: model.seed, 42).")
+    var seed: UInt64?
     @Option(help: "Worker threads (default: all cores). Part of the reproducibility key.")
     var threads: Int?
     @Option(help: "Row solver: cg (warm-started conjugate gradient) or cholesky (default: cg implicit, cholesky explicit).")
     var solver: ALSParams.Solver?
     @Option(name: .customLong("cg-steps"), help: "CG steps per row and half-iteration.")
-    var cgSteps: Int = 3
+    var cgSteps: Int?
     @Flag(name: .customLong("warm-start"), help: "Start from the latest model's factors (matched by external ids).")
     var warmStart = false
     @Option(name: .customLong("warm-start-from"), help: ArgumentHelp("Start from this model.factors file.", valueName: "file"))
@@ -56,9 +57,16 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReel {
             let home = global.home()
-            let params = ALSParams(mode: mode, rank: rank, lambda: lambda, alpha: alpha, iterations: iterations,
-                                   seed: seed, threads: threads ?? ParallelChunks.defaultThreads,
-                                   cgSteps: cgSteps, solver: solver)
+            // pipeline/reel.toml (and REEL_MODEL_*) give the defaults; flags override them.
+            var params = try global.config(home).alsParams(mode: mode)
+            if let rank { params.rank = rank }
+            if let lambda { params.lambda = lambda }
+            if let alpha { params.alpha = alpha }
+            if let iterations { params.iterations = iterations }
+            if let seed { params.seed = seed }
+            params.threads = threads ?? ParallelChunks.defaultThreads
+            if let cgSteps { params.cgSteps = cgSteps }
+            if let solver { params.solver = solver }
             try ModelTraining.run(home: home, params: params, warmStart: warmStart, warmStartFrom: warmStartFrom)
         }
     }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import ReelCore
+import ReelPipeline
+
+struct NightlyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nightly",
+        abstract: "The nightly job: validate → etl → train → evaluate → publish → prune, under one lock.",
+        discussion: """
+        What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one
+        lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when
+        its inputs and settings are unchanged since its last success (content fingerprints), unless
+        --force. A failing stage is named, the exit code is non-zero and the previous release keeps
+        serving; transient I/O errors are retried (nightly.retries). The quality gate refuses to
+        publish a model whose NDCG@10 falls more than gate.ndcg_margin below the current release's
+        (exit code 4) unless --force-publish.
+
+        Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in
+        output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
+
+        Exit codes: 0 success, 1 a stage failed, 3 another run holds the lock, 4 quality gate.
+
+        Examples:
+          reel nightly
+          reel nightly --force                 # rerun every stage
+          reel nightly --from train            # reuse bronze/silver as they are
+          reel nightly --only publish --force-publish
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Run every stage even when its inputs are unchanged.")
+    var force = false
+    @Option(help: ArgumentHelp("Start at this stage: \(Nightly.stageNames.joined(separator: ", ")).", valueName: "stage"))
+    var from: String?
+    @Option(help: ArgumentHelp("Run only this stage.", valueName: "stage"))
+    var only: String?
+    @Flag(name: .customLong("force-publish"), help: "Publish even when the quality gate would block.")
+    var forcePublish = false
+
+    func run() async throws {
+        try await runReel {
+            let home = global.home()
+            let config = try global.config(home)
+            var options = NightlyOptions()
+            options.selection.force = force
+            options.selection.from = from
+            options.selection.only = only
+            options.selection.retries = config.int("nightly.retries")
+            options.selection.retryDelay = config.double("nightly.retry_delay_seconds")
+            options.selection.injectFailure = ProcessEnvironment.all()["REEL_FAIL_STAGE"]
+            options.forcePublish = forcePublish
+            let record = try Nightly(home: home, config: config, options: options).run()
+            print("run \(record.runID): \(record.outcome)" + (record.releaseID.map { ", release \($0)" } ?? ""))
+        }
+    }
+}
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "Nightly run records (output/runs): list, show, compare.",
+        discussion: """
+        Each `reel nightly` writes output/runs/<run-id>/run.json: params, metrics, stage timings,
+        row and reject counts, input fingerprints, release id and outcome.
+
+        Examples:
+          reel runs list
+          reel runs show 20261125T021500Z-3fa2
+          reel runs compare <older-id> <newer-id>
+        """,
+        subcommands: [List.self, Show.self, Compare.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per run, oldest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Show only the newest N runs.") var last: Int?
+
+        func run() async throws {
+            try await runReel {
+                let store = RunStore(home: global.home())
+                var ids = store.list()
+                if let last { ids = Array(ids.suffix(max(0, last))) }
+                guard !ids.isEmpty else { throw ReelError(.notFound, "no runs yet under \(store.home.runs): run `reel nightly`") }
+                print(RunReport.table(try ids.map(store.load)), terminator: "")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything one run recorded.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Run id (default: the newest).") var id: String?
+        @Flag(help: "Print the raw run.json.") var json = false
+
+        func run() async throws {
+            try await runReel {
+                let store = RunStore(home: global.home())
+                guard let id = id ?? store.list().last else { throw ReelError(.notFound, "no runs yet under \(store.home.runs)") }
+                let record = try store.load(id)
+                print(json ? record.json() : RunReport.show(record), terminator: json ? "\n" : "")
+            }
+        }
+    }
+
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Params and metrics of two runs side by side, with deltas.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The older run id.") var a: String
+        @Argument(help: "The newer run id.") var b: String
+
+        func run() async throws {
+            try await runReel {
+                let store = RunStore(home: global.home())
+                print(RunReport.compare(try store.load(a), try store.load(b)), terminator: "")
+            }
+        }
+    }
+}
