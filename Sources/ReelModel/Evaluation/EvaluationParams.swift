@@ -35,7 +35,7 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     public init(split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
                 relevantThreshold: Float = 4.0,
                 explicit: ALSParams = ALSParams(mode: .explicit), implicit: ALSParams = ALSParams(mode: .implicit),
-                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "30d") {
+                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "7d") {
         self.split = split
         self.fraction = fraction
         self.holdout = holdout
