@@ -47,11 +47,21 @@ public enum Clock {
         return era * 146097 + doe - 719468
     }
 
-    /// A sortable id for a run or a release: `20261125T134918Z-3fa2`.
-    public static func runID(at seconds: Int64 = now()) -> String {
-        let compact = iso8601(seconds).filter { $0 != "-" && $0 != ":" }
+    /// A sortable id for a run or a release: `20261125T134918.123Z-3fa2`.
+    /// Milliseconds keep ids made in the same second in creation order (the
+    /// random suffix only separates processes).
+    public static func runID() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return runID(at: Int64(ts.tv_sec), millis: Int(ts.tv_nsec / 1_000_000))
+    }
+
+    public static func runID(at seconds: Int64, millis: Int = 0) -> String {
+        let compact = iso8601(seconds).filter { $0 != "-" && $0 != ":" }.dropLast()
+        var ms = String(millis)
+        while ms.count < 3 { ms = "0" + ms }
         var suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
         while suffix.count < 4 { suffix = "0" + suffix }
-        return compact + "-" + suffix
+        return compact + "." + ms + "Z-" + suffix
     }
 }

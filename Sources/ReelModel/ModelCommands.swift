@@ -36,7 +36,7 @@ public enum ModelTraining {
         var factors = try ALS.train(r, params: params, warmStart: previous)
         let record0 = try JSONText.decode(ALSRecord.self, from: factors.metadataJSON)
         let now = Clock.now()
-        let record = TrainRecord(runID: Clock.runID(at: now), createdAt: Clock.iso8601(now), silverVersion: silver.versionID,
+        let record = TrainRecord(runID: Clock.runID(), createdAt: Clock.iso8601(now), silverVersion: silver.versionID,
                                  silverFingerprint: String(silver.fingerprint, radix: 16),
                                  params: params, iterations: record0.iterations, trainSeconds: record0.trainSeconds,
                                  users: r.userCount, movies: r.movieCount, ratings: r.ratingCount, warmStartFrom: source)

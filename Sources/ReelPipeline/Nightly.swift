@@ -117,8 +117,11 @@ public struct Nightly {
             }, outputsPresent: {
                 modelFactorsPath().map(FileSystem.exists) ?? false
             }, run: { record in
-                let warm = config.bool("model.warm_start") && ModelStore.latestFolder(home: home) != nil
-                let train = try ModelTraining.run(home: home, silver: silver(), params: config.alsParams(),
+                // Warm start only from a model of the same mode and rank (a changed setting starts cold).
+                let previous = try? ModelStore.latestRecord(home: home)
+                let params = config.alsParams()
+                let warm = config.bool("model.warm_start") && previous.map { $0.params.rank == params.rank && $0.params.mode == params.mode } == true
+                let train = try ModelTraining.run(home: home, silver: silver(), params: params,
                                                   warmStart: warm, warmStartFrom: nil)
                 record.metrics["train_seconds"] = train.trainSeconds
                 if let last = train.iterations.last { record.metrics["train_rmse"] = last.trainRMSE }

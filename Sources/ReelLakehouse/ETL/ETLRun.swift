@@ -20,9 +20,9 @@ struct ETLRun {
         self.options = options
         let schemas = try options.schemasDirectory ?? ContractLocator.schemasDirectory(home: home)
         contract = try BronzeContract.load(schemasDirectory: schemas)
-        var id = Clock.runID(at: options.now)
+        var id = Clock.runID()
         while FileSystem.exists(Path.join(home.silverVersions, id)) || FileSystem.exists(home.quarantine(run: id)) {
-            id = Clock.runID(at: options.now)
+            id = Clock.runID()
         }
         runID = id
     }

@@ -57,7 +57,7 @@ public struct ReleaseMetadata: Sendable {
 
     public init(releaseID: String? = nil, createdAt: Int64 = Clock.now(), modelRun: String,
                 modelFingerprint: UInt64, metricsJSON: String? = nil) {
-        self.releaseID = releaseID ?? Clock.runID(at: createdAt)
+        self.releaseID = releaseID ?? Clock.runID()
         self.createdAt = createdAt
         self.modelRun = modelRun
         self.modelFingerprint = modelFingerprint
