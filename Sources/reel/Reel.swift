@@ -23,6 +23,7 @@ struct Reel: AsyncParsableCommand {
         subcommands: [
             // one line per subcommand; keep this list sorted by pipeline order
             ConfigCommand.self,
+            EventsCommand.self,
         ]
     )
 }
