@@ -63,6 +63,7 @@ public enum EventIngest {
         var partitions = EventPartitionBuffers()
         var quarantine = EventQuarantineWriter()
         let progress = Progress(stage: "events", total: 0, unit: "lines ingested")
+        var unreported = 0  // progress lines start after 2 s, so short runs stay quiet
 
         for input in inputs {
             report.sources.append(input.name)
@@ -104,7 +105,11 @@ public enum EventIngest {
                     lineBase += slice.lines
                     lines += slice.lines
                 }
-                progress.advance(lines)
+                unreported += lines
+                if Clock.monotonic() - start > 2 {
+                    progress.advance(unreported)
+                    unreported = 0
+                }
             }
         }
 

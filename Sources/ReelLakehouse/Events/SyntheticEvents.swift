@@ -8,7 +8,7 @@ import ReelCore
 /// most popular first), then clicks some of them (30 %), then rates a few
 /// (10 %). A handful of movies go viral, each on one known day: their event
 /// rate is multiplied by `viralMultiplier` (×20) that day. The viral movies
-/// are drawn from popularity ranks 2…(1 + 4 × count) so they stand out only
+/// are drawn from popularity ranks 2…(1 + 2 × count) so they stand out only
 /// because of the boost; the newest viral day is the last day, the others
 /// spread back through the period.
 ///
@@ -19,7 +19,7 @@ public enum SyntheticEvents {
     public static func viralPlan(config: SyntheticEventsConfig, movies: [Int32]) -> [ViralMovie] {
         guard config.viralMovies > 0, movies.count >= 2 else { return [] }
         var rng = SplitMix64(seed: config.seed).split(0x5649_5241_4C)  // "VIRAL"
-        var candidates = Array(1..<min(movies.count, 1 + 4 * config.viralMovies))
+        var candidates = Array(1..<min(movies.count, 1 + 2 * config.viralMovies))
         let count = min(config.viralMovies, candidates.count)
         let gap = max(1, config.days / count)
         var plan: [ViralMovie] = []
