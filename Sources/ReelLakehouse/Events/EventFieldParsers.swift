@@ -57,23 +57,26 @@ enum EventFieldParsers {
 
     /// A UUID `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) as 128 bits,
     /// or nil. Case does not matter: `ABC…` and `abc…` are the same id.
+    /// `hex` maps a byte to its digit value, or 0xFF.
     @inline(__always)
-    static func uuid(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (high: UInt64, low: UInt64)? {
-        guard end - start == 36 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        var nibbles = 0
-        for k in start..<end {
-            let offset = k - start
-            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                guard p[k] == UInt8(ascii: "-") else { return nil }
-                continue
+    static func uuid(_ q: UnsafePointer<UInt8>, _ n: Int, hex: UnsafePointer<UInt8>) -> (high: UInt64, low: UInt64)? {
+        guard n == 36, q[8] == UInt8(ascii: "-"), q[13] == UInt8(ascii: "-"),
+              q[18] == UInt8(ascii: "-"), q[23] == UInt8(ascii: "-") else { return nil }
+        var bad: UInt8 = 0
+        @inline(__always) func digits(_ from: Int, _ to: Int, _ acc: inout UInt64) {
+            for k in from..<to {
+                let h = hex[Int(q[k])]
+                bad |= h
+                acc = acc << 4 | UInt64(h & 15)
             }
-            let h = FlatJSONScanner.hexValue(p[k])
-            guard h >= 0 else { return nil }
-            if nibbles < 16 { high = high << 4 | UInt64(h) } else { low = low << 4 | UInt64(h) }
-            nibbles += 1
         }
-        return (high, low)
+        var high: UInt64 = 0, low: UInt64 = 0
+        digits(0, 8, &high)
+        digits(9, 13, &high)
+        digits(14, 18, &high)
+        digits(19, 23, &low)
+        digits(24, 36, &low)
+        return bad & 0xF0 == 0 ? (high, low) : nil
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z` → Unix seconds and milliseconds, or nil

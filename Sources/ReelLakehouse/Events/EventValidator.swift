@@ -40,16 +40,15 @@ enum ValidationOutcome {
 ///    `<field>_missing`, then `<field>_invalid` for a wrong type, `const`,
 ///    `enum`, bound, `multipleOf`, length or format.
 ///
-/// A value type with no class references: each worker thread owns a `Scratch`
-/// and the validator itself is shared read-only.
+/// The validator is shared read-only by the worker threads (its rules live in
+/// an immutable `EventRuleTable`); each worker owns a `Scratch`.
 struct EventValidator: Sendable {
     let schemas: EventSchemaSet
-    private let typeNames: [[UInt8]]
-    private static let eventTypeKey = Array("event_type".utf8)
+    let table: EventRuleTable
 
     init(schemas: EventSchemaSet) {
         self.schemas = schemas
-        typeNames = EventType.allCases.map { Array($0.rawValue.utf8) }
+        table = EventRuleTable(schemas)
     }
 
     /// Per-thread reusable buffers, so validating a line allocates nothing.
@@ -64,12 +63,15 @@ struct EventValidator: Sendable {
         }
     }
 
+    typealias Field = EventRuleTable.Field
+    typealias Role = EventRuleTable.Role
+
     func validate(_ line: UnsafeRawBufferPointer, fileType: EventType?, scratch: inout Scratch) -> ValidationOutcome {
         guard let raw = line.baseAddress, line.count > 0 else {
             return .rejected(rule: EventRuleCode.jsonInvalid, type: fileType)
         }
         let p = raw.assumingMemoryBound(to: UInt8.self)
-        guard FlatJSONScanner.scan(p, line.count, into: &scratch.members) else {
+        guard FlatJSONScanner.scan(p, line.count, stop: UnsafePointer(table.stringStop.baseAddress!), into: &scratch.members) else {
             return .rejected(rule: EventRuleCode.jsonInvalid, type: fileType)
         }
         var anyEscapedKey = false
@@ -102,158 +104,161 @@ struct EventValidator: Sendable {
     /// or a decoded copy).
     private func check(_ p: UnsafePointer<UInt8>, keys: UnsafePointer<UInt8>, fileType: EventType?,
                        scratch: inout Scratch) -> ValidationOutcome {
+        let pool = UnsafePointer(table.pool.baseAddress!)
         let count = scratch.members.count
-        // 1. Repeated keys make the object ambiguous.
-        if count > 1 {
-            for a in 0..<count - 1 {
-                let ma = scratch.members[a]
-                for b in a + 1..<count {
-                    let mb = scratch.members[b]
-                    if Self.equal(keys, ma.keyStart, ma.keyEnd, keys + mb.keyStart, mb.keyEnd - mb.keyStart) {
-                        return .rejected(rule: EventRuleCode.jsonInvalid, type: fileType)
+        return scratch.members.withUnsafeBufferPointer { members -> ValidationOutcome in
+            // 1. Repeated keys make the object ambiguous.
+            if count > 1 {
+                for a in 0..<count - 1 {
+                    let ma = members[a]
+                    for b in a + 1..<count {
+                        let mb = members[b]
+                        if Self.same(keys + ma.keyStart, ma.keyEnd - ma.keyStart, keys + mb.keyStart, mb.keyEnd - mb.keyStart) {
+                            return .rejected(rule: EventRuleCode.jsonInvalid, type: fileType)
+                        }
                     }
                 }
             }
-        }
-        // 2. Which schema applies.
-        var typeMember = -1
-        for j in 0..<count {
-            let m = scratch.members[j]
-            if Self.equal(keys, m.keyStart, m.keyEnd, Self.eventTypeKey) { typeMember = j; break }
-        }
-        guard typeMember >= 0 else { return .rejected(rule: schemas.eventTypeMissing, type: fileType) }
-        let tm = scratch.members[typeMember]
-        var lineType: EventType?
-        if tm.kind == .string {
-            if tm.valueEscaped {
-                FlatJSONScanner.decode(p, tm.valueStart, tm.valueEnd, into: &scratch.decoded)
-                lineType = scratch.decoded.withUnsafeBufferPointer { d in
-                    typeNames.firstIndex { Self.equal(d.baseAddress ?? p, 0, d.count, $0) }.flatMap { EventType(index: $0) }
+            // 2. Which schema applies.
+            var typeMember = -1
+            for j in 0..<count {
+                let m = members[j]
+                if Self.same(keys + m.keyStart, m.keyEnd - m.keyStart, pool + table.eventTypeKeyStart, 10) { typeMember = j; break }
+            }
+            guard typeMember >= 0 else { return .rejected(rule: schemas.eventTypeMissing, type: fileType) }
+            let tm = members[typeMember]
+            var lineType: EventType?
+            if tm.kind == .string {
+                if tm.valueEscaped {
+                    FlatJSONScanner.decode(p, tm.valueStart, tm.valueEnd, into: &scratch.decoded)
+                    lineType = scratch.decoded.withUnsafeBufferPointer { d in typeNamed(d.baseAddress ?? p, d.count, pool) }
+                } else {
+                    lineType = typeNamed(p + tm.valueStart, tm.valueEnd - tm.valueStart, pool)
                 }
-            } else {
-                lineType = typeNames.firstIndex { Self.equal(p, tm.valueStart, tm.valueEnd, $0) }.flatMap { EventType(index: $0) }
             }
+            guard let type = lineType else { return .rejected(rule: schemas.eventTypeInvalid, type: fileType) }
+            if let fileType, fileType != type { return .rejected(rule: EventRuleCode.eventTypeMismatch, type: fileType) }
+            let info = table.perType[type.index]
+            let fields = UnsafePointer(table.fields.baseAddress! + info.fieldStart)
+            let fieldCount = info.fieldCount
+            // 3. Every key must be a property of the schema. Keys usually come
+            //    in schema order, so the field at the member's position is tried first.
+            scratch.memberOfField.removeAll(keepingCapacity: true)
+            for _ in 0..<fieldCount { scratch.memberOfField.append(-1) }
+            for j in 0..<count {
+                let m = members[j]
+                let key = keys + m.keyStart, keyLength = m.keyEnd - m.keyStart
+                var found = -1
+                if j < fieldCount, Self.same(key, keyLength, pool + fields[j].nameStart, fields[j].nameLength) {
+                    found = j
+                } else {
+                    for f in 0..<fieldCount where Self.same(key, keyLength, pool + fields[f].nameStart, fields[f].nameLength) {
+                        found = f
+                        break
+                    }
+                }
+                if found >= 0 { scratch.memberOfField[found] = j }
+                else if !info.additionalProperties { return .rejected(rule: EventRuleCode.propertyUnknown, type: type) }
+            }
+            // 4. Each property, in schema order.
+            var record = EventRecord(idHigh: 0, idLow: 0, seconds: 0, user: 0, movie: 0, rating: 0, millis: 0, type: type)
+            for f in 0..<fieldCount {
+                let field = fields + f
+                let j = scratch.memberOfField[f]
+                if j < 0 {
+                    if field.pointee.required { return .rejected(rule: field.pointee.missingRule, type: type) }
+                    continue
+                }
+                guard checkValue(field, members[j], p, &scratch, &record) else {
+                    return .rejected(rule: field.pointee.invalidRule, type: type)
+                }
+            }
+            return .accepted(record)
         }
-        guard let type = lineType else { return .rejected(rule: schemas.eventTypeInvalid, type: fileType) }
-        if let fileType, fileType != type { return .rejected(rule: EventRuleCode.eventTypeMismatch, type: fileType) }
-        let schema = schemas.types[type.index]
-        let fields = schema.fields
-        // 3. Every key must be a property of the schema.
-        scratch.memberOfField.removeAll(keepingCapacity: true)
-        for _ in 0..<fields.count { scratch.memberOfField.append(-1) }
-        for j in 0..<count {
-            let m = scratch.members[j]
-            var found = -1
-            for f in 0..<fields.count where Self.equal(keys, m.keyStart, m.keyEnd, fields[f].nameBytes) {
-                found = f
-                break
-            }
-            if found >= 0 { scratch.memberOfField[found] = j }
-            else if !schema.additionalProperties { return .rejected(rule: EventRuleCode.propertyUnknown, type: type) }
-        }
-        // 4. Each property, in schema order.
-        var record = EventRecord(idHigh: 0, idLow: 0, seconds: 0, user: 0, movie: 0, rating: 0, millis: 0, type: type)
-        for f in 0..<fields.count {
-            let field = fields[f]
-            let j = scratch.memberOfField[f]
-            if j < 0 {
-                if field.required { return .rejected(rule: field.missingRule, type: type) }
-                continue
-            }
-            guard checkValue(field, scratch.members[j], p, &scratch, &record) else {
-                return .rejected(rule: field.invalidRule, type: type)
-            }
-        }
-        return .accepted(record)
     }
 
-    private func checkValue(_ f: EventFieldRule, _ m: JSONMember, _ p: UnsafePointer<UInt8>,
+    @inline(__always)
+    private func typeNamed(_ q: UnsafePointer<UInt8>, _ n: Int, _ pool: UnsafePointer<UInt8>) -> EventType? {
+        for t in 0..<table.perType.count {
+            let info = table.perType[t]
+            if Self.same(q, n, pool + info.nameStart, info.nameLength) { return EventType(index: t) }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func checkValue(_ f: UnsafePointer<Field>, _ m: JSONMember, _ p: UnsafePointer<UInt8>,
                             _ scratch: inout Scratch, _ record: inout EventRecord) -> Bool {
+        let types = f.pointee.types
         switch m.kind {
         case .string:
-            guard f.types.isEmpty || f.types.contains(.string) else { return false }
-            if !m.valueEscaped { return Self.checkString(f, p, m.valueStart, m.valueEnd, &record) }
+            guard types == 0 || types & JSONTypeSet.string.rawValue != 0 else { return false }
+            if !m.valueEscaped { return checkString(f, p, m.valueStart, m.valueEnd, &record) }
             FlatJSONScanner.decode(p, m.valueStart, m.valueEnd, into: &scratch.decoded)
             return scratch.decoded.withUnsafeBufferPointer { d in
-                Self.checkString(f, d.baseAddress ?? p, 0, d.count, &record)
+                checkString(f, d.baseAddress ?? p, 0, d.count, &record)
             }
         case .number:
-            let v = EventFieldParsers.number(p, m.valueStart, m.valueEnd)
-            return Self.checkNumber(f, v, &record)
+            return checkNumber(f, EventFieldParsers.number(p, m.valueStart, m.valueEnd), &record)
         case .trueLiteral, .falseLiteral:
-            guard f.types.isEmpty || f.types.contains(.boolean) else { return false }
-            return Self.matchesLiterals(f, .bool(m.kind == .trueLiteral))
+            guard types == 0 || types & JSONTypeSet.boolean.rawValue != 0 else { return false }
+            return matchesLiterals(f, kind: m.kind == .trueLiteral ? 3 : 4)
         case .null:
-            guard f.types.isEmpty || f.types.contains(.null) else { return false }
-            return Self.matchesLiterals(f, .null)
+            guard types == 0 || types & JSONTypeSet.null.rawValue != 0 else { return false }
+            return matchesLiterals(f, kind: 5)
         case .object, .array:
             // No schema type admits them; only an untyped field without const/enum does.
-            return f.types.isEmpty && f.constant == nil && f.enumValues == nil
+            return types == 0 && f.pointee.constant < 0 && f.pointee.enumCount == 0
         }
     }
 
-    private static func matchesLiterals(_ f: EventFieldRule, _ value: JSONConstant) -> Bool {
-        if let c = f.constant, c != value { return false }
-        if let e = f.enumValues, !e.contains(value) { return false }
+    /// `const`/`enum` for booleans and null (kinds 3, 4, 5).
+    private func matchesLiterals(_ f: UnsafePointer<Field>, kind: UInt8) -> Bool {
+        let c = f.pointee.constant
+        if c >= 0 && table.literals[c].kind != kind { return false }
+        let n = f.pointee.enumCount
+        if n > 0 {
+            var hit = false
+            for e in f.pointee.enumStart..<f.pointee.enumStart + n where table.literals[e].kind == kind { hit = true; break }
+            return hit
+        }
         return true
     }
 
     @inline(__always)
-    private static func checkString(_ f: EventFieldRule, _ q: UnsafePointer<UInt8>, _ a: Int, _ b: Int,
-                                    _ record: inout EventRecord) -> Bool {
-        if let c = f.constant {
-            guard case .string(let bytes) = c, equal(q, a, b, bytes) else { return false }
+    private func checkString(_ f: UnsafePointer<Field>, _ q: UnsafePointer<UInt8>, _ a: Int, _ b: Int,
+                             _ record: inout EventRecord) -> Bool {
+        let pool = UnsafePointer(table.pool.baseAddress!)
+        let c = f.pointee.constant
+        if c >= 0 {
+            let lit = table.literals[c]
+            guard lit.kind == 1, Self.same(q + a, b - a, pool + lit.start, lit.length) else { return false }
         }
-        if let values = f.enumValues {
+        let n = f.pointee.enumCount
+        if n > 0 {
             var hit = false
-            for v in values { if case .string(let bytes) = v, equal(q, a, b, bytes) { hit = true; break } }
+            for e in f.pointee.enumStart..<f.pointee.enumStart + n {
+                let lit = table.literals[e]
+                if lit.kind == 1 && Self.same(q + a, b - a, pool + lit.start, lit.length) { hit = true; break }
+            }
             guard hit else { return false }
         }
-        if f.minLength != nil || f.maxLength != nil {
-            let length = FlatJSONScanner.codePoints(q, a, b)
-            if let lo = f.minLength, length < lo { return false }
-            if let hi = f.maxLength, length > hi { return false }
+        if f.pointee.minLength > 0 || f.pointee.maxLength != .max {
+            // Code points are at most the bytes and at least a quarter of them.
+            let bytes = b - a
+            if bytes < f.pointee.minLength || (bytes + 3) / 4 > f.pointee.maxLength { return false }
+            if bytes > f.pointee.maxLength || bytes < f.pointee.minLength * 4 {
+                let length = FlatJSONScanner.codePoints(q, a, b)
+                if length < f.pointee.minLength || length > f.pointee.maxLength { return false }
+            }
         }
-        switch f.format {
-        case .uuid?:
-            guard let id = EventFieldParsers.uuid(q, a, b) else { return false }
-            if f.role == .eventID { record.idHigh = id.high; record.idLow = id.low }
-        case .dateTime?:
+        switch f.pointee.format {
+        case 1:
+            guard let id = EventFieldParsers.uuid(q + a, b - a, hex: UnsafePointer(table.hex.baseAddress!)) else { return false }
+            if f.pointee.role == Role.eventID { record.idHigh = id.high; record.idLow = id.low }
+        case 2:
             guard let t = EventFieldParsers.dateTime(q, a, b) else { return false }
-            if f.role == .time { record.seconds = t.seconds; record.millis = t.millis }
-        case nil:
-            break
-        }
-        return true
-    }
-
-    @inline(__always)
-    private static func checkNumber(_ f: EventFieldRule, _ v: Double, _ record: inout EventRecord) -> Bool {
-        guard v.isFinite else { return false }
-        if !f.types.isEmpty {
-            let integral = v.rounded(.towardZero) == v
-            guard f.types.contains(.number) || (f.types.contains(.integer) && integral) else { return false }
-        }
-        if f.constant != nil || f.enumValues != nil {
-            guard matchesLiterals(f, .number(v)) else { return false }
-        }
-        if let lo = f.minimum, v < lo { return false }
-        if let hi = f.maximum, v > hi { return false }
-        if let lo = f.exclusiveMinimum, v <= lo { return false }
-        if let hi = f.exclusiveMaximum, v >= hi { return false }
-        if let m = f.multipleOf {
-            let q = v / m
-            guard q.isFinite, abs(q - q.rounded()) <= 1e-9 * max(1, abs(q)) else { return false }
-        }
-        switch f.role {
-        case .user:
-            guard let id = Int32(exactly: v) else { return false }
-            record.user = id
-        case .movie:
-            guard let id = Int32(exactly: v) else { return false }
-            record.movie = id
-        case .rating:
-            record.rating = Float(v)
+            if f.pointee.role == Role.time { record.seconds = t.seconds; record.millis = t.millis }
         default:
             break
         }
@@ -261,18 +266,56 @@ struct EventValidator: Sendable {
     }
 
     @inline(__always)
-    static func equal(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ bytes: [UInt8]) -> Bool {
-        guard b - a == bytes.count else { return false }
-        return bytes.withUnsafeBufferPointer { equal(p, a, b, $0.baseAddress ?? p, $0.count) }
+    private func checkNumber(_ f: UnsafePointer<Field>, _ v: Double, _ record: inout EventRecord) -> Bool {
+        guard v.isFinite else { return false }
+        let field = f.pointee
+        if field.types != 0 {
+            let integral = v.rounded(.towardZero) == v
+            guard field.types & JSONTypeSet.number.rawValue != 0
+                    || (field.types & JSONTypeSet.integer.rawValue != 0 && integral) else { return false }
+        }
+        if field.constant >= 0 {
+            let lit = table.literals[field.constant]
+            guard lit.kind == 2, lit.number == v else { return false }
+        }
+        if field.enumCount > 0 {
+            var hit = false
+            for e in field.enumStart..<field.enumStart + field.enumCount {
+                let lit = table.literals[e]
+                if lit.kind == 2 && lit.number == v { hit = true; break }
+            }
+            guard hit else { return false }
+        }
+        guard v >= field.minimum, v <= field.maximum, v > field.exclusiveMinimum, v < field.exclusiveMaximum else { return false }
+        if field.multipleOf > 0 {
+            let q = v / field.multipleOf
+            guard q.isFinite, abs(q - q.rounded()) <= 1e-9 * max(1, abs(q)) else { return false }
+        }
+        switch field.role {
+        case Role.user:
+            guard let id = Int32(exactly: v) else { return false }
+            record.user = id
+        case Role.movie:
+            guard let id = Int32(exactly: v) else { return false }
+            record.movie = id
+        case Role.rating:
+            record.rating = Float(v)
+        default:
+            break
+        }
+        return true
     }
 
+    /// Byte equality of two short strings (keys, names, enum values): an
+    /// inline loop beats a call to memcmp at these lengths.
     @inline(__always)
-    static func equal(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ other: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        guard b - a == n else { return false }
-        return n == 0 || memcmp(p + a, other, n) == 0
+    static func same(_ x: UnsafePointer<UInt8>, _ xn: Int, _ y: UnsafePointer<UInt8>, _ yn: Int) -> Bool {
+        guard xn == yn else { return false }
+        var i = 0
+        while i < xn {
+            if x[i] != y[i] { return false }
+            i += 1
+        }
+        return true
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -26,10 +26,11 @@ enum FlatJSONScanner {
     /// Nesting deeper than this is treated as invalid (a guard, not a contract).
     static let maxDepth = 32
 
-    /// Scans `count` bytes at `p`. Returns false unless they are exactly one
+    /// Scans `count` bytes at `p` (`stop` is `EventRuleTable.stringStop`).
+    /// Returns false unless they are exactly one
     /// JSON object, optionally surrounded by whitespace. `members` is cleared
     /// and filled in order (it keeps its capacity, so no allocation per line).
-    static func scan(_ p: UnsafePointer<UInt8>, _ n: Int, into members: inout [JSONMember]) -> Bool {
+    static func scan(_ p: UnsafePointer<UInt8>, _ n: Int, stop: UnsafePointer<UInt8>, into members: inout [JSONMember]) -> Bool {
         members.removeAll(keepingCapacity: true)
         var i = 0
         skipSpace(p, &i, n)
@@ -43,7 +44,7 @@ enum FlatJSONScanner {
             while true {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                 let keyStart = i + 1
-                guard let keyEscaped = scanString(p, &i, n) else { return false }
+                guard let keyEscaped = scanString(p, &i, n, stop) else { return false }
                 let keyEnd = i - 1
                 skipSpace(p, &i, n)
                 guard i < n, p[i] == UInt8(ascii: ":") else { return false }
@@ -55,7 +56,7 @@ enum FlatJSONScanner {
                 switch p[i] {
                 case UInt8(ascii: "\""):
                     member.valueStart = i + 1
-                    guard let escaped = scanString(p, &i, n) else { return false }
+                    guard let escaped = scanString(p, &i, n, stop) else { return false }
                     member.valueEnd = i - 1
                     member.valueEscaped = escaped
                     member.kind = .string
@@ -77,7 +78,7 @@ enum FlatJSONScanner {
                     member.kind = .null
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     member.kind = p[i] == UInt8(ascii: "{") ? .object : .array
-                    guard skipValue(p, &i, n, depth: 1) else { return false }
+                    guard skipValue(p, &i, n, stop, depth: 1) else { return false }
                     member.valueEnd = i
                 default:
                     return false
@@ -111,10 +112,19 @@ enum FlatJSONScanner {
     /// `i` at the opening quote; on success `i` is just past the closing quote
     /// and the result tells whether the string holds an escape.
     @inline(__always)
-    static func scanString(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) -> Bool? {
+    static func scanString(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ stop: UnsafePointer<UInt8>) -> Bool? {
         i += 1
         var escaped = false
         while i < n {
+            // Fast path: plain printable ASCII, eight bytes at a time, then
+            // one table load per byte for the tail.
+            while i + 8 <= n {
+                let special = specialBytes(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                if special != 0 { i += special.trailingZeroBitCount >> 3; break }
+                i += 8
+            }
+            while i < n && stop[Int(p[i])] == 0 { i += 1 }
+            guard i < n else { return nil }
             let c = p[i]
             if c == UInt8(ascii: "\"") { i += 1; return escaped }
             if c == UInt8(ascii: "\\") {
@@ -140,6 +150,20 @@ enum FlatJSONScanner {
             i += length
         }
         return nil
+    }
+
+    /// SWAR test of eight bytes (little-endian): the high bit of each byte of
+    /// the result is set for `"`, `\`, a control character or a non-ASCII
+    /// byte. Bits above the lowest set one may be spurious (borrows), so only
+    /// the lowest is used: it is exact.
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        let isControl = (w &- ones &* 0x20) & ~w
+        return (isQuote | isBackslash | isControl | w) & high
     }
 
     /// Length of the valid UTF-8 sequence starting at `i` (lead byte ≥ 0x80), or 0.
@@ -191,10 +215,10 @@ enum FlatJSONScanner {
     }
 
     /// Skips any JSON value (used for nested objects and arrays), checking its grammar.
-    static func skipValue(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, depth: Int) -> Bool {
+    static func skipValue(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ stop: UnsafePointer<UInt8>, depth: Int) -> Bool {
         guard i < n, depth <= maxDepth else { return false }
         switch p[i] {
-        case UInt8(ascii: "\""): return scanString(p, &i, n) != nil
+        case UInt8(ascii: "\""): return scanString(p, &i, n, stop) != nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return scanNumber(p, &i, n)
         case UInt8(ascii: "t"): return scanLiteral(p, &i, n, "true")
         case UInt8(ascii: "f"): return scanLiteral(p, &i, n, "false")
@@ -207,13 +231,13 @@ enum FlatJSONScanner {
             if i < n && p[i] == close { i += 1; return true }
             while true {
                 if isObject {
-                    guard i < n, p[i] == UInt8(ascii: "\""), scanString(p, &i, n) != nil else { return false }
+                    guard i < n, p[i] == UInt8(ascii: "\""), scanString(p, &i, n, stop) != nil else { return false }
                     skipSpace(p, &i, n)
                     guard i < n, p[i] == UInt8(ascii: ":") else { return false }
                     i += 1
                     skipSpace(p, &i, n)
                 }
-                guard skipValue(p, &i, n, depth: depth + 1) else { return false }
+                guard skipValue(p, &i, n, stop, depth: depth + 1) else { return false }
                 skipSpace(p, &i, n)
                 guard i < n else { return false }
                 if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(p, &i, n); continue }
