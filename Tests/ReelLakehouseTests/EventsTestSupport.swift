@@ -84,4 +84,14 @@ enum EventsFixture {
         }
         return out.sorted()
     }
+
+    /// Whether two homes hold the same part files with the same bytes.
+    static func samePartitions(_ a: ReelHome, _ b: ReelHome) throws -> Bool {
+        let files = partFiles(a)
+        guard !files.isEmpty, files == partFiles(b) else { return false }
+        for f in files where try FileSystem.readBytes(Path.join(a.bronzeEvents, f)) != FileSystem.readBytes(Path.join(b.bronzeEvents, f)) {
+            return false
+        }
+        return true
+    }
 }

@@ -64,18 +64,10 @@ enum FlatJSONScanner {
                     guard scanNumber(p, &i, n) else { return false }
                     member.valueEnd = i
                     member.kind = .number
-                case UInt8(ascii: "t"):
-                    guard scanLiteral(p, &i, n, "true") else { return false }
+                case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                    guard let kind = scanLiteral(p, &i, n) else { return false }
                     member.valueEnd = i
-                    member.kind = .trueLiteral
-                case UInt8(ascii: "f"):
-                    guard scanLiteral(p, &i, n, "false") else { return false }
-                    member.valueEnd = i
-                    member.kind = .falseLiteral
-                case UInt8(ascii: "n"):
-                    guard scanLiteral(p, &i, n, "null") else { return false }
-                    member.valueEnd = i
-                    member.kind = .null
+                    member.kind = kind
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     member.kind = p[i] == UInt8(ascii: "{") ? .object : .array
                     guard skipValue(p, &i, n, stop, depth: 1) else { return false }
@@ -205,13 +197,20 @@ enum FlatJSONScanner {
         return true
     }
 
-    static func scanLiteral(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ word: StaticString) -> Bool {
+    /// `true`, `false` or `null` at `i` (chosen by its first byte).
+    static func scanLiteral(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) -> JSONValueKind? {
+        let word: StaticString, kind: JSONValueKind
+        switch p[i] {
+        case UInt8(ascii: "t"): (word, kind) = ("true", .trueLiteral)
+        case UInt8(ascii: "f"): (word, kind) = ("false", .falseLiteral)
+        default: (word, kind) = ("null", .null)
+        }
         let w = word.utf8Start
         let len = word.utf8CodeUnitCount
-        guard i + len <= n else { return false }
-        for k in 0..<len where p[i + k] != w[k] { return false }
+        guard i + len <= n else { return nil }
+        for k in 0..<len where p[i + k] != w[k] { return nil }
         i += len
-        return true
+        return kind
     }
 
     /// Skips any JSON value (used for nested objects and arrays), checking its grammar.
@@ -220,9 +219,7 @@ enum FlatJSONScanner {
         switch p[i] {
         case UInt8(ascii: "\""): return scanString(p, &i, n, stop) != nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return scanNumber(p, &i, n)
-        case UInt8(ascii: "t"): return scanLiteral(p, &i, n, "true")
-        case UInt8(ascii: "f"): return scanLiteral(p, &i, n, "false")
-        case UInt8(ascii: "n"): return scanLiteral(p, &i, n, "null")
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return scanLiteral(p, &i, n) != nil
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             let isObject = p[i] == UInt8(ascii: "{")
             let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
