@@ -8,8 +8,10 @@ struct EventsCommand: AsyncParsableCommand {
         commandName: "events",
         abstract: "Ingest view/click/rating events into bronze date partitions, and count them.",
         discussion: """
-        Events land as lakehouse/bronze/events/<type>/date=YYYY-MM-DD/*.ndjson, one JSON object per
+        Events land as lakehouse/bronze/events/<type>/date=YYYY-MM-DD/*.ndjson, one JSON object per \
         line, validated against schemas/events/*.schema.json. See docs/events.md.
+
+        Examples:
           reel events ingest --from /var/spool/reel/events
           reel events stats
         """,
@@ -22,13 +24,14 @@ struct EventsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate NDJSON events and add them, exactly once, to the bronze partitions.",
             discussion: """
-            Every line is checked against the event schemas. Accepted events go to
-            <type>/date=<UTC date of ts>/part-<run-id>.ndjson (each file written atomically); an
-            event whose event_id is already in bronze (this run, an earlier file or an earlier run)
-            counts as a duplicate; rejected lines go to
+            Every line is checked against the event schemas. Accepted events go to \
+            <type>/date=<UTC date of ts>/part-<run-id>.ndjson (each file written atomically); an \
+            event whose event_id is already in bronze (this run, an earlier file or an earlier run) \
+            counts as a duplicate; rejected lines go to \
             lakehouse/quarantine/<run-id>/events.rejects.ndjson with their line number and rule.
-            Inputs may be zstd-compressed (.ndjson.zst, or zstd on stdin). A folder is read for
-            every *.ndjson and *.ndjson.zst below it; with no --from, lakehouse/inbox/events/.
+
+            Inputs may be zstd-compressed (.ndjson.zst, or zstd on stdin). A folder is read for \
+            every *.ndjson and *.ndjson.zst below it; with no --from, lakehouse/inbox/events/. \
             The report reconciles: read = accepted + rejected + duplicate.
 
             Examples:
@@ -57,7 +60,7 @@ struct EventsCommand: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Count the events in bronze per type and date.",
-            discussion: "Counts lines in every partition (no validation). Example:\n  reel events stats --root /srv/reel"
+            discussion: "Counts lines in every partition (no validation).\n\nExample:\n  reel events stats --root /srv/reel"
         )
         @OptionGroup var global: GlobalOptions
 
