@@ -105,6 +105,16 @@ let ruleCases: [RuleCase] = [
         #expect(rejects.first?["source"] as? String == file)
     }
 
+    @Test func aFileDeclaresItsTypeByNameOrParentFolder() {
+        #expect(EventInput.file("/in/click/2019-11-20.ndjson").declaredType == .click)
+        #expect(EventInput.file("/srv/bronze/events/view/date=2019-11-20/part-x.ndjson").declaredType == .view)
+        #expect(EventInput.file("/kafka/topics/rating/partition=0/rating+0+0001.ndjson").declaredType == .rating)
+        #expect(EventInput.file("/in/rating-2019-11-20.ndjson.zst").declaredType == .rating)
+        #expect(EventInput.file("/home/view/landing/mixed.ndjson").declaredType == nil)
+        #expect(EventInput.file("/in/views.ndjson").declaredType == nil)
+        #expect(EventInput.descriptor(name: "-", fd: 0).declaredType == nil)
+    }
+
     /// Valid JSON spellings the contract allows are accepted: escapes in
     /// strings and keys, an integer written as 42.0, a fraction of a second,
     /// surrounding whitespace, CRLF line ends.

@@ -22,10 +22,12 @@ public enum EventInput: Sendable {
         }
     }
 
-    /// The type every line of this input must have, when its path says so: the
-    /// nearest folder named `view`, `click` or `rating` (the partition layout,
-    /// a Kafka Connect topic folder), or a file name starting `<type>.`,
-    /// `<type>-` or `<type>_`. Nil for a mixed stream.
+    /// The type every line of this input must have, when its path says so: a
+    /// file name starting `<type>.`, `<type>-` or `<type>_`, or a parent
+    /// folder named `view`, `click` or `rating` — skipping Hive-style
+    /// partition folders (`date=…`, `partition=0`), so both the bronze layout
+    /// and a Kafka Connect `topics/<topic>/partition=N/` folder count. Nil for
+    /// a mixed stream (the line's `event_type` decides).
     public var declaredType: EventType? {
         guard case .file(let path) = self else { return nil }
         let parts = path.split(separator: "/").map(String.init)
@@ -35,7 +37,8 @@ public enum EventInput: Sendable {
             }
         }
         for part in parts.dropLast().reversed() {
-            if let t = EventType(rawValue: part) { return t }
+            if part.contains("=") { continue }
+            return EventType(rawValue: part)
         }
         return nil
     }
