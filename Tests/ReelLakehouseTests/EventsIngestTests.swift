@@ -74,7 +74,7 @@ private typealias F = EventsFixture
         let lines = (1...500).map { F.line(.click, id: $0, user: $0) } + ["broken"]
         let path = home.path("in", "clicks.ndjson.zst")
         try FileSystem.createDirectory(Path.parent(path))
-        try FileSystem.writeAtomically(path, bytes: try Zstd.compress(F.bytes(lines)))
+        try FileSystem.writeAtomically(path, bytes: try Zstd.compress([0xEF, 0xBB, 0xBF] + F.bytes(lines)))
         var options = F.options()
         options.chunkSize = 4096  // many buffers, lines cut across decompressed blocks
         let report = try EventIngest.run(home: home, sources: [home.path("in")], options: options)
@@ -100,7 +100,7 @@ private typealias F = EventsFixture
         defer { F.cleanup(home) }
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let data = F.bytes([F.line(.view, id: 1), F.line(.rating, id: 2), "{}"])
+        let data = [0xEF, 0xBB, 0xBF] + F.bytes([F.line(.view, id: 1), F.line(.rating, id: 2), "{}"])  // with a BOM
         #expect(data.count < 4096)  // fits in the pipe buffer, so one thread can write then read
         #expect(data.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == data.count)
         close(fds[1])
