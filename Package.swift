@@ -31,7 +31,7 @@ let package = Package(
         // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
         .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd"]),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events.
-        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "Yams"], swiftSettings: kernelFlags),
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "Yams", "CZstd"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
         .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: file format, builder, reader, publish/activate/bundle.

@@ -45,6 +45,7 @@ struct Reel: AsyncParsableCommand {
             // Operations.
             RunsCommand.self,
             ConfigCommand.self,
+            EventsCommand.self,
         ]
     )
 }
