@@ -21,8 +21,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/reel-events-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export REEL_SCHEMAS="$PWD/schemas"
 
-# `reel synth events` once the lead has attached it; `reel events events` on the events branch.
-if "$reel" synth --help 2>/dev/null | grep -q "Generate synthetic view/click"; then synth=(synth events); else synth=(events events); fi
+synth=(synth events)
 input="$work/events.ndjson"
 [ "${ZSTD:-0}" = 1 ] && input="$work/events.ndjson.zst"
 "$reel" "${synth[@]}" --quiet --root "$work" --days "$days" --per-day "$per_day" \

@@ -24,6 +24,7 @@ struct Reel: AsyncParsableCommand {
             // The pipeline, in order.
             SynthCommand.self,
             BronzeCommand.self,
+            EventsCommand.self,
             ETLCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
@@ -45,7 +46,6 @@ struct Reel: AsyncParsableCommand {
             // Operations.
             RunsCommand.self,
             ConfigCommand.self,
-            EventsCommand.self,
         ]
     )
 }

@@ -3,11 +3,7 @@ import Testing
 
 /// `reel events …` and `reel synth events` through the real binary, as an operator runs them.
 @Suite struct EventsCommandTests {
-    /// `reel synth events` once the lead attaches it under `synth`; `reel events events` before.
-    private func synthEvents(_ root: String) throws -> [String] {
-        try ReelBinary.run(["synth", "--help"], root: root).stdout.contains("Generate synthetic view/click")
-            ? ["synth", "events"] : ["events", "events"]
-    }
+    private func synthEvents(_ root: String) throws -> [String] { ["synth", "events"] }
 
     @Test func ingestFromStdinThenStats() throws {
         let home = try makeHome("events-stdin")

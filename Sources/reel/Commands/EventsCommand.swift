@@ -15,9 +15,7 @@ struct EventsCommand: AsyncParsableCommand {
           reel events ingest --from /var/spool/reel/events
           reel events stats
         """,
-        subcommands: [Ingest.self, Stats.self,
-                      // TEMPORARY: until the lead attaches it under `reel synth` (as `reel synth events`).
-                      SynthEventsCommand.self]
+        subcommands: [Ingest.self, Stats.self]
     )
 
     struct Ingest: AsyncParsableCommand {

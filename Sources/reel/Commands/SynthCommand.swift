@@ -3,9 +3,9 @@ import ReelCore
 import ReelLakehouse
 
 /// `reel synth`: MovieLens-shaped data with planted structure, into bronze.
-struct SynthCommand: AsyncParsableCommand {
+struct SynthRatingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "synth",
+        commandName: "ratings",
         abstract: "Generate MovieLens-shaped bronze data (ratings, movies, tags, links) with planted taste structure.",
         discussion: """
         Writes ratings.csv, movies.csv, tags.csv, links.csv and _manifest.json in the ml-25m layout, by \
@@ -76,4 +76,23 @@ struct SynthCommand: AsyncParsableCommand {
             try Synth.generate(config: config, to: dir, force: force)
         }
     }
+}
+
+/// `reel synth`: synthetic bronze data. `reel synth [options]` runs `ratings`
+/// (the MovieLens files); `reel synth events` writes view/click/rating events.
+struct SynthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Generate synthetic MovieLens-shaped data with planted structure (ratings by default, or events).",
+        discussion: """
+        reel synth [ratings] …   the MovieLens files (ratings, movies, tags, links) in bronze
+        reel synth events …      view/click/rating events for the users and movies in bronze
+
+        Examples:
+          reel synth --preset small
+          reel synth events --days 14 --per-day 10000
+        """,
+        subcommands: [SynthRatingsCommand.self, SynthEventsCommand.self],
+        defaultSubcommand: SynthRatingsCommand.self
+    )
 }
