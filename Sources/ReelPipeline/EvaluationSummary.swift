@@ -6,10 +6,21 @@ import ReelModel
 /// record keeps: the served mode's NDCG@10 (what the quality gate compares)
 /// and every mode's ranking metrics side by side.
 public enum EvaluationSummary {
+    /// The evaluation mode whose list UC1 serves by default: the release's
+    /// stored top-K of the configured ALS mode (`model.mode`).
+    public static func servedMode(_ config: ReelConfig) -> String {
+        config.string("model.mode") + "-als"
+    }
+
+    /// NDCG@10 of the served mode (what the quality gate compares).
+    public static func servedNDCG(_ report: EvaluationReport, config: ReelConfig) -> Double {
+        report.result(servedMode(config))?.ndcg ?? report.ndcg
+    }
+
     /// Flat metric names for run records and MLflow: `ndcg_at_10` (served
     /// mode) and `<mode>.ndcg_at_10`, `<mode>.precision_at_10`, …
-    public static func metrics(_ report: EvaluationReport) -> [String: Double] {
-        var out: [String: Double] = ["ndcg_at_10": report.ndcg]
+    public static func metrics(_ report: EvaluationReport, config: ReelConfig) -> [String: Double] {
+        var out: [String: Double] = ["ndcg_at_10": servedNDCG(report, config: config)]
         for r in report.results {
             out["\(r.mode).ndcg_at_10"] = r.ndcg
             out["\(r.mode).precision_at_10"] = r.precision
@@ -23,10 +34,10 @@ public enum EvaluationSummary {
     }
 
     /// The JSON object stored as the release's `meta.metrics`.
-    public static func releaseJSON(_ report: EvaluationReport) -> String {
-        var object: [String: Any] = ["served_mode": report.defaultMode, "evaluated_at": report.createdAt,
+    public static func releaseJSON(_ report: EvaluationReport, config: ReelConfig) -> String {
+        var object: [String: Any] = ["served_mode": servedMode(config), "evaluated_at": report.createdAt,
                                      "split": report.split.split, "cut": report.split.cutTimeISO]
-        for (k, v) in metrics(report) { object[k] = v }
+        for (k, v) in metrics(report, config: config) { object[k] = v }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -51,7 +51,7 @@ public struct Nightly {
         }
         // Skipped stages still describe the model and release being served.
         if record.metrics["ndcg_at_10"] == nil, let e = EvaluationSummary.latest(home: home) {
-            for (k, v) in EvaluationSummary.metrics(e) { record.metrics[k] = v }
+            for (k, v) in EvaluationSummary.metrics(e, config: config) { record.metrics[k] = v }
         }
         if record.releaseID == nil, failure == nil { record.releaseID = ReleaseCatalog(home: home).currentID() }
         try? RunStore(home: home).save(record)
@@ -134,8 +134,8 @@ public struct Nightly {
                 EvaluationSummary.latest(home: home) != nil
             }, run: { record in
                 let report = try ModelEvaluation.run(home: home, silver: silver(), params: config.evaluationParams(), exportSplit: nil)
-                for (k, v) in EvaluationSummary.metrics(report) { record.metrics[k] = v }
-                return "NDCG@10 \(Console.fixed(report.ndcg, 4)) (\(report.defaultMode)); " +
+                for (k, v) in EvaluationSummary.metrics(report, config: config) { record.metrics[k] = v }
+                return "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(config))); " +
                     report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
             }),
             Stage(name: "publish", fingerprint: {
@@ -149,10 +149,10 @@ public struct Nightly {
                 }
                 let evaluation = EvaluationSummary.latest(home: home)
                 if let evaluation {
-                    for (k, v) in EvaluationSummary.metrics(evaluation) where record.metrics[k] == nil { record.metrics[k] = v }
+                    for (k, v) in EvaluationSummary.metrics(evaluation, config: config) where record.metrics[k] == nil { record.metrics[k] = v }
                 }
                 let gate = QualityGate(margin: config.double("gate.ndcg_margin"))
-                let verdict = gate.check(candidate: evaluation?.ndcg, current: try? Release.current(home: home))
+                let verdict = gate.check(candidate: evaluation.map { EvaluationSummary.servedNDCG($0, config: config) }, current: try? Release.current(home: home))
                 record.gate = verdict.reason
                 if !verdict.pass {
                     if options.forcePublish {
@@ -164,7 +164,7 @@ public struct Nightly {
                 }
                 let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
                                                           options: config.releaseOptions(),
-                                                          metricsJSON: evaluation.map(EvaluationSummary.releaseJSON),
+                                                          metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },
                                                           keep: config.int("release.keep"))
                 record.releaseID = result.releaseID
                 record.releaseBytes = result.size

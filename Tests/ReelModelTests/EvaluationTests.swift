@@ -69,7 +69,7 @@ import ReelLakehouse
         #expect(back == report)
         let table = report.table()
         for r in report.results { #expect(table.contains(r.mode)) }
-        #expect(report.ndcg == report.result("hybrid")!.ndcg)
+        #expect(report.ndcg == report.result("implicit-als")!.ndcg)
     }
 
     @Test func badSettingsAreUsageErrors() {

@@ -77,7 +77,7 @@ public enum Evaluation {
                                    droppedColdTestRatings: split.droppedColdTestRatings,
                                    relevantTestRatings: users.relevant.reduce(0) { $0 + $1.count },
                                    evaluatedUsers: users.count, catalogMovies: users.catalog.count)
-        return EvaluationReport(params: params, split: summary, results: results, defaultMode: "hybrid",
+        return EvaluationReport(params: params, split: summary, results: results, defaultMode: "implicit-als",
                                 createdAt: Clock.iso8601(Clock.now()))
     }
 

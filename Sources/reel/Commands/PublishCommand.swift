@@ -52,7 +52,7 @@ struct PublishCommand: AsyncParsableCommand {
             if let trendingK { options.trendingK = trendingK }
             options.threads = threads ?? ReleaseOptions.availableCores
             // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics.
-            let metrics = model == nil ? EvaluationSummary.latest(home: home).map(EvaluationSummary.releaseJSON) : nil
+            let metrics = model == nil ? EvaluationSummary.latest(home: home).map { EvaluationSummary.releaseJSON($0, config: config) } : nil
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
