@@ -146,6 +146,7 @@ public struct ReleaseCatalog: Sendable {
         for (rank, entry) in newestFirst.enumerated()
         where rank >= max(keep, 1) && entry.id != current && entry.id != previous {
             if unlink(entry.path) == 0 { removed.append(entry.id) }
+            unlink(VerificationStamp.path(for: entry.path))
         }
         let hourAgo = Clock.now() - 3600
         for name in FileSystem.list(home.releases) where name.hasSuffix(".partial") || name.contains(".tmp-") {

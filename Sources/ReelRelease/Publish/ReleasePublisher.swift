@@ -83,6 +83,8 @@ public enum ReleasePublisher {
         let final = catalog.path(for: releaseID)
         try FileSystem.rename(staging, final)
         try FileSystem.fsyncDirectory(catalog.home.releases)
+        // Verified in full just before the rename (which keeps the inode): stamp it for lookups.
+        try VerificationStamp.write(for: final)
         try steps.reached(.afterRename)
         let previous = catalog.currentID().flatMap { $0 == releaseID ? catalog.previousID() : $0 }
         try catalog.switchCurrent(to: releaseID, previous: previous, steps: steps)

@@ -33,7 +33,7 @@ func printLookup(_ request: LookupRequest, global: GlobalOptions, release: Relea
     guard FileSystem.exists(path) else {
         throw ReelError(.usage, "no release at \(path): run `reel publish` first, or pass --release PATH")
     }
-    let store = try openRelease(path)
+    let store = try Release.openForLookup(path: path)
     let output = try LookupPrinter.render(request, from: store, json: json)
     if let note = output.note, !global.quiet { writeAll(2, "note: \(note)\n") }
     writeAll(1, output.text)

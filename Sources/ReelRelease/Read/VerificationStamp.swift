@@ -1,0 +1,69 @@
+import ReelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Remembers that a release file was verified in full, so a short-lived
+/// reader (`reel topk`, `reel movie`: one process per lookup) need not hash
+/// hundreds of megabytes again to answer in milliseconds.
+///
+/// `reel publish` and `reel activate` write `<id>.reel.verified` right after
+/// their full verification: the file's device, inode, size, modification
+/// time (ns) and whole-file xxh3. A reader whose `stat` and footer agree with
+/// the stamp opens the file with structural checks and every cross-section
+/// invariant (bounds can never be exceeded), but without re-hashing; any
+/// difference — a copied, replaced, touched or rewritten file — means a full
+/// verification. The daemon always verifies in full, since it maps a release
+/// for hours.
+public enum VerificationStamp {
+    public static func path(for release: String) -> String { release + ".verified" }
+
+    /// Identity of the file `path` resolves to, or nil.
+    static func identity(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return "\(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    }
+
+    /// The whole-file checksum recorded in the footer (cheap: one read).
+    static func footerChecksum(_ path: String) -> UInt64? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size >= SectionFileLayout.footerSize else { return nil }
+        var value: UInt64 = 0
+        let n = pread(fd, &value, 8, off_t(st.st_size) - off_t(SectionFileLayout.footerSize) + 16)
+        return n == 8 ? UInt64(littleEndian: value) : nil
+    }
+
+    /// Writes the stamp for a release that was just verified in full.
+    public static func write(for release: String) throws {
+        guard let id = identity(release), let sum = footerChecksum(release) else { return }
+        try FileSystem.writeAtomically(path(for: release), text: "\(id) \(XXH3.hex(sum))\n")
+    }
+
+    /// True when `release` is exactly the file that was verified.
+    public static func matches(_ release: String) -> Bool {
+        guard let stamp = try? FileSystem.readText(path(for: resolved(release))),
+              let id = identity(release), let sum = footerChecksum(release) else { return false }
+        return stamp == "\(id) \(XXH3.hex(sum))\n"
+    }
+
+    /// Follows `output/current` (a symlink relative to its folder) to the release file.
+    static func resolved(_ path: String) -> String {
+        guard let target = FileSystem.readLink(path) else { return path }
+        return target.hasPrefix("/") ? target : Path.join(Path.parent(path), target)
+    }
+}
+
+extension Release {
+    /// Opens a release for one lookup: without re-hashing when its
+    /// `VerificationStamp` matches, in full otherwise.
+    public static func openForLookup(path: String) throws -> Release {
+        if VerificationStamp.matches(path) {
+            return Release(tables: try ReleaseTables(path: path, verify: .structure))
+        }
+        return try Release(path: path)
+    }
+}
