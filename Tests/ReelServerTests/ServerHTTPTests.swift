@@ -150,7 +150,7 @@ struct ServerHTTPTests {
                 #expect(try idle.request("/healthz").status == 200)
                 let start = Date()
                 #expect(idle.waitForClose())
-                #expect(Date().timeIntervalSince(start) < 4)
+                #expect(Date().timeIntervalSince(start) < 10, "the idle timeout should close the connection")
 
                 // A head started then abandoned: 408 when the idle timer fires.
                 let abandoned = try TestHTTPClient(port: port)
