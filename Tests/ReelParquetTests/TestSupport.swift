@@ -74,3 +74,10 @@ func shell(_ command: String) -> (status: Int32, output: String) {
     let status = pclose(pipe)
     return (status == -1 ? -1 : (status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
 }
+
+/// Overwrites a file without fsync (tests that write thousands of damaged copies).
+func writeQuickly(_ path: String, _ bytes: [UInt8]) throws {
+    guard let f = fopen(path, "wb") else { throw ReelError(.io, "cannot write \(path)") }
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    fclose(f)
+}
