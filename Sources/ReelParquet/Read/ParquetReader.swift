@@ -134,6 +134,12 @@ public final class ParquetReader: @unchecked Sendable {
             rowOffset += Int(group.numRows)
             result.append(locations)
         }
+        // Chunks never share bytes; a footer pointing two chunks at the same
+        // pages (a damaged offset) would otherwise read one column's values as another's.
+        let ranges = result.joined().map(\.range).filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where a.upperBound > b.lowerBound {
+            throw ReelError(.corrupt, "\(path): column chunks overlap (bytes \(a) and \(b)); the footer is damaged")
+        }
         guard rowOffset == meta.numRows else {
             throw ReelError(.corrupt, "\(path): row groups hold \(rowOffset) rows, the footer says \(meta.numRows)")
         }
