@@ -4,82 +4,65 @@
 /// ceil(width/8) bytes); everything else is bit-packed LSB-first in groups of
 /// 8 (`varint(groups << 1 | 1)` + `groups * width` bytes). Only the very last
 /// group may be padded, which readers ignore because they know the count.
-struct RleHybridEncoder {
-    let bitWidth: Int
-    private(set) var bytes: [UInt8] = []
-    /// Values waiting to be bit-packed (a run that was too short for RLE).
-    private var literals: [UInt32] = []
-
-    init(bitWidth: Int, reservingCapacity capacity: Int = 0) {
-        precondition(bitWidth >= 0 && bitWidth <= 32)
-        self.bitWidth = bitWidth
-        bytes.reserveCapacity(capacity)
-        literals.reserveCapacity(512)
-    }
-
-    /// Encodes `values` (all < 2^bitWidth) and returns the bytes.
+///
+/// Pending literals are always a contiguous slice of the input (a repeat run
+/// that follows may lend values to complete a group of 8), so nothing is
+/// copied per value: literal slices are bit-packed straight from the input.
+enum RleHybridEncoder {
+    /// Encodes `values` (all < 2^bitWidth).
     static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int) -> [UInt8] {
-        var e = RleHybridEncoder(bitWidth: bitWidth, reservingCapacity: values.count * bitWidth / 8 + 16)
-        e.append(values)
-        return e.finish()
-    }
-
-    mutating func append(_ values: UnsafeBufferPointer<UInt32>) {
+        precondition(bitWidth >= 0 && bitWidth <= 32)
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * bitWidth / 8 + 16)
         let n = values.count
+        var literalStart = 0
         var i = 0
         while i < n {
             let v = values[i]
             var run = 1
             while i + run < n && values[i + run] == v { run += 1 }
             if run >= 8 {
-                // Top the pending literals up to a whole group with this value,
-                // then RLE the rest of the run if it is still long enough.
-                let fill = (8 - literals.count % 8) % 8
+                // Lend values of this run to complete the pending literal group,
+                // then RLE the rest if it is still long enough.
+                let fill = (8 - (i - literalStart) % 8) % 8
                 if run - fill >= 8 {
-                    for _ in 0..<fill { literals.append(v) }
-                    flushLiterals()
-                    writeRun(value: v, count: run - fill)
+                    packLiterals(values, literalStart..<(i + fill), bitWidth: bitWidth, into: &out)
+                    writeRun(value: v, count: run - fill, bitWidth: bitWidth, into: &out)
                     i += run
+                    literalStart = i
                     continue
                 }
             }
-            for _ in 0..<run { literals.append(v) }
             i += run
-            if literals.count >= 504 && literals.count % 8 == 0 { flushLiterals() }
         }
+        packLiterals(values, literalStart..<n, bitWidth: bitWidth, into: &out)
+        return out
     }
 
-    /// Ends the stream (pads the last bit-packed group with zeros).
-    mutating func finish() -> [UInt8] {
-        if !literals.isEmpty {
-            while literals.count % 8 != 0 { literals.append(0) }
-            flushLiterals()
-        }
-        return bytes
+    private static func writeRun(value: UInt32, count: Int, bitWidth: Int, into out: inout [UInt8]) {
+        appendVarint(UInt64(count) << 1, to: &out)
+        for b in 0..<((bitWidth + 7) / 8) { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(b)))) }
     }
 
-    private mutating func writeRun(value: UInt32, count: Int) {
-        appendVarint(UInt64(count) << 1)
-        let valueBytes = (bitWidth + 7) / 8
-        for b in 0..<valueBytes { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(b)))) }
+    /// One bit-packed run of `range` (padded with zeros to a multiple of 8 values).
+    private static func packLiterals(_ values: UnsafeBufferPointer<UInt32>, _ range: Range<Int>,
+                                     bitWidth: Int, into out: inout [UInt8]) {
+        guard !range.isEmpty else { return }
+        let groups = (range.count + 7) / 8
+        appendVarint(UInt64(groups) << 1 | 1, to: &out)
+        let start = out.count
+        BitPacking.pack(UnsafeBufferPointer(rebasing: values[range]), bitWidth: bitWidth, into: &out)
+        let padded = start + groups * bitWidth
+        if out.count < padded { out.append(contentsOf: repeatElement(0, count: padded - out.count)) }
     }
 
-    /// Writes the pending literals (a multiple of 8) as one bit-packed run.
-    private mutating func flushLiterals() {
-        guard !literals.isEmpty else { return }
-        precondition(literals.count % 8 == 0)
-        appendVarint(UInt64(literals.count / 8) << 1 | 1)
-        literals.withUnsafeBufferPointer { BitPacking.pack($0, bitWidth: bitWidth, into: &bytes) }
-        literals.removeAll(keepingCapacity: true)
-    }
-
-    private mutating func appendVarint(_ value: UInt64) {
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        out.append(UInt8(v))
     }
 }
 
@@ -88,20 +71,38 @@ struct RleHybridEncoder {
 enum BitPacking {
     /// Appends `values.count * bitWidth` bits (rounded up to bytes).
     static func pack(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into out: inout [UInt8]) {
-        guard bitWidth > 0 else { return }
-        var acc: UInt64 = 0
-        var bits = 0
-        let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
-        for v in values {
-            acc |= (UInt64(v) & mask) << UInt64(bits)
-            bits += bitWidth
-            while bits >= 8 {
-                out.append(UInt8(truncatingIfNeeded: acc))
+        guard bitWidth > 0, !values.isEmpty else { return }
+        let byteCount = (values.count * bitWidth + 7) / 8
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: byteCount))
+        out.withUnsafeMutableBufferPointer { buffer in
+            let dst = buffer.baseAddress! + start
+            var acc: UInt64 = 0
+            var bits = 0
+            var k = 0
+            let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+            for v in values {
+                acc |= (UInt64(v) & mask) << UInt64(bits)
+                bits += bitWidth
+                if bits >= 32 {
+                    // Flush 4 bytes at once; at most 31 + 32 bits are pending.
+                    if k + 4 <= byteCount {
+                        UnsafeMutableRawPointer(dst + k).storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, as: UInt32.self)
+                    } else {
+                        for b in 0..<(byteCount - k) { dst[k + b] = UInt8(truncatingIfNeeded: acc >> UInt64(8 * b)) }
+                    }
+                    k += 4
+                    acc >>= 32
+                    bits -= 32
+                }
+            }
+            while bits > 0 && k < byteCount {
+                dst[k] = UInt8(truncatingIfNeeded: acc)
                 acc >>= 8
                 bits -= 8
+                k += 1
             }
         }
-        if bits > 0 { out.append(UInt8(truncatingIfNeeded: acc)) }
     }
 
     /// The number of bits needed for values up to `maxValue`.

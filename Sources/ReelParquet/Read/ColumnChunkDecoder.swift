@@ -122,7 +122,7 @@ struct ColumnChunkDecoder {
                 throw ReelError(.corrupt, "\(where_(pageStart)): \(e.message)")
             }
         }
-        if case let .strings(slots) = output.storage { slots[chunk.rowGroup] = strings }
+        if output.kind == .strings { output.strings[chunk.rowGroup] = strings }
         return pages
     }
 
@@ -167,8 +167,7 @@ struct ColumnChunkDecoder {
             indices = scratch.intBuffer(nonNull)
             try ValueDecoding.dictionaryIndices(data, count: nonNull, into: indices)
         }
-        switch output.storage {
-        case .strings:
+        if output.kind == .strings {
             if case let .strings(dict)? = dictionary, encoding.isDictionary {
                 try ValueDecoding.dictionaryStrings(dict, indices: UnsafeBufferPointer(indices), rows: rows,
                                                     valid: hasNulls ? valid : nil, into: &strings)
@@ -177,7 +176,9 @@ struct ColumnChunkDecoder {
             } else {
                 throw PageDecodeError("dictionary of the wrong type for a byte array column")
             }
-        case let .fixed(base, width):
+        } else {
+            guard let base = output.base else { preconditionFailure("output array not allocated") }
+            let width = output.width
             let out = base + row * width
             if encoding == .plain {
                 try ValueDecoding.plainFixed(data, count: nonNull, physical: physical, width: width, into: out)

@@ -167,11 +167,13 @@ public final class ParquetReader: @unchecked Sendable {
         jobs.sort { $0.chunk.range.count > $1.chunk.range.count }
         let pages = SlotArray<Int>(count: jobs.count)
         let bytes = file.bytes, filePath = self.path
-        try ParallelJobs.run(jobs: jobs.count, threads: threads, makeState: { ReadScratch() }) { scratch, j in
-            let decoder = ColumnChunkDecoder(file: bytes, path: filePath, scratch: scratch)
-            pages[j] = try decoder.decode(jobs[j].chunk, into: outputs[jobs[j].output])
+        let values = try ColumnOutputs.fill(outputs) {
+            try ParallelJobs.run(jobs: jobs.count, threads: threads, makeState: { ReadScratch() }) { scratch, j in
+                let decoder = ColumnChunkDecoder(file: bytes, path: filePath, scratch: scratch)
+                pages[j] = try decoder.decode(jobs[j].chunk, into: outputs[jobs[j].output])
+            }
         }
-        return ParquetTable(names: names, columns: outputs.map { $0.finish() }, rowCount: rowCount,
+        return ParquetTable(names: names, columns: zip(outputs, values).map { $0.finish($1) }, rowCount: rowCount,
                             pagesDecoded: pages.values.reduce(0, +))
     }
 

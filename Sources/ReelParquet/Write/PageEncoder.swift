@@ -97,9 +97,7 @@ struct PageEncoder {
         if plan.dictionary != nil {
             var out: [UInt8] = [UInt8(plan.bitWidth)]
             plan.indices.withUnsafeBufferPointer { all in
-                var e = RleHybridEncoder(bitWidth: plan.bitWidth, reservingCapacity: page.values.count * plan.bitWidth / 8 + 16)
-                e.append(UnsafeBufferPointer(rebasing: all[page.values]))
-                out.append(contentsOf: e.finish())
+                out.append(contentsOf: RleHybridEncoder.encode(UnsafeBufferPointer(rebasing: all[page.values]), bitWidth: plan.bitWidth))
             }
             return try out.withUnsafeBytes(body)
         }
