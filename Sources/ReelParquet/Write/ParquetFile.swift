@@ -11,12 +11,15 @@ public enum ParquetFile {
     public static func write(to path: String, schema: ParquetSchema,
                              options: ParquetWriteOptions = ParquetWriteOptions(),
                              _ body: (ParquetWriter) throws -> Void) throws -> ParquetFileSummary {
+        var written = 0
         var summary = try AtomicFile.write(to: path, body: { file -> ParquetFileSummary in
             let writer = ParquetWriter(file: file, schema: schema, options: options)
             try body(writer)
-            return try writer.finish()
+            let summary = try writer.finish()
+            written = summary.rowCount
+            return summary
         }, verify: { temp in
-            try verify(temp, schema: schema, options: options)
+            try verify(temp, schema: schema, rows: written, options: options)
         })
         summary.path = path
         return summary
@@ -30,10 +33,10 @@ public enum ParquetFile {
     }
 
     /// Reads the temporary file back before it may replace anything.
-    private static func verify(_ path: String, schema: ParquetSchema, options: ParquetWriteOptions) throws {
+    private static func verify(_ path: String, schema: ParquetSchema, rows: Int, options: ParquetWriteOptions) throws {
         let reader = try ParquetReader(path: path)
-        guard reader.columns.map(\.name) == schema.columns.map(\.name) else {
-            throw ReelError(.corrupt, "\(path): written schema does not read back as written")
+        guard reader.columns.map(\.name) == schema.columns.map(\.name), reader.rowCount == rows else {
+            throw ReelError(.corrupt, "\(path): the written file does not read back as written (columns or row count differ)")
         }
         if options.verification == .full {
             _ = try reader.readAll(threads: options.threads)

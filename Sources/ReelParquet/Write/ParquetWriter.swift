@@ -123,7 +123,7 @@ public final class ParquetWriter {
         var group = ParquetRowGroup()
         group.numRows = Int64(rows.count)
         group.fileOffset = Int64(file.bytesWritten)
-        group.ordinal = Int16(truncatingIfNeeded: rowGroups.count)
+        group.ordinal = Int16(exactly: rowGroups.count)
         var j = 0
         for (c, plan) in planned.enumerated() {
             var meta = ParquetColumnMetaData()
