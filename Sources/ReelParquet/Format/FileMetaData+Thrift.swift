@@ -4,9 +4,18 @@
 // fields are skipped.
 
 extension ThriftCompactReader {
-    /// Fails naming the first required field (by name) that was not seen.
-    func require(_ seen: Set<Int16>, _ fields: [(Int16, String)], in structure: String) throws {
-        for (id, name) in fields where !seen.contains(id) {
+    /// Reads one struct: calls `field` for each field (which reads or skips
+    /// it), then fails naming the first of `required` (id, name) that was
+    /// missing. The one loop every structure's decoder shares.
+    mutating func readStruct(_ structure: String = "struct", required: [(Int16, String)] = [],
+                             _ field: (inout ThriftCompactReader, ThriftField) throws -> Void) throws {
+        var seen = Set<Int16>()
+        try beginStruct()
+        while let f = try nextField() {
+            seen.insert(f.id)
+            try field(&self, f)
+        }
+        for (id, name) in required where !seen.contains(id) {
             throw fail("\(structure) lacks its required field \(name)")
         }
     }
@@ -34,8 +43,7 @@ extension ParquetStatistics {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             switch f.id {
             case 1: max = try r.readBinaryField(f)
             case 2: min = try r.readBinaryField(f)
@@ -61,8 +69,7 @@ extension ParquetTimeUnit {
 
     static func decode(_ r: inout ThriftCompactReader) throws -> ParquetTimeUnit {
         var unit: ParquetTimeUnit?
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             try r.expect(f, .struct)
             switch f.id {
             case 1: unit = .millis
@@ -109,14 +116,12 @@ extension ParquetLogicalType {
 
     init(thrift r: inout ThriftCompactReader) throws {
         var result: ParquetLogicalType?
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             try r.expect(f, .struct)
             switch f.id {
             case 5:
                 var scale: Int32?, precision: Int32?
-                try r.beginStruct()
-                while let g = try r.nextField() {
+                try r.readStruct { r, g in
                     switch g.id {
                     case 1: scale = try r.readI32Field(g)
                     case 2: precision = try r.readI32Field(g)
@@ -127,8 +132,7 @@ extension ParquetLogicalType {
                 result = .decimal(scale: scale, precision: precision)
             case 7, 8:
                 var utc: Bool?, unit: ParquetTimeUnit?
-                try r.beginStruct()
-                while let g = try r.nextField() {
+                try r.readStruct { r, g in
                     switch g.id {
                     case 1: utc = try r.boolValue(g)
                     case 2: try r.expect(g, .struct); unit = try ParquetTimeUnit.decode(&r)
@@ -139,8 +143,7 @@ extension ParquetLogicalType {
                 result = f.id == 7 ? .time(adjustedToUTC: utc, unit: unit) : .timestamp(adjustedToUTC: utc, unit: unit)
             case 10:
                 var bits: Int8?, signed: Bool?
-                try r.beginStruct()
-                while let g = try r.nextField() {
+                try r.readStruct { r, g in
                     switch g.id {
                     case 1: try r.expect(g, .byte); bits = try r.readI8()
                     case 2: signed = try r.boolValue(g)
@@ -179,10 +182,7 @@ extension ParquetSchemaElement {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        var seen = Set<Int16>()
-        try r.beginStruct()
-        while let f = try r.nextField() {
-            seen.insert(f.id)
+        try r.readStruct("SchemaElement", required: [(4, "name")]) { r, f in
             switch f.id {
             case 1: type = ParquetPhysicalType(rawValue: try r.readI32Field(f))
             case 2: typeLength = try r.readI32Field(f)
@@ -197,7 +197,6 @@ extension ParquetSchemaElement {
             default: try r.skip(f.type)
             }
         }
-        try r.require(seen, [(4, "name")], in: "SchemaElement")
     }
 }
 
@@ -211,8 +210,7 @@ extension ParquetKeyValue {
 
     init(thrift r: inout ThriftCompactReader) throws {
         var key: String?, value: String?
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             switch f.id {
             case 1: key = try r.readStringField(f)
             case 2: value = try r.readStringField(f)
@@ -238,8 +236,7 @@ extension ParquetPageEncodingStats {
 
     init(thrift r: inout ThriftCompactReader) throws {
         var type: Int32?, encoding: Int32?, count: Int32?
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             switch f.id {
             case 1: type = try r.readI32Field(f)
             case 2: encoding = try r.readI32Field(f)
@@ -281,10 +278,9 @@ extension ParquetColumnMetaData {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        var seen = Set<Int16>()
-        try r.beginStruct()
-        while let f = try r.nextField() {
-            seen.insert(f.id)
+        let required: [(Int16, String)] = [(1, "type"), (2, "encodings"), (3, "path_in_schema"), (4, "codec"), (5, "num_values"),
+                                           (6, "total_uncompressed_size"), (7, "total_compressed_size"), (9, "data_page_offset")]
+        try r.readStruct("ColumnMetaData", required: required) { r, f in
             switch f.id {
             case 1: type = ParquetPhysicalType(rawValue: try r.readI32Field(f))
             case 2:
@@ -308,9 +304,6 @@ extension ParquetColumnMetaData {
             default: try r.skip(f.type)
             }
         }
-        try r.require(seen, [(1, "type"), (2, "encodings"), (3, "path_in_schema"), (4, "codec"), (5, "num_values"),
-                             (6, "total_uncompressed_size"), (7, "total_compressed_size"), (9, "data_page_offset")],
-                      in: "ColumnMetaData")
     }
 }
 
@@ -323,8 +316,7 @@ extension ParquetColumnChunk {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        try r.beginStruct()
-        while let f = try r.nextField() {
+        try r.readStruct { r, f in
             switch f.id {
             case 1: filePath = try r.readStringField(f)
             case 2: fileOffset = try r.readI64Field(f)
@@ -349,10 +341,7 @@ extension ParquetRowGroup {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        var seen = Set<Int16>()
-        try r.beginStruct()
-        while let f = try r.nextField() {
-            seen.insert(f.id)
+        try r.readStruct("RowGroup", required: [(1, "columns"), (2, "total_byte_size"), (3, "num_rows")]) { r, f in
             switch f.id {
             case 1:
                 try r.expect(f, .list)
@@ -365,7 +354,6 @@ extension ParquetRowGroup {
             default: try r.skip(f.type)
             }
         }
-        try r.require(seen, [(1, "columns"), (2, "total_byte_size"), (3, "num_rows")], in: "RowGroup")
     }
 }
 
@@ -409,10 +397,7 @@ extension ParquetFileMetaData {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        var seen = Set<Int16>()
-        try r.beginStruct()
-        while let f = try r.nextField() {
-            seen.insert(f.id)
+        try r.readStruct("FileMetaData", required: [(1, "version"), (2, "schema"), (3, "num_rows"), (4, "row_groups")]) { r, f in
             switch f.id {
             case 1: version = try r.readI32Field(f)
             case 2:
@@ -428,8 +413,7 @@ extension ParquetFileMetaData {
                 try r.expect(f, .list)
                 columnOrders = try r.readList(of: .struct, fieldID: f.id) { r in
                     var order = ParquetColumnOrder.other(0)
-                    try r.beginStruct()
-                    while let g = try r.nextField() {
+                    try r.readStruct { r, g in
                         try r.expect(g, .struct)
                         try r.skip(.struct)
                         order = g.id == 1 ? .typeDefined : g.id == 2 ? .ieee754TotalOrder : .other(g.id)
@@ -442,6 +426,5 @@ extension ParquetFileMetaData {
             default: try r.skip(f.type)
             }
         }
-        try r.require(seen, [(1, "version"), (2, "schema"), (3, "num_rows"), (4, "row_groups")], in: "FileMetaData")
     }
 }

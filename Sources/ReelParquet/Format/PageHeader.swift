@@ -78,10 +78,7 @@ struct PageHeader: Equatable {
 
     /// Decodes a header; `r.position` is then the first byte of the page body.
     init(thrift r: inout ThriftCompactReader) throws {
-        var seen = Set<Int16>()
-        try r.beginStruct()
-        while let f = try r.nextField() {
-            seen.insert(f.id)
+        try r.readStruct("PageHeader", required: [(1, "type"), (2, "uncompressed_page_size"), (3, "compressed_page_size")]) { r, f in
             switch f.id {
             case 1: type = ParquetPageType(rawValue: try r.readI32Field(f))
             case 2: uncompressedPageSize = try r.readI32Field(f)
@@ -90,10 +87,7 @@ struct PageHeader: Equatable {
             case 5:
                 try r.expect(f, .struct)
                 var h = DataPageHeader()
-                var got = Set<Int16>()
-                try r.beginStruct()
-                while let g = try r.nextField() {
-                    got.insert(g.id)
+                try r.readStruct("DataPageHeader", required: [(1, "num_values"), (2, "encoding")]) { r, g in
                     switch g.id {
                     case 1: h.numValues = try r.readI32Field(g)
                     case 2: h.encoding = ParquetEncoding(rawValue: try r.readI32Field(g))
@@ -102,15 +96,11 @@ struct PageHeader: Equatable {
                     default: try r.skip(g.type)
                     }
                 }
-                try r.require(got, [(1, "num_values"), (2, "encoding")], in: "DataPageHeader")
                 dataPage = h
             case 7:
                 try r.expect(f, .struct)
                 var h = DictionaryPageHeader()
-                var got = Set<Int16>()
-                try r.beginStruct()
-                while let g = try r.nextField() {
-                    got.insert(g.id)
+                try r.readStruct("DictionaryPageHeader", required: [(1, "num_values"), (2, "encoding")]) { r, g in
                     switch g.id {
                     case 1: h.numValues = try r.readI32Field(g)
                     case 2: h.encoding = ParquetEncoding(rawValue: try r.readI32Field(g))
@@ -118,15 +108,13 @@ struct PageHeader: Equatable {
                     default: try r.skip(g.type)
                     }
                 }
-                try r.require(got, [(1, "num_values"), (2, "encoding")], in: "DictionaryPageHeader")
                 dictionaryPage = h
             case 8:
                 try r.expect(f, .struct)
                 var h = DataPageHeaderV2()
-                var got = Set<Int16>()
-                try r.beginStruct()
-                while let g = try r.nextField() {
-                    got.insert(g.id)
+                let required: [(Int16, String)] = [(1, "num_values"), (2, "num_nulls"), (3, "num_rows"), (4, "encoding"),
+                                                   (5, "definition_levels_byte_length"), (6, "repetition_levels_byte_length")]
+                try r.readStruct("DataPageHeaderV2", required: required) { r, g in
                     switch g.id {
                     case 1: h.numValues = try r.readI32Field(g)
                     case 2: h.numNulls = try r.readI32Field(g)
@@ -138,13 +126,9 @@ struct PageHeader: Equatable {
                     default: try r.skip(g.type)
                     }
                 }
-                try r.require(got, [(1, "num_values"), (2, "num_nulls"), (3, "num_rows"), (4, "encoding"),
-                                    (5, "definition_levels_byte_length"), (6, "repetition_levels_byte_length")],
-                              in: "DataPageHeaderV2")
                 dataPageV2 = h
             default: try r.skip(f.type)
             }
         }
-        try r.require(seen, [(1, "type"), (2, "uncompressed_page_size"), (3, "compressed_page_size")], in: "PageHeader")
     }
 }
