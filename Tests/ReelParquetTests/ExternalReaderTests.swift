@@ -106,6 +106,9 @@ struct ExternalReaderTests {
         if let delta = report["duckdb_delta_scan"]?.stringValue {
             print("ExternalReaderTests.deltaTables: DuckDB delta_scan: \(delta)")
         }
+        if let sparkRows = report["spark_rows"] {
+            #expect(sparkRows.int64Value == 120)
+        }
         if let spark = report["spark"]?.stringValue {
             print("ExternalReaderTests.deltaTables: Spark: \(spark)")
         }
@@ -193,10 +196,17 @@ enum ExternalReaders {
     old_files = DeltaTable(f"{d}/ratings", version=0).file_uris()
     out["duckdb_version0"] = duckdb.sql(f"select count(*) from read_parquet({old_files!r})").fetchall()[0][0]
     try:
-        import pyspark
-        out["spark"] = "pyspark is installed but the Spark check is not part of this suite"
+        from pyspark.sql import SparkSession
     except ImportError:
         out["spark"] = "skipped: pyspark is not installed"
+    else:
+        spark = SparkSession.builder.master("local[1]").appName("reel-check").getOrCreate()
+        out["spark_rows"] = spark.read.parquet(*files).count()
+        try:
+            out["spark"] = f"format('delta') read {spark.read.format('delta').load(d + '/ratings').count()} rows"
+        except Exception as e:
+            out["spark"] = "read the current version's files; format('delta') needs delta-spark (" + str(e).splitlines()[0][:80] + ")"
+        spark.stop()
     print(json.dumps(out))
     """#
 }

@@ -60,7 +60,7 @@ public final class DeltaTransaction {
     public func commit(operation: String = "WRITE", parameters: [String: String] = [:]) throws -> Int64 {
         guard !finished else { throw ReelError(.usage, "table \(table.path): this transaction is already finished") }
         let version = (readVersion ?? -1) + 1
-        let now = Clock.now() * 1000 + Int64(Clock.nanos() / 1_000_000 % 1000)
+        let now = Self.wallClockMillis()
         var actions: [DeltaAction] = []
         if let previous {
             let before = try previous.schema(name: schema.name)
@@ -107,6 +107,13 @@ public final class DeltaTransaction {
         for f in addedFiles { unlink(Path.join(table.path, f.path)) }
         finished = true
         lock = nil
+    }
+
+    /// Milliseconds since the epoch (Delta timestamps are in ms).
+    static func wallClockMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
     private func metadata(id: String, created: Int64?) -> DeltaMetadata {
