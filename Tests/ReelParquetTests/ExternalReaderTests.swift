@@ -118,15 +118,17 @@ struct ExternalReaderTests {
 enum ExternalReaders {
     static let available: Bool = shell("python3 -c 'import pyarrow, duckdb'").status == 0
 
-    /// Runs a Python script with `dir` and `args`; returns the JSON object it prints last.
+    /// Runs a Python script with `dir` and `args`; returns the JSON object it prints after `REEL-JSON:`.
     static func run(_ script: String, _ dir: String, _ args: [String]) throws -> JSONValue {
         let scriptPath = dir + "/check.py"
         try FileSystem.writeAtomically(scriptPath, text: script)
         let result = shell("python3 \(scriptPath) \(dir) \(args.joined(separator: " "))")
-        guard result.status == 0, let last = result.output.split(separator: "\n").last else {
+        // The report is the line marked REEL-JSON: (Spark and friends print around it).
+        guard result.status == 0, let marker = result.output.range(of: "REEL-JSON:", options: .backwards) else {
             throw ReelError(.io, "python failed (\(result.status)): \(result.output)")
         }
-        return try JSONValue(parsing: String(last))
+        let line = result.output[marker.upperBound...].prefix { $0 != "\n" }
+        return try JSONValue(parsing: String(line))
     }
 
     static let readReelFiles = #"""
@@ -139,7 +141,7 @@ enum ExternalReaders {
         agg = duckdb.sql(f"""select count(*), sum(userId)::BIGINT, count(title), epoch_ms(min("timestamp")),
                              epoch_ms(max("timestamp")), sum(views)::BIGINT from read_parquet('{f}')""").fetchall()[0]
         out[f] = {"rows": t.num_rows, "schema": schema, "duckdb": [int(x) for x in agg]}
-    print(json.dumps(out))
+    print("REEL-JSON:" + json.dumps(out))
     """#
 
     static let writePyarrowFiles = #"""
@@ -164,7 +166,7 @@ enum ExternalReaders {
     pq.write_table(t, f"{d}/v2_dict_zstd.parquet", compression="zstd", use_dictionary=True, data_page_version="2.0", **common)
     pq.write_table(t, f"{d}/plain_uncompressed_v2.parquet", compression="none", use_dictionary=False, data_page_version="2.0", **common)
     pq.write_table(t, f"{d}/snappy.parquet", compression="snappy", **common)
-    print(json.dumps({"written": 4}))
+    print("REEL-JSON:" + json.dumps({"written": 4}))
     """#
 
     static let readDeltaTables = #"""
@@ -180,7 +182,7 @@ enum ExternalReaders {
         from deltalake import DeltaTable
     except ImportError:
         out["skipped"] = "the deltalake package is not installed (pip install deltalake)"
-        print(json.dumps(out)); sys.exit(0)
+        print("REEL-JSON:" + json.dumps(out)); sys.exit(0)
     def sums(t):
         return [t.num_rows, sum(t.column("userId").to_pylist()), sum(t.column("movieId").to_pylist())]
     latest = DeltaTable(f"{d}/ratings")
@@ -200,13 +202,14 @@ enum ExternalReaders {
     except ImportError:
         out["spark"] = "skipped: pyspark is not installed"
     else:
-        spark = SparkSession.builder.master("local[1]").appName("reel-check").getOrCreate()
+        spark = (SparkSession.builder.master("local[1]").appName("reel-check")
+                 .config("spark.ui.showConsoleProgress", "false").getOrCreate())
         out["spark_rows"] = spark.read.parquet(*files).count()
         try:
             out["spark"] = f"format('delta') read {spark.read.format('delta').load(d + '/ratings').count()} rows"
         except Exception as e:
             out["spark"] = "read the current version's files; format('delta') needs delta-spark (" + str(e).splitlines()[0][:80] + ")"
         spark.stop()
-    print(json.dumps(out))
+    print("REEL-JSON:" + json.dumps(out))
     """#
 }
