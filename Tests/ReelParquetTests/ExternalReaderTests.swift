@@ -44,9 +44,9 @@ struct ExternalReaderTests {
     @Test func reelReadsPyarrowFiles() throws {
         let dir = makeTempDir()
         let report = try ExternalReaders.run(ExternalReaders.writePyarrowFiles, dir, [])
-        #expect(report["written"]?.int64Value == 4)
+        #expect(report["written"]?.int64Value == 5)
         let n = 3000
-        for name in ["dict_zstd", "v2_dict_zstd", "plain_uncompressed_v2"] {
+        for name in ["dict_zstd", "v2_dict_zstd", "plain_uncompressed_v2", "dict_fallback"] {
             let reader = try ParquetReader(path: "\(dir)/\(name).parquet")
             #expect(reader.rowCount == n && reader.rowGroupCount == 3)
             let t = try reader.readAll()
@@ -65,6 +65,12 @@ struct ExternalReaderTests {
             #expect(t.columns[8] == .int64(optionalInts), "\(name)")
             let encodings = Set(reader.metadata.rowGroups[0].columns[4].metaData!.encodings)
             if name.contains("dict") { #expect(encodings.contains(.rleDictionary) || encodings.contains(.plainDictionary)) }
+            if name == "dict_fallback" {
+                // Data pages of both kinds in one chunk (the writer's encoding_stats say so).
+                let stats = reader.metadata.rowGroups[0].columns[1].metaData!.encodingStats ?? []
+                let dataEncodings = Set(stats.filter { $0.pageType == .dataPage }.map(\.encoding))
+                #expect(dataEncodings == [.rleDictionary, .plain], "no fallback: \(stats)")
+            }
         }
         do {
             _ = try ParquetReader(path: "\(dir)/snappy.parquet").readAll()
@@ -166,7 +172,10 @@ enum ExternalReaders {
     pq.write_table(t, f"{d}/v2_dict_zstd.parquet", compression="zstd", use_dictionary=True, data_page_version="2.0", **common)
     pq.write_table(t, f"{d}/plain_uncompressed_v2.parquet", compression="none", use_dictionary=False, data_page_version="2.0", **common)
     pq.write_table(t, f"{d}/snappy.parquet", compression="snappy", **common)
-    print("REEL-JSON:" + json.dumps({"written": 4}))
+    # A tiny dictionary limit: chunks start dictionary-encoded and fall back to PLAIN pages.
+    pq.write_table(t, f"{d}/dict_fallback.parquet", compression="zstd", use_dictionary=True,
+                   dictionary_pagesize_limit=256, data_page_size=512, write_batch_size=64, **common)
+    print("REEL-JSON:" + json.dumps({"written": 5}))
     """#
 
     static let readDeltaTables = #"""
