@@ -241,4 +241,26 @@ let eventsSchema = try! TableSchema(name: "events", columns: [
             #expect(e.kind == .corrupt)
         }
     }
+
+    @Test func readsAnotherWritersTableWithNullPartitionsAndEscapedPaths() throws {
+        let dir = makeTempDir() + "/other"
+        let data = try ParquetSchema([TableColumn("id", .int64)])
+        let a = try ParquetFile.write(to: dir + "/date=__HIVE_DEFAULT_PARTITION__/part-a.parquet", schema: data, columns: [.int64([1, 2])])
+        let b = try ParquetFile.write(to: dir + "/date=2020-01-01/part b.parquet", schema: data, columns: [.int64([3])])
+        let schema = #"{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},{\"name\":\"date\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]}"#
+        let log = [
+            #"{"commitInfo":{"timestamp":1700000000000,"operation":"WRITE"}}"#,
+            #"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#,
+            #"{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"\#(schema)","partitionColumns":["date"],"configuration":{},"createdTime":1}}"#,
+            #"{"add":{"path":"date=__HIVE_DEFAULT_PARTITION__/part-a.parquet","partitionValues":{"date":null},"size":\#(a.fileSize),"modificationTime":1,"dataChange":true}}"#,
+            #"{"add":{"path":"date=2020-01-01/part%20b.parquet","partitionValues":{"date":"2020-01-01"},"size":\#(b.fileSize),"modificationTime":1,"dataChange":true}}"#,
+            #"{"txn":{"appId":"spark","version":3}}"#,
+        ]
+        try FileSystem.writeAtomically(dir + "/_delta_log/00000000000000000000.json", text: log.joined(separator: "\n"))
+        let t = try DeltaTable(path: dir).read()
+        #expect(t.names == ["id", "date"])
+        // Files are read in path order.
+        #expect(t.columns[0] == .int64([3, 1, 2]))
+        #expect(t.columns[1] == .strings(["2020-01-01", nil, nil]))
+    }
 }

@@ -13,8 +13,22 @@ extension ParquetColumnData {
         }
     }
 
-    /// `count` copies of a partition value (given as text, as in the Delta log).
-    static func repeating(_ text: String, type: ColumnType, count: Int, column: String) throws -> ParquetColumnData {
+    /// `count` copies of a partition value (given as text, as in the Delta log),
+    /// or `count` nulls.
+    static func repeating(_ text: String, type: ColumnType, count: Int, column: String, null: Bool = false) throws -> ParquetColumnData {
+        if null {
+            var nulls: ParquetColumnData
+            switch type {
+            case .boolean: nulls = .boolean([Bool](repeating: false, count: count))
+            case .int32: nulls = .int32([Int32](repeating: 0, count: count))
+            case .int64, .timestampMillis: nulls = .int64([Int64](repeating: 0, count: count))
+            case .float: nulls = .float([Float](repeating: 0, count: count))
+            case .double: nulls = .double([Double](repeating: 0, count: count))
+            case .string: nulls = ParquetColumnData(.byteArray(ByteArrayColumn([String](repeating: "", count: count))))
+            }
+            nulls.validity = [Bool](repeating: false, count: count)
+            return nulls
+        }
         func parse<T: LosslessStringConvertible>(_: T.Type) throws -> T {
             guard let v = T(text) else {
                 throw ReelError(.corrupt, "partition value \(column)=\(text) is not a valid \(type.rawValue)")

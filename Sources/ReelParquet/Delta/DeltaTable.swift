@@ -76,10 +76,16 @@ public final class DeltaTable: Sendable {
             let reader = try ParquetReader(path: filePath)
             let part = try reader.readColumns(stored, threads: threads)
             for (i, spec) in specs.enumerated() {
-                if let value = file.partitionValues[spec.name], schema.partitionColumns.contains(spec.name) {
-                    try result[i].append(.repeating(value, type: spec.type, count: part.rowCount, column: spec.name))
-                } else {
-                    try result[i].append(part.column(spec.name)!)
+                if schema.partitionColumns.contains(spec.name) {
+                    // A null partition value (another writer's) is a column of nulls.
+                    let value = file.partitionValues[spec.name]
+                    guard value != nil || spec.nullable else {
+                        throw ReelError(.corrupt, "table \(path): data file \(file.path) has no value for partition column \(spec.name)")
+                    }
+                    try result[i].append(.repeating(value ?? "", type: spec.type, count: part.rowCount,
+                                                    column: spec.name, null: value == nil))
+                } else if let column = part.column(spec.name) {
+                    try result[i].append(column)
                 }
             }
             rows += part.rowCount

@@ -39,6 +39,9 @@ public final class DeltaTransaction {
     public func add(_ batch: DeltaBatch) throws {
         guard !finished else { throw ReelError(.usage, "table \(table.path): this transaction is already finished") }
         guard let rows = batch.columns.first?.count, rows > 0 else { return }
+        if schema.partitionColumns.isEmpty && !batch.partitionValues.isEmpty {
+            throw ReelError(.usage, "table \(schema.name) is not partitioned but a batch has partition values \(batch.partitionValues.keys.sorted().joined(separator: ", "))")
+        }
         let folder = schema.partitionColumns.isEmpty ? ""
             : try DeltaNames.partitionFolder(batch.partitionValues, columns: schema.partitionColumns, table: schema.name)
         let name = DeltaNames.dataFile(index: addedFiles.count, codec: options.compression.codec)

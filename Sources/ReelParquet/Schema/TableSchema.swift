@@ -19,10 +19,9 @@ public struct TableSchema: Sendable, Equatable {
         self.partitionColumns = partitionColumns
         _ = try ParquetSchema(columns)
         for p in partitionColumns {
-            guard let c = columns.first(where: { $0.name == p }) else {
+            guard columns.contains(where: { $0.name == p }) else {
                 throw ReelError(.usage, "table \(name): partition column \(p) is not one of its columns")
             }
-            guard !c.nullable else { throw ReelError(.usage, "table \(name): partition column \(p) must not be nullable") }
         }
         guard partitionColumns.count < columns.count else {
             throw ReelError(.usage, "table \(name): every column is a partition column; the data files would be empty")
