@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "CZstd"], swiftSettings: kernelFlags),
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
         .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease"]),
+        // Parquet + Delta Lake: the open-format layer analysts read (standalone until wired in).
+        .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
             "ReelCore", "ReelRelease",
@@ -60,6 +62,10 @@ let package = Package(
         .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
         .testTarget(name: "ReelPipelineTests", dependencies: ["ReelPipeline"]),
         .testTarget(name: "ReelEndToEndTests", dependencies: ["reel"]),
+        .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
+        // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
+        .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],
+                          path: "Benchmarks/ParquetBench", swiftSettings: kernelFlags),
     ],
     swiftLanguageModes: [.v6]
 )

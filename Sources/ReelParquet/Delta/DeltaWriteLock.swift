@@ -1,0 +1,72 @@
+import ReelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a Delta writer excludes other writers of the same home folder.
+public enum DeltaWriteLock: Sendable, Equatable {
+    /// Take an exclusive `flock` on this file (the nightly job's
+    /// `output/.reel.lock`) for the duration of the write; fail at once with
+    /// `.locked` (exit code 3) when another process holds it.
+    case file(String)
+    /// The calling process already holds the nightly lock (e.g. through
+    /// `RunLock`). flock locks belong to an open file, so taking it a second
+    /// time in the same process would fail; pass this instead.
+    case heldByCaller
+    /// No lock. Commits are still safe (a version file is created only if
+    /// absent), but orphan clean-up then only touches files older than an hour,
+    /// since a concurrent writer's uncommitted files look like orphans.
+    case none
+
+    var excludesOtherWriters: Bool { self != .none }
+}
+
+/// An exclusive, non-blocking flock held while this object lives.
+final class FileLock {
+    private let fd: Int32
+
+    init(path: String) throws {
+        try FileSystem.createDirectory(Path.parent(path))
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ReelError.system("cannot open lock file", path: path, errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw ReelError(.locked, "another Reel writer holds \(path); this write was not started")
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Publishes a complete file under a name only if that name is still free:
+/// the content goes to a private temporary file (fsynced), which is then
+/// hard-linked to the final name. `link` fails with EEXIST when the name
+/// exists, so of two writers racing for the same Delta version exactly one
+/// wins, and a reader never sees a partly written commit.
+enum ExclusivePublish {
+    /// Returns false when `path` already exists (the caller lost the race).
+    static func publish(_ bytes: [UInt8], to path: String) throws -> Bool {
+        let directory = Path.parent(path)
+        try FileSystem.createDirectory(directory)
+        let temp = Path.join(directory, ".\(Path.basename(path)).\(getpid()).\(Clock.nanos()).tmp")
+        do {
+            let writer = try FileWriter(path: temp, exclusive: true)
+            writer.write(bytes)
+            try writer.finish()
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        defer { unlink(temp) }
+        if link(temp, path) != 0 {
+            let code = errno
+            if code == EEXIST { return false }
+            throw ReelError.system("cannot publish", path: path, errno: code)
+        }
+        try FileSystem.fsyncDirectory(directory)
+        return true
+    }
+}

@@ -1,0 +1,128 @@
+import ReelCore
+
+/// Builds a column chunk's dictionary for fixed-width values (compared by bit
+/// pattern, so every float, -0 and NaN payload round-trips exactly): the
+/// distinct values in first-seen order and, per value, its dictionary index.
+/// Open addressing over flat arrays; a repeat of the previous value (sorted
+/// ids, ratings) skips the hash. Gives up (returns nil) as soon as the
+/// dictionary would exceed `maxEntries`, so a near-unique column costs only
+/// the prefix it took to find out.
+struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
+    static func build(_ values: UnsafeBufferPointer<Key>, maxEntries: Int) -> (keys: [Key], indices: [UInt32])? {
+        var capacity = 64
+        while capacity < min(values.count, maxEntries) * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var keys: [Key] = []
+        keys.reserveCapacity(min(values.count, maxEntries))
+        var indices = [UInt32](repeating: 0, count: values.count)
+        var shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var mask = capacity - 1
+        var previousKey: Key? = nil
+        var previousIndex: UInt32 = 0
+        for i in 0..<values.count {
+            let key = values[i]
+            if key == previousKey { indices[i] = previousIndex; continue }
+            var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            var index: UInt32
+            while true {
+                let s = slots[slot]
+                if s < 0 {
+                    guard keys.count < maxEntries else { return nil }
+                    index = UInt32(keys.count)
+                    slots[slot] = Int32(keys.count)
+                    keys.append(key)
+                    if keys.count * 2 > capacity {
+                        capacity <<= 1
+                        shift -= 1
+                        mask = capacity - 1
+                        slots = rehash(keys, capacity: capacity, shift: shift)
+                    }
+                    break
+                }
+                if keys[Int(s)] == key { index = UInt32(s); break }
+                slot = (slot + 1) & mask
+            }
+            indices[i] = index
+            previousKey = key
+            previousIndex = index
+        }
+        return (keys, indices)
+    }
+
+    private static func rehash(_ keys: [Key], capacity: Int, shift: UInt64) -> [Int32] {
+        var slots = [Int32](repeating: -1, count: capacity)
+        for (i, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(i)
+        }
+        return slots
+    }
+}
+
+/// The same for strings: distinct byte strings (as a `ByteArrayColumn`) and
+/// per value its index. Hashes with XXH3; gives up past `maxEntries` values or
+/// `maxBytes` of dictionary data.
+enum ByteArrayDictionaryBuilder {
+    static func build(_ column: ByteArrayColumn, rows: [Int]?, range: Range<Int>,
+                      maxEntries: Int, maxBytes: Int) -> (dictionary: ByteArrayColumn, indices: [UInt32])? {
+        let count = rows?.count ?? range.count
+        var capacity = 64
+        while capacity < min(count, maxEntries) * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var hashes: [UInt64] = []
+        var dictionary = ByteArrayColumn()
+        var indices = [UInt32](repeating: 0, count: count)
+        var dictionaryBytes = 0
+        return column.bytes.withUnsafeBytes { raw -> (ByteArrayColumn, [UInt32])? in
+            let offsets = column.offsets
+            func value(_ row: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: raw[Int(offsets[row])..<Int(offsets[row + 1])])
+            }
+            for i in 0..<count {
+                let row = rows?[i] ?? range.lowerBound + i
+                let v = value(row)
+                let h = XXH3.hash(v)
+                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+                var index: UInt32
+                while true {
+                    let s = slots[slot]
+                    if s < 0 {
+                        guard dictionary.count < maxEntries, dictionaryBytes + v.count + 4 <= maxBytes else { return nil }
+                        index = UInt32(dictionary.count)
+                        slots[slot] = Int32(dictionary.count)
+                        dictionary.append(v)
+                        hashes.append(h)
+                        dictionaryBytes += v.count + 4
+                        if dictionary.count * 2 > capacity {
+                            capacity <<= 1
+                            slots = [Int32](repeating: -1, count: capacity)
+                            for (k, hk) in hashes.enumerated() {
+                                var t = Int(truncatingIfNeeded: hk) & (capacity - 1)
+                                while slots[t] >= 0 { t = (t + 1) & (capacity - 1) }
+                                slots[t] = Int32(k)
+                            }
+                        }
+                        break
+                    }
+                    if hashes[Int(s)] == h && equal(dictionary, Int(s), v) { index = UInt32(s); break }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                indices[i] = index
+            }
+            return (dictionary, indices)
+        }
+    }
+
+    private static func equal(_ dictionary: ByteArrayColumn, _ i: Int, _ v: UnsafeRawBufferPointer) -> Bool {
+        let r = dictionary.range(i)
+        guard r.count == v.count else { return false }
+        return dictionary.bytes.withUnsafeBytes { d in
+            r.count == 0 || memcmp(d.baseAddress! + r.lowerBound, v.baseAddress!, r.count) == 0
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
