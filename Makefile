@@ -2,14 +2,15 @@
 
 SWIFT        ?= swift
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the build, the tests and the benchmarks need.
-APT_PACKAGES := libzstd-dev libxxhash-dev zstd unzip zip curl
+# Debian packages the build, the tests and the benchmarks need (prometheus: promtool, which
+# the monitoring tests run on pipeline/monitoring/ and on Reel's metrics).
+APT_PACKAGES := libzstd-dev libxxhash-dev zstd unzip zip curl prometheus
 BIN          := .build/release/reel
 # Dataset `make run` creates when lakehouse/bronze is empty (tiny | small | ml-25m).
 SYNTH_PRESET ?= small
 HOST         ?= 127.0.0.1
 PORT         ?= 8000
-# Where `make install` puts a deployable home (binary, schemas, pipeline/).
+# Where `make install` puts a deployable home (binary, schemas, pipeline/, docs/).
 PREFIX       ?= /srv/reel
 
 .PHONY: help setup build run test fuzz bench install clean print-apt
@@ -18,7 +19,7 @@ help:
 	@echo "make run    install what is missing, build, create data if needed, run the pipeline, start the daemon"
 	@echo "make test   build and run every test (unit + end-to-end + bounded fuzzing)"
 	@echo "make bench  run the benchmarks (slow; writes Benchmarks/results/)"
-	@echo "make install PREFIX=/srv/reel   install the binary, schemas and pipeline files"
+	@echo "make install PREFIX=/srv/reel   install the binary, schemas, pipeline files and docs"
 
 print-apt:
 	@echo $(APT_PACKAGES)
@@ -66,10 +67,11 @@ bench: build
 	Benchmarks/run.sh
 
 install: build
-	install -d $(PREFIX)/bin $(PREFIX)/schemas $(PREFIX)/pipeline
+	install -d $(PREFIX)/bin $(PREFIX)/schemas $(PREFIX)/pipeline $(PREFIX)/docs
 	install -m 0755 $(BIN) $(PREFIX)/bin/reel
 	cp -r schemas/. $(PREFIX)/schemas/
 	cp -r pipeline/. $(PREFIX)/pipeline/
+	cp -r docs/. $(PREFIX)/docs/
 
 clean:
 	rm -rf .build

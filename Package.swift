@@ -60,7 +60,12 @@ let package = Package(
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease"]),
         .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
-        .testTarget(name: "ReelPipelineTests", dependencies: ["ReelPipeline"]),
+        // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
+        .testTarget(name: "ReelPipelineTests", dependencies: [
+            "ReelPipeline", "ReelServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "ReelEndToEndTests", dependencies: ["reel"]),
         .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
