@@ -30,15 +30,15 @@ let package = Package(
 
         // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
         .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd"]),
-        // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events.
-        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "Yams", "CZstd"], swiftSettings: kernelFlags),
+        // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
         .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: file format, builder, reader, publish/activate/bundle.
-        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "CZstd"], swiftSettings: kernelFlags),
+        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelParquet", "CZstd"], swiftSettings: kernelFlags),
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
-        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease"]),
-        // Parquet + Delta Lake: the open-format layer analysts read (standalone until wired in).
+        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
+        // Parquet + Delta Lake: the open-format layer analysts read (silver and gold tables).
         .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
@@ -50,15 +50,15 @@ let package = Package(
         ]),
         // The `reel` command: parses arguments and calls the libraries.
         .executableTarget(name: "reel", dependencies: [
-            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "CReelCPU",
+            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
-        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
-        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease"]),
+        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelParquet"]),
         .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
@@ -66,7 +66,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel"]),
+        // ReelParquet: the lakehouse-format tests check written tables against their YAML.
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelParquet"]),
         .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
         .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],

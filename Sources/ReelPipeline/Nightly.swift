@@ -2,6 +2,7 @@ import Foundation
 import ReelCore
 import ReelLakehouse
 import ReelModel
+import ReelParquet
 import ReelRelease
 
 /// Options of one `reel nightly` run.
@@ -67,7 +68,9 @@ public struct Nightly {
         if let failure {
             let stage = record.failedStage ?? "?"
             if let e = failure as? ReelError {
-                throw ReelError(e.kind, "nightly run \(runID) stopped at stage '\(stage)': \(e.message); the previous release keeps serving")
+                // A release published before the failure (gold tables failed) is serving; the message says so.
+                let serving = record.releaseID == nil ? "; the previous release keeps serving" : ""
+                throw ReelError(e.kind, "nightly run \(runID) stopped at stage '\(stage)': \(e.message)\(serving)")
             }
             throw failure
         }
@@ -91,6 +94,7 @@ public struct Nightly {
             ModelStore.latestFolder(home: home).map { Path.join($0, ModelStore.factorsFile) }
         }
         let bronze = home.bronzeMovieLens
+        let publishedBox = Box<PublishResult>()
 
         return [
             Stage(name: "validate", fingerprint: {
@@ -105,7 +109,9 @@ public struct Nightly {
             }, outputsPresent: {
                 FileSystem.exists(home.silverCurrent)
             }, run: { record in
-                let report = try ETL.run(home: home, options: config.etlOptions())
+                var etlOptions = config.etlOptions()
+                etlOptions.openTablesLock = .heldByCaller // this run holds output/.reel.lock
+                let report = try ETL.run(home: home, options: etlOptions)
                 silverBox.value = nil
                 for t in report.tables {
                     record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
@@ -144,6 +150,10 @@ public struct Nightly {
             }, outputsPresent: {
                 FileSystem.exists(home.currentRelease)
             }, run: { record in
+                // A retry after a transient gold-table error writes the gold tables of the release this run published.
+                if let published = publishedBox.value {
+                    return "release \(published.releaseID) is current; " + (try GoldTables.write(published: published, home: home, lock: .heldByCaller)).summary
+                }
                 guard let factors = modelFactorsPath(), FileSystem.exists(factors) else {
                     throw ReelError(.notFound, "no trained model under \(home.models)")
                 }
@@ -168,7 +178,9 @@ public struct Nightly {
                                                           keep: config.int("release.keep"))
                 record.releaseID = result.releaseID
                 record.releaseBytes = result.size
-                return "release \(result.releaseID) (\(Console.bytes(result.size))) is current; \(verdict.reason)"
+                publishedBox.value = result
+                let gold = try GoldTables.write(published: result, home: home, lock: .heldByCaller)
+                return "release \(result.releaseID) (\(Console.bytes(result.size))) is current; \(verdict.reason); \(gold.summary)"
             }),
             Stage(name: "prune", fingerprint: {
                 // Always runs: cheap, and what is prunable changes with time.
@@ -176,7 +188,9 @@ public struct Nightly {
             }, run: { _ in
                 let runs = try RunStore(home: home).prune(keep: config.int("runs.keep"))
                 let models = try ModelRetention.prune(home: home, keep: config.int("release.keep"))
-                return "removed \(runs.count) old run records, \(models.count) old models"
+                let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int("lakehouse.retention_days")) * 86_400,
+                                                             lock: .heldByCaller)
+                return "removed \(runs.count) old run records, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
             }),
         ]
     }

@@ -43,6 +43,7 @@ struct Reel: AsyncParsableCommand {
             ActivateCommand.self,
             VerifyCommand.self,
             InspectCommand.self,
+            LakehouseCommand.self,
             // Operations.
             RunsCommand.self,
             ConfigCommand.self,

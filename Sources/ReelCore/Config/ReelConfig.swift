@@ -108,6 +108,8 @@ public struct ReelConfig: Sendable {
                 help: "Pause before a retry (doubles each time)."),
         Setting(key: "runs.keep", kind: .integer(1...100_000), defaultValue: .integer(60),
                 help: "Run records kept in output/runs; models and silver versions follow releases."),
+        Setting(key: "lakehouse.retention_days", kind: .integer(0...36_500), defaultValue: .integer(7),
+                help: "Days old versions of the lakehouse/silver and lakehouse/gold Delta tables stay readable before prune vacuums them."),
         Setting(key: "serve.host", kind: .string, defaultValue: .string("127.0.0.1"),
                 help: "Address `reel serve` binds (loopback by default)."),
         Setting(key: "serve.port", kind: .integer(0...65535), defaultValue: .integer(8000),

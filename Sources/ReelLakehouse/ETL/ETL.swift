@@ -1,4 +1,5 @@
 import ReelCore
+import ReelParquet
 
 /// Settings of one ETL run.
 public struct ETLOptions: Sendable {
@@ -14,6 +15,11 @@ public struct ETLOptions: Sendable {
     public var popularityRules = PopularityRules()
     /// The contract folder (`schemas/`); nil: found by `ContractLocator`.
     public var schemasDirectory: String?
+    /// The lock the open silver tables (`lakehouse/silver/<table>`) are
+    /// written under. nil takes `output/.reel.lock` for the run (and fails
+    /// with `.locked` when another writer holds it); the nightly job, which
+    /// holds that lock already, passes `.heldByCaller`.
+    public var openTablesLock: DeltaWriteLock?
 
     public init() {}
 }
@@ -36,6 +42,12 @@ public enum ETL {
             throw ReelError(.usage, "--threads must be between 1 and 256 (got \(options.threads))")
         }
         var run = try ETLRun(home: home, options: options)
-        return try run.execute()
+        try run.startOpenTables()
+        do {
+            return try run.execute()
+        } catch {
+            run.openTables?.abort()
+            throw error
+        }
     }
 }

@@ -39,6 +39,8 @@ public struct ETLReport: Sendable, Codable {
     public var seconds: Double
     /// Peak resident memory of the process (Linux VmHWM) at the end of the run.
     public var peakRSSBytes: Int
+    /// The Delta version each open silver table (`lakehouse/silver/<table>`) was committed at.
+    public var openTables: [String: Int64]?
 
     enum CodingKeys: String, CodingKey {
         case tables, counts, phases, seconds, threads, contract, fingerprint
@@ -51,6 +53,7 @@ public struct ETLReport: Sendable, Codable {
         case rejectThreshold = "reject_threshold"
         case quarantineDirectory = "quarantine_directory"
         case peakRSSBytes = "peak_rss_bytes"
+        case openTables = "open_tables"
     }
 
     /// The report of table `name`.

@@ -79,6 +79,7 @@ extension ETLRun {
                                                              ratings: byUser.ratings, times: byUser.times,
                                                              movieCount: movies.count, to: staging)]
             phase("write_ratings_by_user", since: writeStart)
+            try writeOpenTables(byUser, movies: movies, links: links, tags: tags)
             let movieMajorStart = Clock.monotonic()
             let byMovie = RatingsCSRBuilder.movieMajor(byUser, movieCount: movies.count, threads: options.threads)
             byUser = RatingsCSRBuilder.UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: [])

@@ -6,6 +6,8 @@ struct ETLRun {
     let home: ReelHome
     let options: ETLOptions
     let contract: BronzeContract
+    /// The `schemas/` folder the contract came from (the event schemas are in its `events/`).
+    let schemasDirectory: String
     let runID: String
     let startedAt = Clock.now()
     let start = Clock.monotonic()
@@ -14,11 +16,14 @@ struct ETLRun {
     var references: [String: DenseIDIndex] = [:]
     /// Quarantine file written per table.
     var quarantined: [String: String] = [:]
+    /// The open (Delta) silver tables being written (ETLRun+OpenTables.swift).
+    var openTables: OpenTableWriter?
 
     init(home: ReelHome, options: ETLOptions) throws {
         self.home = home
         self.options = options
         let schemas = try options.schemasDirectory ?? ContractLocator.schemasDirectory(home: home)
+        schemasDirectory = schemas
         contract = try BronzeContract.load(schemasDirectory: schemas)
         var id = Clock.runID()
         while FileSystem.exists(Path.join(home.silverVersions, id)) || FileSystem.exists(home.quarantine(run: id)) {
@@ -93,12 +98,13 @@ struct ETLRun {
                                       peakRSSBytes: ProcessMemory.peakResidentBytes()))
     }
 
-    /// Adds report.json to the complete staging folder, renames it into
-    /// place, switches `current` and prunes old versions (all but
-    /// `keepVersions`, never the current one).
+    /// Commits the open tables, adds report.json to the complete staging
+    /// folder, renames it into place, switches `current` and prunes old
+    /// versions (all but `keepVersions`, never the current one).
     mutating func publish(staging: String, manifest: SilverManifest) throws -> ETLReport {
+        let openVersions = try commitOpenTables()
         let manifestBytes = try FileSystem.readBytes(Path.join(staging, SilverFormat.manifestName))
-        let report = ETLReport(
+        var report = ETLReport(
             runID: runID, versionID: runID, versionDirectory: Path.join(home.silverVersions, runID),
             fingerprint: XXH3.hex(XXH3.hash(manifestBytes)), runClock: options.now,
             startedAt: Clock.iso8601(startedAt), finishedAt: Clock.iso8601(Clock.now()),
@@ -106,6 +112,7 @@ struct ETLRun {
             tables: reports, quarantineDirectory: quarantined.isEmpty ? nil : quarantineDirectory,
             counts: manifest.counts, phases: phases, seconds: Clock.monotonic() - start,
             peakRSSBytes: ProcessMemory.peakResidentBytes())
+        report.openTables = openVersions.isEmpty ? nil : openVersions
         try FileSystem.writeAtomically(Path.join(staging, SilverFormat.reportName), text: report.json())
         try SilverVersions.publish(staging: staging, runID: runID, home: home)
         // The run has succeeded: a version that cannot be pruned is only worth a warning.

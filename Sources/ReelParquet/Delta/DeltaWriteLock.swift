@@ -19,6 +19,32 @@ public enum DeltaWriteLock: Sendable, Equatable {
     case none
 
     var excludesOtherWriters: Bool { self != .none }
+
+    /// Takes this lock once for a series of writes (every silver table of one
+    /// ETL run, every gold table of one publish) and returns the hold. Pass
+    /// `hold.lock` to each write and keep the hold alive until the last
+    /// commit: a second `.file` lock of the same file in the same process
+    /// would fail, since flock locks belong to an open file.
+    public func hold() throws -> DeltaLockHold {
+        switch self {
+        case let .file(path): DeltaLockHold(fileLock: try FileLock(path: path), lock: .heldByCaller)
+        case .heldByCaller: DeltaLockHold(fileLock: nil, lock: .heldByCaller)
+        case .none: DeltaLockHold(fileLock: nil, lock: .none)
+        }
+    }
+}
+
+/// A `DeltaWriteLock` held across several writes (see `DeltaWriteLock.hold()`);
+/// a `.file` lock is released when this object goes away.
+public final class DeltaLockHold {
+    private let fileLock: FileLock?
+    /// What to pass to each write made under this hold.
+    public let lock: DeltaWriteLock
+
+    init(fileLock: FileLock?, lock: DeltaWriteLock) {
+        self.fileLock = fileLock
+        self.lock = lock
+    }
 }
 
 /// An exclusive, non-blocking flock held while this object lives.

@@ -22,29 +22,34 @@ import Yams
 /// nullable. Types: boolean, int32, int64, float, double, string,
 /// timestamp_ms (and the aliases in `ColumnType(yamlName:)`); extra keys
 /// (description, rules…) are ignored.
+///
+/// `key` names the top-level key that holds the tables (`tables` by
+/// default), so one YAML per layer can describe its tables in another shape
+/// under `tables:` and its open (Parquet / Delta) tables under another key,
+/// e.g. `open_tables:` in `silver_tables.yml`.
 extension TableSchema {
     /// All tables of a YAML document, in document order.
-    public static func load(yaml text: String, source: String = "YAML") throws -> [TableSchema] {
+    public static func load(yaml text: String, source: String = "YAML", key: String = "tables") throws -> [TableSchema] {
         let document: Any?
         do { document = try Yams.load(yaml: text) } catch {
             throw ReelError(.invalidInput, "\(source): not valid YAML (\(error))")
         }
-        guard let root = document as? [String: Any], let tables = root["tables"] else {
-            throw ReelError(.invalidInput, "\(source): expected a top-level `tables:` key")
+        guard let root = document as? [String: Any], let tables = root[key] else {
+            throw ReelError(.invalidInput, "\(source): expected a top-level `\(key):` key")
         }
         if let list = tables as? [Any] {
             return try list.enumerated().map { i, entry in
                 guard let table = entry as? [String: Any], let name = table["name"] as? String else {
-                    throw ReelError(.invalidInput, "\(source): tables[\(i)] needs a name")
+                    throw ReelError(.invalidInput, "\(source): \(key)[\(i)] needs a name")
                 }
                 return try TableSchema(name: name, yaml: table, source: source)
             }
         }
         guard let map = tables as? [String: Any] else {
-            throw ReelError(.invalidInput, "\(source): `tables:` must be a map from table name to definition, or a list")
+            throw ReelError(.invalidInput, "\(source): `\(key):` must be a map from table name to definition, or a list")
         }
         // Yams gives an unordered dictionary; keep the document's order.
-        let order = (try? Yams.compose(yaml: text))?.mapping?["tables"]?.mapping?.keys.compactMap(\.string) ?? map.keys.sorted()
+        let order = (try? Yams.compose(yaml: text))?.mapping?[key]?.mapping?.keys.compactMap(\.string) ?? map.keys.sorted()
         return try order.compactMap { name in
             guard let table = map[name] as? [String: Any] else {
                 throw ReelError(.invalidInput, "\(source): table \(name) must be a map with `columns:`")
@@ -53,9 +58,9 @@ extension TableSchema {
         }
     }
 
-    /// All tables of a YAML file.
-    public static func load(file path: String) throws -> [TableSchema] {
-        try load(yaml: FileSystem.readText(path), source: path)
+    /// All tables of a YAML file (under its top-level `key`).
+    public static func load(file path: String, key: String = "tables") throws -> [TableSchema] {
+        try load(yaml: FileSystem.readText(path), source: path, key: key)
     }
 
     /// One table from its YAML definition (`columns:` and optional `partition_by:`).

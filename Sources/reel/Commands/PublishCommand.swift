@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReelCore
+import ReelParquet
 import ReelPipeline
 import ReelRelease
 
@@ -15,6 +16,11 @@ struct PublishCommand: AsyncParsableCommand {
         output/current switched to it (a symlink replaced by rename). A publish that fails or is \
         killed at any point leaves the previous release current. Keeps the newest --keep releases \
         (never deleting the current or the previous one).
+
+        Then writes the release as the gold Delta tables lakehouse/gold/{user_recommendations, \
+        similar_movies, trending, model_runs} for analysts (docs/lakehouse-formats.md), under \
+        output/.reel.lock. If that fails, the new release stays current, the command exits 1 \
+        saying so, and `reel lakehouse gold` writes the tables later.
 
         Example:
           reel publish          # silver + output/models/latest/model.factors
@@ -56,6 +62,8 @@ struct PublishCommand: AsyncParsableCommand {
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
+            // The release is current from here on; a gold failure says so and exits 1.
+            try GoldTables.write(published: result, home: home, lock: .file(home.lockFile))
         }
     }
 }

@@ -1,0 +1,78 @@
+import ReelCore
+import ReelParquet
+
+/// Silver as open tables: every run also overwrites the Delta tables
+/// `lakehouse/silver/{ratings,movies,tags,events}` (`open_tables:` of
+/// `silver_tables.yml`), so analysts read silver with DuckDB, pyarrow, Spark
+/// or delta-rs.
+///
+/// Order, and what a crash at each point leaves:
+/// 1. `startOpenTables` (before any parsing) takes `output/.reel.lock`
+///    (or trusts the caller's, `ETLOptions.openTablesLock`), so a run that
+///    cannot write the tables fails before doing any work.
+/// 2. `writeOpenTables` writes the data files, right after the user-major
+///    ratings file while those ratings are still in memory. Readers cannot
+///    see them; a crash leaves orphans, deleted by the next run.
+/// 3. `commitOpenTables` commits each table (one Delta commit per table,
+///    operation parameter `silverVersion` = this run's id) once the binary
+///    version is complete and verified, and *before* `current` switches.
+///    If a commit fails the run fails and `current` stays where it was. A
+///    crash after the commits and before the switch leaves the Delta tables
+///    one version ahead of `current`; the next run overwrites both.
+extension ETLRun {
+    /// Takes the lock and prepares the writer (nothing is written yet).
+    mutating func startOpenTables() throws {
+        openTables = try OpenTableWriter(schemas: .silver(schemasDirectory: schemasDirectory), location: home.silverTable,
+                                         lock: options.openTablesLock ?? .file(home.lockFile),
+                                         parameters: ["silverVersion": runID], threads: options.threads)
+    }
+
+    /// Writes the data files of every open table (step 2).
+    mutating func writeOpenTables(_ byUser: RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+                                  tags: SilverTags) throws {
+        guard let writer = openTables else { return }
+        let began = Clock.monotonic()
+        try writer.start("ratings")
+        let total = byUser.movies.count
+        for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
+            let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
+            try writer.add("ratings", SilverOpenRows.ratings(
+                userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
+                times: byUser.times, movieIDs: movies.ids, rows: rows))
+        }
+        try writer.add("movies", SilverOpenRows.movies(movies, links: links))
+        try writer.start("tags")
+        if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movies.ids)) }
+        // Events: whenever there is a bronze events folder, and also when it
+        // is gone but the table exists, so the table never shows stale events.
+        if FileSystem.isDirectory(home.bronzeEvents) || DeltaTable(path: home.silverTable("events")).exists {
+            try writer.start("events")
+            let index = DenseIDIndex(sortedUniqueIDs: movies.ids)
+            for day in SilverOpenRows.events(try openTableEvents(), keep: { index.row(of: Int64($0)) >= 0 }) {
+                try writer.add("events", day)
+            }
+        }
+        phase("open_tables_write", since: began)
+    }
+
+    /// The bronze events for the `events` table: every validated event of
+    /// `lakehouse/bronze/events` (`EventReader`); the caller keeps those of
+    /// accepted movies.
+    func openTableEvents() throws -> [EventType: EventColumns] {
+        guard EventLayout.partitions(home).contains(where: { !$0.files.isEmpty }) else { return [:] }
+        let schemas = try EventSchemaSet.load(directory: Path.join(schemasDirectory, "events"))
+        return try EventReader.read(home: home, schemas: schemas, workers: options.threads).columns
+    }
+
+    /// Commits every open table (step 3); returns their new versions.
+    mutating func commitOpenTables() throws -> [String: Int64] {
+        guard let writer = openTables else { return [:] }
+        let began = Clock.monotonic()
+        let versions = try writer.commit()
+        openTables = nil
+        phase("open_tables_commit", since: began)
+        Console.info("etl", "open tables: " + versions.sorted { $0.key < $1.key }
+            .map { "\(home.silverTable($0.key)) version \($0.value)" }.joined(separator: ", "))
+        return versions
+    }
+}

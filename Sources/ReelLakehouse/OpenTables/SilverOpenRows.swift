@@ -1,0 +1,118 @@
+import ReelCore
+import ReelParquet
+
+/// Silver's in-memory tables as rows of the open tables (`open_tables:` of
+/// `silver_tables.yml`): dense rows back to external ids, seconds to
+/// milliseconds, the binary layout's sentinels (year 0, imdbId -1, tmdbId 0,
+/// mean of an unrated movie) to nulls.
+public enum SilverOpenRows {
+    /// Ratings per data file. ~80 MB of columns in memory at a time and data
+    /// files of ~20–30 MB; ml-25m becomes 6 files.
+    public static let ratingsPerFile = 1 << 22
+
+    /// Ratings `rows` (indexes into the user-major CSR) as `userId, movieId, rating, timestamp`.
+    public static func ratings(userIDs: [Int32], offsets: [Int64], movieRows: [Int32], ratings: [Float], times: [Int64],
+                               movieIDs: [Int32], rows: Range<Int>) -> OpenTableRows {
+        let n = rows.count
+        // The user owning the first row: the last user whose ratings start at or before it.
+        var lo = 0, hi = userIDs.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if offsets[mid + 1] <= Int64(rows.lowerBound) { lo = mid + 1 } else { hi = mid }
+        }
+        var user = lo
+        let users = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+            for (j, i) in rows.enumerated() {
+                while Int64(i) >= offsets[user + 1] { user += 1 }
+                buffer[j] = userIDs[user]
+            }
+            count = n
+        }
+        let movies = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+            movieIDs.withUnsafeBufferPointer { ids in
+                for (j, i) in rows.enumerated() { buffer[j] = ids[Int(movieRows[i])] }
+            }
+            count = n
+        }
+        return OpenTableRows([
+            "userId": .int32(users),
+            "movieId": .int32(movies),
+            "rating": .float(Array(ratings[rows])),
+            "timestamp": OpenColumns.millis(fromSeconds: times[rows]),
+        ])
+    }
+
+    /// One row per movie, with its links and rating statistics.
+    public static func movies(_ m: SilverMovies, links: SilverLinks) throws -> OpenTableRows {
+        let genreNames = ByteArrayColumn(m.genres.map { Genres.names($0).joined(separator: "|") })
+        return OpenTableRows([
+            "movieId": .int32(m.ids),
+            "title": ParquetColumnData(.byteArray(try ByteArrayColumn(offsets: m.titleOffsets, bytes: m.titleBytes))),
+            "year": OpenColumns.nullable(m.years.map(Int32.init), wrap: ParquetValues.int32, isNull: { $0 == 0 }),
+            "genres": ParquetColumnData(.byteArray(genreNames)),
+            "ratingCount": .int32(m.ratingCounts),
+            "ratingMean": ParquetColumnData(.float(m.ratingMeans),
+                                            validity: m.ratingCounts.contains(0) ? m.ratingCounts.map { $0 > 0 } : nil),
+            "imdbId": OpenColumns.nullable(links.imdbIDs, wrap: ParquetValues.int64, isNull: { $0 < 0 }),
+            "tmdbId": OpenColumns.nullable(links.tmdbIDs, wrap: ParquetValues.int32, isNull: { $0 == 0 }),
+        ])
+    }
+
+    /// One row per tag, in the silver order (by movie, file order within a movie).
+    public static func tags(_ t: SilverTags, movieIDs: [Int32]) throws -> OpenTableRows {
+        var movies = [Int32]()
+        movies.reserveCapacity(t.count)
+        for m in 0..<(t.movieOffsets.count - 1) {
+            movies.append(contentsOf: repeatElement(movieIDs[m], count: t.tags(ofMovie: m).count))
+        }
+        return OpenTableRows([
+            "userId": .int32(t.userIDs),
+            "movieId": .int32(movies),
+            "tag": ParquetColumnData(.byteArray(try ByteArrayColumn(offsets: t.textOffsets, bytes: t.textBytes))),
+            "timestamp": OpenColumns.millis(fromSeconds: t.times),
+        ])
+    }
+
+    /// Events by UTC day of their time, one batch per day (`date=YYYY-MM-DD`),
+    /// days ascending and within a day by type, then the reader's order.
+    /// `keep(movieId)` drops events of movies silver does not have.
+    public static func events(_ byType: [EventType: EventColumns], keep: (Int32) -> Bool) -> [OpenTableRows] {
+        struct Day {
+            var types = ByteArrayColumn()
+            var users: [Int32] = [], movies: [Int32] = [], millis: [Int64] = []
+            var ratings: [Float] = [], rated: [Bool] = []
+        }
+        var slot: [Int64: Int] = [:]
+        var days: [(day: Int64, rows: Day)] = []
+        for type in EventType.allCases {
+            guard let c = byType[type] else { continue }
+            let name = Array(type.rawValue.utf8)
+            for i in 0..<c.count where keep(c.movies[i]) {
+                let t = c.times[i]
+                let day = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+                let k: Int
+                if let known = slot[day] { k = known } else {
+                    k = days.count
+                    slot[day] = k
+                    days.append((day, Day()))
+                }
+                name.withUnsafeBytes { days[k].rows.types.append($0) }
+                days[k].rows.users.append(c.users[i])
+                days[k].rows.movies.append(c.movies[i])
+                days[k].rows.millis.append(t &* 1000)
+                let rated = type == .rating && i < c.ratings.count
+                days[k].rows.ratings.append(rated ? c.ratings[i] : 0)
+                days[k].rows.rated.append(rated)
+            }
+        }
+        return days.sorted { $0.day < $1.day }.map { day, d in
+            OpenTableRows([
+                "eventType": ParquetColumnData(.byteArray(d.types)),
+                "userId": .int32(d.users),
+                "movieId": .int32(d.movies),
+                "timestamp": .int64(d.millis),
+                "rating": ParquetColumnData(.float(d.ratings), validity: d.rated.contains(false) ? d.rated : nil),
+            ], partitionValues: ["date": Clock.date(day * 86_400)])
+        }
+    }
+}
