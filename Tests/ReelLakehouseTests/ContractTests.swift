@@ -34,6 +34,7 @@ import Yams
             .replacingFirst("not_before: \"1995-01-01T00:00:00Z\"", with: "not_before: \"2001-01-01\"")
         #expect(edited != Self.yaml)
         try FileSystem.writeAtomically(home.path("schemas", "lakehouse", BronzeContract.fileName), text: edited)
+        try installSilverSchemas(into: home)
         var options = testOptions(threshold: 1.0)
         options.schemasDirectory = nil
         let report = try ETL.run(home: home, options: options)
@@ -83,6 +84,7 @@ import Yams
         let edited = Self.yaml.replacingFirst(rule, with: "")
         #expect(edited != Self.yaml)
         try FileSystem.writeAtomically(home.path("schemas", "lakehouse", BronzeContract.fileName), text: edited)
+        try installSilverSchemas(into: home)
         var options = testOptions()
         options.schemasDirectory = home.path("schemas")
         let e = errorMessage { _ = try ETL.run(home: home, options: options) }
@@ -143,6 +145,13 @@ import Yams
         #expect(ContractTime.parse("1995-13-01") == nil)
         #expect(ContractTime.parse("1995-01-01 00:00:00") == nil)
     }
+}
+
+/// Copies the checkout's silver_tables.yml (the open tables the ETL writes) into the home's own schemas/.
+func installSilverSchemas(into home: ReelHome) throws {
+    let name = OpenTableSchemas.silverFile
+    try FileSystem.writeAtomically(home.path("schemas", "lakehouse", name),
+                                   text: try FileSystem.readText(Path.join(TestPaths.schemas, "lakehouse", name)))
 }
 
 extension String {
