@@ -66,8 +66,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // ReelParquet: the lakehouse-format tests check written tables against their YAML.
-        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelParquet"]),
+        // The lakehouse-format tests check written tables against their YAML, silver and the release.
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelParquet", "ReelLakehouse", "ReelRelease"]),
         .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
         .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],
