@@ -6,6 +6,8 @@ struct ETLRun {
     let home: ReelHome
     let options: ETLOptions
     let contract: BronzeContract
+    /// The `schemas/` folder the contract came from (the event schemas are in its `events/`).
+    let schemasDirectory: String
     let runID: String
     let startedAt = Clock.now()
     let start = Clock.monotonic()
@@ -19,6 +21,7 @@ struct ETLRun {
         self.home = home
         self.options = options
         let schemas = try options.schemasDirectory ?? ContractLocator.schemasDirectory(home: home)
+        schemasDirectory = schemas
         contract = try BronzeContract.load(schemasDirectory: schemas)
         var id = Clock.runID()
         while FileSystem.exists(Path.join(home.silverVersions, id)) || FileSystem.exists(home.quarantine(run: id)) {
@@ -78,11 +81,16 @@ struct ETLRun {
                                  deduplicated: deduplicated, rejects: parse.rejects, ruleNames: table.ruleNames,
                                  seconds: (phases.last { $0.name == "\(table.name)_parse" }?.seconds ?? 0) + extraSeconds)
         report.quarantineFile = try checkRejects(table, parse)
+        try record(report)
+    }
+
+    /// Checks that a table's report reconciles, logs it and keeps it.
+    mutating func record(_ report: TableReport) throws {
         guard report.reconciles else {
-            throw ReelError(.io, "internal error: \(table.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))")
+            throw ReelError(.io, "internal error: \(report.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))")
         }
         let byRule = report.rejectedByRule.filter { $0.count > 0 }.map { "\($0.rule) \(Console.count($0.count))" }
-        Console.info("etl", "\(table.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
+        Console.info("etl", "\(report.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
                      + "rejected \(Console.count(report.rejected))\(byRule.isEmpty ? "" : " (\(byRule.joined(separator: ", ")))"), "
                      + "deduplicated \(Console.count(report.deduplicated)) in \(Console.duration(report.seconds))")
         reports.append(report)
