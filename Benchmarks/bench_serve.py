@@ -249,7 +249,10 @@ def main():
                     proc.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-    topk_cli(bench, release, ids[len(ids) // 2], static)
+    bench.attempt("reel topk with hyperfine", lambda: topk_cli(bench, release, ids[len(ids) // 2], static))
+    bench.note("For the servers, wall is the wrk run's length, CPU-s the server's CPU time during it (nginx: "
+               "master and workers), RSS the server's resident memory right after it; wrk (2 threads) shares "
+               "the 2 cores with the server.")
     bench.save()
 
 

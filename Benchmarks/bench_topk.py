@@ -57,6 +57,7 @@ def main():
         sample.update(topk_s=s["wall_s"], topk_cpu_s=s["cpu_s"], gflops=flops / s["wall_s"] / 1e9)
         bench.result["data"]["numpy_blas"] = record["blas"]
         bench.result["data"]["numpy_version"] = record["numpy"]
+        bench.result["data"]["numpy_threads"] = record["threads"]
 
     m = bench.compare([
         Subject("reel publish (top-K phase)", reel_cmd("publish", "--model", model, "--k", K, "--threads", 2),
@@ -72,10 +73,11 @@ def main():
     bench.target(f"reel top-{K} for every user, rank {rank} (median)", r["topk_s"], "<=", 20, "s", issue=5)
     bench.ratio("reel / numpy top-K wall", r["topk_s"] / n["topk_s"], goal=("<", 1.0), issue=5,
                 meaning="(< 1: Reel faster)")
-    compare_lists(bench)
-    kernels = ", ".join(f"{b.get('internal_api')} {b.get('version')} kernel {b.get('architecture')} "
-                        f"× {b.get('num_threads')} threads" for b in bench.result["data"].get("numpy_blas", []))
-    bench.note(f"numpy ran {kernels or 'with an unknown BLAS'}"
+    bench.attempt("comparing the lists", lambda: compare_lists(bench))
+    kernels = ", ".join(f"{b.get('internal_api')} {b.get('version')} (kernel {b.get('architecture')})"
+                        for b in bench.result["data"].get("numpy_blas", []))
+    bench.note(f"numpy ran {kernels or 'with an unknown BLAS'}, blocks of 1,024 users on "
+               f"{bench.result['data'].get('numpy_threads')} Python threads with one BLAS thread each"
                + (f", with {', '.join(bench.result['data']['removed_env'])} removed from its environment"
                   if bench.result["data"]["removed_env"] else "") + ".")
     bench.save()

@@ -38,10 +38,13 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 REEL_ENV = {"REEL_SCHEMAS": os.path.join(ROOT, "schemas")}
 
 
+class Stopped(BaseException):
+    """SIGTERM (run.sh's time budget or Ctrl-C): unwinds through `finally` blocks, so the servers
+    and peers a benchmark started stop too; never swallowed by `Bench.attempt`."""
+
+
 def _terminate(signum, frame):
-    # run.sh's time budget (timeout) sends SIGTERM: unwind, so `finally` blocks stop the servers
-    # and peers this benchmark started.
-    raise SystemExit(f"stopped by signal {signum}")
+    raise Stopped(f"stopped by signal {signum}")
 
 
 signal.signal(signal.SIGTERM, _terminate)
@@ -52,9 +55,10 @@ def log(msg):
 
 
 def fail(msg):
-    """Stops the benchmark with a message on stderr and exit code 1 (run.sh reports it)."""
+    """Stops the benchmark (or, inside `Bench.attempt`, the part) with a message on stderr; a
+    benchmark stopped this way exits with status 1, which run.sh reports."""
     log(f"FAILED: {msg}")
-    sys.exit(1)
+    raise SystemExit(msg)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +166,7 @@ class Bench:
         self.started = time.time()
         self.result = {"benchmark": name, "title": title, "issues": issues, "scale": SCALE, "preset": PRESET,
                        "runs": RUNS, "subjects": [], "ratios": [], "targets": [], "tables": [], "notes": [],
-                       "data": {}}
+                       "errors": [], "data": {}}
         if RUNS < 3:
             self.note(f"BENCH_RUNS={RUNS}: fewer than the 3 runs a quoted median needs (a development run).")
         log(f"== {name}: {title} (scale {SCALE}, preset {PRESET}, home {HOME}, {RUNS} runs)")
@@ -211,6 +215,17 @@ class Bench:
     def note(self, text):
         self.result["notes"].append(text)
 
+    def attempt(self, part, fn):
+        """Runs one part of the benchmark. A failure is recorded, the other parts still run and
+        their results are saved, and `save` then exits non-zero, so run.sh reports it."""
+        try:
+            return fn()
+        except (Exception, SystemExit) as e:
+            message = f"{part}: {e if str(e) else type(e).__name__}"
+            log(f"FAILED part: {message}")
+            self.result["errors"].append(message)
+            return None
+
     def save(self):
         os.makedirs(RESULTS, exist_ok=True)
         self.result["machine"] = machine()
@@ -222,6 +237,8 @@ class Bench:
             f.write("\n")
         os.replace(tmp, path)
         log(f"saved {os.path.relpath(path, ROOT)} ({self.result['elapsed_s']} s)")
+        if self.result["errors"]:
+            fail(f"{len(self.result['errors'])} part(s) failed: " + "; ".join(self.result["errors"]))
 
 
 def ratio(a, b):

@@ -99,6 +99,8 @@ def render(results, failed, missing):
                        f"| {verdict(r, t)} |")
         if not r["targets"]:
             out.append(f"| [{name}](#{name}) | | (none) | | |")
+        for e in r.get("errors", []):
+            out.append(f"| [{name}](#{name}) | | part failed: {e} | | **FAILED** |")
     for name in names():
         if name in results:
             out += [""] + section(results[name])
@@ -151,9 +153,11 @@ def section(r):
         out.append("")
         if table.get("note"):
             out += [table["note"], ""]
+    for e in r.get("errors", []):
+        out.append(f"* **FAILED**: {e} (log: `Benchmarks/results/{r['benchmark']}.log`)")
     for n in r.get("notes", []):
         out.append(f"* {n}")
-    if r.get("notes"):
+    if r.get("notes") or r.get("errors"):
         out.append("")
     return out
 

@@ -165,6 +165,7 @@ def run_spark(train_csv, users, movies, args, implicit_prefs):
     from pyspark.sql.types import FloatType, IntegerType, LongType, StructField, StructType
     spark = (SparkSession.builder.master("local[2]").appName("reel-peers")
              .config("spark.driver.memory", args.spark_memory).config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.shuffle.partitions", "4").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     schema = StructType([StructField("userId", IntegerType()), StructField("movieId", IntegerType()),
