@@ -34,8 +34,6 @@ if SCALE not in ("full", "small"):
 PRESET = {"full": "ml-25m", "small": "small"}[SCALE]
 HOME = os.path.abspath(os.environ.get("BENCH_HOME", f"/tmp/reel-bench-{SCALE}"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-# Environment of every reel command: the checkout's data contracts, whatever the home.
-REEL_ENV = {"REEL_SCHEMAS": os.path.join(ROOT, "schemas")}
 
 
 class Stopped(BaseException):
@@ -113,8 +111,7 @@ class Subject:
     def run_once(self, i, runs):
         if self.setup:
             self.setup()
-        sample, out, err = run_timed(self.cmd, env={**REEL_ENV, **(self.env or {})}, timeout=self.timeout,
-                                     unset=self.unset)
+        sample, out, err = run_timed(self.cmd, env=self.env, timeout=self.timeout, unset=self.unset)
         if self.parse:
             self.parse(out, err, sample)
         self.samples.append(sample)
@@ -257,7 +254,7 @@ def reel(*args, root=HOME, timeout=3600, quiet=False):
     cmd = reel_cmd(*args, root=root) + (["--quiet"] if quiet else [])
     log(f"  $ {display_command(cmd)}")
     try:
-        p = subprocess.run(cmd, env={**os.environ, **REEL_ENV}, timeout=timeout, capture_output=True, text=True)
+        p = subprocess.run(cmd, timeout=timeout, capture_output=True, text=True)
     except subprocess.TimeoutExpired:
         fail(f"timed out after {timeout} s: {shlex.join(cmd)}")
     if p.returncode != 0:

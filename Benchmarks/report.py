@@ -113,12 +113,15 @@ def section(r):
            f"Issue {issues}; scale {r['scale']} (preset `{r['preset']}`), {r['runs']} runs, "
            f"{r['machine']['date']}, {r.get('elapsed_s', '?')} s in all.", ""]
     if r.get("data"):
-        facts = []
+        out.append("Data and context:")
+        out.append("")
         for k, v in r["data"].items():
-            if isinstance(v, (dict, list)):
-                v = json.dumps(v, sort_keys=True)
-            facts.append(f"{k} = {num(v) if isinstance(v, (int, float)) else v}")
-        out += ["Data: " + "; ".join(facts) + ".", ""]
+            if isinstance(v, list) and all(isinstance(x, dict) for x in v):
+                v = "; ".join(", ".join(f"{a}: {b}" for a, b in x.items()) for x in v)
+            elif isinstance(v, dict):
+                v = ", ".join(f"{a}: {num(b) if isinstance(b, (int, float)) else b}" for a, b in v.items())
+            out.append(f"* {k}: {num(v) if isinstance(v, (int, float)) else v}")
+        out.append("")
     out += ["Commands:", "", "```"]
     groups = []  # subjects sharing one command (e.g. several peers fitted by one script) are listed once
     for s in r["subjects"]:
