@@ -26,11 +26,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 
 from benchlib import (BENCH_DIR, HOME, REEL, RUNS, SCALE, Bench, ensure_release, fail, log, which_or_fail)
+from procstat import children, cpu_seconds, memory_mb
 from sectionfile import SectionFile
 
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 10 if SCALE == "full" else 3))
@@ -60,37 +60,6 @@ def wait_ready(port, path, proc, what, timeout=120):
             pass
         time.sleep(0.2)
     fail(f"{what} not ready on port {port} after {timeout} s")
-
-
-def proc_tree(pid):
-    """pid and its direct children (nginx: master and workers)."""
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        kids.append(int(d))
-            except OSError:
-                pass
-    return [pid] + kids
-
-
-def cpu_seconds(pids):
-    total = 0
-    for pid in pids:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pids):
-    total = 0
-    for pid in pids:
-        with open(f"/proc/{pid}/status") as f:
-            total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-    return total / 1024
 
 
 def render_static(port, ids, folder):
@@ -202,9 +171,9 @@ def main():
             open(os.path.join(static, "complete"), "w").close()
         nginx, conf = start_nginx(static, nginx_port)
         wait_ready(nginx_port, f"/v1/users/{ids[0]}/recommendations?k=10", nginx, "nginx")
-        servers = {"reel serve": (reel_port, lambda: [daemon.pid]), "nginx static": (nginx_port, lambda: proc_tree(nginx.pid))}
+        servers = {"reel serve": (reel_port, lambda: [daemon.pid]), "nginx static": (nginx_port, lambda: [nginx.pid] + children(nginx.pid))}
         shown = {"reel serve": f".build/release/reel serve --root $BENCH_HOME --release {release.replace(HOME, '$BENCH_HOME')} --port P",
-                 "nginx static": f"nginx -p $BENCH_HOME/serve-bench/nginx -c nginx.conf -g 'daemon off;'  (config: see bench_serve.py)"}
+                 "nginx static": "nginx -p $BENCH_HOME/serve-bench/nginx -c nginx.conf -g 'daemon off;'  (config: see bench_serve.py)"}
         for conns in CONNECTIONS:
             samples = {name: [] for name in servers}
             for name, (port, pids) in servers.items():
@@ -216,7 +185,7 @@ def main():
                     c0 = cpu_seconds(pids())
                     w = wrk(port, conns, SECONDS, ids_file)
                     seconds = w["duration_us"] / 1e6
-                    s = {"wall_s": seconds, "cpu_s": cpu_seconds(pids()) - c0, "rss_mb": rss_mb(pids()), "load1": load,
+                    s = {"wall_s": seconds, "cpu_s": cpu_seconds(pids()) - c0, "rss_mb": memory_mb(pids()), "load1": load,
                          "rps": w["requests"] / seconds, "p50_ms": w["p50_us"] / 1000, "p90_ms": w["p90_us"] / 1000,
                          "p99_ms": w["p99_us"] / 1000, "max_ms": w["max_us"] / 1000, "non2xx": w["non2xx"],
                          "socket_errors": w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["timeouts"],
@@ -238,7 +207,7 @@ def main():
                          scale=SCALE)
         bench.result["data"].update({"nginx_config": "tuned (open_file_cache, reuseport)" if TUNED else "plain",
                                      "users": len(ids), "release": os.path.basename(release), "wrk_seconds": SECONDS,
-                                     "daemon_rss_mb_after": rss_mb([daemon.pid]),
+                                     "daemon_rss_mb_after": memory_mb([daemon.pid]),
                                      "static_bytes_per_user": os.path.getsize(os.path.join(static, "u", f"{ids[0]}.json"))})
         log(f"  daemon RSS after the runs: {bench.result['data']['daemon_rss_mb_after']:.0f} MB")
     finally:

@@ -7,7 +7,7 @@ seed gives the same bytes, so the silver, model and release made from it stay va
 """
 import os
 
-from benchlib import Bench, HOME, PRESET, SCALE, Subject, bronze_dir, ensure_home, reel_cmd
+from benchlib import PRESET, Bench, Subject, bronze_dir, ensure_home, reel_cmd
 
 
 def main():

@@ -37,6 +37,9 @@ import time
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from procstat import cpu_seconds, memory_mb  # noqa: E402
+
 
 def load_split(directory):
     train = pd.read_csv(os.path.join(directory, "train.csv"))
@@ -128,20 +131,10 @@ class ProcessClock:
         self.pid = pid
 
     def cpu(self):
-        total = time.process_time()
-        if self.pid:
-            with open(f"/proc/{self.pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return total
+        return time.process_time() + (cpu_seconds([self.pid]) if self.pid else 0)
 
     def rss(self):
-        total = rss_mb()
-        if self.pid:
-            with open(f"/proc/{self.pid}/status") as f:
-                hwm = next(line for line in f if line.startswith("VmHWM:"))
-            total += int(hwm.split()[1]) / 1024
-        return total
+        return rss_mb() + (memory_mb([self.pid], "VmHWM") if self.pid else 0)
 
 
 def timed_fits(fit, clock, repeat, label):
