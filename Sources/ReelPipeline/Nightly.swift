@@ -36,7 +36,7 @@ public struct Nightly {
 
     @discardableResult
     public func run() throws -> RunRecord {
-        let lock = try RunLock(path: home.lockFile, purpose: "reel nightly")
+        let lock = try RunLock.acquire(home: home, purpose: "reel nightly")
         defer { withExtendedLifetime(lock) {} }
         let runID = Clock.runID()
         var record = RunRecord(runID: runID, startedAt: Clock.iso8601(Clock.now()))

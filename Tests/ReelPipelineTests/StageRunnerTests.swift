@@ -136,9 +136,9 @@ final class Harness: @unchecked Sendable {
 @Suite struct RunToolsTests {
     @Test func lockIsExclusiveAndReleasedOnDeinit() throws {
         let home = tempHome()
-        var first: RunLock? = try RunLock(path: home.lockFile, purpose: "test")
+        var first: FileLock? = try RunLock.acquire(home: home, purpose: "test")
         do {
-            _ = try RunLock(path: home.lockFile, purpose: "second")
+            _ = try RunLock.acquire(home: home, purpose: "second")
             Issue.record("second lock succeeded")
         } catch let e as ReelError {
             #expect(e.kind == .locked)
@@ -147,7 +147,7 @@ final class Harness: @unchecked Sendable {
         }
         first = nil
         _ = first
-        let again = try RunLock(path: home.lockFile, purpose: "third")
+        let again = try RunLock.acquire(home: home, purpose: "third")
         _ = again
     }
 

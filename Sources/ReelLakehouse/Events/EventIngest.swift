@@ -53,7 +53,7 @@ public enum EventIngest {
         let start = Clock.monotonic()
         let schemas = try options.schemas ?? EventSchemaSet.locate(home: home)
         let runID = options.runID ?? Clock.runID()
-        let lock = try EventIngestLock(home: home)
+        let lock = try EventIngestLock.acquire(home: home)
         defer { withExtendedLifetime(lock) {} }
 
         let validator = ParallelLineValidator(schemas: schemas, workers: options.workers)

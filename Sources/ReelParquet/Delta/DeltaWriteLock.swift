@@ -19,25 +19,12 @@ public enum DeltaWriteLock: Sendable, Equatable {
     case none
 
     var excludesOtherWriters: Bool { self != .none }
-}
 
-/// An exclusive, non-blocking flock held while this object lives.
-final class FileLock {
-    private let fd: Int32
-
-    init(path: String) throws {
-        try FileSystem.createDirectory(Path.parent(path))
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReelError.system("cannot open lock file", path: path, errno: errno) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw ReelError(.locked, "another Reel writer holds \(path); this write was not started")
+    /// Takes the writer lock file (ReelCore's `FileLock`).
+    static func take(_ path: String) throws -> FileLock {
+        try FileLock(path: path, purpose: "Delta writer") { holder in
+            "another Reel writer holds \(path) (\(holder)); this write was not started"
         }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }
 
