@@ -5,6 +5,8 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the benchmarks need (prometheus: promtool, which
 # the monitoring tests run on pipeline/monitoring/ and on Reel's metrics).
 APT_PACKAGES := libzstd-dev libxxhash-dev zstd unzip zip curl prometheus
+# Python packages the tests use as independent readers of Reel's Parquet/Delta tables.
+PIP_TEST_PACKAGES := pyarrow duckdb deltalake
 BIN          := .build/release/reel
 # Dataset `make run` creates when lakehouse/bronze is empty (tiny | small | ml-25m).
 SYNTH_PRESET ?= small
@@ -54,11 +56,14 @@ run: build
 	@echo "  $(BIN) topk --user 1 --k 5"
 	$(BIN) serve --host $(HOST) --port $(PORT)
 
-## Unit and end-to-end tests (debug build), then a short bounded fuzzing run of the readers.
+## Unit and end-to-end tests (debug build), then short bounded fuzzing of the release and Parquet readers.
 test: setup
+	@python3 -c "import pyarrow, duckdb, deltalake" 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) \
+	  || echo "warning: could not install $(PIP_TEST_PACKAGES); the external-reader tests will say they were skipped"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	@if [ -x Tests/Fuzz/run.sh ]; then Tests/Fuzz/run.sh; fi
+	Tests/Fuzz/run.sh 20
+	REEL_FUZZ_SECONDS=15 $(SWIFT) test --skip-build --filter CorruptionTests
 
 fuzz:
 	Tests/Fuzz/run.sh

@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""Train the peer ALS implementations on the split `reel evaluate --export-split DIR`
-wrote, and score them with Reel's metric definitions (docs/model.md).
+"""Train the peer ALS implementations on the data Reel trains on, time their fits, and score them
+with Reel's metric definitions (docs/model.md).
+
+Input, one of:
+  --split DIR     a split written by `reel evaluate --export-split DIR` (train.csv, test.csv,
+                  split.json): fit on train, then score on test (quality side by side).
+  --ratings CSV   a ratings.csv (userId,movieId,rating,timestamp): fit only (speed on the full
+                  data set, no metrics).
 
 Peers:
   spark-explicit   Spark MLlib ALS, implicitPrefs=False (same weighted-λ objective as Reel's
@@ -12,16 +18,14 @@ Peers:
                    the confidence c itself, so we feed c = 1 + α·r with its alpha=1.0: the
                    objective is then exactly Reel's implicit one (unscaled λ).
 
-Prints one JSON line per peer: metrics, fit and recommend wall/CPU seconds, load average.
+Each peer is fitted --repeat times in one process (data loaded once, untimed); a fit's time is
+the fit alone (Spark: `ALS.fit` + materialising the factors, in a warm JVM; its CPU seconds and
+peak RSS are the JVM's plus Python's). Metrics come from the last fit. Prints one JSON line per
+peer: samples (wall_s, cpu_s, rss_mb, load1), metrics, params.
 
-Setup (not part of Reel's build; run on a quiet machine):
-  pip install pyspark implicit numpy pandas scipy threadpoolctl
-  OPENBLAS_NUM_THREADS=1 python3 Benchmarks/peers/als_peers.py --split /tmp/split \
+  pip install -r Benchmarks/requirements.txt
+  OPENBLAS_NUM_THREADS=1 python3 Benchmarks/peers/als_peers.py --split /tmp/split \\
       --rank 64 --iterations 10 --explicit-lambda 0.05 --implicit-lambda 20 --alpha 1
-
-Status: the metric code and the `implicit` peer were checked against Reel on small planted data
-(implicit 0.7.3; docs/model.md section 9). The Spark peers are written against pyspark 3.5's API
-but have not been run yet. Not part of CI.
 """
 import argparse
 import json
@@ -33,21 +37,36 @@ import time
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from procstat import cpu_seconds, memory_mb  # noqa: E402
+
 
 def load_split(directory):
     train = pd.read_csv(os.path.join(directory, "train.csv"))
     test = pd.read_csv(os.path.join(directory, "test.csv"))
     with open(os.path.join(directory, "split.json")) as f:
         meta = json.load(f)
+    train, test, users, movies = index(train, test)
+    return train, test, meta, users, movies
+
+
+def load_ratings(path):
+    train = pd.read_csv(path, usecols=["userId", "movieId", "rating"],
+                        dtype={"userId": np.int32, "movieId": np.int32, "rating": np.float32})
+    train, _, users, movies = index(train, None)
+    return train, users, movies
+
+
+def index(train, test):
+    """Dense rows u, m (ascending external ids, as Reel's) for train and, restricted to them, test."""
     users = np.sort(train.userId.unique())
     movies = np.sort(train.movieId.unique())
-    user_row = pd.Series(np.arange(len(users)), index=users)
-    movie_row = pd.Series(np.arange(len(movies)), index=movies)
-    train = train.assign(u=user_row[train.userId].values, m=movie_row[train.movieId].values)
-    # Reel's export already restricts test to users and movies seen in train; keep the check.
-    test = test[test.userId.isin(user_row.index) & test.movieId.isin(movie_row.index)]
-    test = test.assign(u=user_row[test.userId].values, m=movie_row[test.movieId].values)
-    return train, test, meta, users, movies
+    train = train.assign(u=np.searchsorted(users, train.userId.values), m=np.searchsorted(movies, train.movieId.values))
+    if test is not None:
+        # Reel's export already restricts test to users and movies seen in train; keep the check.
+        test = test[test.userId.isin(users) & test.movieId.isin(movies)]
+        test = test.assign(u=np.searchsorted(users, test.userId.values), m=np.searchsorted(movies, test.movieId.values))
+    return train, test, users, movies
 
 
 def ranking_metrics(user_f, movie_f, train, test, k, threshold):
@@ -100,37 +119,72 @@ def rating_errors(user_f, movie_f, test):
     return {"rmse": float(np.sqrt(np.mean(err ** 2))), "mae": float(np.mean(np.abs(err)))}
 
 
-class Timer:
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() - self.cpu
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_spark(train, test, n_users, n_movies, args, implicit_prefs):
+class ProcessClock:
+    """CPU seconds and peak RSS of this process plus, for Spark, its JVM (a child process whose
+    CPU time Python's own clocks do not see)."""
+
+    def __init__(self, pid=None):
+        self.pid = pid
+
+    def cpu(self):
+        return time.process_time() + (cpu_seconds([self.pid]) if self.pid else 0)
+
+    def rss(self):
+        return rss_mb() + (memory_mb([self.pid], "VmHWM") if self.pid else 0)
+
+
+def timed_fits(fit, clock, repeat, label):
+    """Calls `fit()` `repeat` times; returns (samples, the last fit's result)."""
+    samples, result = [], None
+    for i in range(repeat):
+        load = os.getloadavg()[0]
+        c0, t0 = clock.cpu(), time.perf_counter()
+        result = fit()
+        wall, cpu = time.perf_counter() - t0, clock.cpu() - c0
+        samples.append({"wall_s": wall, "cpu_s": cpu, "rss_mb": clock.rss(), "load1": load})
+        print(f"  {label} fit {i + 1}/{repeat}: {wall:.2f} s wall, {cpu:.2f} CPU-s, load {load:.2f}",
+              file=sys.stderr, flush=True)
+    return samples, result
+
+
+def run_spark(train_csv, users, movies, args, implicit_prefs):
+    """Spark reads the ratings CSV itself (external ids are Spark's ids) and fits --repeat times."""
     from pyspark.ml.recommendation import ALS
     from pyspark.sql import SparkSession
+    from pyspark.sql.types import FloatType, IntegerType, LongType, StructField, StructType
     spark = (SparkSession.builder.master("local[2]").appName("reel-peers")
-             .config("spark.driver.memory", args.spark_memory).config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.driver.memory", args.spark_memory).config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.shuffle.partitions", "4").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
-    df = spark.createDataFrame(train[["u", "m", "rating"]].astype({"u": "int32", "m": "int32", "rating": "float32"}))
+    schema = StructType([StructField("userId", IntegerType()), StructField("movieId", IntegerType()),
+                         StructField("rating", FloatType()), StructField("timestamp", LongType())])
+    df = spark.read.csv(train_csv, header=True, schema=schema).select("userId", "movieId", "rating").cache()
+    df.count()
     reg = args.explicit_lambda if not implicit_prefs else (args.spark_implicit_reg or args.implicit_lambda)
     als = ALS(rank=args.rank, maxIter=args.iterations, regParam=reg, implicitPrefs=implicit_prefs, alpha=args.alpha,
-              userCol="u", itemCol="m", ratingCol="rating", seed=args.seed, coldStartStrategy="drop")
-    with Timer() as fit:
+              userCol="userId", itemCol="movieId", ratingCol="rating", seed=args.seed, coldStartStrategy="drop")
+
+    def fit():
         model = als.fit(df)
         model.userFactors.count()
-    user_f = np.zeros((n_users, args.rank), dtype=np.float32)
-    movie_f = np.zeros((n_movies, args.rank), dtype=np.float32)
+        model.itemFactors.count()
+        return model
+
+    clock = ProcessClock(spark.sparkContext._gateway.proc.pid)
+    samples, model = timed_fits(fit, clock, args.repeat, "spark-implicit" if implicit_prefs else "spark-explicit")
+    user_f = np.zeros((len(users), args.rank), dtype=np.float32)
+    movie_f = np.zeros((len(movies), args.rank), dtype=np.float32)
     for row in model.userFactors.collect():
-        user_f[row.id] = row.features
+        user_f[np.searchsorted(users, row.id)] = row.features
     for row in model.itemFactors.collect():
-        movie_f[row.id] = row.features
+        movie_f[np.searchsorted(movies, row.id)] = row.features
     spark.stop()
-    return user_f, movie_f, fit, reg
+    return user_f, movie_f, samples, reg
 
 
 def run_implicit(train, n_users, n_movies, args):
@@ -138,18 +192,33 @@ def run_implicit(train, n_users, n_movies, args):
     from implicit.cpu.als import AlternatingLeastSquares
     confidence = (1.0 + args.alpha * train.rating.values).astype(np.float32)
     user_items = sp.csr_matrix((confidence, (train.u.values, train.m.values)), shape=(n_users, n_movies))
-    model = AlternatingLeastSquares(factors=args.rank, regularization=args.implicit_lambda, alpha=1.0,
-                                    iterations=args.iterations, use_cg=True, num_threads=args.threads,
-                                    random_state=args.seed, calculate_training_loss=False)
-    with Timer() as fit:
+
+    def fit():
+        model = AlternatingLeastSquares(factors=args.rank, regularization=args.implicit_lambda, alpha=1.0,
+                                        iterations=args.iterations, use_cg=True, num_threads=args.threads,
+                                        random_state=args.seed, calculate_training_loss=False)
         model.fit(user_items, show_progress=False)
-    return np.asarray(model.user_factors), np.asarray(model.item_factors), fit
+        return model
+
+    samples, model = timed_fits(fit, ProcessClock(), args.repeat, "implicit")
+    return np.asarray(model.user_factors), np.asarray(model.item_factors), samples
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+        return [{k: p.get(k) for k in ("internal_api", "version", "architecture", "num_threads")} for p in threadpool_info()]
+    except ImportError:
+        return []
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--split", required=True, help="folder written by `reel evaluate --export-split`")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--split", help="folder written by `reel evaluate --export-split`")
+    src.add_argument("--ratings", help="a ratings.csv to fit on (timing only, no metrics)")
     p.add_argument("--peers", default="spark-explicit,spark-implicit,implicit")
+    p.add_argument("--repeat", type=int, default=1, help="fits per peer (timing: the median is quoted)")
     p.add_argument("--rank", type=int, default=64)
     p.add_argument("--iterations", type=int, default=10)
     p.add_argument("--explicit-lambda", type=float, default=0.05)
@@ -162,27 +231,32 @@ def main():
     p.add_argument("--spark-memory", default="8g")
     args = p.parse_args()
 
-    train, test, meta, users, movies = load_split(args.split)
-    k, threshold = meta.get("k", 10), meta.get("relevantThreshold", 4.0)
+    if args.split:
+        train, test, meta, users, movies = load_split(args.split)
+        train_csv = os.path.join(args.split, "train.csv")
+        k, threshold = meta.get("k", 10), meta.get("relevantThreshold", 4.0)
+    else:
+        train, users, movies = load_ratings(args.ratings)
+        test, train_csv = None, args.ratings
     for peer in args.peers.split(","):
         record = {"peer": peer, "rank": args.rank, "iterations": args.iterations, "alpha": args.alpha,
-                  "train_ratings": int(len(train)), "test_ratings": int(len(test))}
+                  "threads": args.threads, "train_ratings": int(len(train)),
+                  "test_ratings": int(len(test)) if test is not None else 0}
         if peer.startswith("spark"):
             implicit_prefs = peer == "spark-implicit"
-            user_f, movie_f, fit, reg = run_spark(train, test, len(users), len(movies), args, implicit_prefs)
+            user_f, movie_f, samples, reg = run_spark(train_csv, users, movies, args, implicit_prefs)
             record["lambda"] = reg
         elif peer == "implicit":
-            user_f, movie_f, fit = run_implicit(train, len(users), len(movies), args)
+            user_f, movie_f, samples = run_implicit(train, len(users), len(movies), args)
             record["lambda"] = args.implicit_lambda
+            record["blas"] = blas_info()
         else:
             sys.exit(f"unknown peer {peer}")
-        record.update({"fit_wall_s": fit.wall, "fit_cpu_s": fit.cpu, "load_avg": os.getloadavg()[0]})
-        if peer == "spark-explicit":
-            record.update(rating_errors(user_f, movie_f, test))
-        with Timer() as rec:
+        record["samples"] = samples
+        if test is not None:
+            if peer == "spark-explicit":
+                record.update(rating_errors(user_f, movie_f, test))
             record.update(ranking_metrics(user_f, movie_f, train, test, k, threshold))
-        record["recommend_wall_s"] = rec.wall
-        record["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(record, sort_keys=True), flush=True)
 
 

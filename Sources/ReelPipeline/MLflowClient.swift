@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import ReelCore
 
 /// Logs a nightly run to an MLflow tracking server through its REST API
@@ -9,6 +6,10 @@ import ReelCore
 /// deprecated its file store, so Reel talks to a server and never writes
 /// `mlruns/` itself. Failures are reported, never fatal to the nightly run:
 /// the run record in `output/runs/` is the source of truth.
+///
+/// HTTP goes through the `curl` command rather than URLSession: linking
+/// FoundationNetworking would load libcurl and some thirty libraries into
+/// every `reel` process, costing each one-shot lookup milliseconds of start-up.
 public struct MLflowClient: Sendable {
     public let baseURL: URL
     public let experiment: String
@@ -73,42 +74,48 @@ public struct MLflowClient: Sendable {
 
     /// One REST call: POST with a JSON body, or GET when `body` is nil.
     func call(_ endpoint: String, _ body: [String: Any]?) throws -> [String: Any] {
-        let url = URL(string: baseURL.absoluteString.trimmingSuffix("/") + "/api/2.0/mlflow/" + endpoint)!
-        var request = URLRequest(url: url, timeoutInterval: timeout)
+        let url = baseURL.absoluteString.trimmingSuffix("/") + "/api/2.0/mlflow/" + endpoint
+        var args = ["-sS", "--max-time", String(Int(timeout)), "-w", "\n%{http_code}"]
         if let body {
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            let json = try JSONSerialization.data(withJSONObject: body)
+            args += ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@-"]
+            return try curl(args + [url], stdin: json, endpoint: endpoint)
         }
-        let box = ResponseBox()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            box.set(data, (response as? HTTPURLResponse)?.statusCode, error)
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-            throw ReelError(.io, "MLflow at \(baseURL) did not answer \(endpoint) within \(Int(timeout)) s")
+        return try curl(args + [url], stdin: nil, endpoint: endpoint)
+    }
+
+    private func curl(_ args: [String], stdin: Data?, endpoint: String) throws -> [String: Any] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        do { try p.run() } catch {
+            throw ReelError(.io, "cannot run curl to reach MLflow at \(baseURL): \(error.localizedDescription)")
         }
-        let (data, status, error) = box.get()
-        if let error { throw ReelError(.io, "MLflow at \(baseURL): \(error.localizedDescription)") }
-        let text = String(decoding: data ?? Data(), as: UTF8.self)
-        guard let status, (200..<300).contains(status) else {
-            throw ReelError(.io, "MLflow \(endpoint) answered HTTP \(status ?? 0): \(text.prefix(300))")
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw ReelError(.io, "MLflow at \(baseURL) did not answer \(endpoint): \(errText.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any] ?? [:]
+        var text = String(decoding: data, as: UTF8.self)
+        let statusLine = text.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        text = String(text.dropLast(statusLine.count)).trimmingCharacters(in: .newlines)
+        guard let status = Int(statusLine), (200..<300).contains(status) else {
+            throw ReelError(.io, "MLflow \(endpoint) answered HTTP \(statusLine): \(text.prefix(300))")
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
     static func millis(_ iso: String) -> Int64 {
         let f = ISO8601DateFormatter()
         return Int64(((f.date(from: iso) ?? Date()).timeIntervalSince1970 * 1000).rounded())
     }
-}
-
-private final class ResponseBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: (Data?, Int?, Error?) = (nil, nil, nil)
-    func set(_ d: Data?, _ s: Int?, _ e: Error?) { lock.lock(); value = (d, s, e); lock.unlock() }
-    func get() -> (Data?, Int?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 extension String {

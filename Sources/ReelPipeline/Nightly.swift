@@ -13,8 +13,8 @@ public struct NightlyOptions: Sendable {
     public init() {}
 }
 
-/// `reel nightly`: validate bronze → ETL → train → evaluate → publish →
-/// prune, in one process, under one lock. This is what the seed's Airflow
+/// `reel nightly`: validate bronze → ingest the event inbox → ETL → train →
+/// evaluate → publish → prune, in one process, under one lock. This is what the seed's Airflow
 /// DAG, MLflow tracking and Prometheus setup did, done as a batch publisher:
 /// files, standard formats, and an exit code cron understands.
 ///
@@ -33,11 +33,11 @@ public struct Nightly {
     }
 
     /// The stage names, in order (for `--from` and `--only`).
-    public static let stageNames = ["validate", "etl", "train", "evaluate", "publish", "prune"]
+    public static let stageNames = ["validate", "ingest", "etl", "train", "evaluate", "publish", "prune"]
 
     @discardableResult
     public func run() throws -> RunRecord {
-        let lock = try RunLock(path: home.lockFile, purpose: "reel nightly")
+        let lock = try RunLock.acquire(home: home, purpose: "reel nightly")
         defer { withExtendedLifetime(lock) {} }
         let runID = Clock.runID()
         var record = RunRecord(runID: runID, startedAt: Clock.iso8601(Clock.now()))
@@ -46,7 +46,7 @@ public struct Nightly {
         let runner = StageRunner(home: home)
         var failure: Error?
         do {
-            try runner.run(stages(), selection: options.selection, record: &record)
+            try runner.run(stages(runID: runID), selection: options.selection, record: &record)
         } catch {
             failure = error
         }
@@ -80,7 +80,8 @@ public struct Nightly {
 
     // MARK: - Stages
 
-    func stages() -> [Stage] {
+    /// The stages of run `runID` (which also names the ingest's part files and quarantine).
+    func stages(runID: String) -> [Stage] {
         let config = self.config, home = self.home, options = self.options
         // Silver is opened once, after the ETL stage (run or skipped), and shared downstream.
         let silverBox = Box<SilverSnapshot>()
@@ -102,6 +103,24 @@ public struct Nightly {
             }, run: { _ in
                 try BronzeValidator.validate(dir: bronze)
                 return "bronze files, headers and checksums OK"
+            }),
+            Stage(name: "ingest", fingerprint: {
+                Fingerprint.hash(try EventInbox.listing(home: home))
+            }, nothingToDo: {
+                guard let pending = try EventInbox.pending(home: home) else { return "no inbox at \(EventInbox.directory(home))" }
+                return pending.files.isEmpty ? "no new files in \(EventInbox.directory(home))" : nil
+            }, run: { record in
+                guard let report = try EventInbox.ingest(home: home, options: EventIngestOptions(runID: runID)) else {
+                    return "no inbox"
+                }
+                let total = report.total
+                record.rows["events_ingest"] = ["read": total.read, "accepted": total.accepted,
+                                                "rejected": total.rejected, "deduplicated": total.duplicate]
+                if total.rejected > 0 {
+                    Console.warn("ingest", "\(Console.count(total.rejected)) event lines rejected: \(report.quarantineFile ?? "")")
+                }
+                return "\(report.sources.count) file(s) from the inbox: read \(total.read), accepted \(total.accepted), "
+                    + "rejected \(total.rejected), duplicate \(total.duplicate); moved to \(EventInbox.doneDirectory(home, run: runID))"
             }),
             Stage(name: "etl", fingerprint: {
                 try Fingerprint.combine([Fingerprint.files(in: bronze), Fingerprint.files(in: home.bronzeEvents),
@@ -226,10 +245,10 @@ public enum Fingerprint {
         return withExtendedLifetime(f) { XXH3.hash(f.bytes) }
     }
 
-    /// The data contract the ETL loads.
+    /// The data contract the ETL loads: the bronze tables and the event schemas.
     public static func contract(home: ReelHome) throws -> UInt64 {
         let dir = try ContractLocator.schemasDirectory(home: home)
-        return try files(in: Path.join(dir, "lakehouse"))
+        return combine([try files(in: Path.join(dir, "lakehouse")), try files(in: Path.join(dir, "events"))])
     }
 
     public static func combine(_ parts: [UInt64]) -> UInt64 {

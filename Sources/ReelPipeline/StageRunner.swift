@@ -11,15 +11,20 @@ public struct Stage {
     /// Whether the stage's outputs are still there (a skipped stage must not
     /// leave the next one without input).
     public let outputsPresent: () -> Bool
+    /// Why there is nothing to do (e.g. no inbox), or nil: a reason skips the
+    /// stage whatever its fingerprint, even under `--force`.
+    public let nothingToDo: () throws -> String?
     /// Does the work; returns a one-line summary for the log and the run record.
     public let run: (inout RunRecord) throws -> String
 
     public init(name: String, fingerprint: @escaping () throws -> UInt64,
                 outputsPresent: @escaping () -> Bool = { true },
+                nothingToDo: @escaping () throws -> String? = { nil },
                 run: @escaping (inout RunRecord) throws -> String) {
         self.name = name
         self.fingerprint = fingerprint
         self.outputsPresent = outputsPresent
+        self.nothingToDo = nothingToDo
         self.run = run
     }
 }
@@ -81,6 +86,13 @@ public struct StageRunner {
             let startedAt = Clock.iso8601(Clock.now())
             var attempts = 0
             do {
+                if let reason = try stage.nothingToDo() {
+                    Console.info(stage.name, "skipped: \(reason)")
+                    record.stages.append(.init(name: stage.name, status: "skipped", startedAt: startedAt,
+                                               durationSeconds: Clock.monotonic() - begin, detail: reason, attempts: 0))
+                    try store.save(record)
+                    continue
+                }
                 let fingerprint = try stage.fingerprint()
                 let hex = XXH3.hex(fingerprint)
                 record.fingerprints[stage.name] = hex

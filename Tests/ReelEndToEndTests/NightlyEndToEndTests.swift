@@ -3,40 +3,29 @@ import Testing
 
 /// `reel nightly` as cron runs it, on tiny synthetic data.
 @Suite(.serialized) struct NightlyEndToEndTests {
-    func statuses(_ home: String) throws -> [String: String] {
-        let show = try ReelBinary.ok(["runs", "show", "--json"], root: home)
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
-        let stages = record["stages"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: stages.map { ($0["name"] as! String, $0["status"] as! String) })
-    }
-
-    func current(_ home: String) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: home + "/output/current")
-    }
-
     @Test func fullRunThenSkipsThenRerunsDownstreamOfAChange() throws {
         let home = try makeHome("nightly")
         try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        #expect(try statuses(home) == ["validate": "ran", "etl": "ran", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
-        let first = try #require(current(home))
+        #expect(try nightlyStatuses(home) == ["validate": "ran", "ingest": "skipped", "etl": "ran", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
+        let first = try #require(currentRelease(home))
         #expect(FileManager.default.fileExists(atPath: home + "/output/metrics/reel_nightly.prom"))
 
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        #expect(try statuses(home) == ["validate": "skipped", "etl": "skipped", "train": "skipped", "evaluate": "skipped", "publish": "skipped", "prune": "ran"])
-        #expect(current(home) == first)
+        #expect(try nightlyStatuses(home) == ["validate": "skipped", "ingest": "skipped", "etl": "skipped", "train": "skipped", "evaluate": "skipped", "publish": "skipped", "prune": "ran"])
+        #expect(currentRelease(home) == first)
 
         // A model setting changes: ETL is untouched, everything from train on re-runs.
         var env = fastModel
         env["REEL_MODEL_SEED"] = "7"
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
-        #expect(try statuses(home) == ["validate": "skipped", "etl": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
-        #expect(current(home) != first)
+        #expect(try nightlyStatuses(home) == ["validate": "skipped", "ingest": "skipped", "etl": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
+        #expect(currentRelease(home) != first)
 
         // New bronze data: everything re-runs.
         try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "5", "--force", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet", "--force-publish"], root: home, env: env)
-        #expect(try statuses(home).values.allSatisfy { $0 == "ran" })
+        #expect(try nightlyStatuses(home) == ["validate": "ran", "ingest": "skipped", "etl": "ran", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
 
         let list = try ReelBinary.ok(["runs", "list"], root: home)
         #expect(list.stdout.split(separator: "\n").count == 5)
@@ -47,14 +36,14 @@ import Testing
         let home = try makeHome("fail-\(stage)")
         try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        let before = try #require(current(home))
+        let before = try #require(currentRelease(home))
         var env = fastModel
         env["REEL_FAIL_STAGE"] = stage
         let r = try ReelBinary.run(["nightly", "--force", "--quiet"], root: home, env: env)
         #expect(r.status == 1)
         #expect(r.stderr.contains("stage '\(stage)'"), "\(r.stderr)")
-        #expect(current(home) == before)
-        #expect(try statuses(home)[stage] == "failed")
+        #expect(currentRelease(home) == before)
+        #expect(try nightlyStatuses(home)[stage] == "failed")
         #expect(try ReelBinary.run(["verify", "output/current"], root: home).status == 0)
     }
 
@@ -77,7 +66,7 @@ import Testing
         let home = try makeHome("gate")
         try ReelBinary.ok(["synth", "--preset", "small", "--users", "300", "--movies", "200", "--ratings", "20000", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        let before = try #require(current(home))
+        let before = try #require(currentRelease(home))
         // A crippled model (rank 1, regularised to nothing): clearly worse on this data.
         var env = fastModel
         env["REEL_MODEL_IMPLICIT_LAMBDA"] = "100000"
@@ -85,10 +74,10 @@ import Testing
         let r = try ReelBinary.run(["nightly", "--quiet"], root: home, env: env)
         #expect(r.status == 4, "\(r.stderr)")
         #expect(r.stderr.contains("quality gate blocked"))
-        #expect(current(home) == before)
-        #expect(try statuses(home)["publish"] == "blocked")
+        #expect(currentRelease(home) == before)
+        #expect(try nightlyStatuses(home)["publish"] == "blocked")
         let forced = try ReelBinary.run(["nightly", "--quiet", "--force-publish"], root: home, env: env)
         #expect(forced.status == 0)
-        #expect(current(home) != before)
+        #expect(currentRelease(home) != before)
     }
 }

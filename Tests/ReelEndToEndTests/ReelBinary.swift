@@ -91,3 +91,16 @@ func makeHome(_ tag: String) throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// The status of every stage of the newest `reel nightly` run in `home`: ran, skipped, failed or blocked.
+func nightlyStatuses(_ home: String) throws -> [String: String] {
+    let show = try ReelBinary.ok(["runs", "show", "--json"], root: home)
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+    let stages = record["stages"] as? [[String: Any]] ?? []
+    return Dictionary(uniqueKeysWithValues: stages.map { ($0["name"] as! String, $0["status"] as! String) })
+}
+
+/// Where `output/current` points (the served release), or nil.
+func currentRelease(_ home: String) -> String? {
+    try? FileManager.default.destinationOfSymbolicLink(atPath: home + "/output/current")
+}

@@ -185,7 +185,7 @@ private typealias F = EventsFixture
     @Test func aSecondIngestWhileOneRunsIsRefused() throws {
         let home = F.home("lock")
         defer { F.cleanup(home) }
-        var held: EventIngestLock? = try EventIngestLock(home: home)
+        var held: FileLock? = try EventIngestLock.acquire(home: home)
         let error = #expect(throws: ReelError.self) { try F.ingest(home, [F.line(.view)]) }
         #expect(error?.kind == .locked)
         #expect(held != nil)

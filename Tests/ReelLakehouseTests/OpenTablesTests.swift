@@ -107,16 +107,17 @@ import ReelParquet
         #expect(OpenTableRetention.summary(pruned).hasPrefix("vacuumed 3 open tables: 3 files deleted"))
     }
 
-    @Test func eventsArePartitionedByDayAndKeepOnlyAcceptedMovies() throws {
+    @Test func eventsArePartitionedByDayAndHoldOnlyAcceptedEvents() throws {
         let home = makeTempHome()
         try installBronze("bronze-clean", into: home)
         try EventsFixture.ingest(home, [
             EventsFixture.line(.view, id: 1, user: 7, movie: 1, ts: "2019-11-20T10:00:00Z"),
             EventsFixture.line(.rating, id: 2, user: 7, movie: 2, ts: "2019-11-21T09:30:00Z"),
             EventsFixture.line(.click, id: 3, user: 8, movie: 3, ts: "2019-11-20T23:59:59Z"),
-            EventsFixture.line(.view, id: 4, user: 8, movie: 999, ts: "2019-11-20T12:00:00Z"), // not a silver movie
+            EventsFixture.line(.view, id: 4, user: 8, movie: 999, ts: "2019-11-20T12:00:00Z"), // rejected: movieId_orphan
         ])
-        let report = try ETL.run(home: home, options: testOptions())
+        let report = try ETL.run(home: home, options: testOptions(threshold: 1))
+        #expect(report.table("view_events")?.rejected("movieId_orphan") == 1)
         #expect(report.openTables?["events"] == 0)
         try verifyAgainstYAML(home, ["events"])
         let table = DeltaTable(path: home.silverTable("events"))
@@ -130,7 +131,7 @@ import ReelParquet
 
         // The events folder goes away: the table is emptied rather than left stale.
         try FileSystem.removeTree(home.bronzeEvents)
-        let again = try ETL.run(home: home, options: testOptions())
+        let again = try ETL.run(home: home, options: testOptions(threshold: 1))
         #expect(again.openTables?["events"] == 1)
         #expect(try table.read().rowCount == 0)
     }

@@ -14,6 +14,8 @@ final class Harness: @unchecked Sendable {
     var inputs: [String: UInt64] = ["a": 1, "b": 2, "c": 3]
     var runs: [String: Int] = [:]
     var failures: [String: Int] = [:]
+    /// Stages that report nothing to do, with the reason.
+    var idle: [String: String] = [:]
 
     func stages() -> [Stage] {
         // b depends on a's input, c on b's: fingerprints chain like the real pipeline.
@@ -24,7 +26,7 @@ final class Harness: @unchecked Sendable {
                 case "b": return inputs["a"]! &* 31 &+ inputs["b"]!
                 default: return (inputs["a"]! &* 31 &+ inputs["b"]!) &* 31 &+ inputs["c"]!
                 }
-            }, run: { [self] record in
+            }, nothingToDo: { [self] in idle[name] }, run: { [self] record in
                 if let left = failures[name], left > 0 {
                     failures[name] = left - 1
                     throw ReelError(.io, "disk hiccup")
@@ -62,6 +64,25 @@ final class Harness: @unchecked Sendable {
         try runner.run(h.stages(), selection: StageSelection(), record: &r2)
         #expect(h.runs == ["a": 1, "b": 2, "c": 2])
         #expect(r2.stages.map(\.status) == ["skipped", "ran", "ran"])
+    }
+
+    @Test func aStageWithNothingToDoIsSkippedEvenWhenForced() throws {
+        let home = tempHome(), h = Harness()
+        let runner = StageRunner(home: home)
+        h.idle["a"] = "no inbox"
+        var s = StageSelection(); s.force = true
+        var r = RunRecord(runID: "r1", startedAt: "x")
+        try runner.run(h.stages(), selection: s, record: &r)
+        #expect(h.runs == ["b": 1, "c": 1])
+        #expect(r.stages.map(\.status) == ["skipped", "ran", "ran"])
+        #expect(r.stages[0].detail == "no inbox")
+        #expect(r.fingerprints["a"] == nil)
+    }
+
+    @Test func nightlyStageNamesAreItsStages() {
+        let nightly = Nightly(home: tempHome(), config: ReelConfig(), options: NightlyOptions())
+        #expect(nightly.stages(runID: "r").map(\.name) == Nightly.stageNames)
+        #expect(Nightly.stageNames.firstIndex(of: "ingest") == Nightly.stageNames.firstIndex(of: "validate")! + 1)
     }
 
     @Test func forceFromAndOnly() throws {
@@ -115,9 +136,9 @@ final class Harness: @unchecked Sendable {
 @Suite struct RunToolsTests {
     @Test func lockIsExclusiveAndReleasedOnDeinit() throws {
         let home = tempHome()
-        var first: RunLock? = try RunLock(path: home.lockFile, purpose: "test")
+        var first: FileLock? = try RunLock.acquire(home: home, purpose: "test")
         do {
-            _ = try RunLock(path: home.lockFile, purpose: "second")
+            _ = try RunLock.acquire(home: home, purpose: "second")
             Issue.record("second lock succeeded")
         } catch let e as ReelError {
             #expect(e.kind == .locked)
@@ -126,7 +147,7 @@ final class Harness: @unchecked Sendable {
         }
         first = nil
         _ = first
-        let again = try RunLock(path: home.lockFile, purpose: "third")
+        let again = try RunLock.acquire(home: home, purpose: "third")
         _ = again
     }
 

@@ -27,8 +27,9 @@ public struct ETLOptions: Sendable {
 /// `reel etl`: bronze MovieLens CSVs → a new validated, columnar silver
 /// version, switched in atomically.
 ///
-/// Order: movies (the key every other table references), links, ratings,
-/// tags. Each table is parsed and validated against the loaded contract,
+/// Order: movies (the key every other table references), links, the bronze
+/// events when `lakehouse/bronze/events/` exists (docs/events.md), ratings
+/// (joined with the rating events), tags. Each table is parsed and validated against the loaded contract,
 /// its rejects quarantined, and the run fails (`.invalidInput`, nothing
 /// published, `current` untouched) on a missing or unreadable file, a wrong
 /// header, or a reject rate above the threshold.

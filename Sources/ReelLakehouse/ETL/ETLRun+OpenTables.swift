@@ -43,25 +43,13 @@ extension ETLRun {
         try writer.add("movies", SilverOpenRows.movies(movies, links: links))
         try writer.start("tags")
         if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movies.ids)) }
-        // Events: whenever there is a bronze events folder, and also when it
-        // is gone but the table exists, so the table never shows stale events.
-        if FileSystem.isDirectory(home.bronzeEvents) || DeltaTable(path: home.silverTable("events")).exists {
+        // Events: whenever the run read bronze events, and also when the events
+        // folder is gone but the table exists, so the table never shows stale events.
+        if openTableEvents != nil || DeltaTable(path: home.silverTable("events")).exists {
             try writer.start("events")
-            let index = DenseIDIndex(sortedUniqueIDs: movies.ids)
-            for day in SilverOpenRows.events(try openTableEvents(), keep: { index.row(of: Int64($0)) >= 0 }) {
-                try writer.add("events", day)
-            }
+            for day in openTableEvents.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
         }
         phase("open_tables_write", since: began)
-    }
-
-    /// The bronze events for the `events` table: every validated event of
-    /// `lakehouse/bronze/events` (`EventReader`); the caller keeps those of
-    /// accepted movies.
-    func openTableEvents() throws -> [EventType: EventColumns] {
-        guard EventLayout.partitions(home).contains(where: { !$0.files.isEmpty }) else { return [:] }
-        let schemas = try EventSchemaSet.load(directory: Path.join(schemasDirectory, "events"))
-        return try EventReader.read(home: home, schemas: schemas, workers: options.threads).columns
     }
 
     /// Commits every open table (step 3); returns their new versions.

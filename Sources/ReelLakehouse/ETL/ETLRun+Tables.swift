@@ -1,22 +1,31 @@
 import ReelCore
 
 /// The pipeline of one run, table by table: movies first (the key every
-/// other table references), then links, ratings and tags, then the
-/// statistics, then the version on disk.
+/// other table references), then links, the events (when there are any),
+/// ratings joined with the rating events, and tags, then the statistics,
+/// then the version on disk.
 extension ETLRun {
     mutating func execute() throws -> ETLReport {
         Console.info("etl", "run \(runID): \(home.bronzeMovieLens) -> \(home.silver) (contract \(contract.path))")
         var movies = try loadMovies()
-        references["movies.movieId"] = DenseIDIndex(sortedUniqueIDs: movies.ids)
+        let movieIndex = DenseIDIndex(sortedUniqueIDs: movies.ids)
+        references["movies.movieId"] = movieIndex
         let links = try loadLinks(movieCount: movies.count)
-        var byUser = try loadRatings()
+        let events = try loadEvents(movies: movieIndex)
+        openTableEvents = events
+        // Declared apart so no second reference keeps the ratings alive once writeVersion frees them.
+        var byUser: RatingsCSRBuilder.UserMajor
+        let ratingEventsKept: Int
+        (byUser, ratingEventsKept) = try loadRatings(events: events)
         let tags = try loadTags(movieCount: movies.count)
+        if let events { try finishEvents(events, ratingEventsKept: ratingEventsKept) }
 
         let statsStart = Clock.monotonic()
         MovieStatistics.fill(&movies, from: byUser)
-        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules)
+        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules, events: events)
         phase("statistics", since: statsStart)
-        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, popularity: popularity)
+        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, popularity: popularity,
+                                events: events?.manifestEntries)
     }
 
     /// Accepted movies sorted by id: they define the movie rows.
@@ -39,8 +48,11 @@ extension ETLRun {
     }
 
     /// Ratings parsed on every thread into compact columns, then the
-    /// user-major CSR (deduplicated).
-    mutating func loadRatings() throws -> RatingsCSRBuilder.UserMajor {
+    /// user-major CSR (deduplicated). The rating events that passed their
+    /// rules join as one more chunk after ratings.csv, so one dedupe keeps
+    /// the newest rating of each (user, movie) across both. Returns how many
+    /// of the kept ratings came from events.
+    mutating func loadRatings(events: ETLEvents?) throws -> (byUser: RatingsCSRBuilder.UserMajor, fromEvents: Int) {
         let table = try contract.table("ratings")
         let proto = try RatingsSink(table: table)
         var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: $0) }
@@ -49,11 +61,15 @@ extension ETLRun {
         // Hand the columns to the builder alone, so it can free them as it goes.
         var chunks = parsed.sinks.map(\.columns)
         parsed.sinks = []
+        let fromFile = chunks.reduce(0) { $0 + $1.count }
+        if let events { chunks.append(events.ratingColumns()) }
         let byUser = RatingsCSRBuilder.userMajor(&chunks, threads: options.threads)
+        let fromEvents = events?.ratingEventsKept(in: byUser) ?? 0
         phase("ratings_build", since: buildStart)
-        try finish(table, parsed, accepted: byUser.movies.count, deduplicated: byUser.deduplicated,
+        let accepted = byUser.movies.count - fromEvents
+        try finish(table, parsed, accepted: accepted, deduplicated: fromFile - accepted,
                    extraSeconds: Clock.monotonic() - buildStart)
-        return byUser
+        return (byUser, fromEvents)
     }
 
     mutating func loadTags(movieCount: Int) throws -> SilverTags {
@@ -70,7 +86,8 @@ extension ETLRun {
     /// from them (the former freed first) — then publishes it. Any failure
     /// removes the staging folder; `current` is untouched.
     mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                               tags: SilverTags, popularity: SilverPopularity) throws -> ETLReport {
+                               tags: SilverTags, popularity: SilverPopularity,
+                               events: [String: SilverManifest.EventsUsed]?) throws -> ETLReport {
         let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
         let staging = try SilverVersions.makeStaging(home: home, runID: runID)
         do {
@@ -90,7 +107,8 @@ extension ETLRun {
             files.append(try SilverWriter.writeMovies(movies, links: links, to: staging))
             files.append(try SilverWriter.writeTags(tags, movieCount: movies.count, to: staging))
             files.append(try SilverWriter.writePopularity(popularity, movieCount: movies.count, to: staging))
-            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime, to: staging)
+            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime,
+                                                       events: events, to: staging)
             phase("write", since: writeStart)
             return try publish(staging: staging, manifest: manifest)
         } catch {

@@ -18,6 +18,8 @@ struct ETLRun {
     var quarantined: [String: String] = [:]
     /// The open (Delta) silver tables being written (ETLRun+OpenTables.swift).
     var openTables: OpenTableWriter?
+    /// The events this run read, for the open `events` table.
+    var openTableEvents: ETLEvents?
 
     init(home: ReelHome, options: ETLOptions) throws {
         self.home = home
@@ -83,11 +85,16 @@ struct ETLRun {
                                  deduplicated: deduplicated, rejects: parse.rejects, ruleNames: table.ruleNames,
                                  seconds: (phases.last { $0.name == "\(table.name)_parse" }?.seconds ?? 0) + extraSeconds)
         report.quarantineFile = try checkRejects(table, parse)
+        try record(report)
+    }
+
+    /// Checks that a table's report reconciles, logs it and keeps it.
+    mutating func record(_ report: TableReport) throws {
         guard report.reconciles else {
-            throw ReelError(.io, "internal error: \(table.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))")
+            throw ReelError(.io, "internal error: \(report.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))")
         }
         let byRule = report.rejectedByRule.filter { $0.count > 0 }.map { "\($0.rule) \(Console.count($0.count))" }
-        Console.info("etl", "\(table.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
+        Console.info("etl", "\(report.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
                      + "rejected \(Console.count(report.rejected))\(byRule.isEmpty ? "" : " (\(byRule.joined(separator: ", ")))"), "
                      + "deduplicated \(Console.count(report.deduplicated)) in \(Console.duration(report.seconds))")
         reports.append(report)

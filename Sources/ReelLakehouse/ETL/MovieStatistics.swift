@@ -18,15 +18,19 @@ enum MovieStatistics {
         }
     }
 
-    /// Trending popularity over the accepted ratings, with the windows ending
-    /// at the newest accepted rating (0 when there are none).
-    static func popularity(_ r: RatingsCSRBuilder.UserMajor, movieCount: Int, rules: PopularityRules) -> SilverPopularity {
-        let endTime = r.times.max() ?? 0
+    /// Trending popularity over the accepted ratings (ratings.csv and rating
+    /// events, after dedupe) and the views and clicks that passed their
+    /// rules, with the windows ending at the newest of them all (0 when there
+    /// are none).
+    static func popularity(_ r: RatingsCSRBuilder.UserMajor, movieCount: Int, rules: PopularityRules,
+                           events: ETLEvents? = nil) -> SilverPopularity {
+        let endTime = [r.times.max(), events?.newestInteraction].compactMap { $0 }.max() ?? 0
         var accumulator = PopularityAccumulator(movieCount: movieCount, endTime: endTime, rules: rules)
         let oldest = endTime - (TrendingWindow.allCases.map(\.seconds).max() ?? 0)
         for j in r.times.indices where r.times[j] > oldest {
             accumulator.add(movie: Int(r.movies[j]), time: r.times[j], weight: rules.ratingWeight)
         }
+        events?.addViewsAndClicks(to: &accumulator)
         return accumulator.result
     }
 }

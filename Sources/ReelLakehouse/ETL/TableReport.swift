@@ -46,4 +46,18 @@ public struct TableReport: Sendable, Codable, Equatable {
         self.quarantineFile = nil
         self.seconds = seconds
     }
+
+    /// A report whose rejections are already counted per rule (the event tables).
+    init(table: String, file: String, read: Int, accepted: Int, deduplicated: Int,
+         rejectedByRule: [RuleCount], quarantineFile: String?, seconds: Double) {
+        self.table = table
+        self.file = file
+        self.read = read
+        self.accepted = accepted
+        self.rejected = rejectedByRule.reduce(0) { $0 + $1.count }
+        self.deduplicated = deduplicated
+        self.rejectedByRule = rejectedByRule
+        self.quarantineFile = quarantineFile
+        self.seconds = seconds
+    }
 }

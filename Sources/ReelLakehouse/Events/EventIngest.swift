@@ -31,11 +31,17 @@ public struct EventIngestOptions: Sendable {
 /// rejected + duplicate, per type and in total.
 public enum EventIngest {
     /// Ingests `sources` (files, folders, or `-` for stdin). With no sources,
-    /// reads the inbox `lakehouse/inbox/events/` when it exists.
+    /// reads the files pending in the inbox `lakehouse/inbox/events/` when it
+    /// exists (not its `done/` folder), and leaves them there: the nightly job
+    /// uses `EventInbox.ingest`, which also moves them to `done/<run-id>/`.
     public static func run(home: ReelHome, sources: [String], options: EventIngestOptions = EventIngestOptions()) throws -> EventIngestReport {
-        var list = sources
-        if list.isEmpty && FileSystem.isDirectory(EventLayout.inbox(home)) { list = [EventLayout.inbox(home)] }
-        let (inputs, ignored) = try EventInput.resolve(list)
+        let inputs: [EventInput], ignored: [String]
+        if sources.isEmpty {
+            let pending = try EventInbox.pending(home: home) ?? EventInbox.Pending()
+            (inputs, ignored) = (pending.files.map(EventInput.file), pending.ignored)
+        } else {
+            (inputs, ignored) = try EventInput.resolve(sources)
+        }
         var report = try run(home: home, inputs: inputs, options: options)
         report.ignoredFiles = ignored
         for path in ignored.prefix(3) { Console.warn("events", "ignored \(path): not *.ndjson or *.ndjson.zst") }
@@ -47,7 +53,7 @@ public enum EventIngest {
         let start = Clock.monotonic()
         let schemas = try options.schemas ?? EventSchemaSet.locate(home: home)
         let runID = options.runID ?? Clock.runID()
-        let lock = try EventIngestLock(home: home)
+        let lock = try EventIngestLock.acquire(home: home)
         defer { withExtendedLifetime(lock) {} }
 
         let validator = ParallelLineValidator(schemas: schemas, workers: options.workers)

@@ -43,6 +43,10 @@ public struct EventLoad: Sendable {
     /// only files placed in a partition by hand can. Each id is kept once
     /// (the first in date, file, line order) and the rest counted here.
     public var duplicates = 0
+    /// `duplicates` by the type of the repeated line (the ETL reconciles per type).
+    public var duplicatesByType: [EventType: Int] = [:]
+    /// Partitions that held at least one event file.
+    public var partitions = 0
 
     /// The newest event time over all types.
     public var newestTime: Int64? { columns.values.compactMap(\.newestTime).max() }
@@ -69,6 +73,7 @@ public enum EventReader {
         var load = EventLoad(columns: columns)
         let partitions = EventLayout.partitions(home, days: days).filter { !$0.files.isEmpty }
         guard !partitions.isEmpty else { return load }
+        load.partitions = partitions.count
         let validator = ParallelLineValidator(schemas: try schemas ?? EventSchemaSet.locate(home: home), workers: workers)
         var ids = EventIDSet(expected: 1 << 16)
         for partition in partitions {
@@ -85,7 +90,11 @@ public enum EventReader {
                             throw ReelError(.invalidInput, "\(path):\(lineBase + bad.line + 1): \(validator.validator.schemas.ruleName(bad.rule)) — bronze event partitions hold validated events only; move the file out and ingest it with `reel events ingest`")
                         }
                         for r in slice.accepted {
-                            guard ids.insert(r.idHigh, r.idLow) else { load.duplicates += 1; continue }
+                            guard ids.insert(r.idHigh, r.idLow) else {
+                                load.duplicates += 1
+                                load.duplicatesByType[partition.type, default: 0] += 1
+                                continue
+                            }
                             out.users.append(r.user)
                             out.movies.append(r.movie)
                             out.times.append(r.seconds)

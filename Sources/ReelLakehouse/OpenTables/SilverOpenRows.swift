@@ -73,10 +73,11 @@ public enum SilverOpenRows {
         ])
     }
 
-    /// Events by UTC day of their time, one batch per day (`date=YYYY-MM-DD`),
-    /// days ascending and within a day by type, then the reader's order.
-    /// `keep(movieId)` drops events of movies silver does not have.
-    public static func events(_ byType: [EventType: EventColumns], keep: (Int32) -> Bool) -> [OpenTableRows] {
+    /// The events the ETL accepted (those whose movie row is not negative:
+    /// they passed the ratings table's rules for events), by UTC day of their
+    /// time: one batch per day (`date=YYYY-MM-DD`), days ascending, within a
+    /// day by type (view, click, rating), then in bronze order.
+    static func events(_ events: ETLEvents) -> [OpenTableRows] {
         struct Day {
             var types = ByteArrayColumn()
             var users: [Int32] = [], movies: [Int32] = [], millis: [Int64] = []
@@ -84,10 +85,10 @@ public enum SilverOpenRows {
         }
         var slot: [Int64: Int] = [:]
         var days: [(day: Int64, rows: Day)] = []
-        for type in EventType.allCases {
-            guard let c = byType[type] else { continue }
+        for kind in events.kinds {
+            let type = kind.type, c = kind.columns
             let name = Array(type.rawValue.utf8)
-            for i in 0..<c.count where keep(c.movies[i]) {
+            for i in 0..<c.count where kind.movieRows[i] >= 0 {
                 let t = c.times[i]
                 let day = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
                 let k: Int

@@ -20,15 +20,39 @@ public struct SilverManifest: Codable, Sendable, Equatable {
         public var tags: Int
     }
 
+    /// The bronze events one type contributed (see `docs/events.md`).
+    public struct EventsUsed: Codable, Sendable, Equatable {
+        /// Events of the type in bronze, each event id once.
+        public var events: Int
+        /// Those that passed the rules; rating events among them may still
+        /// lose the (user, movie) dedupe to a newer rating.
+        public var passed: Int
+        /// xxh3-64 of the events' user, movie, time and rating columns in
+        /// partition order, 16 lowercase hex digits: new events change the
+        /// manifest, and so the silver fingerprint, even when they change no
+        /// other file.
+        public var xxh3: String
+
+        public init(events: Int, passed: Int, xxh3: String) {
+            self.events = events
+            self.passed = passed
+            self.xxh3 = xxh3
+        }
+    }
+
     public var format = "reel-silver"
     public var formatVersion = SilverFormat.version
     public var counts: Counts
-    /// Newest accepted rating (Unix seconds): where the trending windows end.
+    /// Newest accepted rating or event (Unix seconds): where the trending windows end.
     public var popularityEndTime: Int64
     public var files: [File]
+    /// Per event type (`view`, `click`, `rating`), when the run read
+    /// `lakehouse/bronze/events/`; absent otherwise, so a version built
+    /// without events has the same manifest as before events existed.
+    public var events: [String: EventsUsed]?
 
     enum CodingKeys: String, CodingKey {
-        case format, counts, files
+        case format, counts, files, events
         case formatVersion = "format_version"
         case popularityEndTime = "popularity_end_time"
     }

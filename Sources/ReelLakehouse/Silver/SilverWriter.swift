@@ -85,8 +85,8 @@ public enum SilverWriter {
 
     /// Writes `manifest.json` last: a version folder without it is incomplete.
     static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
-                              to directory: String) throws -> SilverManifest {
-        let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files)
+                              events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
+        let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
         try FileSystem.writeAtomically(Path.join(directory, SilverFormat.manifestName), bytes: manifest.encoded())
         return manifest
     }

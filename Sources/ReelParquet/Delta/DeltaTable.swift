@@ -100,7 +100,7 @@ public final class DeltaTable: Sendable {
     /// orphan data files left by a write that never committed.
     public func begin(schema: TableSchema, mode: DeltaWriteMode, lock: DeltaWriteLock,
                       options: ParquetWriteOptions = ParquetWriteOptions()) throws -> DeltaTransaction {
-        let held: FileLock? = if case let .file(lockPath) = lock { try FileLock(path: lockPath) } else { nil }
+        let held: FileLock? = if case let .file(lockPath) = lock { try DeltaWriteLock.take(lockPath) } else { nil }
         try FileSystem.createDirectory(path)
         let current = try latestVersion().map { try log.snapshot(version: $0) }
         if let current, mode == .append {
@@ -185,7 +185,7 @@ public final class DeltaTable: Sendable {
     public func vacuum(retentionSeconds: Int64, lock: DeltaWriteLock, now: Int64 = Clock.now(),
                        dryRun: Bool = false) throws -> DeltaVacuumReport {
         guard retentionSeconds >= 0 else { throw ReelError(.usage, "vacuum retention must not be negative") }
-        let held: FileLock? = if case let .file(lockPath) = lock { try FileLock(path: lockPath) } else { nil }
+        let held: FileLock? = if case let .file(lockPath) = lock { try DeltaWriteLock.take(lockPath) } else { nil }
         defer { withExtendedLifetime(held) {} }
         var state = ReplayState()
         var removedAt: [String: Int64] = [:]

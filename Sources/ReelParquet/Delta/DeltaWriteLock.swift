@@ -20,6 +20,13 @@ public enum DeltaWriteLock: Sendable, Equatable {
 
     var excludesOtherWriters: Bool { self != .none }
 
+    /// Takes the writer lock file (ReelCore's `FileLock`).
+    static func take(_ path: String) throws -> FileLock {
+        try FileLock(path: path, purpose: "Delta writer") { holder in
+            "another Reel writer holds \(path) (\(holder)); this write was not started"
+        }
+    }
+
     /// Takes this lock once for a series of writes (every silver table of one
     /// ETL run, every gold table of one publish) and returns the hold. Pass
     /// `hold.lock` to each write and keep the hold alive until the last
@@ -27,7 +34,7 @@ public enum DeltaWriteLock: Sendable, Equatable {
     /// would fail, since flock locks belong to an open file.
     public func hold() throws -> DeltaLockHold {
         switch self {
-        case let .file(path): DeltaLockHold(fileLock: try FileLock(path: path), lock: .heldByCaller)
+        case let .file(path): DeltaLockHold(fileLock: try Self.take(path), lock: .heldByCaller)
         case .heldByCaller: DeltaLockHold(fileLock: nil, lock: .heldByCaller)
         case .none: DeltaLockHold(fileLock: nil, lock: .none)
         }
@@ -44,26 +51,6 @@ public final class DeltaLockHold {
     init(fileLock: FileLock?, lock: DeltaWriteLock) {
         self.fileLock = fileLock
         self.lock = lock
-    }
-}
-
-/// An exclusive, non-blocking flock held while this object lives.
-final class FileLock {
-    private let fd: Int32
-
-    init(path: String) throws {
-        try FileSystem.createDirectory(Path.parent(path))
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReelError.system("cannot open lock file", path: path, errno: errno) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw ReelError(.locked, "another Reel writer holds \(path); this write was not started")
-        }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }
 

@@ -6,6 +6,10 @@ import ReelCore
 /// copy (checksum errors) from a bad writer (this).
 struct ReleaseCheck {
     let path: String
+    /// Whether to scan section contents (O(file): ascending ids, index slots,
+    /// list rows, finite scores, UTF-8). Off only for a file whose
+    /// `VerificationStamp` proves it is the one verified in full at install.
+    var deep = true
 
     func fail(_ why: String) -> ReelError {
         ReelError(.corrupt, "\(path): inconsistent release: \(why)")
@@ -29,6 +33,7 @@ struct ReleaseCheck {
     }
 
     func strictlyAscending(_ ids: UnsafeBufferPointer<Int32>, _ name: String) throws {
+        guard deep else { return }
         guard ids.count > 1 else { return }
         for i in 1..<ids.count where ids[i] <= ids[i - 1] {
             throw fail("section '\(name)' is not strictly ascending at row \(i) (\(ids[i - 1]) then \(ids[i]))")
@@ -39,6 +44,7 @@ struct ReleaseCheck {
     /// each -1 or the row whose id is the slot, and every row present once.
     func index(_ file: SectionFileReader, _ name: String, ids: UnsafeBufferPointer<Int32>) throws -> UnsafeBufferPointer<Int32>? {
         guard file.has(name) else { return nil }
+        if !deep { return try file.array(name) as UnsafeBufferPointer<Int32> }
         let table: UnsafeBufferPointer<Int32> = try file.array(name)
         guard let last = ids.last, let first = ids.first, first >= 0, table.count == Int(last) + 1 else {
             throw fail("section '\(name)' has \(table.count) slots, expected one per id up to the largest")
@@ -63,6 +69,7 @@ struct ReleaseCheck {
 
     /// Offsets into a heap: start at 0, never decrease, end at the heap size.
     func offsets(_ offsets: UnsafeBufferPointer<UInt32>, heapSize: Int, _ name: String) throws {
+        guard deep else { return }
         guard offsets.first == 0, Int(offsets.last ?? 0) == heapSize else {
             throw fail("section '\(name)' does not span the heap (0 ..< \(heapSize))")
         }
@@ -74,6 +81,7 @@ struct ReleaseCheck {
     /// Fixed-stride lists of movie rows: each entry in `0 ..< movieCount`, or -1
     /// padding that, once started, runs to the end of its list.
     func lists(_ movies: UnsafeBufferPointer<Int32>, stride: Int, movieCount: Int, _ name: String) throws {
+        guard deep else { return }
         let limit = Int32(truncatingIfNeeded: movieCount)
         var i = 0
         while i < movies.count {
@@ -94,6 +102,7 @@ struct ReleaseCheck {
     }
 
     func finite(_ values: UnsafeBufferPointer<Float>, _ name: String) throws {
+        guard deep else { return }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw fail("section '\(name)' entry \(bad) is \(values[bad])")
         }
@@ -102,6 +111,7 @@ struct ReleaseCheck {
     /// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF),
     /// so every title can be written into JSON as is.
     func utf8(_ bytes: UnsafeRawBufferPointer, _ name: String) throws {
+        guard deep else { return }
         var i = 0
         let n = bytes.count
         while i < n {

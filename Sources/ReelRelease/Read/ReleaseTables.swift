@@ -57,10 +57,18 @@ public struct ReleaseTables: @unchecked Sendable {
         try self.init(file: SectionFileReader(file: file, kind: ReleaseFormat.kind, verify: verify))
     }
 
-    public init(file: SectionFileReader) throws {
+    /// Opens a file whose `VerificationStamp` matches: container structure and
+    /// every O(1) size check, without re-hashing or scanning section contents.
+    init(stampedPath path: String) throws {
+        let file = try MappedFile(path: path)
+        try self.init(file: SectionFileReader(file: file, kind: ReleaseFormat.kind, verify: .structure), deepChecks: false)
+    }
+
+    public init(file: SectionFileReader, deepChecks: Bool = true) throws {
         typealias S = ReleaseFormat.Section
         typealias W = ReleaseFormat.Word
-        let check = ReleaseCheck(path: file.path)
+        var check = ReleaseCheck(path: file.path)
+        check.deep = deepChecks
         self.file = file
         // The container leaves the footer's last 8 bytes outside every checksum;
         // the release format reserves them as zero so a flip there is caught too.
@@ -103,7 +111,7 @@ public struct ReleaseTables: @unchecked Sendable {
         genres = try check.array(file, S.genres, count: movieCount)
         ratingCounts = try check.array(file, S.ratingCounts, count: movieCount)
         ratingMeans = try check.array(file, S.ratingMeans, count: movieCount)
-        if let bad = ratingCounts.firstIndex(where: { $0 < 0 }) {
+        if deepChecks, let bad = ratingCounts.firstIndex(where: { $0 < 0 }) {
             throw check.fail("section 'ratingCounts' has a negative count at row \(bad)")
         }
         try check.finite(ratingMeans, S.ratingMeans)
@@ -136,18 +144,18 @@ public struct ReleaseTables: @unchecked Sendable {
         trendScores = try check.array(file, S.trendScores, count: lists * trendingK)
         try check.lists(trendMovies, stride: trendingK, movieCount: movieCount, S.trendMovies)
         try check.finite(trendScores, S.trendScores)
-        if genreCount < 32, let bad = genres.firstIndex(where: { $0 >> UInt32(genreCount) != 0 }) {
+        if deepChecks, genreCount < 32, let bad = genres.firstIndex(where: { $0 >> UInt32(genreCount) != 0 }) {
             throw check.fail("section 'genres' row \(bad) has a genre bit beyond the \(genreCount) genres")
         }
         let popularity: UnsafeBufferPointer<Float> = try check.array(file, S.popularity, count: windows * movieCount)
-        if let bad = popularity.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+        if deepChecks, let bad = popularity.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
             throw check.fail("section 'popularity' entry \(bad) is \(popularity[bad]), outside [0, 1]")
         }
         self.popularity = popularity
 
         // Factors.
         factorMask = try check.array(file, S.factorMask, count: movieCount)
-        if let bad = factorMask.firstIndex(where: { $0 > 1 }) {
+        if deepChecks, let bad = factorMask.firstIndex(where: { $0 > 1 }) {
             throw check.fail("section 'factorMask' row \(bad) is \(factorMask[bad]), not 0 or 1")
         }
         movieFactors = try check.array(file, S.movieFactors, count: movieCount * rank)

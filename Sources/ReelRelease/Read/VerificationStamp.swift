@@ -10,8 +10,9 @@ import Glibc
 /// `reel publish` and `reel activate` write `<id>.reel.verified` right after
 /// their full verification: the file's device, inode, size, modification
 /// time (ns) and whole-file xxh3. A reader whose `stat` and footer agree with
-/// the stamp opens the file with structural checks and every cross-section
-/// invariant (bounds can never be exceeded), but without re-hashing; any
+/// the stamp opens the file with the container's structural checks and the
+/// O(1) size checks, without re-hashing or scanning contents (the stamp proves
+/// the bytes are the ones whose every invariant was checked); any
 /// difference — a copied, replaced, touched or rewritten file — means a full
 /// verification. The daemon always verifies in full, since it maps a release
 /// for hours.
@@ -62,7 +63,7 @@ extension Release {
     /// `VerificationStamp` matches, in full otherwise.
     public static func openForLookup(path: String) throws -> Release {
         if VerificationStamp.matches(path) {
-            return Release(tables: try ReleaseTables(path: path, verify: .structure))
+            return Release(tables: try ReleaseTables(stampedPath: path))
         }
         return try Release(path: path)
     }

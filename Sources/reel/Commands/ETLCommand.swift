@@ -11,6 +11,8 @@ struct ETLCommand: AsyncParsableCommand {
         discussion: """
         Reads lakehouse/bronze/movielens/ml-25m/{movies,links,ratings,tags}.csv and checks every row against the quality rules of schemas/lakehouse/bronze_tables.yml (a row is rejected with the first rule it breaks). Repeated (userId, movieId) ratings keep the newest. Writes lakehouse/silver/versions/<run-id>/ (user- and movie-major rating CSR, movies with links and rating statistics, tags, trending popularity, manifest.json with every file's xxh3-64, report.json); only when all of it is written does lakehouse/silver/current switch to it.
 
+        When lakehouse/bronze/events/ exists, its view, click and rating events join in (docs/events.md): rating events are ratings (the newest rating of a user for a movie wins across ratings.csv and the events; users known only from events become users), views and clicks count towards trending (weights 0.2 and 0.5, ratings 1.0), and the windows end at the newest interaction. Events of an unknown movie or outside the time bounds go to lakehouse/quarantine/<run-id>/events.rejects.csv; each type is reported as a table (view_events, click_events, rating_events).
+
         Rejected rows go to lakehouse/quarantine/<run-id>/<table>.rejects.csv (line,rule,original). The run fails with exit code 1 and leaves the current silver untouched when a file is missing or unreadable, a header differs from the contract, or a table's rejected/read ratio exceeds --reject-threshold.
 
         Prints the reconciliation (read = accepted + rejected + deduplicated per table) on stdout, or the whole report with --json.

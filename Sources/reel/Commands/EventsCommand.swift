@@ -29,8 +29,10 @@ struct EventsCommand: AsyncParsableCommand {
             lakehouse/quarantine/<run-id>/events.rejects.ndjson with their line number and rule.
 
             Inputs may be zstd-compressed (.ndjson.zst, or zstd on stdin). A folder is read for \
-            every *.ndjson and *.ndjson.zst below it; with no --from, lakehouse/inbox/events/. \
-            The report reconciles: read = accepted + rejected + duplicate.
+            every *.ndjson and *.ndjson.zst below it; with no --from, the files waiting in \
+            lakehouse/inbox/events/ (not its done/ folder; they stay where they are, while \
+            `reel nightly` moves what it ingested to done/<run-id>/). The report reconciles: \
+            read = accepted + rejected + duplicate.
 
             Examples:
               reel events ingest --from landing/2019-11-21/

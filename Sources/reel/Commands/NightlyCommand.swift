@@ -5,17 +5,24 @@ import ReelPipeline
 struct NightlyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
-        abstract: "The nightly job: validate → etl → train → evaluate → publish → prune, under one lock.",
+        abstract: "The nightly job: validate → ingest → etl → train → evaluate → publish → prune, under one lock.",
         discussion: """
-        What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one
-        lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when
-        its inputs and settings are unchanged since its last success (content fingerprints), unless
-        --force. A failing stage is named, the exit code is non-zero and the previous release keeps
-        serving; transient I/O errors are retried (nightly.retries). The quality gate refuses to
-        publish a model whose NDCG@10 falls more than gate.ndcg_margin below the current release's
+        What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one \
+        lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when \
+        its inputs and settings are unchanged since its last success (content fingerprints), unless \
+        --force. A failing stage is named, the exit code is non-zero and the previous release keeps \
+        serving; transient I/O errors are retried (nightly.retries). The quality gate refuses to \
+        publish a model whose NDCG@10 falls more than gate.ndcg_margin below the current release's \
         (exit code 4) unless --force-publish.
 
-        Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in
+        The ingest stage reads the event files waiting in lakehouse/inbox/events/ (as `reel events \
+        ingest` does: validated, exactly once by event id, rejects quarantined), then moves them to \
+        lakehouse/inbox/events/done/<run-id>/ so they are not read again. It is skipped when there is \
+        no inbox or nothing new in it. New events change the ETL's input, so etl and everything \
+        after it run again: view, click and rating events feed trending, rating events join the \
+        ratings the model trains on (docs/events.md).
+
+        Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
         output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
 
         Exit codes: 0 success, 1 a stage failed, 3 another run holds the lock, 4 quality gate.
@@ -23,6 +30,7 @@ struct NightlyCommand: AsyncParsableCommand {
         Examples:
           reel nightly
           reel nightly --force                 # rerun every stage
+          mv spool/events-2019-11-21.ndjson lakehouse/inbox/events/ && reel nightly
           reel nightly --from train            # reuse bronze/silver as they are
           reel nightly --only publish --force-publish
         """
