@@ -94,6 +94,10 @@ public struct ETLReport: Sendable, Codable {
         out += "silver version \(versionID) (fingerprint \(fingerprint)), \(Console.count(counts.users)) users, "
             + "\(Console.count(counts.movies)) movies, \(Console.count(counts.ratings)) ratings, \(Console.count(counts.tags)) tags, "
             + "\(Console.duration(seconds))\n"
+        if let openTables {
+            out += "open tables (lakehouse/silver/<table>): "
+                + openTables.sorted { $0.key < $1.key }.map { "\($0.key) v\($0.value)" }.joined(separator: ", ") + "\n"
+        }
         return out
     }
 }

@@ -27,7 +27,7 @@ public enum GoldTables {
         /// One line for logs and the nightly run record.
         public var summary: String {
             "gold tables: " + GoldTables.names.compactMap { name in
-                versions[name].map { "\(name) v\($0) (\(rows[name] ?? 0) rows)" }
+                versions[name].map { "\(name) v\($0) (\(Console.count(rows[name] ?? 0)) rows)" }
             }.joined(separator: ", ")
         }
     }

@@ -13,6 +13,8 @@ struct ETLCommand: AsyncParsableCommand {
 
         When lakehouse/bronze/events/ exists, its view, click and rating events join in (docs/events.md): rating events are ratings (the newest rating of a user for a movie wins across ratings.csv and the events; users known only from events become users), views and clicks count towards trending (weights 0.2 and 0.5, ratings 1.0), and the windows end at the newest interaction. Events of an unknown movie or outside the time bounds go to lakehouse/quarantine/<run-id>/events.rejects.csv; each type is reported as a table (view_events, click_events, rating_events).
 
+        For analysts, the same silver is also written as Delta Lake tables of Parquet files, lakehouse/silver/{ratings,movies,tags,events} (columns in open_tables: of schemas/lakehouse/silver_tables.yml; read them with DuckDB, pyarrow, Spark or delta-rs, docs/lakehouse-formats.md): one commit per table, made after the version is complete and before current switches. The run holds output/.reel.lock from the start (exit code 3 when another writer, e.g. reel nightly, holds it).
+
         Rejected rows go to lakehouse/quarantine/<run-id>/<table>.rejects.csv (line,rule,original). The run fails with exit code 1 and leaves the current silver untouched when a file is missing or unreadable, a header differs from the contract, or a table's rejected/read ratio exceeds --reject-threshold.
 
         Prints the reconciliation (read = accepted + rejected + deduplicated per table) on stdout, or the whole report with --json.

@@ -22,6 +22,11 @@ struct NightlyCommand: AsyncParsableCommand {
         after it run again: view, click and rating events feed trending, rating events join the \
         ratings the model trains on (docs/events.md).
 
+        The etl and publish stages also write the Delta tables analysts read, lakehouse/silver/<table> \
+        and lakehouse/gold/<table> (docs/lakehouse-formats.md); prune vacuums them, keeping versions \
+        of the last lakehouse.retention_days days readable. If the gold tables fail after a release \
+        was published, that release stays current and the publish stage fails saying so.
+
         Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
         output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
 
