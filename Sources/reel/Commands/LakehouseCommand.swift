@@ -17,7 +17,7 @@ struct LakehouseCommand: AsyncParsableCommand {
 
         Examples:
           reel lakehouse tables
-          reel lakehouse gold                       # after a publish whose gold write failed
+          reel lakehouse gold           # after a failed gold write
           reel lakehouse vacuum --retention-days 0 --dry-run
         """,
         subcommands: [Tables.self, Gold.self, Vacuum.self]
