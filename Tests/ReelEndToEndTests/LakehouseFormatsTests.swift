@@ -53,35 +53,35 @@ import ReelRelease
         }.joined(separator: ",")
     }
 
-    @Test func etlAndPublishWriteTablesTheYAMLDescribes() throws {
+    @Test func etlAndPublishWriteTablesTheYAMLDescribes() async throws {
         let root = try makeHome("lakeformat-yaml")
         let home = ReelHome(root: root)
         for stage in [["synth", "--preset", "tiny", "--seed", "7"], ["etl"], ["train"], ["publish"]] {
-            try ReelBinary.ok(stage + ["--quiet"], root: root, env: fastModel)
+            try await reel(stage + ["--quiet"], root: root, env: fastModel)
         }
         let checked = try verifyAgainstYAML(home)
         #expect(checked.map { String($0.dropFirst(root.count + 1)) } == [
             "lakehouse/silver/ratings", "lakehouse/silver/movies", "lakehouse/silver/tags",
             "lakehouse/gold/user_recommendations", "lakehouse/gold/similar_movies", "lakehouse/gold/trending", "lakehouse/gold/model_runs"])
-        let list = try ReelBinary.ok(["lakehouse", "tables"], root: root)
+        let list = try await reel(["lakehouse", "tables"], root: root)
         #expect(list.stdout.contains("lakehouse/gold/user_recommendations  0 "), "\(list.stdout)")
         // `reel lakehouse gold` rewrites gold from the current release: a new version, same model run.
-        try ReelBinary.ok(["lakehouse", "gold", "--quiet"], root: root)
+        try await reel(["lakehouse", "gold", "--quiet"], root: root)
         #expect(try DeltaTable(path: home.goldTable("user_recommendations")).versions() == [0, 1])
         #expect(try DeltaTable(path: home.goldTable("model_runs")).versions() == [0])
     }
 
     @Test(.enabled(if: LakehouseFormatsTests.readersAvailable, "pyarrow and duckdb are not installed (pip install pyarrow duckdb deltalake)"))
-    func pyarrowDuckDBAndDeltaRsReadSilverAndGold() throws {
+    func pyarrowDuckDBAndDeltaRsReadSilverAndGold() async throws {
         let root = try makeHome("lakeformat-readers")
         let home = ReelHome(root: root)
         for stage in [["synth", "--preset", "tiny", "--seed", "7"], ["etl"], ["train"], ["publish"]] {
-            try ReelBinary.ok(stage + ["--quiet"], root: root, env: fastModel)
+            try await reel(stage + ["--quiet"], root: root, env: fastModel)
         }
         let first = try SilverSnapshot.open(home: home).ratings
         // A second ETL on other data: silver/ratings version 1; version 0 stays readable.
-        try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "8", "--force", "--quiet"], root: root)
-        try ReelBinary.ok(["etl", "--quiet"], root: root)
+        try await reel(["synth", "--preset", "tiny", "--seed", "8", "--force", "--quiet"], root: root)
+        try await reel(["etl", "--quiet"], root: root)
         let silver = try SilverSnapshot.open(home: home).ratings
         #expect(movieSum(silver) != movieSum(first), "seed 8 gives other data")
         let release = try Release.current(home: home)
@@ -99,7 +99,7 @@ import ReelRelease
         let tables = ["silver/ratings": try files(home.silverTable("ratings")),
                       "gold/user_recommendations": try files(home.goldTable("user_recommendations"))]
         let spec: [String: Any] = ["home": root, "tables": tables, "user": Int(user), "recUser": Int(recUser)]
-        let report = try Python.report(Self.readerScript, spec: spec, in: root)
+        let report = try await Python.report(Self.readerScript, spec: spec, in: root)
 
         let silverSchemas = try OpenTableSchemas.silver(schemasDirectory: Self.schemasDirectory)
         let goldSchemas = try OpenTableSchemas.gold(schemasDirectory: Self.schemasDirectory)
@@ -135,14 +135,14 @@ import ReelRelease
         if let scan = report["duckdb_delta_scan"] as? String { print("LakehouseFormatsTests: DuckDB delta_scan: \(scan)") }
     }
 
-    @Test func nightlyWritesUnderItsOwnLockAndPruneVacuums() throws {
+    @Test func nightlyWritesUnderItsOwnLockAndPruneVacuums() async throws {
         let root = try makeHome("lakeformat-nightly")
         let home = ReelHome(root: root)
-        try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: root)
-        try ReelBinary.ok(["nightly", "--quiet"], root: root, env: fastModel)
-        try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "5", "--force", "--quiet"], root: root)
-        try ReelBinary.ok(["nightly", "--quiet", "--force-publish"], root: root, env: fastModel)
-        let stages = try nightlyStages(root)
+        try await reel(["synth", "--preset", "tiny", "--quiet"], root: root)
+        try await reel(["nightly", "--quiet"], root: root, env: fastModel)
+        try await reel(["synth", "--preset", "tiny", "--seed", "5", "--force", "--quiet"], root: root)
+        try await reel(["nightly", "--quiet", "--force-publish"], root: root, env: fastModel)
+        let stages = try await nightlyStages(root)
         #expect(["etl", "publish", "prune"].allSatisfy { stages[$0]?.status == "ran" }, "\(stages)")
         #expect(stages["prune"]?.detail.contains("vacuumed 7 open tables") == true, "\(stages["prune"]?.detail ?? "")")
         #expect(stages["publish"]?.detail.contains("gold tables: user_recommendations v1") == true, "\(stages["publish"]?.detail ?? "")")
@@ -152,8 +152,8 @@ import ReelRelease
         #expect(try DeltaTable(path: home.goldTable("model_runs")).read().rowCount == 2, "two trained models, two rows")
         // Within the retention (7 days) version 0 is readable; with 0 days, once a second has passed, it is vacuumed.
         #expect(try ratings.read(version: 0).rowCount > 0)
-        sleep(1)
-        let vacuum = try ReelBinary.ok(["lakehouse", "vacuum", "--retention-days", "0"], root: root)
+        try await Task.sleep(for: .seconds(1))
+        let vacuum = try await reel(["lakehouse", "vacuum", "--retention-days", "0"], root: root)
         #expect(vacuum.stdout.contains("vacuumed 7 open tables: 6 files deleted"), "\(vacuum.stdout)")
         do {
             _ = try ratings.read(version: 0)
@@ -162,6 +162,16 @@ import ReelRelease
             #expect(e.kind == .notFound && e.message.contains("vacuum"))
         }
         #expect(try ratings.read().rowCount == (try SilverSnapshot.open(home: home).ratings.ratingCount))
+    }
+
+    /// Runs `reel args…` and requires exit status 0. The wait happens on a Dispatch
+    /// thread: a test that blocks one of Swift concurrency's few threads for
+    /// seconds starves the timing-sensitive daemon tests running beside it.
+    @discardableResult
+    func reel(_ args: [String], root: String, env: [String: String] = [:]) async throws -> ReelBinary.Result {
+        let r = try await offPool { try ReelBinary.run(args, root: root, env: env) }
+        #expect(r.status == 0, "reel \(args.joined(separator: " ")) exited \(r.status)\nstdout: \(r.stdout)\nstderr: \(r.stderr)")
+        return r
     }
 
     func verifyAgainstYAMLIgnoringErrors(_ home: ReelHome) {
@@ -179,8 +189,8 @@ import ReelRelease
     }
 
     /// Each stage of the newest nightly run: status and detail.
-    func nightlyStages(_ root: String) throws -> [String: (status: String, detail: String)] {
-        let show = try ReelBinary.ok(["runs", "show", "--json"], root: root)
+    func nightlyStages(_ root: String) async throws -> [String: (status: String, detail: String)] {
+        let show = try await reel(["runs", "show", "--json"], root: root)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         var out: [String: (status: String, detail: String)] = [:]
         for stage in record["stages"] as? [[String: Any]] ?? [] {
@@ -247,16 +257,24 @@ enum Python {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Runs `script` with a JSON file holding `spec`; returns the object it prints after `REEL-JSON:`.
-    static func report(_ script: String, spec: [String: Any], in dir: String) throws -> [String: Any] {
+    /// Runs `script` with a JSON file holding `spec` (off Swift concurrency's
+    /// threads); returns the object it prints after `REEL-JSON:`.
+    static func report(_ script: String, spec: [String: Any], in dir: String) async throws -> [String: Any] {
         let scriptPath = dir + "/check.py", specPath = dir + "/spec.json"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
-        let result = run(scriptPath, specPath)
+        let result = try await offPool { run(scriptPath, specPath) }
         guard result.status == 0, let marker = result.output.range(of: "REEL-JSON:", options: .backwards) else {
             throw ReelError(.io, "python failed (\(result.status)): \(result.output)")
         }
         let line = result.output[marker.upperBound...].prefix { $0 != "\n" }
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+}
+
+/// Runs blocking work (a subprocess, a wait) on a Dispatch thread and awaits it.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }
