@@ -5,7 +5,7 @@ Writes userId int32, movieId int32, rating float, timestamp int64 (ROWS rows)
 with `reel-parquet-bench` (Swift, release build) and with pyarrow's
 `pq.write_table(..., compression="zstd")` on the *same* data (pyarrow loads
 Reel's file first, untimed), then reads userId, movieId and rating back with
-each. Prints times (best of --repeat), ratios (Reel / pyarrow) and file sizes,
+each. Prints times (median of --repeat), ratios (Reel / pyarrow) and file sizes,
 and the issue's targets scaled to 25M rows.
 
     python3 Benchmarks/parquet_bench.py --rows 1000000
@@ -13,7 +13,7 @@ and the issue's targets scaled to 25M rows.
 
 Needs: pip install pyarrow
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 
 TARGET_ROWS = 25_000_000
 TARGET_WRITE_S, TARGET_READ_S = 10.0, 3.0
@@ -46,10 +46,11 @@ def main():
     for _ in range(args.repeat):
         t = time.perf_counter(); back = pq.read_table(arrow_path, columns=["userId", "movieId", "rating"]); reads.append(time.perf_counter() - t)
     assert back.num_rows == args.rows
-    arrow = {"write_seconds": min(writes), "read3_seconds": min(reads), "file_bytes": os.path.getsize(arrow_path)}
+    arrow = {"write_seconds": statistics.median(writes), "read3_seconds": statistics.median(reads),
+             "write_runs": writes, "read3_runs": reads, "file_bytes": os.path.getsize(arrow_path)}
 
     scale = TARGET_ROWS / args.rows
-    print(f"rows: {args.rows:,} (best of {args.repeat}; machine: {os.cpu_count()} cores)")
+    print(f"rows: {args.rows:,} (median of {args.repeat}; machine: {os.cpu_count()} cores)")
     print(f"{'':22}{'Reel':>12}{'pyarrow':>12}{'Reel/pyarrow':>14}")
     for label, key in [("write (s)", "write_seconds"), ("read 3 columns (s)", "read3_seconds")]:
         print(f"{label:22}{reel[key]:12.3f}{arrow[key]:12.3f}{reel[key] / arrow[key]:14.2f}")

@@ -112,7 +112,7 @@ func run() throws {
         if case let .int32(m) = table.columns[1].values { checksum = m.reduce(0) { $0 &+ Int64($1) } }
     }
 
-    let best = { (xs: [Double]) in xs.min() ?? 0 }
+    let best = { (xs: [Double]) in xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }  // the median
     print("""
     {"tool":"reel","rows":\(args.rows),"path":"\(path)","file_bytes":\(FileSystem.size(path) ?? 0),\
     "row_groups":\(summary?.rowGroupCount ?? 0),"dictionary":\(summary?.dictionaryEncoded ?? []),\

@@ -55,6 +55,16 @@ public struct Nightly {
             for (k, v) in EvaluationSummary.metrics(e, config: config) { record.metrics[k] = v }
         }
         if record.releaseID == nil, failure == nil { record.releaseID = ReleaseCatalog(home: home).currentID() }
+        // Likewise the rows of the silver version in use and the size of the current release, so the
+        // metrics file and dashboards have no gaps on nights when nothing changed.
+        if record.rows.isEmpty, let report = Self.currentETLReport(home: home) {
+            for t in report.tables {
+                record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
+            }
+        }
+        if record.releaseBytes == nil, let id = ReleaseCatalog(home: home).currentID() {
+            record.releaseBytes = FileSystem.size(ReleaseCatalog(home: home).path(for: id))
+        }
         try? RunStore(home: home).save(record)
         try? NightlyMetrics.write(record: record, home: home, config: config)
         if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
@@ -76,6 +86,12 @@ public struct Nightly {
         }
         Console.info("nightly", "run \(runID) succeeded: " + record.stages.map { "\($0.name) \($0.status)" }.joined(separator: ", "))
         return record
+    }
+
+    /// The ETL report of the silver version `current` points at.
+    static func currentETLReport(home: ReelHome) -> ETLReport? {
+        guard let bytes = try? FileSystem.readBytes(Path.join(home.silverCurrent, SilverFormat.reportName)) else { return nil }
+        return try? JSONDecoder().decode(ETLReport.self, from: Data(bytes))
     }
 
     // MARK: - Stages

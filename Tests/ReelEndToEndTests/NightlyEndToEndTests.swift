@@ -13,6 +13,11 @@ import Testing
 
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
         #expect(try nightlyStatuses(home) == ["validate": "skipped", "ingest": "skipped", "etl": "skipped", "train": "skipped", "evaluate": "skipped", "publish": "skipped", "prune": "ran"])
+        // Nothing changed, yet the metrics still describe the silver and release in use.
+        let prom = try String(contentsOfFile: home + "/output/metrics/reel_nightly.prom", encoding: .utf8)
+        #expect(prom.contains("reel_nightly_rows{table=\"ratings\",kind=\"read\"}"))
+        #expect(prom.contains("reel_nightly_release_size_bytes"))
+        #expect(prom.contains("reel_nightly_model_metric{metric=\"ndcg_at_10\"}"))
         #expect(currentRelease(home) == first)
 
         // A model setting changes: ETL is untouched, everything from train on re-runs.
