@@ -11,7 +11,7 @@ public struct PrometheusTextfile {
     /// Adds a sample; metrics of one name are grouped under one HELP/TYPE.
     public mutating func add(_ name: String, help: String, type: String = "gauge",
                              labels: [(String, String)] = [], value: Double) {
-        let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+        let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(PrometheusLabel.escape($0.1))\"" }.joined(separator: ",") + "}"
         if let i = families.firstIndex(where: { $0.name == name }) {
             families[i].samples.append((rendered, value))
         } else {
@@ -30,19 +30,6 @@ public struct PrometheusTextfile {
 
     public func write(to path: String) throws {
         try FileSystem.writeAtomically(path, text: render())
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     static func format(_ v: Double) -> String {

@@ -30,18 +30,4 @@ struct PrometheusText {
         }
         buffer.writeInteger(UInt8(ascii: " "))
     }
-
-    /// Escapes a label value (backslash, double quote, newline).
-    static func escape(_ value: String) -> String {
-        var out = ""
-        for ch in value {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
 }

@@ -111,7 +111,7 @@ public final class ServerMetrics: Sendable {
         if let release {
             let store = release.store
             text.family("reel_release_info", "gauge", "The release being served (always 1; the id is the label).")
-            text.sample("reel_release_info", "release=\"" + PrometheusText.escape(store.releaseID) + "\"", 1)
+            text.sample("reel_release_info", "release=\"" + PrometheusLabel.escape(store.releaseID) + "\"", 1)
             text.family("reel_release_created_timestamp_seconds", "gauge", "When the served release was built.")
             text.sample("reel_release_created_timestamp_seconds", "", UInt64(max(store.createdAt, 0)))
             text.family("reel_release_age_seconds", "gauge", "Seconds since the served release was built.")
