@@ -91,3 +91,21 @@ public struct ALSIteration: Sendable, Codable, Equatable {
         self.seconds = seconds
     }
 }
+
+extension ALSParams {
+    /// A copy with every non-nil value replaced: how command-line flags are
+    /// laid over the configured defaults (`reel train`, `reel evaluate`).
+    public func overriding(rank: Int? = nil, lambda: Float? = nil, alpha: Float? = nil, iterations: Int? = nil,
+                           seed: UInt64? = nil, threads: Int? = nil, cgSteps: Int? = nil, solver: Solver? = nil) -> ALSParams {
+        var p = self
+        if let rank { p.rank = rank }
+        if let lambda { p.lambda = lambda }
+        if let alpha { p.alpha = alpha }
+        if let iterations { p.iterations = iterations }
+        if let seed { p.seed = seed }
+        if let threads { p.threads = threads }
+        if let cgSteps { p.cgSteps = cgSteps }
+        if let solver { p.solver = solver }
+        return p
+    }
+}

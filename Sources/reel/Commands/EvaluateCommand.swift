@@ -80,17 +80,10 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let hybridTrending { params.hybrid.trending = hybridTrending }
             if let hybridDiversity { params.hybrid.diversity = hybridDiversity }
             let workers = threads ?? ParallelChunks.defaultThreads
-            for mode in [ALSParams.Mode.explicit, .implicit] {
-                var p = mode == .explicit ? params.explicit : params.implicit
-                p.threads = workers
-                if let rank { p.rank = rank }
-                if let iterations { p.iterations = iterations }
-                if let seed { p.seed = seed }
-                if mode == .explicit, let explicitLambda { p.lambda = explicitLambda }
-                if mode == .implicit, let implicitLambda { p.lambda = implicitLambda }
-                if mode == .implicit, let alpha { p.alpha = alpha }
-                if mode == .explicit { params.explicit = p } else { params.implicit = p }
-            }
+            params.explicit = params.explicit.overriding(rank: rank, lambda: explicitLambda, iterations: iterations,
+                                                         seed: seed, threads: workers)
+            params.implicit = params.implicit.overriding(rank: rank, lambda: implicitLambda, alpha: alpha,
+                                                         iterations: iterations, seed: seed, threads: workers)
             let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit)
             print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
         }

@@ -58,15 +58,9 @@ struct TrainCommand: AsyncParsableCommand {
         try await runReel {
             let home = global.home()
             // pipeline/reel.toml (and REEL_MODEL_*) give the defaults; flags override them.
-            var params = try global.config(home).alsParams(mode: mode)
-            if let rank { params.rank = rank }
-            if let lambda { params.lambda = lambda }
-            if let alpha { params.alpha = alpha }
-            if let iterations { params.iterations = iterations }
-            if let seed { params.seed = seed }
-            params.threads = threads ?? ParallelChunks.defaultThreads
-            if let cgSteps { params.cgSteps = cgSteps }
-            if let solver { params.solver = solver }
+            let params = try global.config(home).alsParams(mode: mode).overriding(
+                rank: rank, lambda: lambda, alpha: alpha, iterations: iterations, seed: seed,
+                threads: threads ?? ParallelChunks.defaultThreads, cgSteps: cgSteps, solver: solver)
             try ModelTraining.run(home: home, params: params, warmStart: warmStart, warmStartFrom: warmStartFrom)
         }
     }
