@@ -226,10 +226,11 @@ public struct Nightly {
                 UInt64.random(in: 0...UInt64.max)
             }, run: { _ in
                 let runs = try RunStore(home: home).prune(keep: config.int("runs.keep"))
+                let quarantined = try QuarantineRetention.prune(home: home, keep: config.int("runs.keep"))
                 let models = try ModelRetention.prune(home: home, keep: config.int("release.keep"))
                 let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int("lakehouse.retention_days")) * 86_400,
                                                              lock: .heldByCaller)
-                return "removed \(runs.count) old run records, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
+                return "removed \(runs.count) old run records, \(quarantined.count) old quarantine folders, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
             }),
         ]
     }

@@ -109,7 +109,7 @@ public struct ReelConfig: Sendable {
         Setting(key: "nightly.retry_delay_seconds", kind: .float(0...3600), defaultValue: .float(5),
                 help: "Pause before a retry (doubles each time)."),
         Setting(key: "runs.keep", kind: .integer(1...100_000), defaultValue: .integer(60),
-                help: "Run records kept in output/runs; models and silver versions follow releases."),
+                help: "Run records kept in output/runs, and ETL quarantine folders in lakehouse/quarantine; models and silver versions follow releases."),
         Setting(key: "lakehouse.retention_days", kind: .integer(0...36_500), defaultValue: .integer(7),
                 help: "Days old versions of the lakehouse/silver and lakehouse/gold Delta tables stay readable before prune vacuums them."),
         Setting(key: "serve.host", kind: .string, defaultValue: .string("127.0.0.1"),
