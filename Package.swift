@@ -45,7 +45,6 @@ let package = Package(
             "ReelCore", "ReelRelease",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The `reel` command: parses arguments and calls the libraries.
@@ -59,7 +58,9 @@ let package = Package(
         .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelParquet"]),
-        .testTarget(name: "ReelServerTests", dependencies: ["ReelServer"]),
+        .testTarget(name: "ReelServerTests", dependencies: [
+            "ReelServer", .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
             "ReelPipeline", "ReelServer",
