@@ -52,7 +52,7 @@ struct HTTPRequestParser: Sendable {
         guard let end = Self.headEnd(bytes, from: searchFrom) else {
             return tooLargeWhileIncomplete(bytes) ?? .incomplete
         }
-        let lineEnd = bytes.firstIndex(of: lf)!
+        let lineEnd = bytes.offset(of: lf)!
         let line = RequestLine.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
         guard case .valid(let method, let target, let http10) = line else {
             return .failure(malformed("the request line is not 'METHOD /target HTTP/1.1'"))
@@ -94,12 +94,12 @@ struct HTTPRequestParser: Sendable {
     /// For a head still arriving: the refusal once it can no longer fit the limits.
     private func tooLargeWhileIncomplete(_ bytes: UnsafeRawBufferPointer) -> ParsedHead? {
         guard bytes.count > maxTargetBytes else { return nil }
-        let lineEnd = bytes.firstIndex(of: lf)
+        let lineEnd = bytes.offset(of: lf)
         let line = UnsafeRawBufferPointer(rebasing: bytes[0..<(lineEnd ?? bytes.count)])
         // The target so far: from the first space to the next one (or to what has arrived).
-        if let space = line.firstIndex(of: sp) {
+        if let space = line.offset(of: sp) {
             let rest = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
-            if (rest.firstIndex(of: sp) ?? rest.count) > maxTargetBytes { return .failure(uriTooLong) }
+            if (rest.offset(of: sp) ?? rest.count) > maxTargetBytes { return .failure(uriTooLong) }
         }
         guard bytes.count > maxHeadBytes else { return nil }
         return .failure(lineEnd == nil ? uriTooLong : headersTooLarge)
@@ -125,11 +125,11 @@ private enum RequestLine {
 
     static func parse(_ raw: UnsafeRawBufferPointer) -> RequestLine {
         let line = raw.count > 0 && raw[raw.count - 1] == cr ? UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 1)]) : raw
-        guard let firstSpace = line.firstIndex(of: sp), firstSpace > 0 else { return .invalid }
+        guard let firstSpace = line.offset(of: sp), firstSpace > 0 else { return .invalid }
         let method = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
         guard method.allSatisfy(isTokenByte) else { return .invalid }
         let afterMethod = firstSpace + 1
-        guard let secondSpace = UnsafeRawBufferPointer(rebasing: line[afterMethod...]).firstIndex(of: sp)
+        guard let secondSpace = UnsafeRawBufferPointer(rebasing: line[afterMethod...]).offset(of: sp)
             .map({ $0 + afterMethod }), secondSpace > afterMethod else { return .invalid }
         let target = afterMethod..<secondSpace
         guard UnsafeRawBufferPointer(rebasing: line[target]).allSatisfy(isTargetByte) else { return .invalid }
@@ -164,12 +164,12 @@ private struct HeaderFields {
     /// description of the first malformed line, or nil.
     mutating func scan(_ block: UnsafeRawBufferPointer) -> String? {
         var rest = block
-        while let lineEnd = rest.firstIndex(of: lf) {
+        while let lineEnd = rest.offset(of: lf) {
             var line = UnsafeRawBufferPointer(rebasing: rest[..<lineEnd])
             rest = UnsafeRawBufferPointer(rebasing: rest[(lineEnd + 1)...])
             if line.count > 0 && line[line.count - 1] == cr { line = UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)]) }
             if line.isEmpty { return nil }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+            guard let colon = line.offset(of: UInt8(ascii: ":")), colon > 0 else {
                 return "a header line has no 'name:'"
             }
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
