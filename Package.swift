@@ -13,6 +13,8 @@ let kernelFlags: [SwiftSetting] = [
 /// handler classes; Swift checks every such access for exclusivity at run
 /// time (a thread-local access set: ~5% of the daemon's CPU under load).
 /// Static checks still run; the request path has no overlapping accesses.
+/// (It also takes `kernelFlags`: scores are rounded for JSON with `roundsd`
+/// instead of a libm call.)
 let serverFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
 ]
@@ -54,7 +56,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: serverFlags),
+        ], swiftSettings: kernelFlags + serverFlags),
         // The `reel` command: parses arguments and calls the libraries.
         .executableTarget(name: "reel", dependencies: [
             "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",

@@ -18,7 +18,7 @@ struct HTTPRequestParserTests {
     }
 
     private func status(_ text: String, _ parser: HTTPRequestParser = Self.parser) -> Int? {
-        if case .failure(let failure) = parse(text, parser) { return failure.status.rawValue }
+        if case .failure(let problem) = parse(text, parser) { return parser.failure(problem).status.rawValue }
         return nil
     }
 
@@ -111,7 +111,7 @@ struct HTTPRequestParserTests {
                      "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
                      "GET / HTTP/1.1\r\nX: a\u{00}b\r\n\r\n"] {
             #expect(status(text) == 400, "\(text.debugDescription)")
-            if case .failure(let failure) = parse(text) { #expect(failure.code == "malformed_request") }
+            if case .failure(let problem) = parse(text) { #expect(Self.parser.failure(problem).code == "malformed_request") }
         }
     }
 
@@ -162,7 +162,8 @@ struct HTTPRequestParserTests {
                 seen.insert(200)
                 #expect(head.length <= bytes.count && head.target.upperBound <= head.length && !head.target.isEmpty)
                 #expect(head.target.count <= Self.parser.maxTargetBytes && head.length <= Self.parser.maxHeadBytes)
-            case .failure(let failure):
+            case .failure(let problem):
+                let failure = Self.parser.failure(problem)
                 seen.insert(failure.status.rawValue)
                 #expect([400, 413, 414, 431].contains(failure.status.rawValue), "\(text.debugDescription)")
             case .incomplete:

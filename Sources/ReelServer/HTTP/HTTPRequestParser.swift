@@ -23,8 +23,22 @@ enum ParsedHead: Equatable {
     case request(RequestHead)
     /// The head has not fully arrived: call again with more bytes.
     case incomplete
-    /// The bytes cannot become an acceptable request: answer with this and close.
-    case failure(LookupFailure)
+    /// The bytes cannot become an acceptable request: answer with
+    /// `HTTPRequestParser.failure(problem)` and close.
+    case failure(HeadProblem)
+}
+
+/// Why a head is refused: a plain enum, so a parse result is copied without
+/// touching reference counts; the response text is built only when refusing.
+enum HeadProblem: Equatable {
+    case malformedRequestLine
+    case headerWithoutName
+    case badHeaderName
+    case controlCharacterInHeader
+    case badContentLength
+    case bodyAnnounced
+    case targetTooLong
+    case headTooLong
 }
 
 /// A small HTTP/1.1 request-head parser working directly on the bytes read
@@ -55,17 +69,15 @@ struct HTTPRequestParser: Sendable {
         let lineEnd = bytes.offset(of: lf)!
         let line = RequestLine.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
         guard case .valid(let method, let target, let http10) = line else {
-            return .failure(malformed("the request line is not 'METHOD /target HTTP/1.1'"))
+            return .failure(.malformedRequestLine)
         }
-        guard target.count <= maxTargetBytes else { return .failure(uriTooLong) }
-        guard end <= maxHeadBytes else { return .failure(headersTooLarge) }
+        guard target.count <= maxTargetBytes else { return .failure(.targetTooLong) }
+        guard end <= maxHeadBytes else { return .failure(.headTooLong) }
         var fields = HeaderFields(http10: http10)
         if let problem = fields.scan(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 1)..<end])) {
-            return .failure(malformed(problem))
+            return .failure(problem)
         }
-        if fields.announcesBody {
-            return .failure(LookupFailure(.contentTooLarge, "body_not_allowed", "requests to this API carry no body"))
-        }
+        if fields.announcesBody { return .failure(.bodyAnnounced) }
         let persistence: Persistence = !fields.keepAlive ? .close : http10 ? .keepAliveHTTP10 : .keepAlive
         return .request(RequestHead(method: method, target: target, persistence: persistence, length: end))
     }
@@ -99,22 +111,29 @@ struct HTTPRequestParser: Sendable {
         // The target so far: from the first space to the next one (or to what has arrived).
         if let space = line.offset(of: sp) {
             let rest = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
-            if (rest.offset(of: sp) ?? rest.count) > maxTargetBytes { return .failure(uriTooLong) }
+            if (rest.offset(of: sp) ?? rest.count) > maxTargetBytes { return .failure(.targetTooLong) }
         }
         guard bytes.count > maxHeadBytes else { return nil }
-        return .failure(lineEnd == nil ? uriTooLong : headersTooLarge)
+        return .failure(lineEnd == nil ? .targetTooLong : .headTooLong)
     }
 
-    private var uriTooLong: LookupFailure {
-        LookupFailure(.uriTooLong, "uri_too_long", "the request target is longer than \(maxTargetBytes) bytes")
-    }
-
-    private var headersTooLarge: LookupFailure {
-        LookupFailure(.headersTooLarge, "headers_too_large", "the request head is longer than \(maxHeadBytes) bytes")
-    }
-
-    private func malformed(_ detail: String) -> LookupFailure {
-        LookupFailure(.badRequest, "malformed_request", "the request is not valid HTTP/1.1: \(detail)")
+    /// The error response for a refused head.
+    func failure(_ problem: HeadProblem) -> LookupFailure {
+        func malformed(_ detail: String) -> LookupFailure {
+            LookupFailure(.badRequest, "malformed_request", "the request is not valid HTTP/1.1: \(detail)")
+        }
+        switch problem {
+        case .malformedRequestLine: return malformed("the request line is not 'METHOD /target HTTP/1.1'")
+        case .headerWithoutName: return malformed("a header line has no 'name:'")
+        case .badHeaderName: return malformed("a header name has a character not allowed there")
+        case .controlCharacterInHeader: return malformed("a header value has a control character")
+        case .badContentLength: return malformed("Content-Length is not a number")
+        case .bodyAnnounced: return LookupFailure(.contentTooLarge, "body_not_allowed", "requests to this API carry no body")
+        case .targetTooLong:
+            return LookupFailure(.uriTooLong, "uri_too_long", "the request target is longer than \(maxTargetBytes) bytes")
+        case .headTooLong:
+            return LookupFailure(.headersTooLarge, "headers_too_large", "the request head is longer than \(maxHeadBytes) bytes")
+        }
     }
 }
 
@@ -160,9 +179,9 @@ private struct HeaderFields {
         keepAlive = !http10
     }
 
-    /// Scans the header lines (up to and including the empty line); returns a
-    /// description of the first malformed line, or nil.
-    mutating func scan(_ block: UnsafeRawBufferPointer) -> String? {
+    /// Scans the header lines (up to and including the empty line); returns
+    /// what is wrong with the first malformed line, or nil.
+    mutating func scan(_ block: UnsafeRawBufferPointer) -> HeadProblem? {
         var rest = block
         while let lineEnd = rest.offset(of: lf) {
             var line = UnsafeRawBufferPointer(rebasing: rest[..<lineEnd])
@@ -170,18 +189,18 @@ private struct HeaderFields {
             if line.count > 0 && line[line.count - 1] == cr { line = UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)]) }
             if line.isEmpty { return nil }
             guard let colon = line.offset(of: UInt8(ascii: ":")), colon > 0 else {
-                return "a header line has no 'name:'"
+                return .headerWithoutName
             }
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-            guard name.allSatisfy(isTokenByte) else { return "a header name has a character not allowed there" }
+            guard name.allSatisfy(isTokenByte) else { return .badHeaderName }
             let value = UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]).trimmingWhitespace()
-            guard value.allSatisfy(isFieldValueByte) else { return "a header value has a control character" }
+            guard value.allSatisfy(isFieldValueByte) else { return .controlCharacterInHeader }
             switch name.count {
             case 10 where name.equalsIgnoringCase("connection"):
                 connection(value)
             case 14 where name.equalsIgnoringCase("content-length"):
                 guard !value.isEmpty, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-                    return "Content-Length is not a number"
+                    return .badContentLength
                 }
                 if value.contains(where: { $0 != UInt8(ascii: "0") }) { announcesBody = true }
             case 17 where name.equalsIgnoringCase("transfer-encoding"):

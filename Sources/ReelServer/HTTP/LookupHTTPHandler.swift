@@ -102,6 +102,8 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     func channelReadComplete(context: ChannelHandlerContext) {
         if out.readableBytes > 0 && !closing {
             context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            // Usually the write completed and `out` is again the only reference to its storage:
+            // clearing keeps the storage for the next batch.
             out.clear()
             if !context.channel.isWritable && !readingPaused {
                 // The client is not reading its responses: stop reading its requests.
@@ -158,8 +160,8 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
                 pendingSince = now
             case .incomplete:
                 return
-            case .failure(let failure):
-                return reject(context, failure, startedAt: startedAt)
+            case .failure(let problem):
+                return reject(context, settings.parser.failure(problem), startedAt: startedAt)
             }
         }
     }
