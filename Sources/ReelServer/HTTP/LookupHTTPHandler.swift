@@ -73,6 +73,10 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         idleCheck = nil
     }
 
+    // NIO calls this through the handler's protocol witness, which for a generic class is the
+    // unspecialised body: every lookup would go through witness tables and runtime generic
+    // metadata. This makes the generic entry jump to a copy specialised for the production
+    // store, and everything it calls is specialised with it (tests' stores take the generic path).
     @_specialize(exported: false, where Store == Release)
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
