@@ -261,9 +261,12 @@ public struct ReleaseTables: @unchecked Sendable {
     }
 
     /// `start ..< start + n` where n is the number of entries before the -1 padding
-    /// (validated to be a suffix, so a binary search finds it).
+    /// (validated to be a suffix, so a binary search finds it). A full list, the
+    /// common case, is recognised by its last entry alone: one memory access
+    /// instead of a chain of dependent probes across the row's cache lines.
     static func trimmed(_ movies: UnsafeBufferPointer<Int32>, start: Int, stride: Int) -> Range<Int> {
         var lo = start, hi = start + stride
+        if stride > 0 && movies[hi - 1] >= 0 { return start..<hi }
         while lo < hi {
             let mid = (lo + hi) >> 1
             if movies[mid] >= 0 { lo = mid + 1 } else { hi = mid }
