@@ -65,7 +65,7 @@ import ReelLakehouse
         for mode in ALSParams.Mode.allCases {
             let m = FloatBuffer(count: rows * n16)
             defer { m.free() }
-            FactorInitializer.fill(m, rows: rows, rank: rank, n16: n16, seed: 3, side: 1, mode: mode)
+            FactorInitializer.fill(m, rows: rows, rank: rank, n16: n16, seed: 3, side: 1, mode: mode, threads: 2)
             let norms = (0..<rows).map { i in (0..<rank).reduce(Float(0)) { $0 + m[i * n16 + $1] * m[i * n16 + $1] }.squareRoot() }
             if mode == .explicit {
                 #expect(norms.allSatisfy { abs($0 - 1) < 1e-5 }, "\(norms)")

@@ -78,8 +78,10 @@ final class ALSTrainer {
         movies = FloatBuffer(count: movieCount * n16)
         gram = FloatBuffer(count: n16 * n16)
         scratch = (0..<params.threads).map { _ in RowScratch(rank: params.rank) }
-        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0, mode: params.mode)
-        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1, mode: params.mode)
+        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0, mode: params.mode,
+                               threads: params.threads)
+        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1, mode: params.mode,
+                               threads: params.threads)
     }
 
     func free() {

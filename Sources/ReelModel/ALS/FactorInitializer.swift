@@ -19,27 +19,29 @@ enum FactorInitializer {
     /// Row norm (in expectation) of the implicit start.
     static let implicitNorm: Double = 0.1
 
-    /// Fills `rows` rows of `matrix` (stride n16). Row i draws from stream
-    /// `2·i + side` of the seed, so values do not depend on thread count or
-    /// on the other side's size.
+    /// Fills `rows` rows of `matrix` (stride n16) on `threads` workers. Row i
+    /// draws from stream `2·i + side` of the seed, so values do not depend on
+    /// thread count or on the other side's size.
     static func fill(_ matrix: FloatBuffer, rows: Int, rank: Int, n16: Int, seed: UInt64, side: UInt64,
-                     mode: ALSParams.Mode) {
+                     mode: ALSParams.Mode, threads: Int) {
         let root = SplitMix64(seed: seed)
-        for i in 0..<rows {
-            var g = root.split(UInt64(i) &* 2 &+ side)
-            let row = matrix.base + i * n16
-            if mode == .implicit {
-                let scale = implicitNorm / Double(rank).squareRoot()
-                for d in 0..<rank { row[d] = Float(g.nextGaussian() * scale) }
-            } else {
-                var squares = 0.0
-                for d in 0..<rank {
-                    let x = Float(g.nextGaussian())
-                    row[d] = x
-                    squares += Double(x) * Double(x)
+        ParallelChunks.run(count: rows, chunkSize: 4096, threads: threads) { _, range, _ in
+            for i in range {
+                var g = root.split(UInt64(i) &* 2 &+ side)
+                let row = matrix.base + i * n16
+                if mode == .implicit {
+                    let scale = implicitNorm / Double(rank).squareRoot()
+                    for d in 0..<rank { row[d] = Float(g.nextGaussian() * scale) }
+                } else {
+                    var squares = 0.0
+                    for d in 0..<rank {
+                        let x = Float(g.nextGaussian())
+                        row[d] = x
+                        squares += Double(x) * Double(x)
+                    }
+                    let scale = Float(1 / max(squares, .leastNormalMagnitude).squareRoot())
+                    for d in 0..<rank { row[d] *= scale }
                 }
-                let scale = Float(1 / max(squares, .leastNormalMagnitude).squareRoot())
-                for d in 0..<rank { row[d] *= scale }
             }
         }
     }

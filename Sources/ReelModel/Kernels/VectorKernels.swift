@@ -51,6 +51,12 @@ enum VectorKernels {
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
     }
 
+    /// p[0..<8] += v.
+    @inline(__always) static func add8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(p)
+        raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + v, as: SIMD8<Float>.self)
+    }
+
     /// Copies `n16` floats (whole `SIMD16` steps, no libc call: a row is
     /// 64–256 bytes, where `memmove`'s dispatch cost more than the copy).
     @inline(__always) static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
@@ -64,8 +70,7 @@ enum VectorKernels {
 
     /// A += Σₖ wₖ · yₖ yₖᵀ over the upper triangle of A (row stride n16), where
     /// yₖ is row `rows[k]` of `factors` (stride n16) and wₖ = `wScale · values[k]
-    /// + wBias`. Entries left of each tile's 16-column block are not touched;
-    /// entries in the block below the diagonal receive correct (symmetric) values.
+    /// + wBias`. Entries below the diagonal are partly updated (scratch).
     ///
     /// This is the dominant cost of a Cholesky ALS solve (n · r² / 2 FMAs per
     /// row). Items are first gathered `gatherRows` at a time into contiguous
@@ -114,12 +119,36 @@ enum VectorKernels {
     /// `columns`, gain (or lose, `subtract`) Σₖ s[k][row + r] · x[k][c] over
     /// `count` rows k of stride `ldx`. 4 × 16 register tiles: four `SIMD16`
     /// accumulators stay in registers over all k, 8 FMAs per 16-float load
-    /// and 4 broadcasts. Shared by the outer-product accumulation and the
-    /// blocked Cholesky's trailing update.
+    /// and 4 broadcasts. Entries below the diagonal are partly updated
+    /// (whatever the tiles cover): callers use the upper triangle only.
+    /// Shared by the outer-product accumulation and the blocked Cholesky's
+    /// trailing update.
     @inline(__always) static func rowBlockUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
                                                  x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int,
                                                  subtract: Bool) {
         var c0 = row & ~15
+        if row & 8 != 0, c0 + 16 <= columns {
+            // The block's first 8 columns lie wholly below the diagonal: an
+            // 8-wide tile for the other 8 saves 1/10 of the work at rank 64.
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+            var xk = x + c0 + 8, sk = s + row
+            for _ in 0..<count {
+                let v = UnsafeRawPointer(xk).loadUnaligned(as: SIMD8<Float>.self)
+                a0.addProduct(SIMD8(repeating: sk[0]), v)
+                a1.addProduct(SIMD8(repeating: sk[1]), v)
+                a2.addProduct(SIMD8(repeating: sk[2]), v)
+                a3.addProduct(SIMD8(repeating: sk[3]), v)
+                xk += ldx
+                sk += ldx
+            }
+            if subtract { a0 = -a0; a1 = -a1; a2 = -a2; a3 = -a3 }
+            let r0 = a + row * lda + c0 + 8
+            add8(a0, r0)
+            add8(a1, r0 + lda)
+            add8(a2, r0 + 2 * lda)
+            add8(a3, r0 + 3 * lda)
+            c0 &+= 16
+        }
         while c0 < columns {
             var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
             var xk = x + c0, sk = s + row
