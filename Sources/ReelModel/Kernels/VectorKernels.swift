@@ -51,12 +51,6 @@ enum VectorKernels {
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
     }
 
-    /// p[0..<8] += v.
-    @inline(__always) static func add8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeMutableRawPointer(p)
-        raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + v, as: SIMD8<Float>.self)
-    }
-
     /// Copies `n16` floats (whole `SIMD16` steps, no libc call: a row is
     /// 64–256 bytes, where `memmove`'s dispatch cost more than the copy).
     @inline(__always) static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
@@ -130,45 +124,38 @@ enum VectorKernels {
         if row & 8 != 0, c0 + 16 <= columns {
             // The block's first 8 columns lie wholly below the diagonal: an
             // 8-wide tile for the other 8 saves 1/10 of the work at rank 64.
-            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-            var xk = x + c0 + 8, sk = s + row
-            for _ in 0..<count {
-                let v = UnsafeRawPointer(xk).loadUnaligned(as: SIMD8<Float>.self)
-                a0.addProduct(SIMD8(repeating: sk[0]), v)
-                a1.addProduct(SIMD8(repeating: sk[1]), v)
-                a2.addProduct(SIMD8(repeating: sk[2]), v)
-                a3.addProduct(SIMD8(repeating: sk[3]), v)
-                xk += ldx
-                sk += ldx
-            }
-            if subtract { a0 = -a0; a1 = -a1; a2 = -a2; a3 = -a3 }
-            let r0 = a + row * lda + c0 + 8
-            add8(a0, r0)
-            add8(a1, r0 + lda)
-            add8(a2, r0 + 2 * lda)
-            add8(a3, r0 + 3 * lda)
+            tile(SIMD8<Float>.self, a, lda: lda, row: row, column: c0 + 8, x: x, s: s, ldx: ldx, count: count,
+                 subtract: subtract)
             c0 &+= 16
         }
         while c0 < columns {
-            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-            var xk = x + c0, sk = s + row
-            for _ in 0..<count {
-                let v = load(xk)
-                a0.addProduct(SIMD16(repeating: sk[0]), v)
-                a1.addProduct(SIMD16(repeating: sk[1]), v)
-                a2.addProduct(SIMD16(repeating: sk[2]), v)
-                a3.addProduct(SIMD16(repeating: sk[3]), v)
-                xk += ldx
-                sk += ldx
-            }
-            if subtract { a0 = -a0; a1 = -a1; a2 = -a2; a3 = -a3 }
-            let r0 = a + row * lda + c0
-            store(load(r0) + a0, r0)
-            store(load(r0 + lda) + a1, r0 + lda)
-            store(load(r0 + 2 * lda) + a2, r0 + 2 * lda)
-            store(load(r0 + 3 * lda) + a3, r0 + 3 * lda)
+            tile(SIMD16<Float>.self, a, lda: lda, row: row, column: c0, x: x, s: s, ldx: ldx, count: count,
+                 subtract: subtract)
             c0 &+= 16
         }
+    }
+
+    /// One 4 × `V.scalarCount` tile of `rowBlockUpdate` at (row, column).
+    @inline(__always) static func tile<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
+                                                column: Int, x: UnsafePointer<Float>, s: UnsafePointer<Float>,
+                                                ldx: Int, count: Int, subtract: Bool) where V.Scalar == Float {
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        var xk = x + column, sk = s + row
+        for _ in 0..<count {
+            let v = UnsafeRawPointer(xk).loadUnaligned(as: V.self)
+            a0.addProduct(V(repeating: sk[0]), v)
+            a1.addProduct(V(repeating: sk[1]), v)
+            a2.addProduct(V(repeating: sk[2]), v)
+            a3.addProduct(V(repeating: sk[3]), v)
+            xk += ldx
+            sk += ldx
+        }
+        if subtract { a0 = -a0; a1 = -a1; a2 = -a2; a3 = -a3 }
+        let r0 = UnsafeMutableRawPointer(a + row * lda + column), stride = lda * 4
+        r0.storeBytes(of: r0.loadUnaligned(as: V.self) + a0, as: V.self)
+        (r0 + stride).storeBytes(of: (r0 + stride).loadUnaligned(as: V.self) + a1, as: V.self)
+        (r0 + 2 * stride).storeBytes(of: (r0 + 2 * stride).loadUnaligned(as: V.self) + a2, as: V.self)
+        (r0 + 3 * stride).storeBytes(of: (r0 + 3 * stride).loadUnaligned(as: V.self) + a3, as: V.self)
     }
 
     /// Copies the upper triangle of a square matrix (stride n16) onto its lower one.
