@@ -192,6 +192,10 @@ def subset(bench, ratings_csv):
                 goal=(">=", 1.0), issue=4, meaning="(goal: no worse)")
     bench.ratio("reel default mode NDCG@10 / popular NDCG@10", by_mode[report["defaultMode"]]["ndcg"] / by_mode["popular"]["ndcg"],
                 goal=(">", 1.0), issue=4, meaning="(ALS must beat popularity clearly on synth data)")
+    bench.note("Explicit ALS ranks ~10x below popularity here (NDCG@10 ~0.008), and on this split only a few "
+               "hundred users have a relevant test movie: over 10+ seeds each, Reel's and Spark's explicit NDCG@10 "
+               "both span 0.0066-0.0095 with equal means (docs/model.md, \"Explicit ALS against Spark\"), so its "
+               "ratio over three seeds is within noise either way.")
     if SCALE == "full":
         bench.note(f"Spark MLlib runs on a subset only: the first users of the ml-25m preset up to "
                    f"{SUBSET_RATINGS:,} ratings ({sub_count:,} ratings, {train_count:,} in the split's train part); "

@@ -11,7 +11,7 @@ import ReelCore
 ///   1.86e6 against Spark's 1.40e6, test RMSE 0.821 against 0.740: the λ·n
 ///   term swamps Σ y yᵀ of tiny factors, and the first iterations only grow
 ///   the factors back to scale). With unit rows Reel's loss and RMSE match
-///   Spark's (docs/model.md, "Explicit RMSE against Spark").
+///   Spark's (docs/model.md, "Explicit ALS against Spark").
 /// * implicit: i.i.d. Gaussian entries with row norm ≈ 0.1, like the small
 ///   uniform start of the `implicit` library, whose warm-started CG it
 ///   shares; unit rows ranked ~1% worse there (NDCG@10, three seeds).

@@ -8,8 +8,8 @@ extension RowSolver {
     /// solution (up to rounding), but ≈ n²·r/2 + n³/6 FMAs instead of
     /// n·r²/2 + r³/6. On MovieLens-shaped data most movies have fewer ratings
     /// than a rank-64 model has unknowns (90% of the benchmark subset's), and
-    /// their r × r factorisations and solves took a third of explicit
-    /// training. Only for d > 0, where YYᵀ + dI is positive definite; with
+    /// r × r factorisations and substitutions, mostly theirs, took half of
+    /// explicit training. Only for d > 0, where YYᵀ + dI is positive definite; with
     /// λ = 0 the primal path reports the singular system.
     static func dualCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         let rank = scratch.rank, n16 = scratch.n16
