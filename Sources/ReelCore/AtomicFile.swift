@@ -28,14 +28,34 @@ public final class FileWriter {
 
     deinit { close(fd) }
 
+    /// Large writes go to the kernel in blocks of this size, each hashed
+    /// just before it is written, while it is still in cache.
+    public static let blockSize = 1 << 18
+
     public func write(_ bytes: UnsafeRawBufferPointer) {
+        write(bytes, alsoHashingInto: nil)
+    }
+
+    /// Writes `bytes`, also feeding them to `extra` (a section's own checksum).
+    public func write(_ bytes: UnsafeRawBufferPointer, alsoHashingInto extra: XXH3Stream?) {
         guard bytes.count > 0 else { return }
-        hasher?.update(bytes)
         bytesWritten += bytes.count
         if buffer.count + bytes.count > capacity {
             flushBuffer()
-            if bytes.count >= capacity { rawWrite(bytes); return }
+            if bytes.count >= capacity {
+                var at = 0
+                while at < bytes.count {
+                    let block = UnsafeRawBufferPointer(rebasing: bytes[at..<min(bytes.count, at + Self.blockSize)])
+                    hasher?.update(block)
+                    extra?.update(block)
+                    rawWrite(block)
+                    at += block.count
+                }
+                return
+            }
         }
+        hasher?.update(bytes)
+        extra?.update(bytes)
         buffer.append(contentsOf: bytes)
     }
 

@@ -9,12 +9,35 @@ public struct ETLReport: Sendable, Codable {
     public struct Phase: Sendable, Codable, Equatable {
         public var name: String
         public var seconds: Double
+        /// CPU seconds the whole process used meanwhile (all threads, so
+        /// work overlapping the phase counts too).
+        public var cpuSeconds: Double
         /// The process's peak resident memory when the phase ended.
         public var peakRSSBytes: Int
 
         enum CodingKeys: String, CodingKey {
             case name, seconds
+            case cpuSeconds = "cpu_seconds"
             case peakRSSBytes = "peak_rss_bytes"
+        }
+    }
+
+    /// When a phase began, on the wall and CPU clocks.
+    struct PhaseStart {
+        let wall = Clock.monotonic()
+        let cpu = Clock.processCPUSeconds()
+
+        /// The phase `name`, ending now.
+        func finished(_ name: String) -> Phase {
+            Phase(name: name, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
+                  peakRSSBytes: ProcessMemory.peakResidentBytes())
+        }
+
+        /// Runs `body` as the phase `name` (for work on another thread, whose
+        /// phase is recorded when it is waited for).
+        func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> (T, Phase) {
+            let value = try body()
+            return (value, finished(name))
         }
     }
 

@@ -20,7 +20,7 @@ extension ETLRun {
         let tags = try loadTags(movieCount: movies.count)
         if let events { try finishEvents(events, ratingEventsKept: ratingEventsKept) }
 
-        let statsStart = Clock.monotonic()
+        let statsStart = ETLReport.PhaseStart()
         MovieStatistics.fill(&movies, from: byUser)
         let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules, events: events)
         phase("statistics", since: statsStart)
@@ -57,7 +57,7 @@ extension ETLRun {
         let proto = try RatingsSink(table: table)
         var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: $0) }
         try checkRejects(table, parsed) // fail before the expensive build
-        let buildStart = Clock.monotonic()
+        let buildStart = ETLReport.PhaseStart()
         // Hand the columns to the builder alone, so it can free them as it goes.
         var chunks = parsed.sinks.map(\.columns)
         parsed.sinks = []
@@ -68,7 +68,7 @@ extension ETLRun {
         phase("ratings_build", since: buildStart)
         let accepted = byUser.movies.count - fromEvents
         try finish(table, parsed, accepted: accepted, deduplicated: fromFile - accepted,
-                   extraSeconds: Clock.monotonic() - buildStart)
+                   extraSeconds: Clock.monotonic() - buildStart.wall)
         return (byUser, fromEvents)
     }
 
@@ -81,9 +81,7 @@ extension ETLRun {
         return tags
     }
 
-    /// Writes the version into a staging folder in the order that keeps
-    /// memory low — the user-major ratings, then the movie-major ones built
-    /// from them (the former freed first) — then publishes it. Any failure
+    /// Writes the version into a staging folder and publishes it. Any failure
     /// removes the staging folder; `current` is untouched.
     mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
                                tags: SilverTags, popularity: SilverPopularity,
@@ -91,29 +89,63 @@ extension ETLRun {
         let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
         let staging = try SilverVersions.makeStaging(home: home, runID: runID)
         do {
-            var writeStart = Clock.monotonic()
-            var files = [try SilverWriter.writeRatingsByUser(userIDs: byUser.userIDs, offsets: byUser.offsets, movies: byUser.movies,
-                                                             ratings: byUser.ratings, times: byUser.times,
-                                                             movieCount: movies.count, to: staging)]
-            phase("write_ratings_by_user", since: writeStart)
-            try writeOpenTables(byUser, movies: movies, links: links, tags: tags)
-            let movieMajorStart = Clock.monotonic()
-            let byMovie = RatingsCSRBuilder.movieMajor(byUser, movieCount: movies.count, threads: options.threads)
-            byUser = RatingsCSRBuilder.UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: [])
-            phase("ratings_movie_major", since: movieMajorStart)
-            writeStart = Clock.monotonic()
-            files.append(try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
-                                                              times: byMovie.times, userCount: counts.users, to: staging))
-            files.append(try SilverWriter.writeMovies(movies, links: links, to: staging))
-            files.append(try SilverWriter.writeTags(tags, movieCount: movies.count, to: staging))
-            files.append(try SilverWriter.writePopularity(popularity, movieCount: movies.count, to: staging))
+            let files = try writeFiles(&byUser, movies: movies, links: links, tags: tags, popularity: popularity, to: staging)
             let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime,
                                                        events: events, to: staging)
-            phase("write", since: writeStart)
             return try publish(staging: staging, manifest: manifest)
         } catch {
             try? FileSystem.removeTree(staging)
             throw error
         }
+    }
+
+    /// Every data file of the version, written by three strands at once so
+    /// that both cores stay busy while files are copied into the page cache
+    /// and fsynced (docs/silver-format.md, "How a version is written"):
+    /// - a writer thread streams and fsyncs `ratings_by_user.silver`;
+    /// - a second one encodes and writes the open tables' Parquet files
+    ///   (`ETLRun+OpenTables.swift`);
+    /// - this thread builds the movie-major layout from the user-major one
+    ///   (both cores), then writes it and the small files.
+    /// All three only read the user-major arrays, which go away when the
+    /// last strand is done with them. Every strand is waited for, even when
+    /// another fails, before the first error is thrown.
+    mutating func writeFiles(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+                             tags: SilverTags, popularity: SilverPopularity, to staging: String) throws -> [SilverManifest.File] {
+        var ratings = byUser
+        byUser = .empty
+        let movieCount = movies.count, userCount = ratings.userCount
+        let userFile = BackgroundTask { [ratings] in
+            try ETLReport.PhaseStart().measure("write_ratings_by_user") {
+                try SilverWriter.writeRatingsByUser(userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
+                                                    ratings: ratings.ratings, times: ratings.times, movieCount: movieCount, to: staging)
+            }
+        }
+        let openTablesWrite = startOpenTablesWrite(ratings, movies: movies, links: links, tags: tags)
+        let mine = Result { () throws -> [SilverManifest.File] in
+            let movieMajorStart = ETLReport.PhaseStart()
+            let byMovie = RatingsCSRBuilder.movieMajor(ratings, movieCount: movieCount, threads: options.threads)
+            ratings = .empty
+            phase("ratings_movie_major", since: movieMajorStart)
+            let writeStart = ETLReport.PhaseStart()
+            let files = [
+                try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
+                                                     times: byMovie.times, userCount: userCount, to: staging),
+                try SilverWriter.writeMovies(movies, links: links, to: staging),
+                try SilverWriter.writeTags(tags, movieCount: movieCount, to: staging),
+                try SilverWriter.writePopularity(popularity, movieCount: movieCount, to: staging),
+            ]
+            phase("write", since: writeStart)
+            return files
+        }
+        let waitStart = ETLReport.PhaseStart()
+        let user = Result { try userFile.value() }
+        let open = Result { try openTablesWrite?.value() }
+        phase("wait_for_writers", since: waitStart)
+        let files = try mine.get()
+        let (userEntry, userPhase) = try user.get()
+        phases.append(userPhase)
+        if let openPhase = try open.get() { phases.append(openPhase) }
+        return [userEntry] + files
     }
 }

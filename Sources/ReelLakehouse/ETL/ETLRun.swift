@@ -39,7 +39,7 @@ struct ETLRun {
     /// Maps, header-checks, scans and validates one table.
     mutating func parse<Sink: RowSink>(_ table: BronzeTable, releasePages: Bool = false,
                                        makeSink: @escaping @Sendable (Int) -> Sink) throws -> TableParse<Sink> {
-        let began = Clock.monotonic()
+        let began = ETLReport.PhaseStart()
         let file = try BronzeFile.open(table, directory: home.bronzeMovieLens, contractPath: contract.path)
         let validator = try RowValidator(table: table, runClock: options.now, references: references)
         // Progress (bytes, rate, ETA) only where it helps: files of 16 MB and more.
@@ -100,9 +100,8 @@ struct ETLRun {
         reports.append(report)
     }
 
-    mutating func phase(_ name: String, since: Double) {
-        phases.append(ETLReport.Phase(name: name, seconds: Clock.monotonic() - since,
-                                      peakRSSBytes: ProcessMemory.peakResidentBytes()))
+    mutating func phase(_ name: String, since: ETLReport.PhaseStart) {
+        phases.append(since.finished(name))
     }
 
     /// Commits the open tables, adds report.json to the complete staging

@@ -79,6 +79,9 @@ enum RatingsCSRBuilder {
         var deduplicated = 0
 
         var userCount: Int { userIDs.count }
+
+        /// No ratings (what is left where a layout was handed on).
+        static var empty: UserMajor { UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: []) }
     }
 
     struct MovieMajor {

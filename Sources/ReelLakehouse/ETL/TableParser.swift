@@ -94,13 +94,24 @@ public enum TableParser {
         var read = 0
         var reported = from
         let reportEvery = 1 << 22
-        while scanner.next(into: &record) {
-            read += 1
-            if let rule = validator.validate(record, in: bytes, into: &values) {
-                rejects.append(line: record.line, rule: rule,
-                               original: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]))
-            } else {
+        // Numeric tables (ratings) try each line on the fast path first.
+        let fast = NumericRowFastPath(validator)
+        let fastEnd = fast.isEnabled ? min(limit - 1, bytes.count - NumericRowFastPath.margin) : -1
+        while true {
+            if scanner.position <= fastEnd,
+               let next = fast.parse(bytes.baseAddress!, at: scanner.position, line: scanner.line, into: &values, record: &record) {
+                scanner.skipLine(to: next)
+                read += 1
                 sink.accept(record, values, in: bytes)
+            } else {
+                guard scanner.next(into: &record) else { break }
+                read += 1
+                if let rule = validator.validate(record, in: bytes, into: &values) {
+                    rejects.append(line: record.line, rule: rule,
+                                   original: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]))
+                } else {
+                    sink.accept(record, values, in: bytes)
+                }
             }
             if record.start - reported >= reportEvery {
                 progress?.advance(record.start - reported)
