@@ -27,9 +27,11 @@ let package = Package(
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         // CPU feature check for the kernel baseline.
         .target(name: "CReelCPU"),
+        // Linux I/O calls Swift's Glibc module does not expose (sync_file_range).
+        .target(name: "CReelIO"),
 
         // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
-        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd"]),
+        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd", "CReelIO"]),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
         .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.

@@ -1,3 +1,4 @@
+import CReelIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -95,10 +96,37 @@ public final class FileWriter {
 
     /// Flushes the buffer and fsyncs. Throws the first write error, if any.
     public func finish() throws {
+        try finish(.synced)
+    }
+
+    /// Flushes the buffer, then makes the file durable now (`.synced`) or
+    /// only starts writing it back (`.deferred`, see `Durability`). Throws
+    /// the first write error, if any.
+    public func finish(_ durability: Durability) throws {
         flushBuffer()
         if let failed { throw failed }
-        if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+        switch durability {
+        case .synced:
+            if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+        case .deferred:
+            // Start writeback without waiting for it, so the caller's later
+            // fsync finds little left to do. Advice: an error shows up there.
+            _ = reel_start_writeback(fd)
+        }
     }
+}
+
+/// When a written file is made durable.
+public enum Durability: Sendable {
+    /// fsync before the call returns (and, for `AtomicFile`, before the rename).
+    case synced
+    /// Writeback is started, but the caller fsyncs the file and its folder
+    /// later (`FileSystem.syncDeferred`), before anything that makes the file
+    /// matter — a manifest, a commit, a rename of its folder. For files no
+    /// reader can see until then (a staged silver version, a Delta data file
+    /// before its commit), where waiting for the disk file by file would
+    /// stall the work that could run meanwhile.
+    case deferred
 }
 
 /// The one way Reel writes a file a reader may open: under a temporary name in
@@ -112,9 +140,11 @@ public enum AtomicFile {
         "\(path).tmp-\(getpid())"
     }
 
-    /// Writes `path` through `body`, then `verify` on the temporary file, then renames.
+    /// Writes `path` through `body`, then `verify` on the temporary file, then
+    /// renames. With `.deferred` durability neither the file nor its folder
+    /// is fsynced here: the caller does it before the file matters.
     @discardableResult
-    public static func write<R>(to path: String,
+    public static func write<R>(to path: String, durability: Durability = .synced,
                                 body: (FileWriter) throws -> R,
                                 verify: ((String) throws -> Void)? = nil) throws -> R {
         let temp = temporaryPath(for: path)
@@ -123,14 +153,14 @@ public enum AtomicFile {
         do {
             let writer = try FileWriter(path: temp)
             result = try body(writer)
-            try writer.finish()
+            try writer.finish(durability)
             try verify?(temp)
             try FileSystem.rename(temp, path)
         } catch {
             unlink(temp)
             throw error
         }
-        try FileSystem.fsyncDirectory(Path.parent(path))
+        if case .synced = durability { try FileSystem.fsyncDirectory(Path.parent(path)) }
         return result
     }
 }

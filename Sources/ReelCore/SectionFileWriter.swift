@@ -65,15 +65,15 @@ public struct SectionFileWriter {
     }
 
     /// Writes `path` in place — for a file in a folder readers cannot see
-    /// yet, such as a silver version being staged — and fsyncs it, then
-    /// re-opens it with structural verification (sizes, bounds, table of
-    /// contents, footer). The checksums are not re-read: they were computed
-    /// from the very blocks written, and the file's reader checks them. The
-    /// caller fsyncs the folder.
-    public func writeUnpublished(to path: String) throws -> Written {
+    /// yet, such as a silver version being staged — then re-opens it with
+    /// structural verification (sizes, bounds, table of contents, footer).
+    /// The checksums are not re-read: they were computed from the very
+    /// blocks written, and the file's reader checks them. The caller fsyncs
+    /// the folder, and with `.deferred` durability the file too.
+    public func writeUnpublished(to path: String, durability: Durability = .synced) throws -> Written {
         let file = try FileWriter(path: path, exclusive: true)
         let written = try emit(into: file)
-        try file.finish()
+        try file.finish(durability)
         _ = try SectionFileReader(path: path, kind: kind, verify: .structure)
         return written
     }

@@ -91,6 +91,18 @@ import ReelCore
         #expect(r.movieIDs == [1, 3] && r.movieOffsets == [0, 0, 0])
     }
 
+    @Test func denseIndexRankBitmapMatchesBinarySearchAcrossWords() {
+        var rng = SplitMix64(seed: 21)
+        for density in [2, 3, 64, 200] as [UInt64] {
+            let ids = (0..<Int32(1000)).filter { _ in rng.next() % density == 0 }
+            let index = DenseIDIndex(sortedUniqueIDs: ids)
+            for id in -3..<Int64(1100) {
+                let expected = ids.firstIndex(of: Int32(truncatingIfNeeded: id)).map { Int32($0) } ?? -1
+                #expect(index.row(of: id) == (id >= 0 && id < 1000 ? expected : -1), "density \(density) id \(id)")
+            }
+        }
+    }
+
     @Test func denseIndexFindsRowsAndMisses() {
         for ids in [[1, 5, 9] as [Int32], [0, 2_000_000_000, 2_147_483_647]] {
             let index = DenseIDIndex(sortedUniqueIDs: ids)

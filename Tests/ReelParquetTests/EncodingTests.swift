@@ -69,4 +69,38 @@ import ReelCore
         // The example from Parquet's Encodings.md.
         #expect(out == [0b1000_1000, 0b1100_0110, 0b1111_1010])
     }
+
+    /// Distinct values in first-seen order and each value's index, or nil past `maxEntries`.
+    func referenceDictionary<K: Hashable>(_ values: [K], maxEntries: Int) -> (keys: [K], indices: [UInt32])? {
+        var keys: [K] = [], seen: [K: UInt32] = [:], indices: [UInt32] = []
+        for v in values {
+            if let i = seen[v] { indices.append(i); continue }
+            guard keys.count < maxEntries else { return nil }
+            seen[v] = UInt32(keys.count)
+            indices.append(UInt32(keys.count))
+            keys.append(v)
+        }
+        return (keys, indices)
+    }
+
+    @Test func dictionaryBuilderMatchesTheReferenceForNarrowAndWideValues() {
+        var rng = SplitMix64(seed: 17)
+        // Narrow spans take the value-indexed table, wide ones the hash; both give first-seen order.
+        for span: UInt64 in [1, 7, 300, 70_000, 1 << 40] {
+            for maxEntries in [3, 1000, Int.max] {
+                var values: [UInt64] = []
+                for _ in 0..<2000 {
+                    let v = 1_000_000 &+ rng.next() % span
+                    values += [UInt64](repeating: v, count: 1 + Int(rng.next() % 3))
+                }
+                let got = values.withUnsafeBufferPointer { FixedWidthDictionaryBuilder<UInt64>.build($0, maxEntries: maxEntries) }
+                let expected = referenceDictionary(values, maxEntries: maxEntries)
+                #expect(got?.keys == expected?.keys && got?.indices == expected?.indices, "span \(span) max \(maxEntries)")
+                let narrow = values.map { UInt32(truncatingIfNeeded: $0) }
+                let got32 = narrow.withUnsafeBufferPointer { FixedWidthDictionaryBuilder<UInt32>.build($0, maxEntries: maxEntries) }
+                let expected32 = referenceDictionary(narrow, maxEntries: maxEntries)
+                #expect(got32?.keys == expected32?.keys && got32?.indices == expected32?.indices, "32-bit span \(span)")
+            }
+        }
+    }
 }

@@ -55,7 +55,8 @@ extension ETLRun {
     mutating func loadRatings(events: ETLEvents?) throws -> (byUser: RatingsCSRBuilder.UserMajor, fromEvents: Int) {
         let table = try contract.table("ratings")
         let proto = try RatingsSink(table: table)
-        var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: $0) }
+        let fileBytes = FileSystem.size(Path.join(home.bronzeMovieLens, table.file)) ?? 0
+        var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: max($0, fileBytes)) }
         try checkRejects(table, parsed) // fail before the expensive build
         let buildStart = ETLReport.PhaseStart()
         // Hand the columns to the builder alone, so it can free them as it goes.

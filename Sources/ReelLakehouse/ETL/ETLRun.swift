@@ -124,7 +124,7 @@ struct ETLRun {
         // The run has succeeded: a version that cannot be pruned is only worth a warning.
         do {
             let pruned = try SilverVersions.prune(home: home, keep: options.keepVersions)
-            if !pruned.isEmpty { Console.info("etl", "pruned old silver versions: \(pruned.joined(separator: ", "))") }
+            if !pruned.isEmpty { Console.info("etl", "pruned old silver versions (deleted by the next run): \(pruned.joined(separator: ", "))") }
         } catch let e as ReelError {
             Console.warn("etl", "could not prune old silver versions: \(e.message)")
         }

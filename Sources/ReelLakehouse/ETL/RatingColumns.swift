@@ -22,11 +22,12 @@ public struct RatingColumns: Sendable {
 
     public var count: Int { users.count }
 
+    /// Room for `n` ratings, in huge pages when large (`HugePages`).
     public mutating func reserve(_ n: Int) {
-        users.reserveCapacity(n)
-        movieRows.reserveCapacity(n)
-        ratings.reserveCapacity(n)
-        times.reserveCapacity(n)
+        users.reserveHugeCapacity(n)
+        movieRows.reserveHugeCapacity(n)
+        ratings.reserveHugeCapacity(n)
+        times.reserveHugeCapacity(n)
     }
 
     @inline(__always)
@@ -54,9 +55,11 @@ struct RatingsSink: RowSink {
         }
     }
 
-    /// An empty sink with room for every rating a chunk of `bytes` can hold:
-    /// a valid line is at least "1,1,1,788918400\n", and over-reserving costs
-    /// address space only, where growing would copy.
+    /// An empty sink with room for every rating `bytes` can hold: a valid
+    /// line is at least "1,1,1,788918400\n", and over-reserving costs address
+    /// space only, where growing would copy. The ETL passes the whole file's
+    /// size for every chunk, so that the first chunk can take in the others
+    /// without moving (`RatingsCSRBuilder.groupedByUser`).
     func forChunk(bytes: Int) -> RatingsSink {
         var sink = self
         sink.columns.reserve(bytes / 16 + 16)
@@ -64,7 +67,7 @@ struct RatingsSink: RowSink {
     }
 
     @inline(__always)
-    mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {
+    mutating func accept(_ record: CSVRecord, _ v: inout RowValues, in bytes: UnsafeRawBufferPointer) {
         columns.append(user: Int32(truncatingIfNeeded: v.values[user]), movieRow: v.rows[movie],
                        rating: Float(v.values[rating]) / Float(FieldParsers.microsPerUnit),
                        time: v.values[time])

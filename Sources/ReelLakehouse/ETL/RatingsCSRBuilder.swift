@@ -62,10 +62,52 @@ enum RatingsCSRBuilder {
     /// The user-major layout alone (the ETL writes it before building the
     /// movie-major one, so the two are never in memory with a copy of either).
     static func userMajor(_ chunks: inout [RatingColumns], threads: Int) -> UserMajor {
-        let users = userIndex(chunks)
-        var byUser = scatterByUser(&chunks, users: users)
+        var byUser = groupedByUser(&chunks) ?? scatterByUser(&chunks, users: userIndex(chunks))
         byUser.deduplicated = sortAndDedupe(&byUser, threads: threads)
         return byUser
+    }
+
+    /// The common case, ratings.csv sorted by user: when user ids never
+    /// decrease across the chunks, the counting sort would leave every row
+    /// where it is, so the columns are only concatenated (into the first
+    /// chunk's room, reserved for the whole file) and the offsets read off
+    /// the runs of equal users. nil (nothing consumed) when a user id
+    /// decreases somewhere.
+    static func groupedByUser(_ chunks: inout [RatingColumns]) -> UserMajor? {
+        guard !chunks.isEmpty else { return nil }
+        var userIDs: [Int32] = []
+        var offsets: [Int64] = [0]
+        var n: Int64 = 0
+        for c in chunks {
+            let ok = c.users.withUnsafeBufferPointer { users -> Bool in
+                for u in users {
+                    if let last = userIDs.last, u == last {
+                        n += 1
+                        continue
+                    }
+                    if let last = userIDs.last {
+                        if u < last { return false }
+                        offsets.append(n)
+                    }
+                    userIDs.append(u)
+                    n += 1
+                }
+                return true
+            }
+            if !ok { return nil }
+        }
+        if !userIDs.isEmpty { offsets.append(n) }
+        var all = chunks[0]
+        chunks[0] = RatingColumns()
+        all.users = []
+        for k in 1..<chunks.count {
+            let c = chunks[k]
+            chunks[k] = RatingColumns()
+            all.movieRows.append(contentsOf: c.movieRows)
+            all.ratings.append(contentsOf: c.ratings)
+            all.times.append(contentsOf: c.times)
+        }
+        return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings, times: all.times)
     }
 
     struct UserMajor {
@@ -284,13 +326,14 @@ enum RatingsCSRBuilder {
             }
             offsets[m + 1] = at
         }
-        var users = [Int32](repeating: 0, count: n)
-        var ratings = [Float](repeating: 0, count: n)
-        var times = [Int64](repeating: 0, count: n)
         let userRatings = u.ratings, userTimes = u.times
-        users.withUnsafeMutableBufferPointer { uu in
-            ratings.withUnsafeMutableBufferPointer { rr in
-                times.withUnsafeMutableBufferPointer { tt in
+        // Every slot is written exactly once by the scatter, so the outputs
+        // start uninitialised (no zero-filling pass), in huge pages (the
+        // scatter's writes land all over them).
+        var users: [Int32] = [], ratings: [Float] = [], times: [Int64] = []
+        users = .hugeUninitialized(count: n) { uu in
+            ratings = .hugeUninitialized(count: n) { rr in
+                times = .hugeUninitialized(count: n) { tt in
                     let out = MovieColumns(users: uu, ratings: rr, times: tt)
                     let startsByPart = starts
                     ParallelWorkers.run(ranges.count) { part in

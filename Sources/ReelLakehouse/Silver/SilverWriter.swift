@@ -1,14 +1,13 @@
 import ReelCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Writes the files of one silver version into its staging folder, which no
 /// reader sees until it is complete (`SilverVersions`): each file is created
 /// under its final name, streamed from the in-memory arrays without a copy,
-/// hashed as it goes (the manifest's xxh3 comes from the same pass), fsynced
-/// and re-opened for a structural check (`SectionFileWriter.writeUnpublished`).
-/// Headers carry no time or id, so identical data gives identical bytes.
+/// hashed as it goes (the manifest's xxh3 comes from the same pass) and
+/// re-opened for a structural check (`SectionFileWriter.writeUnpublished`).
+/// Their writeback starts at once, and `writeManifest` fsyncs them all
+/// before the manifest exists. Headers carry no time or id, so identical
+/// data gives identical bytes.
 public enum SilverWriter {
     /// Writes every file of `d` into the fresh folder `directory`, then
     /// `manifest.json`; returns the manifest.
@@ -85,11 +84,12 @@ public enum SilverWriter {
         }
     }
 
-    /// Writes `manifest.json` last: a version folder without it is incomplete.
-    /// Its atomic write fsyncs the folder, which makes the entries of the
-    /// files written before it durable too.
+    /// Writes `manifest.json` last: a version folder without it is
+    /// incomplete. First fsyncs every file it lists (and the folder), so a
+    /// manifest never survives a crash that its files did not.
     static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
                               events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
+        try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
         let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
         try FileSystem.writeAtomically(Path.join(directory, SilverFormat.manifestName), bytes: manifest.encoded())
         return manifest
@@ -101,7 +101,8 @@ public enum SilverWriter {
         var w = SectionFileWriter(kind: kind)
         for (i, word) in words.enumerated() { w.header.userWords[i] = word }
         add(&w)
-        let written = try w.writeUnpublished(to: Path.join(directory, name))
+        // Staged: the ETL fsyncs every file of the version at once, before its manifest.
+        let written = try w.writeUnpublished(to: Path.join(directory, name), durability: .deferred)
         return SilverManifest.File(name: name, bytes: written.bytes, xxh3: XXH3.hex(written.checksum))
     }
 }

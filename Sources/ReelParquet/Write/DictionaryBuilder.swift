@@ -3,12 +3,14 @@ import ReelCore
 /// Builds a column chunk's dictionary for fixed-width values (compared by bit
 /// pattern, so every float, -0 and NaN payload round-trips exactly): the
 /// distinct values in first-seen order and, per value, its dictionary index.
-/// Open addressing over flat arrays; a repeat of the previous value (sorted
-/// ids, ratings) skips the hash. Gives up (returns nil) as soon as the
-/// dictionary would exceed `maxEntries`, so a near-unique column costs only
-/// the prefix it took to find out.
+/// Values within a narrow span (ids) are looked up in a table indexed by
+/// value; others go through open addressing over flat arrays. Either way a
+/// repeat of the previous value (sorted ids, ratings) skips the lookup. Gives
+/// up (returns nil) as soon as the dictionary would exceed `maxEntries`, so a
+/// near-unique column costs only the prefix it took to find out.
 struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
     static func build(_ values: UnsafeBufferPointer<Key>, maxEntries: Int) -> (keys: [Key], indices: [UInt32])? {
+        if let span = directSpan(values) { return buildDirect(values, maxEntries: maxEntries, span: span) }
         var capacity = 64
         while capacity < min(values.count, maxEntries) * 2 { capacity <<= 1 }
         var slots = [Int32](repeating: -1, count: capacity)
@@ -47,6 +49,54 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
             previousIndex = index
         }
         return (keys, indices)
+    }
+
+    /// The smallest value and the span, when a table of one slot per value
+    /// in the span is small next to the values (at most 4 slots per value,
+    /// and 4 Mi slots) — the movie and user ids of the ratings table.
+    private static func directSpan(_ values: UnsafeBufferPointer<Key>) -> (low: Key, count: Int)? {
+        guard var low = values.first else { return nil }
+        var high = low
+        for v in values {
+            low = Swift.min(low, v)
+            high = Swift.max(high, v)
+        }
+        let span = high - low
+        guard span < Key(truncatingIfNeeded: 1 << 22), Int(span) < Swift.max(1 << 16, 4 * values.count) else { return nil }
+        return (low, Int(span) + 1)
+    }
+
+    /// `build` with a table indexed by `value - span.low` instead of a hash.
+    private static func buildDirect(_ values: UnsafeBufferPointer<Key>, maxEntries: Int,
+                                    span: (low: Key, count: Int)) -> (keys: [Key], indices: [UInt32])? {
+        var slots = [Int32](repeating: -1, count: span.count)
+        var keys: [Key] = []
+        var complete = false
+        let indices = [UInt32](unsafeUninitializedCapacity: values.count) { indices, initialized in
+            slots.withUnsafeMutableBufferPointer { slots in
+                var previousKey = values[0] &+ 1
+                var previousIndex: UInt32 = 0
+                for i in 0..<values.count {
+                    let key = values[i]
+                    if key != previousKey {
+                        let slot = Int(key &- span.low)
+                        var index = slots[slot]
+                        if index < 0 {
+                            guard keys.count < maxEntries else { return }
+                            index = Int32(keys.count)
+                            slots[slot] = index
+                            keys.append(key)
+                        }
+                        previousKey = key
+                        previousIndex = UInt32(index)
+                    }
+                    indices[i] = previousIndex
+                }
+                complete = true
+            }
+            initialized = complete ? values.count : 0
+        }
+        return complete ? (keys, indices) : nil
     }
 
     private static func rehash(_ keys: [Key], capacity: Int, shift: UInt64) -> [Int32] {
