@@ -25,6 +25,7 @@ let package = Package(
         // C libraries from Debian packages (libzstd-dev, libxxhash-dev).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // CPU feature check for the kernel baseline.
         .target(name: "CReelCPU"),
         // Linux I/O calls Swift's Glibc module does not expose (sync_file_range).
@@ -41,7 +42,7 @@ let package = Package(
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
         .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
         // Parquet + Delta Lake: the open-format layer analysts read (silver and gold tables).
-        .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "Yams"], swiftSettings: kernelFlags),
+        .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "CZlib", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
             "ReelCore", "ReelRelease",

@@ -68,6 +68,34 @@ import ReelCore
         }
     }
 
+    /// Rows already grouped by user (ratings.csv's order), split into chunks
+    /// inside a user: concatenated, not scattered, with the same result.
+    @Test func rowsSortedByUserSkipTheScatterAndGiveTheSameLayout() {
+        let movies: [Int32] = [3, 10, 20, 30, 40]
+        let index = DenseIDIndex(sortedUniqueIDs: movies)
+        let rows = Self.randomRows(seed: 7, count: 400, userIDs: [9, 2, 40, 5], movieIDs: movies)
+        func chunks(_ rows: [Row], cuts: [Int]) -> [RatingColumns] {
+            zip([0] + cuts, cuts + [rows.count]).map { range in
+                var c = RatingColumns()
+                for r in rows[range.0..<range.1] {
+                    c.append(user: r.user, movieRow: index.row(of: Int64(r.movie)), rating: r.rating, time: r.time)
+                }
+                return c
+            }
+        }
+        let sorted = rows.enumerated().sorted { ($0.element.user, $0.offset) < ($1.element.user, $1.offset) }.map(\.element)
+        var grouped = chunks(sorted, cuts: [130, 131, 131])
+        let byUser = RatingsCSRBuilder.userMajor(&grouped, threads: 2)
+        let expected = Self.reference(sorted, allMovieIDs: movies)
+        #expect(byUser.userIDs == expected.userIDs && byUser.offsets == expected.userOffsets)
+        #expect(byUser.movies == expected.userMovies && byUser.ratings == expected.userRatings && byUser.times == expected.userTimes)
+        #expect(byUser.deduplicated == sorted.count - expected.ratingCount)
+        // Not grouped: nothing is consumed and the scatter takes over.
+        var scattered = chunks(rows, cuts: [200])
+        #expect(RatingsCSRBuilder.groupedByUser(&scattered) == nil)
+        #expect(scattered.map(\.count) == [200, 200])
+    }
+
     @Test func hugeSparseIDsUseTheFallbackAndGiveTheSameResult() {
         let users: [Int32] = [2_147_483_647, 3, 1_999_999_999]
         let movies: [Int32] = [2_000_000_000, 1, 123_456_789]

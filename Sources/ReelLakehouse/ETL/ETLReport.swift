@@ -8,6 +8,9 @@ import ReelCore
 public struct ETLReport: Sendable, Codable {
     public struct Phase: Sendable, Codable, Equatable {
         public var name: String
+        /// When the phase began, in seconds since the run began (phases of
+        /// the concurrent strands overlap).
+        public var startSeconds: Double
         public var seconds: Double
         /// CPU seconds the whole process used meanwhile (all threads, so
         /// work overlapping the phase counts too).
@@ -17,6 +20,7 @@ public struct ETLReport: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case name, seconds
+            case startSeconds = "start_seconds"
             case cpuSeconds = "cpu_seconds"
             case peakRSSBytes = "peak_rss_bytes"
         }
@@ -27,9 +31,10 @@ public struct ETLReport: Sendable, Codable {
         let wall = Clock.monotonic()
         let cpu = Clock.processCPUSeconds()
 
-        /// The phase `name`, ending now.
+        /// The phase `name`, ending now (`startSeconds` is the monotonic
+        /// clock until `ETLRun.record` makes it relative to the run).
         func finished(_ name: String) -> Phase {
-            Phase(name: name, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
+            Phase(name: name, startSeconds: wall, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
                   peakRSSBytes: ProcessMemory.peakResidentBytes())
         }
 

@@ -31,8 +31,10 @@ extension ETLRun {
     /// Starts writing the data files of every open table (step 2) on a
     /// thread of its own (`writeFiles` runs it next to the binary files);
     /// nil when there is no writer. The task's value is its phase.
-    func startOpenTablesWrite(_ byUser: RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                              tags: SilverTags) -> BackgroundTask<ETLReport.Phase>? {
+    /// `movies` is handed over with its rating statistics while the ratings
+    /// files are written; `movieIDs` are its ids, needed before that.
+    func startOpenTablesWrite(_ byUser: RatingsCSRBuilder.UserMajor, movieIDs: [Int32], movies: Handoff<SilverMovies>,
+                              links: SilverLinks, tags: SilverTags) -> BackgroundTask<ETLReport.Phase>? {
         guard let openTables else { return nil }
         // Only this task uses the writer until it is waited for.
         nonisolated(unsafe) let writer = openTables
@@ -48,11 +50,11 @@ extension ETLRun {
                 let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
                 try writer.add("ratings", SilverOpenRows.ratings(
                     userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
-                    times: byUser.times, movieIDs: movies.ids, rows: rows))
+                    times: byUser.times, movieIDs: movieIDs, rows: rows))
             }
-            try writer.add("movies", SilverOpenRows.movies(movies, links: links))
+            try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
             try writer.start("tags")
-            if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movies.ids)) }
+            if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movieIDs)) }
             if writeEvents {
                 try writer.start("events")
                 for day in events.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }

@@ -2,12 +2,12 @@ import ReelCore
 
 /// The pipeline of one run, table by table: movies first (the key every
 /// other table references), then links, the events (when there are any),
-/// ratings joined with the rating events, and tags, then the statistics,
-/// then the version on disk.
+/// ratings joined with the rating events, and tags, then the version on
+/// disk (with the statistics, from the movie-major layout).
 extension ETLRun {
     mutating func execute() throws -> ETLReport {
         Console.info("etl", "run \(runID): \(home.bronzeMovieLens) -> \(home.silver) (contract \(contract.path))")
-        var movies = try loadMovies()
+        let movies = try loadMovies()
         let movieIndex = DenseIDIndex(sortedUniqueIDs: movies.ids)
         references["movies.movieId"] = movieIndex
         let links = try loadLinks(movieCount: movies.count)
@@ -19,13 +19,7 @@ extension ETLRun {
         (byUser, ratingEventsKept) = try loadRatings(events: events)
         let tags = try loadTags(movieCount: movies.count)
         if let events { try finishEvents(events, ratingEventsKept: ratingEventsKept) }
-
-        let statsStart = ETLReport.PhaseStart()
-        MovieStatistics.fill(&movies, from: byUser)
-        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules, events: events)
-        phase("statistics", since: statsStart)
-        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, popularity: popularity,
-                                events: events?.manifestEntries)
+        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, events: events)
     }
 
     /// Accepted movies sorted by id: they define the movie rows.
@@ -85,14 +79,14 @@ extension ETLRun {
     /// Writes the version into a staging folder and publishes it. Any failure
     /// removes the staging folder; `current` is untouched.
     mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                               tags: SilverTags, popularity: SilverPopularity,
-                               events: [String: SilverManifest.EventsUsed]?) throws -> ETLReport {
+                               tags: SilverTags, events: ETLEvents?) throws -> ETLReport {
         let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
         let staging = try SilverVersions.makeStaging(home: home, runID: runID)
         do {
-            let files = try writeFiles(&byUser, movies: movies, links: links, tags: tags, popularity: popularity, to: staging)
-            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime,
-                                                       events: events, to: staging)
+            let (files, popularityEndTime) = try writeFiles(&byUser, movies: movies, links: links, tags: tags, events: events,
+                                                            to: staging)
+            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularityEndTime,
+                                                       events: events?.manifestEntries, to: staging)
             return try publish(staging: staging, manifest: manifest)
         } catch {
             try? FileSystem.removeTree(staging)
@@ -102,17 +96,20 @@ extension ETLRun {
 
     /// Every data file of the version, written by three strands at once so
     /// that both cores stay busy while files are copied into the page cache
-    /// and fsynced (docs/silver-format.md, "How a version is written"):
-    /// - a writer thread streams and fsyncs `ratings_by_user.silver`;
+    /// (docs/silver-format.md, "How a version is written"):
+    /// - a writer thread streams `ratings_by_user.silver`;
     /// - a second one encodes and writes the open tables' Parquet files
-    ///   (`ETLRun+OpenTables.swift`);
+    ///   (`ETLRun+OpenTables.swift`), the movies table once this thread has
+    ///   handed it the movies with their rating statistics;
     /// - this thread builds the movie-major layout from the user-major one
-    ///   (both cores), then writes it and the small files.
+    ///   (both cores), the statistics and popularity from it, then writes it
+    ///   and the small files.
     /// All three only read the user-major arrays, which go away when the
     /// last strand is done with them. Every strand is waited for, even when
-    /// another fails, before the first error is thrown.
+    /// another fails, before the first error is thrown. Returns the files
+    /// and where the popularity windows end.
     mutating func writeFiles(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                             tags: SilverTags, popularity: SilverPopularity, to staging: String) throws -> [SilverManifest.File] {
+                             tags: SilverTags, events: ETLEvents?, to staging: String) throws -> ([SilverManifest.File], Int64) {
         var ratings = byUser
         byUser = .empty
         let movieCount = movies.count, userCount = ratings.userCount
@@ -122,31 +119,40 @@ extension ETLRun {
                                                     ratings: ratings.ratings, times: ratings.times, movieCount: movieCount, to: staging)
             }
         }
-        let openTablesWrite = startOpenTablesWrite(ratings, movies: movies, links: links, tags: tags)
-        let mine = Result { () throws -> [SilverManifest.File] in
+        let ratedMovies = Handoff<SilverMovies>()
+        let openTablesWrite = startOpenTablesWrite(ratings, movieIDs: movies.ids, movies: ratedMovies, links: links, tags: tags)
+        let mine = Result { () throws -> ([SilverManifest.File], Int64) in
+            // Whatever happens here, the open-tables strand must not wait forever.
+            defer { if !ratedMovies.isResolved { ratedMovies.put(.failure(ReelError(.io, "the ETL stopped before the movie statistics"))) } }
             let movieMajorStart = ETLReport.PhaseStart()
             let byMovie = RatingsCSRBuilder.movieMajor(ratings, movieCount: movieCount, threads: options.threads)
             ratings = .empty
             phase("ratings_movie_major", since: movieMajorStart)
+            let statsStart = ETLReport.PhaseStart()
+            var rated = movies
+            MovieStatistics.fill(&rated, from: byMovie)
+            ratedMovies.put(.success(rated))
+            let popularity = MovieStatistics.popularity(byMovie, movieCount: movieCount, rules: options.popularityRules, events: events)
+            phase("statistics", since: statsStart)
             let writeStart = ETLReport.PhaseStart()
             let files = [
                 try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
                                                      times: byMovie.times, userCount: userCount, to: staging),
-                try SilverWriter.writeMovies(movies, links: links, to: staging),
+                try SilverWriter.writeMovies(rated, links: links, to: staging),
                 try SilverWriter.writeTags(tags, movieCount: movieCount, to: staging),
                 try SilverWriter.writePopularity(popularity, movieCount: movieCount, to: staging),
             ]
             phase("write", since: writeStart)
-            return files
+            return (files, popularity.endTime)
         }
         let waitStart = ETLReport.PhaseStart()
         let user = Result { try userFile.value() }
         let open = Result { try openTablesWrite?.value() }
         phase("wait_for_writers", since: waitStart)
-        let files = try mine.get()
+        let (files, endTime) = try mine.get()
         let (userEntry, userPhase) = try user.get()
-        phases.append(userPhase)
-        if let openPhase = try open.get() { phases.append(openPhase) }
-        return [userEntry] + files
+        recordPhase(userPhase)
+        if let openPhase = try open.get() { recordPhase(openPhase) }
+        return ([userEntry] + files, endTime)
     }
 }

@@ -101,7 +101,14 @@ struct ETLRun {
     }
 
     mutating func phase(_ name: String, since: ETLReport.PhaseStart) {
-        phases.append(since.finished(name))
+        recordPhase(since.finished(name))
+    }
+
+    /// Keeps a finished phase, its start made relative to the run's.
+    mutating func recordPhase(_ phase: ETLReport.Phase) {
+        var phase = phase
+        phase.startSeconds -= start
+        phases.append(phase)
     }
 
     /// Commits the open tables, adds report.json to the complete staging

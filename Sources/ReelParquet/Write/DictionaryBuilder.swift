@@ -51,27 +51,32 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
         return (keys, indices)
     }
 
-    /// The smallest value and the span, when a table of one slot per value
-    /// in the span is small next to the values (at most 4 slots per value,
-    /// and 4 Mi slots) — the movie and user ids of the ratings table.
-    private static func directSpan(_ values: UnsafeBufferPointer<Key>) -> (low: Key, count: Int)? {
-        guard var low = values.first else { return nil }
-        var high = low
+    /// Where a table of one slot per possible value pays: the smallest
+    /// value, the low bits all values share (skipped: half-star ratings as
+    /// floats differ only above bit 20) and the slot count — when that table
+    /// is small next to the values (at most 4 slots per value, and 4 Mi
+    /// slots). The movie and user ids and the ratings of the ratings table.
+    private static func directSpan(_ values: UnsafeBufferPointer<Key>) -> (low: Key, shift: Int, count: Int)? {
+        guard let first = values.first else { return nil }
+        var low = first, high = first, differing: Key = 0
         for v in values {
             low = Swift.min(low, v)
             high = Swift.max(high, v)
+            differing |= v ^ first
         }
-        let span = high - low
+        let shift = differing == 0 ? 0 : differing.trailingZeroBitCount
+        let span = (high - low) >> Key(shift)
         guard span < Key(truncatingIfNeeded: 1 << 22), Int(span) < Swift.max(1 << 16, 4 * values.count) else { return nil }
-        return (low, Int(span) + 1)
+        return (low, shift, Int(span) + 1)
     }
 
-    /// `build` with a table indexed by `value - span.low` instead of a hash.
+    /// `build` with a table indexed by `(value - low) >> shift` instead of a hash.
     private static func buildDirect(_ values: UnsafeBufferPointer<Key>, maxEntries: Int,
-                                    span: (low: Key, count: Int)) -> (keys: [Key], indices: [UInt32])? {
+                                    span: (low: Key, shift: Int, count: Int)) -> (keys: [Key], indices: [UInt32])? {
         var slots = [Int32](repeating: -1, count: span.count)
         var keys: [Key] = []
         var complete = false
+        let shift = Key(span.shift)
         let indices = [UInt32](unsafeUninitializedCapacity: values.count) { indices, initialized in
             slots.withUnsafeMutableBufferPointer { slots in
                 var previousKey = values[0] &+ 1
@@ -79,7 +84,7 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
                 for i in 0..<values.count {
                     let key = values[i]
                     if key != previousKey {
-                        let slot = Int(key &- span.low)
+                        let slot = Int((key &- span.low) >> shift)
                         var index = slots[slot]
                         if index < 0 {
                             guard keys.count < maxEntries else { return }

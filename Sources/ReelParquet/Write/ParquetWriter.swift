@@ -129,7 +129,7 @@ public final class ParquetWriter {
             var meta = ParquetColumnMetaData()
             meta.type = plan.column.type.physicalType
             meta.pathInSchema = [plan.column.name]
-            meta.codec = options.compression.codec
+            meta.codec = plan.compressed ? options.compression.codec : .uncompressed
             meta.numValues = Int64(rows.count)
             meta.statistics = plan.statistics.thrift(for: plan.column.type)
             var encodingCounts: [ParquetEncoding: Int32] = [:]
@@ -148,7 +148,7 @@ public final class ParquetWriter {
                 pages += 1
                 j += 1
             }
-            meta.encodings = plan.dictionary != nil ? [.plain, .rle, .rleDictionary] : [.plain, .rle]
+            meta.encodings = plan.dictionary != nil ? [.plain, .rle, .rleDictionary] : [plan.valueEncoding, .rle]
             var stats: [ParquetPageEncodingStats] = []
             if plan.dictionary != nil { stats.append(ParquetPageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1)) }
             let dataType: ParquetPageType = options.dataPageVersion == .v1 ? .dataPage : .dataPageV2
