@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "CReelCPU"),
         // Linux I/O calls Swift's Glibc module does not expose (sync_file_range).
         .target(name: "CReelIO"),
+        // Byte classification with AVX2 movemask for the CSV fast path (header-only, inlined).
+        .target(name: "CReelSIMD"),
 
         // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
         .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd", "CReelIO"]),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
-        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd"], swiftSettings: kernelFlags),
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd", "CReelSIMD"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
         .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: file format, builder, reader, publish/activate/bundle.

@@ -57,7 +57,8 @@ import ReelCore
                                          references: ["movies.movieId": DenseIDIndex(sortedUniqueIDs: movieIDs)])
         let fast = NumericRowFastPath(validator)
         let valid = ["1,1,4.5,1266616921", "162541,209171,0.5,788918400", "2147483647,7,5.0,1700000000",
-                     "0001,0002,3,1000000000", "5,50,2.50,1266616921", "5,50,2.5000000,1266616921", "12,1000,1.0000000000000,999999999"]
+                     "0001,0002,3,1000000000", "5,50,2.50,1266616921", "5,50,2.5000000,1266616921", "12,1000,1.0000000000000,999999999",
+                     "0000000012,0000001000,0001.000000,000000001266616921"]
         let edges = ["0,1,4.5,1266616921", "2147483648,1,4.5,1266616921", "1,3,4.5,1266616921", "1,1,4.4,1266616921",
                      "1,1,5.5,1266616921", "1,1,0.0,1266616921", "1,1,4.,1266616921", "1,1,.5,1266616921", "1,1,4.5,788918399",
                      "1,1,4.5,1700000001", "1,1,4.5,-1266616921", "1,1,-4.5,1266616921", "1,1,4.5", "1,1,4.5,1266616921,9",
@@ -79,21 +80,18 @@ import ReelCore
             }
             lines.append(String(decoding: line, as: UTF8.self))
         }
-        var fastAccepted = 0
-        for (k, line) in lines.enumerated() {
-            let bytes = Array((line + "\n").utf8) + [UInt8](repeating: UInt8(ascii: "\n"), count: NumericRowFastPath.margin)
-            bytes.withUnsafeBytes { raw in
+        /// Whether the fast path accepted `line` placed at `offset`, checking it against the general path.
+        func check(_ line: String, at offset: Int) -> Bool {
+            let bytes = [UInt8](repeating: UInt8(ascii: "\n"), count: offset) + Array((line + "\n").utf8)
+                + [UInt8](repeating: UInt8(ascii: "\n"), count: NumericRowFastPath.margin)
+            return bytes.withUnsafeBytes { raw in
                 var general = validator
-                var scanner = CSVScanner(bytes: raw, from: 0, limit: raw.count)
+                var scanner = CSVScanner(bytes: raw, from: offset, limit: raw.count)
                 var r1 = CSVRecord(), v1 = RowValues()
                 _ = scanner.next(into: &r1)
                 let accepted = general.validate(r1, in: raw, into: &v1) == nil
                 var r2 = CSVRecord(), v2 = RowValues()
-                guard let next = fast.parse(raw.baseAddress!, at: 0, line: 1, into: &v2, record: &r2) else {
-                    #expect(k >= valid.count, "valid line refused: \(line)")
-                    return
-                }
-                fastAccepted += 1
+                guard let next = fast.parse(raw.baseAddress!, at: offset, line: 1, into: &v2, record: &r2) else { return false }
                 #expect(accepted, "fast path accepted what the rules reject: \(line)")
                 #expect(next == scanner.position && r2.start == r1.start && r2.end == r1.end && r2.fieldCount == r1.fieldCount,
                         "record bounds: \(line)")
@@ -102,8 +100,22 @@ import ReelCore
                             "column \(c): \(line)")
                 }
                 #expect(v2.rows[1] == v1.rows[1] && v2.present == v1.present, "\(line)")
+                // Without a record to fill, only its bounds are set.
+                var r3 = CSVRecord(), v3 = RowValues()
+                #expect(fast.parse(raw.baseAddress!, at: offset, line: 1, into: &v3, record: &r3, fillRecord: false) == next)
+                #expect(r3.start == r1.start && r3.end == r1.end && v3.values[3] == v1.values[3])
+                return true
             }
         }
-        #expect(fastAccepted >= valid.count)
+        // At offset 0 only the per-field path can run (the short one reads 8
+        // bytes before the line); at offset 16 the short one is tried first.
+        var fastAccepted = 0
+        for (k, line) in lines.enumerated() {
+            for offset in [0, 16] where check(line, at: offset) { fastAccepted += 1 }
+            if k < valid.count {
+                #expect(check(line, at: 0) && check(line, at: 16), "valid line refused: \(line)")
+            }
+        }
+        #expect(fastAccepted >= 2 * valid.count)
     }
 }

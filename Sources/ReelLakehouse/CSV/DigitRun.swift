@@ -29,11 +29,27 @@ enum DigitRun {
         let count = nonDigit.trailingZeroBitCount >> 3
         guard count > 0 else { return (0, 0) }
         // Keep the digits, shifted up so the missing ones read as leading zeros.
-        var d = t << UInt64(64 - 8 * count)
+        return (value(t << UInt64(64 - 8 * count)), count)
+    }
+
+    /// The value of eight digit values 0...9, one per byte, the most
+    /// significant in the lowest byte (leading zeros allowed): three
+    /// multiplies combine neighbouring digits, pairs, then quads.
+    @inline(__always)
+    static func value(_ digitBytes: UInt64) -> UInt64 {
+        var d = digitBytes
         d = ((d & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
         d = ((d & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
-        d = ((d & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
-        return (d, count)
+        return ((d & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    }
+
+    /// The value of the `count` (1...8) ASCII digits that end just before
+    /// `p + end`, known to be digits; reads the 8 bytes before `end`.
+    @inline(__always)
+    static func value(_ p: UnsafeRawPointer, end: Int, count: Int) -> UInt64 {
+        let keep = UInt64.max << UInt64(8 * (8 - count))
+        let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self)) & keep
+        return value(word &- (0x3030_3030_3030_3030 & keep))
     }
 
     /// The digits at `p[i...]`: their value and count. A count above

@@ -66,6 +66,9 @@ struct RatingsSink: RowSink {
         return sink
     }
 
+    /// Only the parsed values are used.
+    static var readsRecords: Bool { false }
+
     @inline(__always)
     mutating func accept(_ record: CSVRecord, _ v: inout RowValues, in bytes: UnsafeRawBufferPointer) {
         columns.append(user: Int32(truncatingIfNeeded: v.values[user]), movieRow: v.rows[movie],

@@ -10,6 +10,15 @@ public protocol RowSink: Sendable {
     /// `InlineArray` inside a borrowed value copies the whole array (Swift
     /// 6.3), which on the ratings hot path cost a store-forwarding stall per row.
     mutating func accept(_ record: CSVRecord, _ values: inout RowValues, in bytes: UnsafeRawBufferPointer)
+
+    /// Whether `accept` reads the record's fields (not only `values`); when
+    /// not, the numeric fast path leaves all but the record's start and end
+    /// unset. True unless a sink says otherwise.
+    static var readsRecords: Bool { get }
+}
+
+extension RowSink {
+    public static var readsRecords: Bool { true }
 }
 
 /// A parsed table: one sink per chunk, in file order, and every reject with
@@ -102,7 +111,8 @@ public enum TableParser {
         let fastEnd = fast.isEnabled ? min(limit - 1, bytes.count - NumericRowFastPath.margin) : -1
         while true {
             if scanner.position <= fastEnd,
-               let next = fast.parse(bytes.baseAddress!, at: scanner.position, line: scanner.line, into: &values, record: &record) {
+               let next = fast.parse(bytes.baseAddress!, at: scanner.position, line: scanner.line, into: &values, record: &record,
+                                     fillRecord: Sink.readsRecords) {
                 scanner.skipLine(to: next)
                 read += 1
                 sink.accept(record, &values, in: bytes)
