@@ -59,6 +59,8 @@ extension ETLRun {
                 try writer.start("events")
                 for day in events.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
             }
+            // Nothing else to do here: wait for the disk now rather than in the commits.
+            try writer.syncDataFiles()
             return began.finished("open_tables_write")
         }
     }

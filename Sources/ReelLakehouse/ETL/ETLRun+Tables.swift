@@ -96,7 +96,8 @@ extension ETLRun {
 
     /// Every data file of the version, written by three strands at once so
     /// that both cores stay busy while files are copied into the page cache
-    /// (docs/silver-format.md, "How a version is written"):
+    /// (docs/silver-format.md, "How a version is written"). Each strand
+    /// fsyncs its files when it has nothing left to compute:
     /// - a writer thread streams `ratings_by_user.silver`;
     /// - a second one encodes and writes the open tables' Parquet files
     ///   (`ETLRun+OpenTables.swift`), the movies table once this thread has
@@ -115,8 +116,12 @@ extension ETLRun {
         let movieCount = movies.count, userCount = ratings.userCount
         let userFile = BackgroundTask { [ratings] in
             try ETLReport.PhaseStart().measure("write_ratings_by_user") {
-                try SilverWriter.writeRatingsByUser(userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
-                                                    ratings: ratings.ratings, times: ratings.times, movieCount: movieCount, to: staging)
+                let file = try SilverWriter.writeRatingsByUser(userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
+                                                               ratings: ratings.ratings, times: ratings.times, movieCount: movieCount,
+                                                               to: staging)
+                // This thread has nothing else to do: wait for the disk here, not at the end.
+                try SilverWriter.sync([file], in: staging)
+                return file
             }
         }
         let ratedMovies = Handoff<SilverMovies>()
@@ -142,6 +147,8 @@ extension ETLRun {
                 try SilverWriter.writeTags(tags, movieCount: movieCount, to: staging),
                 try SilverWriter.writePopularity(popularity, movieCount: movieCount, to: staging),
             ]
+            // Only the other strands are left to wait for: wait for the disk meanwhile.
+            try SilverWriter.sync(files, in: staging)
             phase("write", since: writeStart)
             return (files, popularity.endTime)
         }

@@ -89,10 +89,16 @@ public enum SilverWriter {
     /// manifest never survives a crash that its files did not.
     static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
                               events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
-        try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
+        try sync(files, in: directory)
         let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
         try FileSystem.writeAtomically(Path.join(directory, SilverFormat.manifestName), bytes: manifest.encoded())
         return manifest
+    }
+
+    /// fsyncs written files and their folder (the ETL's writer strands do
+    /// it as soon as they are done; `writeManifest` does it in any case).
+    static func sync(_ files: [SilverManifest.File], in directory: String) throws {
+        try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
     }
 
     static func emit(_ name: String, _ kind: SectionFileKind, in directory: String, words: [UInt64],

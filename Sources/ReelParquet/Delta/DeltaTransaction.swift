@@ -85,11 +85,7 @@ public final class DeltaTransaction {
             actions.append(.metaData(metadata(id: DeltaNames.uuid(), created: now)))
         }
         actions += addedFiles.map { .add($0) }
-        // The data files were written with deferred durability: they, their
-        // partition folders and the table folder reach the disk before the
-        // commit that makes them part of the table.
-        try FileSystem.syncDeferred(addedFiles.map { Path.join(table.path, $0.path) })
-        if addedFiles.contains(where: { $0.path.contains("/") }) { try FileSystem.fsyncDirectory(table.path) }
+        try syncDataFiles()
         // The commitInfo line (first) seals the lines after it with their count
         // and xxh3, so Reel detects a truncated or altered commit even when the
         // damage leaves valid JSON lines. Other readers ignore the extra keys.
@@ -111,6 +107,15 @@ public final class DeltaTransaction {
         finished = true
         lock = nil
         return version
+    }
+
+    /// Makes the data files added so far durable — they, their partition
+    /// folders and the table folder — as `commit` does before the log entry
+    /// that makes them part of the table. A writer with nothing better to
+    /// do calls it early, so the commit finds nothing left to wait for.
+    public func syncDataFiles() throws {
+        try FileSystem.syncDeferred(addedFiles.map { Path.join(table.path, $0.path) })
+        if addedFiles.contains(where: { $0.path.contains("/") }) { try FileSystem.fsyncDirectory(table.path) }
     }
 
     /// Deletes this transaction's data files and releases the lock.
