@@ -11,6 +11,9 @@ public enum SilverOpenRows {
     public static let ratingsPerFile = 1 << 22
 
     /// Ratings `rows` (indexes into the user-major CSR) as `userId, movieId, rating, timestamp`.
+    /// The ids go to the writer dictionary-encoded as they already are —
+    /// the users of these rows and their user rows, all movie ids and the
+    /// movie rows — so it neither looks ids up nor builds dictionaries.
     public static func ratings(userIDs: [Int32], offsets: [Int64], movieRows: [Int32], ratings: [Float], times: [Int64],
                                movieIDs: [Int32], rows: Range<Int>) -> OpenTableRows {
         let n = rows.count
@@ -20,21 +23,22 @@ public enum SilverOpenRows {
             let mid = (lo + hi) >> 1
             if offsets[mid + 1] <= Int64(rows.lowerBound) { lo = mid + 1 } else { hi = mid }
         }
-        var user = lo
+        let firstUser = lo
         // Half the columns on a thread of their own: the writer waits for them.
-        let half = BackgroundTask { () -> (movies: [Int32], millis: ParquetColumnData) in
-            let movies = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
-                movieIDs.withUnsafeBufferPointer { ids in
-                    for (j, i) in rows.enumerated() { buffer[j] = ids[Int(movieRows[i])] }
+        let half = BackgroundTask { () -> (movies: [UInt32], millis: ParquetColumnData) in
+            let movies = [UInt32](unsafeUninitializedCapacity: n) { buffer, count in
+                movieRows.withUnsafeBytes { all in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: all[(4 * rows.lowerBound)..<(4 * rows.upperBound)]))
                 }
                 count = n
             }
             return (movies, OpenColumns.millis(fromSeconds: times[rows]))
         }
-        let users = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+        var user = firstUser
+        let users = [UInt32](unsafeUninitializedCapacity: n) { buffer, count in
             for (j, i) in rows.enumerated() {
                 while Int64(i) >= offsets[user + 1] { user += 1 }
-                buffer[j] = userIDs[user]
+                buffer[j] = UInt32(user - firstUser)
             }
             count = n
         }
@@ -42,8 +46,8 @@ public enum SilverOpenRows {
         // Nothing in it throws.
         let (movies, millis) = try! half.value()
         return OpenTableRows([
-            "userId": .int32(users),
-            "movieId": .int32(movies),
+            "userId": ParquetColumnData(dictionary: .int32(n == 0 ? [] : Array(userIDs[firstUser...user])), indices: users),
+            "movieId": ParquetColumnData(dictionary: .int32(movieIDs), indices: movies),
             "rating": .float(rating),
             "timestamp": millis,
         ])

@@ -63,8 +63,36 @@ struct ColumnChunkPlan: Sendable {
         validRows = valid
         nullCount = nulls
         statistics = ColumnStatistics(nullCount: nulls)
-        chooseEncodingAndStatistics(options)
+        if let given = data.dictionaryIndices {
+            useGivenDictionary(Array(given[rows]))
+        } else {
+            chooseEncodingAndStatistics(options)
+        }
         splitIntoPages(options)
+    }
+
+    /// Dictionary-encoded input: its dictionary and this chunk's indices as
+    /// they are; the statistics over the entries the chunk uses.
+    private mutating func useGivenDictionary(_ chunkIndices: [UInt32]) {
+        var used = [Bool](repeating: false, count: data.values.count)
+        for i in chunkIndices { used[Int(i)] = true }
+        let usedEntries = used.indices.filter { used[$0] }
+        switch data.values {
+        case let .byteArray(strings):
+            useDictionary(.bytes(strings), chunkIndices)
+            statistics = ColumnStatistics.of(strings, rows: usedEntries, range: 0..<strings.count, nulls: 0)
+        case .boolean:
+            preconditionFailure("ParquetWriter.validate refuses dictionary-encoded booleans")
+        case let .int32(values): useGivenFixed(values, chunkIndices, usedEntries)
+        case let .int64(values): useGivenFixed(values, chunkIndices, usedEntries)
+        case let .float(values): useGivenFixed(values, chunkIndices, usedEntries)
+        case let .double(values): useGivenFixed(values, chunkIndices, usedEntries)
+        }
+    }
+
+    private mutating func useGivenFixed<T: BitwiseCopyable>(_ values: [T], _ chunkIndices: [UInt32], _ usedEntries: [Int]) {
+        useDictionary(.fixed(plain: values.withUnsafeBytes { Array($0) }, count: values.count), chunkIndices)
+        statistics = usedEntries.map { values[$0] }.withUnsafeBufferPointer { typedStatistics($0) }
     }
 
     // MARK: Dictionary and statistics

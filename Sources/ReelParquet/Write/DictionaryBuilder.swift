@@ -4,8 +4,8 @@ import ReelCore
 /// pattern, so every float, -0 and NaN payload round-trips exactly): the
 /// distinct values in first-seen order and, per value, its dictionary index.
 /// Values within a narrow span (ids) are looked up in a table indexed by
-/// value; others go through open addressing over flat arrays. Either way a
-/// repeat of the previous value (sorted ids, ratings) skips the lookup. Gives
+/// value; others go through open addressing over flat arrays, where a
+/// repeat of the previous value (sorted ids, ratings) skips the hash. Gives
 /// up (returns nil) as soon as the dictionary would exceed `maxEntries`, so a
 /// near-unique column costs only the prefix it took to find out.
 struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
@@ -78,24 +78,20 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
         var complete = false
         let shift = Key(span.shift)
         let indices = [UInt32](unsafeUninitializedCapacity: values.count) { indices, initialized in
+            // No "same as the previous value" shortcut here: the table lookup
+            // costs about as much as the comparison, without its mispredictions.
             slots.withUnsafeMutableBufferPointer { slots in
-                var previousKey = values[0] &+ 1
-                var previousIndex: UInt32 = 0
                 for i in 0..<values.count {
                     let key = values[i]
-                    if key != previousKey {
-                        let slot = Int((key &- span.low) >> shift)
-                        var index = slots[slot]
-                        if index < 0 {
-                            guard keys.count < maxEntries else { return }
-                            index = Int32(keys.count)
-                            slots[slot] = index
-                            keys.append(key)
-                        }
-                        previousKey = key
-                        previousIndex = UInt32(index)
+                    let slot = Int((key &- span.low) >> shift)
+                    var index = slots[slot]
+                    if index < 0 {
+                        guard keys.count < maxEntries else { return }
+                        index = Int32(keys.count)
+                        slots[slot] = index
+                        keys.append(key)
                     }
-                    indices[i] = previousIndex
+                    indices[i] = UInt32(index)
                 }
                 complete = true
             }

@@ -71,6 +71,18 @@ public final class ParquetWriter {
             guard data.count == rows else {
                 throw ReelError(.usage, "column \(spec.name) has \(data.count) rows, column \(schema.columns[0].name) has \(rows)")
             }
+            if let indices = data.dictionaryIndices {
+                guard data.validity == nil else {
+                    throw ReelError(.usage, "column \(spec.name): dictionary-encoded input cannot have nulls")
+                }
+                if case .boolean = data.values {
+                    throw ReelError(.usage, "column \(spec.name): boolean columns are never dictionary-encoded")
+                }
+                let entries = data.values.count
+                guard !indices.contains(where: { Int($0) >= entries }) else {
+                    throw ReelError(.usage, "column \(spec.name): a dictionary index is outside its \(entries) entries")
+                }
+            }
             if let validity = data.validity {
                 guard validity.count == rows else {
                     throw ReelError(.usage, "column \(spec.name) has \(rows) values but \(validity.count) validity flags")
