@@ -47,6 +47,11 @@ enum DigitRun {
     /// `p + end`, known to be digits; reads the 8 bytes before `end`.
     @inline(__always)
     static func value(_ p: UnsafeRawPointer, end: Int, count: Int) -> UInt64 {
+        // One or two digits (a rating, a timestamp's leading pair): no multiplies chained.
+        if count <= 2 {
+            let last = UInt64(p.load(fromByteOffset: end - 1, as: UInt8.self) &- 0x30)
+            return count == 1 ? last : UInt64(p.load(fromByteOffset: end - 2, as: UInt8.self) &- 0x30) &* 10 &+ last
+        }
         let keep = UInt64.max << UInt64(8 * (8 - count))
         let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self)) & keep
         return value(word &- (0x3030_3030_3030_3030 & keep))

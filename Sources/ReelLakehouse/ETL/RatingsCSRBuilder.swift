@@ -100,14 +100,33 @@ enum RatingsCSRBuilder {
         var all = chunks[0]
         chunks[0] = RatingColumns()
         all.users = []
+        // The times (half the bytes) are appended on a second thread. The box
+        // holds the only reference to that array, so it grows in place.
+        let times = ColumnBox(all.times)
+        all.times = []
+        let rest = chunks.dropFirst().map(\.times)
+        let timesDone = BackgroundTask { for t in rest { times.value.append(contentsOf: t) } }
         for k in 1..<chunks.count {
             let c = chunks[k]
             chunks[k] = RatingColumns()
             all.movieRows.append(contentsOf: c.movieRows)
             all.ratings.append(contentsOf: c.ratings)
-            all.times.append(contentsOf: c.times)
         }
-        return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings, times: all.times)
+        try! timesDone.value() // appending cannot throw
+        return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings,
+                         times: times.take())
+    }
+
+    /// An array handed to one other thread, which mutates it in place.
+    final class ColumnBox<T>: @unchecked Sendable {
+        var value: [T]
+        init(_ value: [T]) { self.value = value }
+
+        /// The array, leaving the box empty (so it is not shared).
+        func take() -> [T] {
+            defer { value = [] }
+            return value
+        }
     }
 
     struct UserMajor {
