@@ -77,29 +77,24 @@ enum RatingsCSRBuilder {
         guard !chunks.isEmpty else { return nil }
         var userIDs: [Int32] = []
         var offsets: [Int64] = [0]
-        var n: Int64 = 0
+        var base = 0
         for c in chunks {
-            let ok = c.users.withUnsafeBufferPointer { users -> Bool in
-                for u in users {
-                    if let last = userIDs.last, u == last {
-                        n += 1
-                        continue
-                    }
-                    if let last = userIDs.last {
-                        if u < last { return false }
-                        offsets.append(n)
-                    }
-                    userIDs.append(u)
-                    n += 1
+            for k in c.runUsers.indices {
+                let u = c.runUsers[k]
+                // The same user again: a run continuing into the next chunk.
+                if let last = userIDs.last {
+                    if u == last { continue }
+                    if u < last { return nil }
+                    offsets.append(Int64(base + c.runStarts[k]))
                 }
-                return true
+                userIDs.append(u)
             }
-            if !ok { return nil }
+            base += c.count
         }
-        if !userIDs.isEmpty { offsets.append(n) }
+        if !userIDs.isEmpty { offsets.append(Int64(base)) }
         var all = chunks[0]
         chunks[0] = RatingColumns()
-        all.users = []
+        all.dropRuns()
         // The times (half the bytes) are appended on a second thread. The box
         // holds the only reference to that array, so it grows in place.
         let times = ColumnBox(all.times)
@@ -157,7 +152,7 @@ enum RatingsCSRBuilder {
         var maxID: Int32 = 0, minID: Int32 = .max, total = 0
         for c in chunks {
             total += c.count
-            for u in c.users {
+            for u in c.runUsers {
                 maxID = max(maxID, u)
                 minID = min(minID, u)
             }
@@ -165,11 +160,10 @@ enum RatingsCSRBuilder {
         var ids: [Int32] = []
         if total > 0, minID >= 0, DenseIDIndex.useDirect(maxID: Int64(maxID), count: total) {
             var seen = [Bool](repeating: false, count: Int(maxID) + 1)
-            for c in chunks { for u in c.users { seen[Int(u)] = true } }
+            for c in chunks { for u in c.runUsers { seen[Int(u)] = true } }
             for (id, s) in seen.enumerated() where s { ids.append(Int32(id)) }
         } else {
-            ids.reserveCapacity(total)
-            for c in chunks { ids.append(contentsOf: c.users) }
+            for c in chunks { ids.append(contentsOf: c.runUsers) }
             ids.sort()
             ids.removeDuplicatesInSortedOrder()
         }
@@ -179,7 +173,9 @@ enum RatingsCSRBuilder {
     /// Stable counting sort by user row: each user's ratings in file order.
     static func scatterByUser(_ chunks: inout [RatingColumns], users: DenseIDIndex) -> UserMajor {
         var offsets = [Int64](repeating: 0, count: users.count + 1)
-        for c in chunks { for u in c.users { offsets[Int(users.row(of: Int64(u))) + 1] += 1 } }
+        for c in chunks {
+            for k in c.runUsers.indices { offsets[Int(users.row(of: Int64(c.runUsers[k]))) + 1] += Int64(c.run(k).count) }
+        }
         for r in 0..<users.count { offsets[r + 1] += offsets[r] }
         let n = Int(offsets[users.count])
         var cursor = offsets
@@ -192,13 +188,15 @@ enum RatingsCSRBuilder {
                     for k in chunks.indices {
                         let c = chunks[k]
                         chunks[k] = RatingColumns()
-                        for i in 0..<c.count {
-                            let row = Int(users.row(of: Int64(c.users[i])))
-                            let at = Int(cursor[row])
-                            cursor[row] = Int64(at + 1)
-                            m[at] = c.movieRows[i]
-                            r[at] = c.ratings[i]
-                            t[at] = c.times[i]
+                        for run in c.runUsers.indices {
+                            let row = Int(users.row(of: Int64(c.runUsers[run])))
+                            for i in c.run(run) {
+                                let at = Int(cursor[row])
+                                cursor[row] = Int64(at + 1)
+                                m[at] = c.movieRows[i]
+                                r[at] = c.ratings[i]
+                                t[at] = c.times[i]
+                            }
                         }
                     }
                 }
