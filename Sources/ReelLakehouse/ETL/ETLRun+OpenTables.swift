@@ -46,11 +46,12 @@ extension ETLRun {
             let began = ETLReport.PhaseStart()
             try writer.start("ratings")
             let total = byUser.movies.count
+            let buffers = RatingsFileBuffers()
             for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
                 let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
                 try writer.add("ratings", SilverOpenRows.ratings(
                     userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
-                    times: byUser.times, movieIDs: movieIDs, rows: rows))
+                    times: byUser.times, movieIDs: movieIDs, rows: rows, buffers: buffers))
             }
             try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
             try writer.start("tags")

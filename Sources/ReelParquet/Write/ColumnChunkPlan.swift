@@ -39,8 +39,11 @@ struct ColumnChunkPlan: Sendable {
     /// ZSTD nothing to find (it gained under 0.1% on MovieLens timestamps
     /// and cost more than the encoding), so those chunks are UNCOMPRESSED.
     var compressed = true
-    /// Dictionary index per non-null value (when dictionary-encoded).
+    /// Dictionary index per non-null value (when dictionary-encoded), from
+    /// `indices[indexBase]` on: given dictionaries keep their whole index
+    /// array (no copy per chunk), built ones start at 0.
     var indices: [UInt32] = []
+    var indexBase = 0
     var bitWidth = 0
     var statistics: ColumnStatistics
     var pages: [PageSlice] = []
@@ -64,34 +67,37 @@ struct ColumnChunkPlan: Sendable {
         nullCount = nulls
         statistics = ColumnStatistics(nullCount: nulls)
         if let given = data.dictionaryIndices {
-            useGivenDictionary(Array(given[rows]))
+            useGivenDictionary(given)
         } else {
             chooseEncodingAndStatistics(options)
         }
         splitIntoPages(options)
     }
 
-    /// Dictionary-encoded input: its dictionary and this chunk's indices as
-    /// they are; the statistics over the entries the chunk uses.
-    private mutating func useGivenDictionary(_ chunkIndices: [UInt32]) {
+    /// Dictionary-encoded input: its dictionary and indices as they are; the
+    /// statistics over the entries this chunk's rows use.
+    private mutating func useGivenDictionary(_ given: [UInt32]) {
         var used = [Bool](repeating: false, count: data.values.count)
-        for i in chunkIndices { used[Int(i)] = true }
+        given.withUnsafeBufferPointer { all in
+            for i in UnsafeBufferPointer(rebasing: all[rows]) { used[Int(i)] = true }
+        }
         let usedEntries = used.indices.filter { used[$0] }
         switch data.values {
         case let .byteArray(strings):
-            useDictionary(.bytes(strings), chunkIndices)
+            useDictionary(.bytes(strings), given)
             statistics = ColumnStatistics.of(strings, rows: usedEntries, range: 0..<strings.count, nulls: 0)
         case .boolean:
             preconditionFailure("ParquetWriter.validate refuses dictionary-encoded booleans")
-        case let .int32(values): useGivenFixed(values, chunkIndices, usedEntries)
-        case let .int64(values): useGivenFixed(values, chunkIndices, usedEntries)
-        case let .float(values): useGivenFixed(values, chunkIndices, usedEntries)
-        case let .double(values): useGivenFixed(values, chunkIndices, usedEntries)
+        case let .int32(values): useGivenFixed(values, given, usedEntries)
+        case let .int64(values): useGivenFixed(values, given, usedEntries)
+        case let .float(values): useGivenFixed(values, given, usedEntries)
+        case let .double(values): useGivenFixed(values, given, usedEntries)
         }
+        indexBase = rows.lowerBound
     }
 
-    private mutating func useGivenFixed<T: BitwiseCopyable>(_ values: [T], _ chunkIndices: [UInt32], _ usedEntries: [Int]) {
-        useDictionary(.fixed(plain: values.withUnsafeBytes { Array($0) }, count: values.count), chunkIndices)
+    private mutating func useGivenFixed<T: BitwiseCopyable>(_ values: [T], _ given: [UInt32], _ usedEntries: [Int]) {
+        useDictionary(.fixed(plain: values.withUnsafeBytes { Array($0) }, count: values.count), given)
         statistics = usedEntries.map { values[$0] }.withUnsafeBufferPointer { typedStatistics($0) }
     }
 

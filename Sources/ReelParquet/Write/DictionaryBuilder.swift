@@ -16,39 +16,55 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
         var slots = [Int32](repeating: -1, count: capacity)
         var keys: [Key] = []
         keys.reserveCapacity(min(values.count, maxEntries))
-        var indices = [UInt32](repeating: 0, count: values.count)
         var shift = UInt64(64 - capacity.trailingZeroBitCount)
         var mask = capacity - 1
-        var previousKey: Key? = nil
-        var previousIndex: UInt32 = 0
-        for i in 0..<values.count {
-            let key = values[i]
-            if key == previousKey { indices[i] = previousIndex; continue }
-            var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            var index: UInt32
-            while true {
-                let s = slots[slot]
-                if s < 0 {
-                    guard keys.count < maxEntries else { return nil }
-                    index = UInt32(keys.count)
-                    slots[slot] = Int32(keys.count)
-                    keys.append(key)
-                    if keys.count * 2 > capacity {
-                        capacity <<= 1
-                        shift -= 1
-                        mask = capacity - 1
-                        slots = rehash(keys, capacity: capacity, shift: shift)
+        var complete = false
+        // Uninitialised: a near-unique column gives up after a prefix, and
+        // only that prefix of the indices is ever touched.
+        let indices = [UInt32](unsafeUninitializedCapacity: values.count) { indices, initialized in
+            var previousKey: Key? = nil
+            var previousIndex: UInt32 = 0
+            for i in 0..<values.count {
+                let key = values[i]
+                if key == previousKey { indices[i] = previousIndex; continue }
+                var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                var index: UInt32
+                while true {
+                    let s = slots[slot]
+                    if s < 0 {
+                        guard keys.count < maxEntries else { initialized = 0; return }
+                        index = UInt32(keys.count)
+                        slots[slot] = Int32(keys.count)
+                        keys.append(key)
+                        if keys.count * 2 > capacity {
+                            capacity <<= 1
+                            shift -= 1
+                            mask = capacity - 1
+                            slots = rehash(keys, capacity: capacity, shift: shift)
+                        }
+                        break
                     }
-                    break
+                    if keys[Int(s)] == key { index = UInt32(s); break }
+                    slot = (slot + 1) & mask
                 }
-                if keys[Int(s)] == key { index = UInt32(s); break }
-                slot = (slot + 1) & mask
+                indices[i] = index
+                previousKey = key
+                previousIndex = index
             }
-            indices[i] = index
-            previousKey = key
-            previousIndex = index
+            initialized = values.count
+            complete = true
         }
-        return (keys, indices)
+        return complete ? (keys, indices) : nil
+    }
+
+    private static func rehash(_ keys: [Key], capacity: Int, shift: UInt64) -> [Int32] {
+        var slots = [Int32](repeating: -1, count: capacity)
+        for (i, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(i)
+        }
+        return slots
     }
 
     /// Where a table of one slot per possible value pays: the smallest
@@ -98,16 +114,6 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
             initialized = complete ? values.count : 0
         }
         return complete ? (keys, indices) : nil
-    }
-
-    private static func rehash(_ keys: [Key], capacity: Int, shift: UInt64) -> [Int32] {
-        var slots = [Int32](repeating: -1, count: capacity)
-        for (i, key) in keys.enumerated() {
-            var slot = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(i)
-        }
-        return slots
     }
 }
 

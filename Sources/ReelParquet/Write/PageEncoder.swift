@@ -97,7 +97,8 @@ struct PageEncoder {
         if plan.dictionary != nil {
             var out: [UInt8] = [UInt8(plan.bitWidth)]
             plan.indices.withUnsafeBufferPointer { all in
-                out.append(contentsOf: RleHybridEncoder.encode(UnsafeBufferPointer(rebasing: all[page.values]), bitWidth: plan.bitWidth))
+                let values = (page.values.lowerBound + plan.indexBase)..<(page.values.upperBound + plan.indexBase)
+                out.append(contentsOf: RleHybridEncoder.encode(UnsafeBufferPointer(rebasing: all[values]), bitWidth: plan.bitWidth))
             }
             return try out.withUnsafeBytes(body)
         }
