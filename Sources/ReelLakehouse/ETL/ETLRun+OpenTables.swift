@@ -44,14 +44,7 @@ extension ETLRun {
         let writeEvents = events != nil || DeltaTable(path: home.silverTable("events")).exists
         return BackgroundTask {
             let began = ETLReport.PhaseStart()
-            // Started in the order they are committed in.
-            for table in ["ratings", "movies", "tags"] + (writeEvents ? ["events"] : []) { try writer.start(table) }
-            if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movieIDs)) }
-            for day in events.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
-            // The ratings wait for the movie-major build (which hands over the
-            // statistics right after it): that strand ends with the largest
-            // file to write and fsync, so it goes first while this one waits.
-            try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
+            try writer.start("ratings")
             let total = byUser.movies.count
             let buffers = RatingsFileBuffers()
             for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
@@ -59,6 +52,13 @@ extension ETLRun {
                 try writer.add("ratings", SilverOpenRows.ratings(
                     userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
                     times: byUser.times, movieIDs: movieIDs, rows: rows, buffers: buffers))
+            }
+            try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
+            try writer.start("tags")
+            if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movieIDs)) }
+            if writeEvents {
+                try writer.start("events")
+                for day in events.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
             }
             // Nothing else to do here: wait for the disk now rather than in the commits.
             try writer.syncDataFiles()
