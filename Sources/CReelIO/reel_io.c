@@ -3,12 +3,14 @@
 #ifdef __linux__
 #include <fcntl.h>
 
-int reel_start_writeback(int fd) {
-    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+int reel_start_writeback(int fd, long long offset, long long length) {
+    return sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE);
 }
 #else
-int reel_start_writeback(int fd) {
+int reel_start_writeback(int fd, long long offset, long long length) {
     (void)fd;
+    (void)offset;
+    (void)length;
     return 0;
 }
 #endif

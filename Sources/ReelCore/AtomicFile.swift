@@ -16,6 +16,14 @@ public final class FileWriter {
     public private(set) var bytesWritten: Int = 0
     public var hasher: XXH3Stream?
     private var failed: ReelError?
+    /// Bytes handed to the kernel so far, and how far writeback was started.
+    private var flushed = 0
+    private var writebackStarted = 0
+    /// Writeback is started every this many bytes, while the file is still
+    /// being written, so the disk works in step with the writer instead of
+    /// all at the end (the kernel itself would wait for gigabytes of dirty
+    /// pages before starting).
+    public static let writebackStep = 32 << 20
 
     /// Opens `path` for writing, creating or truncating it.
     public init(path: String, exclusive: Bool = false) throws {
@@ -92,6 +100,12 @@ public final class FileWriter {
             }
             offset += n
         }
+        flushed += offset
+        if flushed - writebackStarted >= Self.writebackStep {
+            // Advice: an error shows up at the fsync.
+            _ = reel_start_writeback(fd, Int64(writebackStarted), Int64(flushed - writebackStarted))
+            writebackStarted = flushed
+        }
     }
 
     /// Flushes the buffer and fsyncs. Throws the first write error, if any.
@@ -111,7 +125,7 @@ public final class FileWriter {
         case .deferred:
             // Start writeback without waiting for it, so the caller's later
             // fsync finds little left to do. Advice: an error shows up there.
-            _ = reel_start_writeback(fd)
+            _ = reel_start_writeback(fd, 0, 0)
         }
     }
 }
