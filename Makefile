@@ -4,7 +4,7 @@ SWIFT        ?= swift
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the benchmarks need (prometheus: promtool, which
 # the monitoring tests run on pipeline/monitoring/ and on Reel's metrics).
-APT_PACKAGES := libzstd-dev libxxhash-dev zstd unzip zip curl prometheus
+APT_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd unzip zip curl prometheus
 # Python packages the tests use as independent readers of Reel's Parquet/Delta tables.
 PIP_TEST_PACKAGES := pyarrow duckdb deltalake
 BIN          := .build/release/reel

@@ -35,13 +35,18 @@ let package = Package(
         // C libraries from Debian packages (libzstd-dev, libxxhash-dev).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // CPU feature check for the kernel baseline.
         .target(name: "CReelCPU"),
+        // Linux I/O calls Swift's Glibc module does not expose (sync_file_range).
+        .target(name: "CReelIO"),
+        // Byte classification with AVX2 movemask for the CSV fast path (header-only, inlined).
+        .target(name: "CReelSIMD"),
 
         // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
-        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd"]),
+        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd", "CReelIO"]),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
-        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd"], swiftSettings: kernelFlags),
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd", "CReelSIMD"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
         .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: file format, builder, reader, publish/activate/bundle.
@@ -49,7 +54,7 @@ let package = Package(
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
         .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
         // Parquet + Delta Lake: the open-format layer analysts read (silver and gold tables).
-        .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "Yams"], swiftSettings: kernelFlags),
+        .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "CZlib", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
             "ReelCore", "ReelRelease",

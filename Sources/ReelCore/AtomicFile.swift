@@ -1,3 +1,4 @@
+import CReelIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,14 @@ public final class FileWriter {
     public private(set) var bytesWritten: Int = 0
     public var hasher: XXH3Stream?
     private var failed: ReelError?
+    /// Bytes handed to the kernel so far, and how far writeback was started.
+    private var flushed = 0
+    private var writebackStarted = 0
+    /// Writeback is started every this many bytes, while the file is still
+    /// being written, so the disk works in step with the writer instead of
+    /// all at the end (the kernel itself would wait for gigabytes of dirty
+    /// pages before starting).
+    public static let writebackStep = 32 << 20
 
     /// Opens `path` for writing, creating or truncating it.
     public init(path: String, exclusive: Bool = false) throws {
@@ -28,14 +37,34 @@ public final class FileWriter {
 
     deinit { close(fd) }
 
+    /// Large writes go to the kernel in blocks of this size, each hashed
+    /// just before it is written, while it is still in cache.
+    public static let blockSize = 1 << 18
+
     public func write(_ bytes: UnsafeRawBufferPointer) {
+        write(bytes, alsoHashingInto: nil)
+    }
+
+    /// Writes `bytes`, also feeding them to `extra` (a section's own checksum).
+    public func write(_ bytes: UnsafeRawBufferPointer, alsoHashingInto extra: XXH3Stream?) {
         guard bytes.count > 0 else { return }
-        hasher?.update(bytes)
         bytesWritten += bytes.count
         if buffer.count + bytes.count > capacity {
             flushBuffer()
-            if bytes.count >= capacity { rawWrite(bytes); return }
+            if bytes.count >= capacity {
+                var at = 0
+                while at < bytes.count {
+                    let block = UnsafeRawBufferPointer(rebasing: bytes[at..<min(bytes.count, at + Self.blockSize)])
+                    hasher?.update(block)
+                    extra?.update(block)
+                    rawWrite(block)
+                    at += block.count
+                }
+                return
+            }
         }
+        hasher?.update(bytes)
+        extra?.update(bytes)
         buffer.append(contentsOf: bytes)
     }
 
@@ -71,14 +100,47 @@ public final class FileWriter {
             }
             offset += n
         }
+        flushed += offset
+        if flushed - writebackStarted >= Self.writebackStep {
+            // Advice: an error shows up at the fsync.
+            _ = reel_start_writeback(fd, Int64(writebackStarted), Int64(flushed - writebackStarted))
+            writebackStarted = flushed
+        }
     }
 
     /// Flushes the buffer and fsyncs. Throws the first write error, if any.
     public func finish() throws {
+        try finish(.synced)
+    }
+
+    /// Flushes the buffer, then makes the file durable now (`.synced`) or
+    /// only starts writing it back (`.deferred`, see `Durability`). Throws
+    /// the first write error, if any.
+    public func finish(_ durability: Durability) throws {
         flushBuffer()
         if let failed { throw failed }
-        if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+        switch durability {
+        case .synced:
+            if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+        case .deferred:
+            // Start writeback without waiting for it, so the caller's later
+            // fsync finds little left to do. Advice: an error shows up there.
+            _ = reel_start_writeback(fd, 0, 0)
+        }
     }
+}
+
+/// When a written file is made durable.
+public enum Durability: Sendable {
+    /// fsync before the call returns (and, for `AtomicFile`, before the rename).
+    case synced
+    /// Writeback is started, but the caller fsyncs the file and its folder
+    /// later (`FileSystem.syncDeferred`), before anything that makes the file
+    /// matter — a manifest, a commit, a rename of its folder. For files no
+    /// reader can see until then (a staged silver version, a Delta data file
+    /// before its commit), where waiting for the disk file by file would
+    /// stall the work that could run meanwhile.
+    case deferred
 }
 
 /// The one way Reel writes a file a reader may open: under a temporary name in
@@ -92,9 +154,11 @@ public enum AtomicFile {
         "\(path).tmp-\(getpid())"
     }
 
-    /// Writes `path` through `body`, then `verify` on the temporary file, then renames.
+    /// Writes `path` through `body`, then `verify` on the temporary file, then
+    /// renames. With `.deferred` durability neither the file nor its folder
+    /// is fsynced here: the caller does it before the file matters.
     @discardableResult
-    public static func write<R>(to path: String,
+    public static func write<R>(to path: String, durability: Durability = .synced,
                                 body: (FileWriter) throws -> R,
                                 verify: ((String) throws -> Void)? = nil) throws -> R {
         let temp = temporaryPath(for: path)
@@ -103,14 +167,14 @@ public enum AtomicFile {
         do {
             let writer = try FileWriter(path: temp)
             result = try body(writer)
-            try writer.finish()
+            try writer.finish(durability)
             try verify?(temp)
             try FileSystem.rename(temp, path)
         } catch {
             unlink(temp)
             throw error
         }
-        try FileSystem.fsyncDirectory(Path.parent(path))
+        if case .synced = durability { try FileSystem.fsyncDirectory(Path.parent(path)) }
         return result
     }
 }

@@ -14,6 +14,13 @@ public enum Clock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// CPU seconds this process has used so far, all threads together.
+    public static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// Monotonic nanoseconds, for latency histograms.
     public static func nanos() -> UInt64 {
         var ts = timespec()

@@ -104,6 +104,21 @@ public enum FileSystem {
         _ = fsync(fd)
     }
 
+    /// fsyncs files written with `.deferred` durability, then the folders
+    /// holding them (each once), so both their bytes and their names survive
+    /// a crash. Throws naming the first one that fails.
+    public static func syncDeferred(_ paths: [String]) throws {
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw ReelError.system("cannot open", path: path, errno: errno) }
+            defer { close(fd) }
+            if fsync(fd) != 0 { throw ReelError.system("cannot fsync", path: path, errno: errno) }
+        }
+        var folders: [String] = []
+        for path in paths where !folders.contains(Path.parent(path)) { folders.append(Path.parent(path)) }
+        for folder in folders { try fsyncDirectory(folder) }
+    }
+
     /// Where a symlink points, or nil when `path` is not one.
     public static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)

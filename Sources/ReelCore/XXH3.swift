@@ -7,7 +7,13 @@ public enum XXH3 {
     /// The xxh3-64 of `bytes` (seed 0).
     @inlinable
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        #if arch(x86_64)
+        // libxxhash's runtime dispatch: AVX2 or AVX-512 where the CPU has
+        // them, twice the speed of the SSE2 baseline; the same values.
+        XXH3_64bits_dispatch(bytes.baseAddress, bytes.count)
+        #else
         XXH3_64bits(bytes.baseAddress, bytes.count)
+        #endif
     }
 
     /// The xxh3-64 of an array's raw bytes.
@@ -42,7 +48,11 @@ public final class XXH3Stream {
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
+        #if arch(x86_64)
+        XXH3_64bits_update_dispatch(state, bytes.baseAddress, bytes.count)
+        #else
         XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
+        #endif
     }
 
     public var digest: UInt64 { XXH3_64bits_digest(state) }

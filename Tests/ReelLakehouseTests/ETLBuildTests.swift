@@ -68,6 +68,34 @@ import ReelCore
         }
     }
 
+    /// Rows already grouped by user (ratings.csv's order), split into chunks
+    /// inside a user: concatenated, not scattered, with the same result.
+    @Test func rowsSortedByUserSkipTheScatterAndGiveTheSameLayout() {
+        let movies: [Int32] = [3, 10, 20, 30, 40]
+        let index = DenseIDIndex(sortedUniqueIDs: movies)
+        let rows = Self.randomRows(seed: 7, count: 400, userIDs: [9, 2, 40, 5], movieIDs: movies)
+        func chunks(_ rows: [Row], cuts: [Int]) -> [RatingColumns] {
+            zip([0] + cuts, cuts + [rows.count]).map { range in
+                var c = RatingColumns()
+                for r in rows[range.0..<range.1] {
+                    c.append(user: r.user, movieRow: index.row(of: Int64(r.movie)), rating: r.rating, time: r.time)
+                }
+                return c
+            }
+        }
+        let sorted = rows.enumerated().sorted { ($0.element.user, $0.offset) < ($1.element.user, $1.offset) }.map(\.element)
+        var grouped = chunks(sorted, cuts: [130, 131, 131])
+        let byUser = RatingsCSRBuilder.userMajor(&grouped, threads: 2)
+        let expected = Self.reference(sorted, allMovieIDs: movies)
+        #expect(byUser.userIDs == expected.userIDs && byUser.offsets == expected.userOffsets)
+        #expect(byUser.movies == expected.userMovies && byUser.ratings == expected.userRatings && byUser.times == expected.userTimes)
+        #expect(byUser.deduplicated == sorted.count - expected.ratingCount)
+        // Not grouped: nothing is consumed and the scatter takes over.
+        var scattered = chunks(rows, cuts: [200])
+        #expect(RatingsCSRBuilder.groupedByUser(&scattered) == nil)
+        #expect(scattered.map(\.count) == [200, 200])
+    }
+
     @Test func hugeSparseIDsUseTheFallbackAndGiveTheSameResult() {
         let users: [Int32] = [2_147_483_647, 3, 1_999_999_999]
         let movies: [Int32] = [2_000_000_000, 1, 123_456_789]
@@ -89,6 +117,18 @@ import ReelCore
         let r = build([], allMovieIDs: [3, 1], threads: 2)
         #expect(r.userIDs.isEmpty && r.userOffsets == [0] && r.ratingCount == 0)
         #expect(r.movieIDs == [1, 3] && r.movieOffsets == [0, 0, 0])
+    }
+
+    @Test func denseIndexRankBitmapMatchesBinarySearchAcrossWords() {
+        var rng = SplitMix64(seed: 21)
+        for density in [2, 3, 64, 200] as [UInt64] {
+            let ids = (0..<Int32(1000)).filter { _ in rng.next() % density == 0 }
+            let index = DenseIDIndex(sortedUniqueIDs: ids)
+            for id in -3..<Int64(1100) {
+                let expected = ids.firstIndex(of: Int32(truncatingIfNeeded: id)).map { Int32($0) } ?? -1
+                #expect(index.row(of: id) == (id >= 0 && id < 1000 ? expected : -1), "density \(density) id \(id)")
+            }
+        }
     }
 
     @Test func denseIndexFindsRowsAndMisses() {

@@ -163,6 +163,10 @@ import Glibc
         #expect(SilverVersions.list(home: home) == Array(ids.suffix(2)))
         #expect(SilverVersions.currentVersionID(home: home) == ids.last)
         #expect(!FileSystem.list(home.silverVersions).contains { $0.hasPrefix(".staging") })
+        // The last run retired ids[1]; ids[0], retired by the run before, was deleted meanwhile.
+        #expect(FileSystem.list(home.silverVersions).filter { $0.hasPrefix(".") } == [".pruned-" + ids[1]])
+        try SilverVersions.deletePruned(home: home)
+        #expect(FileSystem.list(home.silverVersions) == Array(ids.suffix(2)))
     }
 
     @Test func openingWithoutSilverSaysToRunTheETL() {

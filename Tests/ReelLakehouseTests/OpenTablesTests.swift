@@ -194,8 +194,11 @@ import ReelParquet
         let offsets: [Int64] = [0, 2, 2, 5]
         let rows = SilverOpenRows.ratings(userIDs: [10, 20, 30], offsets: offsets, movieRows: [0, 1, 0, 1, 2],
                                           ratings: [1, 2, 3, 4, 5], times: [1, 2, 3, 4, 5], movieIDs: [100, 200, 300], rows: 1..<4)
-        #expect(rows.columns["userId"] == .int32([10, 30, 30]))
-        #expect(rows.columns["movieId"] == .int32([200, 100, 200]))
+        // The ids go out dictionary-encoded: the users of the rows (10, 20, 30 here) and every movie.
+        #expect(rows.columns["userId"]?.expanded == .int32([10, 30, 30]))
+        #expect(rows.columns["userId"]?.values == .int32([10, 20, 30]))
+        #expect(rows.columns["movieId"]?.expanded == .int32([200, 100, 200]))
+        #expect(rows.columns["movieId"]?.values == .int32([100, 200, 300]))
         #expect(rows.columns["rating"] == .float([2, 3, 4]))
         #expect(rows.columns["timestamp"] == .int64([2000, 3000, 4000]))
     }

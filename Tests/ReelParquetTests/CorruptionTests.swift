@@ -125,7 +125,7 @@ import Glibc
             meta.schema.insert(group, at: 1)
         }
         #expect(message(bad).contains("nested schemas are not supported"))
-        // A DELTA_BINARY_PACKED page: rewrite the first page header's encoding in place.
+        // A BYTE_STREAM_SPLIT page: rewrite the first page header's encoding in place.
         var bytes = s.bytes
         let meta = try ParquetReader(path: s.path).metadata
         let offset = Int(meta.rowGroups[0].columns[2].metaData!.dataPageOffset)
@@ -134,12 +134,12 @@ import Glibc
             return try PageHeader(thrift: &r)
         }
         let oldSize = header.encoded().count
-        header.dataPage!.encoding = .deltaBinaryPacked
+        header.dataPage!.encoding = .byteStreamSplit
         let encoded = header.encoded()
         #expect(encoded.count == oldSize)
         bytes.replaceSubrange(offset..<(offset + oldSize), with: encoded)
         try writeQuickly(bad, bytes)
-        #expect(message(bad).contains("DELTA_BINARY_PACKED"))
+        #expect(message(bad).contains("BYTE_STREAM_SPLIT"))
     }
 
     func message(_ path: String) -> String {

@@ -48,6 +48,37 @@ import ReelCore
         #expect(meta.rowGroups[0].columns[4].metaData?.encodings.contains(.rleDictionary) == false)
     }
 
+    /// Columns handed over already dictionary-encoded read back expanded,
+    /// with statistics over the entries the rows use, across row groups.
+    @Test func dictionaryEncodedInputRoundTrips() throws {
+        let schema = try ParquetSchema([TableColumn("id", .int32), TableColumn("name", .string), TableColumn("t", .int64)])
+        var rng = SplitMix64(seed: 8)
+        let ids: [Int32] = [50, 7, 900, -3, 12]
+        let names = ["b", "a", "zz", "", "m"]
+        let rows = 3000
+        // Never the entries 2 and 3: the statistics must leave 900 and -3 out.
+        let idIndices = (0..<rows).map { _ in [0, 1, 4][Int(rng.next() % 3)] as UInt32 }
+        let nameIndices = (0..<rows).map { _ in UInt32(rng.next() % 5) }
+        let times = (0..<rows).map { Int64($0) * 1000 }
+        let columns = [ParquetColumnData(dictionary: .int32(ids), indices: idIndices),
+                       ParquetColumnData(dictionary: .byteArray(ByteArrayColumn(names)), indices: nameIndices), .int64(times)]
+        let path = makeTempDir() + "/d.parquet"
+        let options = ParquetWriteOptions.with { $0.rowGroupTargetBytes = 8 << 10 }
+        let summary = try ParquetFile.write(to: path, schema: schema, columns: columns, options: options)
+        #expect(summary.rowGroupCount > 1 && summary.dictionaryEncoded == [true, true, false])
+        #expect(summary.columnStatistics[0].min == .int(7) && summary.columnStatistics[0].max == .int(50))
+        let table = try ParquetReader(path: path).readAll()
+        #expect(table.columns[0] == .int32(idIndices.map { ids[Int($0)] }))
+        #expect(table.columns[1] == .strings(nameIndices.map { names[Int($0)] }))
+        #expect(table.columns[2] == .int64(times))
+        // Indices outside the dictionary, or nulls, are refused before anything is written.
+        let bad = [ParquetColumnData(dictionary: .int32(ids), indices: [0, 5]), .strings(["a", "b"]), .int64([1, 2])]
+        #expect(throws: ReelError.self) { try ParquetFile.write(to: path, schema: schema, columns: bad) }
+        var withNulls = ParquetColumnData(dictionary: .int32(ids), indices: [0, 1])
+        withNulls.validity = [true, false]
+        #expect(throws: ReelError.self) { try ParquetFile.write(to: path, schema: schema, columns: [withNulls, .strings(["a", "b"]), .int64([1, 2])]) }
+    }
+
     @Test func multipleRowGroupsKeepRowOrder() throws {
         let sample = SampleTable(rows: 3000)
         let path = makeTempDir() + "/t.parquet"

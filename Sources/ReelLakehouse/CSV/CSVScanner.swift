@@ -33,6 +33,14 @@ public struct CSVScanner {
         return 0
     }
 
+    /// Moves past a one-line record that a caller parsed itself
+    /// (`NumericRowFastPath`): `next` is the offset just past its line feed.
+    @inline(__always)
+    public mutating func skipLine(to next: Int) {
+        position = next
+        line += 1
+    }
+
     /// Scans the next record into `r`; false at `limit`.
     @inline(__always)
     public mutating func next(into r: inout CSVRecord) -> Bool {

@@ -42,6 +42,21 @@ public enum ETL {
         guard options.threads >= 1, options.threads <= 256 else {
             throw ReelError(.usage, "--threads must be between 1 and 256 (got \(options.threads))")
         }
+        // What earlier runs pruned is deleted meanwhile, on a thread of its
+        // own (mostly waiting for the disk); only a warning if it fails.
+        let cleanup = BackgroundTask { () -> String? in
+            do {
+                try SilverVersions.deletePruned(home: home)
+                return nil
+            } catch let e as ReelError {
+                return e.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        defer {
+            if let message = try? cleanup.value() { Console.warn("etl", "could not delete pruned silver versions: \(message)") }
+        }
         var run = try ETLRun(home: home, options: options)
         try run.startOpenTables()
         do {

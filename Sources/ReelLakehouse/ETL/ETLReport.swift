@@ -8,13 +8,41 @@ import ReelCore
 public struct ETLReport: Sendable, Codable {
     public struct Phase: Sendable, Codable, Equatable {
         public var name: String
+        /// When the phase began, in seconds since the run began (phases of
+        /// the concurrent strands overlap).
+        public var startSeconds: Double
         public var seconds: Double
+        /// CPU seconds the whole process used meanwhile (all threads, so
+        /// work overlapping the phase counts too).
+        public var cpuSeconds: Double
         /// The process's peak resident memory when the phase ended.
         public var peakRSSBytes: Int
 
         enum CodingKeys: String, CodingKey {
             case name, seconds
+            case startSeconds = "start_seconds"
+            case cpuSeconds = "cpu_seconds"
             case peakRSSBytes = "peak_rss_bytes"
+        }
+    }
+
+    /// When a phase began, on the wall and CPU clocks.
+    struct PhaseStart {
+        let wall = Clock.monotonic()
+        let cpu = Clock.processCPUSeconds()
+
+        /// The phase `name`, ending now (`startSeconds` is the monotonic
+        /// clock until `ETLRun.record` makes it relative to the run).
+        func finished(_ name: String) -> Phase {
+            Phase(name: name, startSeconds: wall, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
+                  peakRSSBytes: ProcessMemory.peakResidentBytes())
+        }
+
+        /// Runs `body` as the phase `name` (for work on another thread, whose
+        /// phase is recorded when it is waited for).
+        func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> (T, Phase) {
+            let value = try body()
+            return (value, finished(name))
         }
     }
 

@@ -18,7 +18,7 @@ extension ETLRun {
     /// rejected / read ratio is above the threshold. Nil without an events folder.
     mutating func loadEvents(movies: DenseIDIndex) throws -> ETLEvents? {
         guard FileSystem.isDirectory(home.bronzeEvents) else { return nil }
-        let began = Clock.monotonic()
+        let began = ETLReport.PhaseStart()
         let rules = try EventRowRules(ratings: try contract.table("ratings"), runClock: options.now)
         let events = try ETLEvents.read(home: home, schemasDirectory: schemasDirectory, movies: movies, rules: rules,
                                         threads: options.threads)

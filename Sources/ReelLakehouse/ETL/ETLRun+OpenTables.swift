@@ -10,9 +10,10 @@ import ReelParquet
 /// 1. `startOpenTables` (before any parsing) takes `output/.reel.lock`
 ///    (or trusts the caller's, `ETLOptions.openTablesLock`), so a run that
 ///    cannot write the tables fails before doing any work.
-/// 2. `writeOpenTables` writes the data files, right after the user-major
-///    ratings file while those ratings are still in memory. Readers cannot
-///    see them; a crash leaves orphans, deleted by the next run.
+/// 2. `startOpenTablesWrite` writes the data files on a thread of its own,
+///    while the binary version is written, from the user-major ratings in
+///    memory. Readers cannot see them; a crash leaves orphans, deleted by
+///    the next run.
 /// 3. `commitOpenTables` commits each table (one Delta commit per table,
 ///    operation parameter `silverVersion` = this run's id) once the binary
 ///    version is complete and verified, and *before* `current` switches.
@@ -27,35 +28,48 @@ extension ETLRun {
                                          parameters: ["silverVersion": runID], threads: options.threads)
     }
 
-    /// Writes the data files of every open table (step 2).
-    mutating func writeOpenTables(_ byUser: RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                                  tags: SilverTags) throws {
-        guard let writer = openTables else { return }
-        let began = Clock.monotonic()
-        try writer.start("ratings")
-        let total = byUser.movies.count
-        for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
-            let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
-            try writer.add("ratings", SilverOpenRows.ratings(
-                userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
-                times: byUser.times, movieIDs: movies.ids, rows: rows))
-        }
-        try writer.add("movies", SilverOpenRows.movies(movies, links: links))
-        try writer.start("tags")
-        if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movies.ids)) }
+    /// Starts writing the data files of every open table (step 2) on a
+    /// thread of its own (`writeFiles` runs it next to the binary files);
+    /// nil when there is no writer. The task's value is its phase.
+    /// `movies` is handed over with its rating statistics while the ratings
+    /// files are written; `movieIDs` are its ids, needed before that.
+    func startOpenTablesWrite(_ byUser: RatingsCSRBuilder.UserMajor, movieIDs: [Int32], movies: Handoff<SilverMovies>,
+                              links: SilverLinks, tags: SilverTags) -> BackgroundTask<ETLReport.Phase>? {
+        guard let openTables else { return nil }
+        // Only this task uses the writer until it is waited for.
+        nonisolated(unsafe) let writer = openTables
+        let events = openTableEvents
         // Events: whenever the run read bronze events, and also when the events
         // folder is gone but the table exists, so the table never shows stale events.
-        if openTableEvents != nil || DeltaTable(path: home.silverTable("events")).exists {
-            try writer.start("events")
-            for day in openTableEvents.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
+        let writeEvents = events != nil || DeltaTable(path: home.silverTable("events")).exists
+        return BackgroundTask {
+            let began = ETLReport.PhaseStart()
+            try writer.start("ratings")
+            let total = byUser.movies.count
+            let buffers = RatingsFileBuffers()
+            for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
+                let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
+                try writer.add("ratings", SilverOpenRows.ratings(
+                    userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
+                    times: byUser.times, movieIDs: movieIDs, rows: rows, buffers: buffers))
+            }
+            try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
+            try writer.start("tags")
+            if tags.count > 0 { try writer.add("tags", SilverOpenRows.tags(tags, movieIDs: movieIDs)) }
+            if writeEvents {
+                try writer.start("events")
+                for day in events.map(SilverOpenRows.events) ?? [] { try writer.add("events", day) }
+            }
+            // Nothing else to do here: wait for the disk now rather than in the commits.
+            try writer.syncDataFiles()
+            return began.finished("open_tables_write")
         }
-        phase("open_tables_write", since: began)
     }
 
     /// Commits every open table (step 3); returns their new versions.
     mutating func commitOpenTables() throws -> [String: Int64] {
         guard let writer = openTables else { return [:] }
-        let began = Clock.monotonic()
+        let began = ETLReport.PhaseStart()
         let versions = try writer.commit()
         openTables = nil
         phase("open_tables_commit", since: began)

@@ -2,12 +2,12 @@ import ReelCore
 
 /// The pipeline of one run, table by table: movies first (the key every
 /// other table references), then links, the events (when there are any),
-/// ratings joined with the rating events, and tags, then the statistics,
-/// then the version on disk.
+/// ratings joined with the rating events, and tags, then the version on
+/// disk (with the statistics, from the movie-major layout).
 extension ETLRun {
     mutating func execute() throws -> ETLReport {
         Console.info("etl", "run \(runID): \(home.bronzeMovieLens) -> \(home.silver) (contract \(contract.path))")
-        var movies = try loadMovies()
+        let movies = try loadMovies()
         let movieIndex = DenseIDIndex(sortedUniqueIDs: movies.ids)
         references["movies.movieId"] = movieIndex
         let links = try loadLinks(movieCount: movies.count)
@@ -19,13 +19,7 @@ extension ETLRun {
         (byUser, ratingEventsKept) = try loadRatings(events: events)
         let tags = try loadTags(movieCount: movies.count)
         if let events { try finishEvents(events, ratingEventsKept: ratingEventsKept) }
-
-        let statsStart = Clock.monotonic()
-        MovieStatistics.fill(&movies, from: byUser)
-        let popularity = MovieStatistics.popularity(byUser, movieCount: movies.count, rules: options.popularityRules, events: events)
-        phase("statistics", since: statsStart)
-        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, popularity: popularity,
-                                events: events?.manifestEntries)
+        return try writeVersion(&byUser, movies: movies, links: links, tags: tags, events: events)
     }
 
     /// Accepted movies sorted by id: they define the movie rows.
@@ -55,9 +49,10 @@ extension ETLRun {
     mutating func loadRatings(events: ETLEvents?) throws -> (byUser: RatingsCSRBuilder.UserMajor, fromEvents: Int) {
         let table = try contract.table("ratings")
         let proto = try RatingsSink(table: table)
-        var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: $0) }
+        let fileBytes = FileSystem.size(Path.join(home.bronzeMovieLens, table.file)) ?? 0
+        var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: max($0, fileBytes)) }
         try checkRejects(table, parsed) // fail before the expensive build
-        let buildStart = Clock.monotonic()
+        let buildStart = ETLReport.PhaseStart()
         // Hand the columns to the builder alone, so it can free them as it goes.
         var chunks = parsed.sinks.map(\.columns)
         parsed.sinks = []
@@ -68,7 +63,7 @@ extension ETLRun {
         phase("ratings_build", since: buildStart)
         let accepted = byUser.movies.count - fromEvents
         try finish(table, parsed, accepted: accepted, deduplicated: fromFile - accepted,
-                   extraSeconds: Clock.monotonic() - buildStart)
+                   extraSeconds: Clock.monotonic() - buildStart.wall)
         return (byUser, fromEvents)
     }
 
@@ -81,39 +76,90 @@ extension ETLRun {
         return tags
     }
 
-    /// Writes the version into a staging folder in the order that keeps
-    /// memory low — the user-major ratings, then the movie-major ones built
-    /// from them (the former freed first) — then publishes it. Any failure
+    /// Writes the version into a staging folder and publishes it. Any failure
     /// removes the staging folder; `current` is untouched.
     mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                               tags: SilverTags, popularity: SilverPopularity,
-                               events: [String: SilverManifest.EventsUsed]?) throws -> ETLReport {
+                               tags: SilverTags, events: ETLEvents?) throws -> ETLReport {
         let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
         let staging = try SilverVersions.makeStaging(home: home, runID: runID)
         do {
-            var writeStart = Clock.monotonic()
-            var files = [try SilverWriter.writeRatingsByUser(userIDs: byUser.userIDs, offsets: byUser.offsets, movies: byUser.movies,
-                                                             ratings: byUser.ratings, times: byUser.times,
-                                                             movieCount: movies.count, to: staging)]
-            phase("write_ratings_by_user", since: writeStart)
-            try writeOpenTables(byUser, movies: movies, links: links, tags: tags)
-            let movieMajorStart = Clock.monotonic()
-            let byMovie = RatingsCSRBuilder.movieMajor(byUser, movieCount: movies.count, threads: options.threads)
-            byUser = RatingsCSRBuilder.UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: [])
-            phase("ratings_movie_major", since: movieMajorStart)
-            writeStart = Clock.monotonic()
-            files.append(try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
-                                                              times: byMovie.times, userCount: counts.users, to: staging))
-            files.append(try SilverWriter.writeMovies(movies, links: links, to: staging))
-            files.append(try SilverWriter.writeTags(tags, movieCount: movies.count, to: staging))
-            files.append(try SilverWriter.writePopularity(popularity, movieCount: movies.count, to: staging))
-            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularity.endTime,
-                                                       events: events, to: staging)
-            phase("write", since: writeStart)
+            let (files, popularityEndTime) = try writeFiles(&byUser, movies: movies, links: links, tags: tags, events: events,
+                                                            to: staging)
+            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularityEndTime,
+                                                       events: events?.manifestEntries, to: staging)
             return try publish(staging: staging, manifest: manifest)
         } catch {
             try? FileSystem.removeTree(staging)
             throw error
         }
+    }
+
+    /// Every data file of the version, written by three strands at once so
+    /// that both cores stay busy while files are copied into the page cache
+    /// (docs/silver-format.md, "How a version is written"). Each strand
+    /// fsyncs its files when it has nothing left to compute:
+    /// - a writer thread streams `ratings_by_user.silver`;
+    /// - a second one encodes and writes the open tables' Parquet files
+    ///   (`ETLRun+OpenTables.swift`), the movies table once this thread has
+    ///   handed it the movies with their rating statistics;
+    /// - this thread builds the movie-major layout from the user-major one
+    ///   (both cores), the statistics and popularity from it, then writes it
+    ///   and the small files.
+    /// All three only read the user-major arrays, which go away when the
+    /// last strand is done with them. Every strand is waited for, even when
+    /// another fails, before the first error is thrown. Returns the files
+    /// and where the popularity windows end.
+    mutating func writeFiles(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+                             tags: SilverTags, events: ETLEvents?, to staging: String) throws -> ([SilverManifest.File], Int64) {
+        var ratings = byUser
+        byUser = .empty
+        let movieCount = movies.count, userCount = ratings.userCount
+        let userFile = BackgroundTask { [ratings] in
+            try ETLReport.PhaseStart().measure("write_ratings_by_user") {
+                let file = try SilverWriter.writeRatingsByUser(userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
+                                                               ratings: ratings.ratings, times: ratings.times, movieCount: movieCount,
+                                                               to: staging)
+                // This thread has nothing else to do: wait for the disk here, not at the end.
+                try SilverWriter.sync([file], in: staging)
+                return file
+            }
+        }
+        let ratedMovies = Handoff<SilverMovies>()
+        let openTablesWrite = startOpenTablesWrite(ratings, movieIDs: movies.ids, movies: ratedMovies, links: links, tags: tags)
+        let mine = Result { () throws -> ([SilverManifest.File], Int64) in
+            // Whatever happens here, the open-tables strand must not wait forever.
+            defer { if !ratedMovies.isResolved { ratedMovies.put(.failure(ReelError(.io, "the ETL stopped before the movie statistics"))) } }
+            let movieMajorStart = ETLReport.PhaseStart()
+            let byMovie = RatingsCSRBuilder.movieMajor(ratings, movieCount: movieCount, threads: options.threads)
+            ratings = .empty
+            phase("ratings_movie_major", since: movieMajorStart)
+            let statsStart = ETLReport.PhaseStart()
+            var rated = movies
+            MovieStatistics.fill(&rated, from: byMovie)
+            ratedMovies.put(.success(rated))
+            let popularity = MovieStatistics.popularity(byMovie, movieCount: movieCount, rules: options.popularityRules, events: events)
+            phase("statistics", since: statsStart)
+            let writeStart = ETLReport.PhaseStart()
+            let files = [
+                try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
+                                                     times: byMovie.times, userCount: userCount, to: staging),
+                try SilverWriter.writeMovies(rated, links: links, to: staging),
+                try SilverWriter.writeTags(tags, movieCount: movieCount, to: staging),
+                try SilverWriter.writePopularity(popularity, movieCount: movieCount, to: staging),
+            ]
+            // Only the other strands are left to wait for: wait for the disk meanwhile.
+            try SilverWriter.sync(files, in: staging)
+            phase("write", since: writeStart)
+            return (files, popularity.endTime)
+        }
+        let waitStart = ETLReport.PhaseStart()
+        let user = Result { try userFile.value() }
+        let open = Result { try openTablesWrite?.value() }
+        phase("wait_for_writers", since: waitStart)
+        let (files, endTime) = try mine.get()
+        let (userEntry, userPhase) = try user.get()
+        recordPhase(userPhase)
+        if let openPhase = try open.get() { recordPhase(openPhase) }
+        return ([userEntry] + files, endTime)
     }
 }

@@ -39,7 +39,7 @@ struct ETLRun {
     /// Maps, header-checks, scans and validates one table.
     mutating func parse<Sink: RowSink>(_ table: BronzeTable, releasePages: Bool = false,
                                        makeSink: @escaping @Sendable (Int) -> Sink) throws -> TableParse<Sink> {
-        let began = Clock.monotonic()
+        let began = ETLReport.PhaseStart()
         let file = try BronzeFile.open(table, directory: home.bronzeMovieLens, contractPath: contract.path)
         let validator = try RowValidator(table: table, runClock: options.now, references: references)
         // Progress (bytes, rate, ETA) only where it helps: files of 16 MB and more.
@@ -100,9 +100,15 @@ struct ETLRun {
         reports.append(report)
     }
 
-    mutating func phase(_ name: String, since: Double) {
-        phases.append(ETLReport.Phase(name: name, seconds: Clock.monotonic() - since,
-                                      peakRSSBytes: ProcessMemory.peakResidentBytes()))
+    mutating func phase(_ name: String, since: ETLReport.PhaseStart) {
+        recordPhase(since.finished(name))
+    }
+
+    /// Keeps a finished phase, its start made relative to the run's.
+    mutating func recordPhase(_ phase: ETLReport.Phase) {
+        var phase = phase
+        phase.startSeconds -= start
+        phases.append(phase)
     }
 
     /// Commits the open tables, adds report.json to the complete staging
@@ -125,7 +131,7 @@ struct ETLRun {
         // The run has succeeded: a version that cannot be pruned is only worth a warning.
         do {
             let pruned = try SilverVersions.prune(home: home, keep: options.keepVersions)
-            if !pruned.isEmpty { Console.info("etl", "pruned old silver versions: \(pruned.joined(separator: ", "))") }
+            if !pruned.isEmpty { Console.info("etl", "pruned old silver versions (deleted by the next run): \(pruned.joined(separator: ", "))") }
         } catch let e as ReelError {
             Console.warn("etl", "could not prune old silver versions: \(e.message)")
         }

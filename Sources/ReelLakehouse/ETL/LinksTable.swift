@@ -16,7 +16,7 @@ struct LinksSink: RowSink {
         }
     }
 
-    mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {
+    mutating func accept(_ record: CSVRecord, _ v: inout RowValues, in bytes: UnsafeRawBufferPointer) {
         movieRows.append(v.rows[movie])
         imdbIDs.append(v.values[imdb])
         tmdbIDs.append(v.present & (1 << UInt32(tmdb)) != 0 ? Int32(truncatingIfNeeded: v.values[tmdb]) : 0)

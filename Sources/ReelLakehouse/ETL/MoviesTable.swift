@@ -15,7 +15,7 @@ struct MoviesSink: RowSink {
         genres = try table.column("genres", needs: .genreMask)
     }
 
-    mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {
+    mutating func accept(_ record: CSVRecord, _ v: inout RowValues, in bytes: UnsafeRawBufferPointer) {
         ids.append(Int32(truncatingIfNeeded: v.values[id]))
         let start = titleBytes.count
         record.appendUnescapedField(title, in: bytes, to: &titleBytes)

@@ -62,10 +62,66 @@ enum RatingsCSRBuilder {
     /// The user-major layout alone (the ETL writes it before building the
     /// movie-major one, so the two are never in memory with a copy of either).
     static func userMajor(_ chunks: inout [RatingColumns], threads: Int) -> UserMajor {
-        let users = userIndex(chunks)
-        var byUser = scatterByUser(&chunks, users: users)
+        var byUser = groupedByUser(&chunks) ?? scatterByUser(&chunks, users: userIndex(chunks))
         byUser.deduplicated = sortAndDedupe(&byUser, threads: threads)
         return byUser
+    }
+
+    /// The common case, ratings.csv sorted by user: when user ids never
+    /// decrease across the chunks, the counting sort would leave every row
+    /// where it is, so the columns are only concatenated (into the first
+    /// chunk's room, reserved for the whole file) and the offsets read off
+    /// the runs of equal users. nil (nothing consumed) when a user id
+    /// decreases somewhere.
+    static func groupedByUser(_ chunks: inout [RatingColumns]) -> UserMajor? {
+        guard !chunks.isEmpty else { return nil }
+        var userIDs: [Int32] = []
+        var offsets: [Int64] = [0]
+        var base = 0
+        for c in chunks {
+            for k in c.runUsers.indices {
+                let u = c.runUsers[k]
+                // The same user again: a run continuing into the next chunk.
+                if let last = userIDs.last {
+                    if u == last { continue }
+                    if u < last { return nil }
+                    offsets.append(Int64(base + c.runStarts[k]))
+                }
+                userIDs.append(u)
+            }
+            base += c.count
+        }
+        if !userIDs.isEmpty { offsets.append(Int64(base)) }
+        var all = chunks[0]
+        chunks[0] = RatingColumns()
+        all.dropRuns()
+        // The times (half the bytes) are appended on a second thread. The box
+        // holds the only reference to that array, so it grows in place.
+        let times = ColumnBox(all.times)
+        all.times = []
+        let rest = chunks.dropFirst().map(\.times)
+        let timesDone = BackgroundTask { for t in rest { times.value.append(contentsOf: t) } }
+        for k in 1..<chunks.count {
+            let c = chunks[k]
+            chunks[k] = RatingColumns()
+            all.movieRows.append(contentsOf: c.movieRows)
+            all.ratings.append(contentsOf: c.ratings)
+        }
+        try! timesDone.value() // appending cannot throw
+        return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings,
+                         times: times.take())
+    }
+
+    /// An array handed to one other thread, which mutates it in place.
+    final class ColumnBox<T>: @unchecked Sendable {
+        var value: [T]
+        init(_ value: [T]) { self.value = value }
+
+        /// The array, leaving the box empty (so it is not shared).
+        func take() -> [T] {
+            defer { value = [] }
+            return value
+        }
     }
 
     struct UserMajor {
@@ -79,6 +135,9 @@ enum RatingsCSRBuilder {
         var deduplicated = 0
 
         var userCount: Int { userIDs.count }
+
+        /// No ratings (what is left where a layout was handed on).
+        static var empty: UserMajor { UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: []) }
     }
 
     struct MovieMajor {
@@ -93,7 +152,7 @@ enum RatingsCSRBuilder {
         var maxID: Int32 = 0, minID: Int32 = .max, total = 0
         for c in chunks {
             total += c.count
-            for u in c.users {
+            for u in c.runUsers {
                 maxID = max(maxID, u)
                 minID = min(minID, u)
             }
@@ -101,11 +160,10 @@ enum RatingsCSRBuilder {
         var ids: [Int32] = []
         if total > 0, minID >= 0, DenseIDIndex.useDirect(maxID: Int64(maxID), count: total) {
             var seen = [Bool](repeating: false, count: Int(maxID) + 1)
-            for c in chunks { for u in c.users { seen[Int(u)] = true } }
+            for c in chunks { for u in c.runUsers { seen[Int(u)] = true } }
             for (id, s) in seen.enumerated() where s { ids.append(Int32(id)) }
         } else {
-            ids.reserveCapacity(total)
-            for c in chunks { ids.append(contentsOf: c.users) }
+            for c in chunks { ids.append(contentsOf: c.runUsers) }
             ids.sort()
             ids.removeDuplicatesInSortedOrder()
         }
@@ -115,7 +173,9 @@ enum RatingsCSRBuilder {
     /// Stable counting sort by user row: each user's ratings in file order.
     static func scatterByUser(_ chunks: inout [RatingColumns], users: DenseIDIndex) -> UserMajor {
         var offsets = [Int64](repeating: 0, count: users.count + 1)
-        for c in chunks { for u in c.users { offsets[Int(users.row(of: Int64(u))) + 1] += 1 } }
+        for c in chunks {
+            for k in c.runUsers.indices { offsets[Int(users.row(of: Int64(c.runUsers[k]))) + 1] += Int64(c.run(k).count) }
+        }
         for r in 0..<users.count { offsets[r + 1] += offsets[r] }
         let n = Int(offsets[users.count])
         var cursor = offsets
@@ -128,13 +188,15 @@ enum RatingsCSRBuilder {
                     for k in chunks.indices {
                         let c = chunks[k]
                         chunks[k] = RatingColumns()
-                        for i in 0..<c.count {
-                            let row = Int(users.row(of: Int64(c.users[i])))
-                            let at = Int(cursor[row])
-                            cursor[row] = Int64(at + 1)
-                            m[at] = c.movieRows[i]
-                            r[at] = c.ratings[i]
-                            t[at] = c.times[i]
+                        for run in c.runUsers.indices {
+                            let row = Int(users.row(of: Int64(c.runUsers[run])))
+                            for i in c.run(run) {
+                                let at = Int(cursor[row])
+                                cursor[row] = Int64(at + 1)
+                                m[at] = c.movieRows[i]
+                                r[at] = c.ratings[i]
+                                t[at] = c.times[i]
+                            }
                         }
                     }
                 }
@@ -281,13 +343,14 @@ enum RatingsCSRBuilder {
             }
             offsets[m + 1] = at
         }
-        var users = [Int32](repeating: 0, count: n)
-        var ratings = [Float](repeating: 0, count: n)
-        var times = [Int64](repeating: 0, count: n)
         let userRatings = u.ratings, userTimes = u.times
-        users.withUnsafeMutableBufferPointer { uu in
-            ratings.withUnsafeMutableBufferPointer { rr in
-                times.withUnsafeMutableBufferPointer { tt in
+        // Every slot is written exactly once by the scatter, so the outputs
+        // start uninitialised (no zero-filling pass), in huge pages (the
+        // scatter's writes land all over them).
+        var users: [Int32] = [], ratings: [Float] = [], times: [Int64] = []
+        users = .hugeUninitialized(count: n) { uu in
+            ratings = .hugeUninitialized(count: n) { rr in
+                times = .hugeUninitialized(count: n) { tt in
                     let out = MovieColumns(users: uu, ratings: rr, times: tt)
                     let startsByPart = starts
                     ParallelWorkers.run(ranges.count) { part in

@@ -19,7 +19,7 @@ struct TagsSink: RowSink {
         }
     }
 
-    mutating func accept(_ record: CSVRecord, _ v: RowValues, in bytes: UnsafeRawBufferPointer) {
+    mutating func accept(_ record: CSVRecord, _ v: inout RowValues, in bytes: UnsafeRawBufferPointer) {
         users.append(Int32(truncatingIfNeeded: v.values[user]))
         movieRows.append(v.rows[movie])
         times.append(v.values[time])

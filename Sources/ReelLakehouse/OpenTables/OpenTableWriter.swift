@@ -56,6 +56,11 @@ public final class OpenTableWriter {
         try transaction.add(try rows.batch(for: transaction.schema, source: schemas.source))
     }
 
+    /// Makes every data file written so far durable (`DeltaTransaction.syncDataFiles`).
+    public func syncDataFiles() throws {
+        for (_, transaction) in started { try transaction.syncDataFiles() }
+    }
+
     /// Commits every started table; returns each one's new version.
     public func commit() throws -> [String: Int64] {
         var versions: [String: Int64] = [:]

@@ -47,23 +47,46 @@ public enum SilverVersions {
         try FileSystem.replaceSymlink(home.silverCurrent, target: "versions/\(runID)")
     }
 
-    /// Removes all but the newest `keep` versions (never the current one) and
-    /// staging folders left by runs that are no longer alive. Returns what it removed.
+    /// Retires all but the newest `keep` versions (never the current one)
+    /// and the staging folders of runs that are no longer alive: each is
+    /// renamed to `.pruned-<name>`, which is instant, and deleted later by
+    /// `deletePruned` — the next run does that while it parses, because
+    /// deleting hundreds of megabytes takes a while (ext4 mounted with
+    /// `discard` frees ~2 GB/s) and would otherwise end every run. Returns
+    /// what it retired.
     @discardableResult
     static func prune(home: ReelHome, keep: Int) throws -> [String] {
         let current = currentVersionID(home: home)
-        var removed: [String] = []
+        var retired: [String] = []
         let versions = list(home: home)
         for id in versions.dropLast(max(keep, 1)) where id != current {
-            try FileSystem.removeTree(Path.join(home.silverVersions, id))
-            removed.append(id)
+            try FileSystem.rename(Path.join(home.silverVersions, id), Path.join(home.silverVersions, prunedPrefix + id))
+            retired.append(id)
         }
-        for name in FileSystem.list(home.silverVersions) where name.hasPrefix(stagingPrefix) {
-            guard let pid = name.split(separator: "-").last.flatMap({ Int32($0) }),
-                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
-            try FileSystem.removeTree(Path.join(home.silverVersions, name))
-            removed.append(name)
+        for name in deadStagingFolders(home: home) {
+            try FileSystem.rename(Path.join(home.silverVersions, name), Path.join(home.silverVersions, prunedPrefix + name))
+            retired.append(name)
         }
-        return removed
+        if !retired.isEmpty { try FileSystem.fsyncDirectory(home.silverVersions) }
+        return retired
+    }
+
+    static let prunedPrefix = ".pruned-"
+
+    /// Deletes the folders `prune` retired, and staging folders of runs
+    /// that died. Returns what it deleted.
+    @discardableResult
+    static func deletePruned(home: ReelHome) throws -> [String] {
+        let names = FileSystem.list(home.silverVersions).filter { $0.hasPrefix(prunedPrefix) } + deadStagingFolders(home: home)
+        for name in names { try FileSystem.removeTree(Path.join(home.silverVersions, name)) }
+        return names
+    }
+
+    /// Staging folders whose process is gone.
+    private static func deadStagingFolders(home: ReelHome) -> [String] {
+        FileSystem.list(home.silverVersions).filter { name in
+            guard name.hasPrefix(stagingPrefix), let pid = name.split(separator: "-").last.flatMap({ Int32($0) }) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
     }
 }

@@ -1,15 +1,16 @@
 import ReelCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Writes the files of one silver version. Each goes through
-/// `SectionFileWriter` (temp file, fsync, full verification, rename); headers
-/// carry no time or id, so identical data gives identical bytes. Files are
-/// written one at a time (and the ETL frees each column set once written), so
-/// only one file's extra copy is ever in memory.
+/// Writes the files of one silver version into its staging folder, which no
+/// reader sees until it is complete (`SilverVersions`): each file is created
+/// under its final name, streamed from the in-memory arrays without a copy,
+/// hashed as it goes (the manifest's xxh3 comes from the same pass) and
+/// re-opened for a structural check (`SectionFileWriter.writeUnpublished`).
+/// Their writeback starts at once, and `writeManifest` fsyncs them all
+/// before the manifest exists. Headers carry no time or id, so identical
+/// data gives identical bytes.
 public enum SilverWriter {
-    /// Writes every file of `d` into `directory`, then `manifest.json`; returns the manifest.
+    /// Writes every file of `d` into the fresh folder `directory`, then
+    /// `manifest.json`; returns the manifest.
     @discardableResult
     public static func write(_ d: SilverDataset, to directory: String) throws -> SilverManifest {
         let r = d.ratings
@@ -83,12 +84,21 @@ public enum SilverWriter {
         }
     }
 
-    /// Writes `manifest.json` last: a version folder without it is incomplete.
+    /// Writes `manifest.json` last: a version folder without it is
+    /// incomplete. First fsyncs every file it lists (and the folder), so a
+    /// manifest never survives a crash that its files did not.
     static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
                               events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
+        try sync(files, in: directory)
         let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
         try FileSystem.writeAtomically(Path.join(directory, SilverFormat.manifestName), bytes: manifest.encoded())
         return manifest
+    }
+
+    /// fsyncs written files and their folder (the ETL's writer strands do
+    /// it as soon as they are done; `writeManifest` does it in any case).
+    static func sync(_ files: [SilverManifest.File], in directory: String) throws {
+        try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
     }
 
     static func emit(_ name: String, _ kind: SectionFileKind, in directory: String, words: [UInt64],
@@ -97,35 +107,8 @@ public enum SilverWriter {
         var w = SectionFileWriter(kind: kind)
         for (i, word) in words.enumerated() { w.header.userWords[i] = word }
         add(&w)
-        let path = Path.join(directory, name)
-        try w.write(to: path)
-        let (bytes, checksum) = try FileChecksum.xxh3(path: path)
-        return SilverManifest.File(name: name, bytes: bytes, xxh3: XXH3.hex(checksum))
-    }
-}
-
-/// xxh3-64 of a whole file read with plain `read` calls through a small
-/// buffer: unlike a mapping, the pages never count towards this process's
-/// memory, which matters for files of hundreds of megabytes.
-enum FileChecksum {
-    static func xxh3(path: String) throws -> (bytes: Int, checksum: UInt64) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ReelError.system("cannot open", path: path, errno: errno) }
-        defer { close(fd) }
-        let stream = XXH3Stream()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { buffer.deallocate() }
-        var total = 0
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReelError.system("cannot read", path: path, errno: errno)
-            }
-            if n == 0 { break }
-            stream.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            total += n
-        }
-        return (total, stream.digest)
+        // Staged: the ETL fsyncs every file of the version at once, before its manifest.
+        let written = try w.writeUnpublished(to: Path.join(directory, name), durability: .deferred)
+        return SilverManifest.File(name: name, bytes: written.bytes, xxh3: XXH3.hex(written.checksum))
     }
 }

@@ -48,13 +48,25 @@ public struct ParquetColumnData: Sendable, Equatable {
     public var values: ParquetValues
     /// nil when every row has a value.
     public var validity: [Bool]?
+    /// Dictionary-encoded input: `values` is then the dictionary and row i
+    /// holds `values[dictionaryIndices[i]]`. The writer stores them as the
+    /// column chunk's dictionary and indices as they are, instead of finding
+    /// the distinct values itself — for callers that already hold dense
+    /// codes (the ETL's movie and user rows). No nulls.
+    public var dictionaryIndices: [UInt32]?
 
     public init(_ values: ParquetValues, validity: [Bool]? = nil) {
         self.values = values
         self.validity = validity
     }
 
-    public var count: Int { values.count }
+    /// Rows given as indices into `dictionary` (see `dictionaryIndices`).
+    public init(dictionary: ParquetValues, indices: [UInt32]) {
+        values = dictionary
+        dictionaryIndices = indices
+    }
+
+    public var count: Int { dictionaryIndices?.count ?? values.count }
 
     public var nullCount: Int { validity.map { $0.reduce(0) { $0 + ($1 ? 0 : 1) } } ?? 0 }
 
@@ -87,6 +99,26 @@ public struct ParquetColumnData: Sendable, Equatable {
 
     public static func double(_ v: [Double?]) -> Self {
         Self(.double(v.map { $0 ?? 0 }), validity: v.contains(nil) ? v.map { $0 != nil } : nil)
+    }
+
+    /// The rows as plain values (dictionary-encoded input expanded), as a
+    /// reader returns them.
+    public var expanded: ParquetColumnData {
+        guard let indices = dictionaryIndices else { return self }
+        func gather<T>(_ values: [T]) -> [T] { indices.map { values[Int($0)] } }
+        switch values {
+        case let .boolean(v): return .boolean(gather(v))
+        case let .int32(v): return .int32(gather(v))
+        case let .int64(v): return .int64(gather(v))
+        case let .float(v): return .float(gather(v))
+        case let .double(v): return .double(gather(v))
+        case let .byteArray(v):
+            var out = ByteArrayColumn()
+            v.bytes.withUnsafeBytes { raw in
+                for i in indices { out.append(UnsafeRawBufferPointer(rebasing: raw[v.range(Int(i))])) }
+            }
+            return ParquetColumnData(.byteArray(out))
+        }
     }
 
     /// The column with all-valid validity normalised to nil, so data read back

@@ -4,6 +4,9 @@ import Glibc
 #endif
 
 /// One write to a Delta table: data files first (`add`), then one commit.
+/// The data files' writeback starts as each is written, but they are only
+/// fsynced by `commit`, all together, so a writer is not held up by the disk
+/// file after file (nothing refers to them before the commit).
 ///
 /// Until `commit` publishes the next version's log file, readers see the
 /// previous version and the new data files are invisible. If the process
@@ -47,8 +50,9 @@ public final class DeltaTransaction {
         let name = DeltaNames.dataFile(index: addedFiles.count, codec: options.compression.codec)
         let relative = folder.isEmpty ? name : folder + "/" + name
         let full = Path.join(table.path, relative)
-        let summary = try ParquetFile.write(to: full, schema: schema.dataSchema, columns: batch.columns, options: options)
-        if !folder.isEmpty { try FileSystem.fsyncDirectory(table.path) }
+        // Made durable (file and folders) by `commit`, all at once, before the log entry.
+        let summary = try ParquetFile.write(to: full, schema: schema.dataSchema, columns: batch.columns, options: options,
+                                            durability: .deferred)
         addedFiles.append(DeltaAddFile(
             path: relative,
             partitionValues: schema.partitionColumns.isEmpty ? [:] : batch.partitionValues,
@@ -81,6 +85,7 @@ public final class DeltaTransaction {
             actions.append(.metaData(metadata(id: DeltaNames.uuid(), created: now)))
         }
         actions += addedFiles.map { .add($0) }
+        try syncDataFiles()
         // The commitInfo line (first) seals the lines after it with their count
         // and xxh3, so Reel detects a truncated or altered commit even when the
         // damage leaves valid JSON lines. Other readers ignore the extra keys.
@@ -102,6 +107,15 @@ public final class DeltaTransaction {
         finished = true
         lock = nil
         return version
+    }
+
+    /// Makes the data files added so far durable — they, their partition
+    /// folders and the table folder — as `commit` does before the log entry
+    /// that makes them part of the table. A writer with nothing better to
+    /// do calls it early, so the commit finds nothing left to wait for.
+    public func syncDataFiles() throws {
+        try FileSystem.syncDeferred(addedFiles.map { Path.join(table.path, $0.path) })
+        if addedFiles.contains(where: { $0.path.contains("/") }) { try FileSystem.fsyncDirectory(table.path) }
     }
 
     /// Deletes this transaction's data files and releases the lock.

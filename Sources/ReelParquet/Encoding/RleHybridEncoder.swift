@@ -17,7 +17,18 @@ enum RleHybridEncoder {
         let n = values.count
         var literalStart = 0
         var i = 0
+        let base = UnsafeRawPointer(values.baseAddress)
         while i < n {
+            // Eight values none of which equals the next are eight runs of
+            // one: skip them at once (dictionary indices of ids are mostly so).
+            if i + 9 <= n, let base {
+                let here = base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self)
+                let next = base.loadUnaligned(fromByteOffset: 4 * i + 4, as: SIMD8<UInt32>.self)
+                if !any(here .== next) {
+                    i += 8
+                    continue
+                }
+            }
             let v = values[i]
             var run = 1
             while i + run < n && values[i + run] == v { run += 1 }
@@ -77,6 +88,22 @@ enum BitPacking {
         out.append(contentsOf: repeatElement(0, count: byteCount))
         out.withUnsafeMutableBufferPointer { buffer in
             let dst = buffer.baseAddress! + start
+            // Whole bytes per value, or two values per byte: no bit juggling.
+            switch bitWidth {
+            case 16:
+                for (k, v) in values.enumerated() {
+                    UnsafeMutableRawPointer(dst).storeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian, toByteOffset: 2 * k, as: UInt16.self)
+                }
+                return
+            case 8:
+                for (k, v) in values.enumerated() { dst[k] = UInt8(truncatingIfNeeded: v) }
+                return
+            case 4:
+                for (k, v) in values.enumerated() { dst[k >> 1] |= UInt8(truncatingIfNeeded: v & 0xF) << UInt8(4 * (k & 1)) }
+                return
+            default:
+                break
+            }
             var acc: UInt64 = 0
             var bits = 0
             var k = 0

@@ -158,8 +158,9 @@ struct ColumnChunkDecoder {
         let physical = output.descriptor.physicalType
         let valid = output.validity.map { UnsafeBufferPointer(start: $0 + row, count: rows) }
         let hasNulls = nonNull < rows
-        guard encoding == .plain || encoding.isDictionary || (encoding == .rle && physical == .boolean) else {
-            throw ReelError(.invalidInput, "\(location()): encoding \(encoding) is not supported (Reel reads PLAIN, PLAIN_DICTIONARY and RLE_DICTIONARY)")
+        guard encoding == .plain || encoding.isDictionary || (encoding == .rle && physical == .boolean)
+              || (encoding == .deltaBinaryPacked && (physical == .int32 || physical == .int64)) else {
+            throw ReelError(.invalidInput, "\(location()): encoding \(encoding) is not supported (Reel reads PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY and DELTA_BINARY_PACKED integers)")
         }
         var indices = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
         if encoding.isDictionary {
@@ -182,6 +183,12 @@ struct ColumnChunkDecoder {
             let out = base + row * width
             if encoding == .plain {
                 try ValueDecoding.plainFixed(data, count: nonNull, physical: physical, width: width, into: out)
+            } else if encoding == .deltaBinaryPacked {
+                if physical == .int32 {
+                    try DeltaBinaryPacked.decode(data, count: nonNull, as: Int32.self, into: out.assumingMemoryBound(to: Int32.self))
+                } else {
+                    try DeltaBinaryPacked.decode(data, count: nonNull, as: Int64.self, into: out.assumingMemoryBound(to: Int64.self))
+                }
             } else if encoding == .rle {
                 guard data.count >= 4 else { throw PageDecodeError("RLE booleans have no length") }
                 let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))

@@ -37,7 +37,7 @@ struct PageEncoder {
                 for i in 0..<strings.count { appendLengthPrefixed(UnsafeRawBufferPointer(rebasing: raw[strings.range(i)]), to: &plain) }
             }
         }
-        let body = try plain.withUnsafeBytes { try compress($0) }
+        let body = try plain.withUnsafeBytes { try compress($0, plan) }
         var header = PageHeader()
         header.type = .dictionaryPage
         header.dictionaryPage = DictionaryPageHeader(numValues: Int32(dictionary.count), encoding: .plain, isSorted: false)
@@ -48,7 +48,7 @@ struct PageEncoder {
 
     func dataPage(_ plan: ColumnChunkPlan, _ page: PageSlice) throws -> EncodedPage {
         let levels = plan.column.nullable ? definitionLevels(plan, page) : nil
-        let encoding: ParquetEncoding = plan.dictionary == nil ? .plain : .rleDictionary
+        let encoding: ParquetEncoding = plan.dictionary == nil ? plan.valueEncoding : .rleDictionary
         return try withValueBytes(plan, page) { values in
             switch options.dataPageVersion {
             case .v1:
@@ -57,13 +57,13 @@ struct PageEncoder {
                 header.dataPage = DataPageHeader(numValues: Int32(page.rows.count), encoding: encoding,
                                                  definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
                 guard let levels else {
-                    return try finish(header: header, uncompressed: values.count, body: try compress(values), encoding: encoding)
+                    return try finish(header: header, uncompressed: values.count, body: try compress(values, plan), encoding: encoding)
                 }
                 var raw: [UInt8] = []
                 raw.reserveCapacity(4 + levels.count + values.count)
                 appendLengthPrefixed(levels, to: &raw)
                 raw.append(contentsOf: values)
-                let body = try raw.withUnsafeBytes { try compress($0) }
+                let body = try raw.withUnsafeBytes { try compress($0, plan) }
                 return try finish(header: header, uncompressed: raw.count, body: body, encoding: encoding)
             case .v2:
                 let levelBytes = levels ?? []
@@ -73,9 +73,9 @@ struct PageEncoder {
                     numValues: Int32(page.rows.count), numNulls: Int32(page.rows.count - page.values.count),
                     numRows: Int32(page.rows.count), encoding: encoding,
                     definitionLevelsByteLength: Int32(levelBytes.count), repetitionLevelsByteLength: 0,
-                    isCompressed: compressor != nil)
+                    isCompressed: compressor != nil && plan.compressed)
                 var body = levelBytes
-                body.append(contentsOf: try compress(values))
+                body.append(contentsOf: try compress(values, plan))
                 return try finish(header: header, uncompressed: levelBytes.count + values.count, body: body, encoding: encoding)
             }
         }
@@ -90,14 +90,24 @@ struct PageEncoder {
         return levels.withUnsafeBufferPointer { RleHybridEncoder.encode($0, bitWidth: 1) }
     }
 
-    /// The page's encoded values (PLAIN or dictionary indices), uncompressed.
+    /// The page's encoded values (PLAIN, DELTA_BINARY_PACKED or dictionary indices), uncompressed.
     /// Fixed-width values without nulls are passed in place, without a copy.
     private func withValueBytes<R>(_ plan: ColumnChunkPlan, _ page: PageSlice,
                                    _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         if plan.dictionary != nil {
             var out: [UInt8] = [UInt8(plan.bitWidth)]
             plan.indices.withUnsafeBufferPointer { all in
-                out.append(contentsOf: RleHybridEncoder.encode(UnsafeBufferPointer(rebasing: all[page.values]), bitWidth: plan.bitWidth))
+                let values = (page.values.lowerBound + plan.indexBase)..<(page.values.upperBound + plan.indexBase)
+                out.append(contentsOf: RleHybridEncoder.encode(UnsafeBufferPointer(rebasing: all[values]), bitWidth: plan.bitWidth))
+            }
+            return try out.withUnsafeBytes(body)
+        }
+        if plan.valueEncoding == .deltaBinaryPacked {
+            var out: [UInt8] = []
+            switch plan.data.values {
+            case let .int32(v): plan.withNonNullValues(of: v, in: page.values) { DeltaBinaryPacked.encode($0, into: &out) }
+            case let .int64(v): plan.withNonNullValues(of: v, in: page.values) { DeltaBinaryPacked.encode($0, into: &out) }
+            default: preconditionFailure("DELTA_BINARY_PACKED is only chosen for integer columns")
             }
             return try out.withUnsafeBytes(body)
         }
@@ -134,8 +144,8 @@ struct PageEncoder {
 
     // MARK: Helpers
 
-    private func compress(_ raw: UnsafeRawBufferPointer) throws -> [UInt8] {
-        guard let compressor else { return Array(raw) }
+    private func compress(_ raw: UnsafeRawBufferPointer, _ plan: ColumnChunkPlan) throws -> [UInt8] {
+        guard let compressor, plan.compressed else { return Array(raw) }
         return try compressor.compress(raw)
     }
 

@@ -7,12 +7,14 @@ import ReelCore
 /// leaves at most a `*.tmp-<pid>` file behind.
 public enum ParquetFile {
     /// Writes `path`; `body` appends row groups to the writer it is given.
+    /// `.deferred` durability leaves the fsync of the file and its folder to
+    /// the caller (a Delta transaction does it before its commit).
     @discardableResult
     public static func write(to path: String, schema: ParquetSchema,
-                             options: ParquetWriteOptions = ParquetWriteOptions(),
+                             options: ParquetWriteOptions = ParquetWriteOptions(), durability: Durability = .synced,
                              _ body: (ParquetWriter) throws -> Void) throws -> ParquetFileSummary {
         var written = 0
-        var summary = try AtomicFile.write(to: path, body: { file -> ParquetFileSummary in
+        var summary = try AtomicFile.write(to: path, durability: durability, body: { file -> ParquetFileSummary in
             let writer = ParquetWriter(file: file, schema: schema, options: options)
             try body(writer)
             let summary = try writer.finish()
@@ -28,8 +30,9 @@ public enum ParquetFile {
     /// Writes `path` from one batch of columns.
     @discardableResult
     public static func write(to path: String, schema: ParquetSchema, columns: [ParquetColumnData],
-                             options: ParquetWriteOptions = ParquetWriteOptions()) throws -> ParquetFileSummary {
-        try write(to: path, schema: schema, options: options) { try $0.writeRowGroup(columns: columns) }
+                             options: ParquetWriteOptions = ParquetWriteOptions(),
+                             durability: Durability = .synced) throws -> ParquetFileSummary {
+        try write(to: path, schema: schema, options: options, durability: durability) { try $0.writeRowGroup(columns: columns) }
     }
 
     /// Reads the temporary file back before it may replace anything.

@@ -71,6 +71,18 @@ public final class ParquetWriter {
             guard data.count == rows else {
                 throw ReelError(.usage, "column \(spec.name) has \(data.count) rows, column \(schema.columns[0].name) has \(rows)")
             }
+            if let indices = data.dictionaryIndices {
+                guard data.validity == nil else {
+                    throw ReelError(.usage, "column \(spec.name): dictionary-encoded input cannot have nulls")
+                }
+                if case .boolean = data.values {
+                    throw ReelError(.usage, "column \(spec.name): boolean columns are never dictionary-encoded")
+                }
+                let entries = data.values.count
+                guard !indices.contains(where: { Int($0) >= entries }) else {
+                    throw ReelError(.usage, "column \(spec.name): a dictionary index is outside its \(entries) entries")
+                }
+            }
             if let validity = data.validity {
                 guard validity.count == rows else {
                     throw ReelError(.usage, "column \(spec.name) has \(rows) values but \(validity.count) validity flags")
@@ -129,7 +141,7 @@ public final class ParquetWriter {
             var meta = ParquetColumnMetaData()
             meta.type = plan.column.type.physicalType
             meta.pathInSchema = [plan.column.name]
-            meta.codec = options.compression.codec
+            meta.codec = plan.compressed ? options.compression.codec : .uncompressed
             meta.numValues = Int64(rows.count)
             meta.statistics = plan.statistics.thrift(for: plan.column.type)
             var encodingCounts: [ParquetEncoding: Int32] = [:]
@@ -148,7 +160,7 @@ public final class ParquetWriter {
                 pages += 1
                 j += 1
             }
-            meta.encodings = plan.dictionary != nil ? [.plain, .rle, .rleDictionary] : [.plain, .rle]
+            meta.encodings = plan.dictionary != nil ? [.plain, .rle, .rleDictionary] : [plan.valueEncoding, .rle]
             var stats: [ParquetPageEncodingStats] = []
             if plan.dictionary != nil { stats.append(ParquetPageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1)) }
             let dataType: ParquetPageType = options.dataPageVersion == .v1 ? .dataPage : .dataPageV2

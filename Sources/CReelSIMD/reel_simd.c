@@ -1,0 +1,2 @@
+// Everything is static inline in include/reel_simd.h; SwiftPM needs a source file.
+#include "reel_simd.h"
