@@ -14,8 +14,14 @@ seconds="${1:-20}"
 out=.build-fuzz
 mkdir -p "$out/ReelCore" "$out/corpus"
 
+# CReelIO (ReelCore's file I/O helpers) is a plain C target: compile it and give
+# Swift a module map for it, as SwiftPM does.
+mkdir -p "$out/CReelIO"
+printf 'module CReelIO {\n    header "%s/Sources/CReelIO/include/reel_io.h"\n    export *\n}\n' "$PWD" > "$out/CReelIO/module.modulemap"
+clang -O1 -g -fPIC -c Sources/CReelIO/reel_io.c -I Sources/CReelIO/include -o "$out/reel_io.o"
+
 flags=(-Onone -g -parse-as-library -swift-version 6 -sanitize=fuzzer,address
-       -I Sources/CXXHash -I Sources/CZstd)
+       -I Sources/CXXHash -I Sources/CZstd -I "$out/CReelIO")
 
 echo "fuzz: building ReelCore"
 swiftc "${flags[@]}" -suppress-warnings -module-name ReelCore -emit-module -emit-module-path "$out/ReelCore/ReelCore.swiftmodule" \
@@ -25,7 +31,7 @@ echo "fuzz: building release-reader-fuzz"
 swiftc "${flags[@]}" -module-name ReleaseReaderFuzz -I "$out/ReelCore" -L "$out" -lReelCore -lxxhash -lzstd \
     Sources/ReelRelease/Format/ReleaseFormat.swift Sources/ReelRelease/Format/ReleaseContents.swift \
     Sources/ReelRelease/Read/ReleaseTables.swift Sources/ReelRelease/Read/ReleaseCheck.swift \
-    Tests/Fuzz/ReleaseReaderFuzz.swift -o "$out/release-reader-fuzz"
+    Tests/Fuzz/ReleaseReaderFuzz.swift "$out/reel_io.o" -o "$out/release-reader-fuzz"
 
 echo "fuzz: running for ${seconds}s"
 REEL_FUZZ_SEED_DIR="$out/corpus" ASAN_OPTIONS=detect_leaks=0 \
