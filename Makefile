@@ -77,7 +77,12 @@ install: build
 	install -d $(PREFIX)/bin $(PREFIX)/schemas $(PREFIX)/pipeline $(PREFIX)/docs
 	install -m 0755 $(BIN) $(PREFIX)/bin/reel
 	cp -r schemas/. $(PREFIX)/schemas/
-	cp -r pipeline/. $(PREFIX)/pipeline/
+	tar -C pipeline --exclude=./reel.toml -cf - . | tar -C $(PREFIX)/pipeline -xf -
+	@# An installed reel.toml is the operator's: never overwrite it; ship the new defaults beside it.
+	@if [ -e $(PREFIX)/pipeline/reel.toml ]; then \
+	  cp pipeline/reel.toml $(PREFIX)/pipeline/reel.toml.dist; \
+	  echo "kept your $(PREFIX)/pipeline/reel.toml; this version's defaults are in reel.toml.dist (reel config show lists the effective settings)"; \
+	else cp pipeline/reel.toml $(PREFIX)/pipeline/reel.toml; fi
 	cp -r docs/. $(PREFIX)/docs/
 
 clean:

@@ -137,12 +137,17 @@ def start_nginx(static, port):
 def wrk(port, connections, seconds, ids_file):
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LUA,
            f"http://127.0.0.1:{port}"]
+    before = os.times()
     p = subprocess.run(cmd, env={**os.environ, "WRK_USER_IDS": ids_file}, capture_output=True, text=True,
                        timeout=seconds + 60)
+    after = os.times()
     line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
     if p.returncode != 0 or line is None:
         fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
-    return json.loads(line[len("WRK_JSON "):])
+    result = json.loads(line[len("WRK_JSON "):])
+    # wrk's own CPU time: it shares the 2 cores with the server, so it bounds what either server can reach.
+    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
+    return result
 
 
 def main():
@@ -189,11 +194,11 @@ def main():
                          "rps": w["requests"] / seconds, "p50_ms": w["p50_us"] / 1000, "p90_ms": w["p90_us"] / 1000,
                          "p99_ms": w["p99_us"] / 1000, "max_ms": w["max_us"] / 1000, "non2xx": w["non2xx"],
                          "socket_errors": w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["timeouts"],
-                         "requests": w["requests"]}
+                         "requests": w["requests"], "wrk_cpu_s": w["cpu_s"]}
                     samples[name].append(s)
                     log(f"  {name}, {conns} connections, run {i + 1}/{RUNS}: {s['rps']:,.0f} req/s, p50 {s['p50_ms']:.2f} ms, "
                         f"p99 {s['p99_ms']:.2f} ms, non-2xx {s['non2xx']}, socket errors {s['socket_errors']}, "
-                        f"server {s['cpu_s']:.1f} CPU-s, RSS {s['rss_mb']:.0f} MB, load {load:.2f}")
+                        f"server {s['cpu_s']:.1f} CPU-s, wrk {s['wrk_cpu_s']:.1f} CPU-s, RSS {s['rss_mb']:.0f} MB, load {load:.2f}")
             wrk_cmd = f"WRK_USER_IDS=$BENCH_HOME/serve-bench/user_ids.txt wrk -t2 -c{conns} -d{SECONDS}s --timeout 5s -s Benchmarks/wrk_random_users.lua http://127.0.0.1:PORT"
             for name in servers:
                 bench.add(f"{name}, {conns} connections", "reel" if name == "reel serve" else "peer",
@@ -221,7 +226,8 @@ def main():
     bench.attempt("reel topk with hyperfine", lambda: topk_cli(bench, release, ids[len(ids) // 2], static))
     bench.note("For the servers, wall is the wrk run's length, CPU-s the server's CPU time during it (nginx: "
                "master and workers), RSS the server's resident memory right after it; wrk (2 threads) shares "
-               "the 2 cores with the server.")
+               "the 2 cores with the server, and its own CPU time is the 'wrk CPU-s' column: per request it is "
+               "about as much as either server's, so it caps the throughput both can reach.")
     bench.save()
 
 

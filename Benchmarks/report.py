@@ -30,6 +30,7 @@ EXTRA = {
     "p99_ms": ("p99", "{:.2f} ms"),
     "non2xx": ("non-2xx", "{:.0f}"),
     "socket_errors": ("socket errors", "{:.0f}"),
+    "wrk_cpu_s": ("wrk CPU-s", "{:.1f}"),
     "mean_s": ("mean", "{:.4f} s"),
 }
 

@@ -44,7 +44,8 @@ public extension ReelConfig {
     func evaluationParams() -> EvaluationParams {
         EvaluationParams(fraction: double("evaluation.split_fraction"),
                          explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
-                         hybrid: hybridWeights(), hybridCandidates: int("release.k"))
+                         hybrid: hybridWeights(), hybridCandidates: int("release.k"),
+                         tuneBlend: bool("hybrid.tune"))
     }
 
     func releaseOptions() -> ReleaseOptions {

@@ -6,15 +6,23 @@ import ReelModel
 /// record keeps: the served mode's NDCG@10 (what the quality gate compares)
 /// and every mode's ranking metrics side by side.
 public enum EvaluationSummary {
-    /// The evaluation mode whose list UC1 serves by default: the release's
-    /// stored top-K of the configured ALS mode (`model.mode`).
-    public static func servedMode(_ config: ReelConfig) -> String {
-        config.string("model.mode") + "-als"
+    /// The evaluation mode whose list UC1 serves by default: for an implicit
+    /// model, the evaluation's choice (`hybrid` when its blend search picked a
+    /// blend, else `implicit-als`); an explicit model's own list otherwise
+    /// (the blend is searched over implicit-ALS candidates only).
+    public static func servedMode(_ report: EvaluationReport, config: ReelConfig) -> String {
+        config.string("model.mode") == "implicit" ? report.defaultMode : config.string("model.mode") + "-als"
+    }
+
+    /// The blend `reel publish` precomputes and UC1 serves, if any.
+    public static func servedBlend(_ report: EvaluationReport?, config: ReelConfig) -> ServingBlend? {
+        guard let report, servedMode(report, config: config) == "hybrid" else { return nil }
+        return report.servedBlend
     }
 
     /// NDCG@10 of the served mode (what the quality gate compares).
     public static func servedNDCG(_ report: EvaluationReport, config: ReelConfig) -> Double {
-        report.result(servedMode(config))?.ndcg ?? report.ndcg
+        report.result(servedMode(report, config: config))?.ndcg ?? report.ndcg
     }
 
     /// Flat metric names for run records and MLflow: `ndcg_at_10` (served
@@ -35,7 +43,7 @@ public enum EvaluationSummary {
 
     /// The JSON object stored as the release's `meta.metrics`.
     public static func releaseJSON(_ report: EvaluationReport, config: ReelConfig) -> String {
-        var object: [String: Any] = ["served_mode": servedMode(config), "evaluated_at": report.createdAt,
+        var object: [String: Any] = ["served_mode": servedMode(report, config: config), "evaluated_at": report.createdAt,
                                      "split": report.split.split, "cut": report.split.cutTimeISO]
         for (k, v) in metrics(report, config: config) { object[k] = v }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

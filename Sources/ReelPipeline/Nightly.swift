@@ -176,12 +176,14 @@ public struct Nightly {
             }, run: { record in
                 let report = try ModelEvaluation.run(home: home, silver: silver(), params: config.evaluationParams(), exportSplit: nil)
                 for (k, v) in EvaluationSummary.metrics(report, config: config) { record.metrics[k] = v }
-                return "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(config))); " +
+                return "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(report, config: config))); " +
                     report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
             }),
             Stage(name: "publish", fingerprint: {
+                // The evaluation too: its chosen blend is precomputed into the release.
                 try Fingerprint.combine([silver().fingerprint, Fingerprint.file(modelFactorsPath() ?? ""),
-                                         config.fingerprint(["release.", "gate."])])
+                                         Fingerprint.file(modelFactorsPath().map { Path.join(Path.parent($0), ModelStore.evaluationFile) } ?? ""),
+                                         config.fingerprint(["release.", "gate.", "model.mode"])])
             }, outputsPresent: {
                 FileSystem.exists(home.currentRelease)
             }, run: { record in
@@ -207,8 +209,10 @@ public struct Nightly {
                         throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway")
                     }
                 }
+                var releaseOptions = config.releaseOptions()
+                releaseOptions.blend = EvaluationSummary.servedBlend(evaluation, config: config)
                 let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
-                                                          options: config.releaseOptions(),
+                                                          options: releaseOptions,
                                                           metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },
                                                           keep: config.int("release.keep"))
                 record.releaseID = result.releaseID
@@ -222,10 +226,11 @@ public struct Nightly {
                 UInt64.random(in: 0...UInt64.max)
             }, run: { _ in
                 let runs = try RunStore(home: home).prune(keep: config.int("runs.keep"))
+                let quarantined = try QuarantineRetention.prune(home: home, keep: config.int("runs.keep"))
                 let models = try ModelRetention.prune(home: home, keep: config.int("release.keep"))
                 let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int("lakehouse.retention_days")) * 86_400,
                                                              lock: .heldByCaller)
-                return "removed \(runs.count) old run records, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
+                return "removed \(runs.count) old run records, \(quarantined.count) old quarantine folders, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
             }),
         ]
     }

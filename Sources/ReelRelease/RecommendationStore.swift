@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelModel
 
 /// A ranked list read in place from a release: movie rows and their scores,
 /// best first. Both buffers have the same count (padding already trimmed).
@@ -69,10 +70,22 @@ public protocol RecommendationStore: AnyObject, Sendable {
     func userRow(forID id: Int32) -> Int?
     /// The stored top-K of a user (seen movies already excluded), best first.
     func recommendations(userRow: Int) -> RankedList
+    /// The UC3 blend UC1 serves by default (chosen by `reel evaluate`), nil
+    /// when the release serves the model's own order.
+    var blend: ServingBlend? { get }
+    /// The stored top-K re-ranked by `blend`, precomputed by `reel publish`
+    /// (equal to `HybridRanker` over `recommendations` with those weights); nil without a blend.
+    func blendedRecommendations(userRow: Int) -> RankedList?
     /// Most similar movies by cosine over movie factors, best first.
     func similar(movieRow: Int) -> RankedList
     /// Trending list for a window, globally (`genre == nil`) or within a genre bit.
     func trending(window: TrendingWindow, genre: Int?) -> RankedList
     /// Normalised trending popularity of a movie in a window, in [0, 1] (1 = the top movie).
     func popularity(movieRow: Int, window: TrendingWindow) -> Float
+}
+
+public extension RecommendationStore {
+    /// Stores without a precomputed blend (e.g. small in-memory test stores).
+    var blend: ServingBlend? { nil }
+    func blendedRecommendations(userRow: Int) -> RankedList? { nil }
 }

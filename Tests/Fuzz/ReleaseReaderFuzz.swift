@@ -74,6 +74,10 @@ func exercise(_ t: ReleaseTables) {
     for u in 0..<t.userCount {
         precondition(t.userRow(forID: t.userIDs[u]) == u, "user id does not map back to its row")
         list(t.recommendationRange(userRow: u), t.userTopMovies, t.userTopScores)
+        if let b = t.blend {
+            precondition(b.window >= 0 && b.window < ReleaseFormat.windowCount && b.model.isFinite && b.trending.isFinite)
+            list(t.blendRange(userRow: u), t.userBlendMovies, t.userBlendScores)
+        }
     }
     for w in -1...ReleaseFormat.windowCount {
         for g in [nil, -1, 0, 1, 18, 19, 31, 32, 1000] as [Int?] {
@@ -120,7 +124,7 @@ enum FuzzSeed {
         let lists = 3 * (1 + genres)
         var trend = [Int32](repeating: -1, count: lists * trendingK)
         trend[0] = 4; trend[1] = 0; trend[2 * trendingK] = 1
-        return ReleaseContents(
+        var contents = ReleaseContents(
             releaseID: sparse ? "seed-sparse" : "seed-dense", createdAt: 1_700_000_000,
             k: k, similarK: similarK, trendingK: trendingK, rank: rank, silverFingerprint: 1, modelFingerprint: 2,
             movieIDs: movieIDs, titleOffsets: offsets, titles: heap, years: [1999, 0, 2001, 1950, 2020],
@@ -132,5 +136,11 @@ enum FuzzSeed {
             popularity: (0..<3 * movies).map { Float($0 % 5) / 4 },
             movieFactors: (0..<movies * rank).map { Float($0) - 3 }, factorMask: [1, 1, 0, 1, 1],
             metaJSON: #"{"releaseID":"seed"}"#)
+        if sparse {  // one seed carries the optional served blend
+            contents.blend = [0.8, 0.2, 0.1, 2]
+            contents.userBlendMovies = [1, 0, 2, 3, -1, -1, -1, -1, -1, 3, 4, 2]
+            contents.userBlendScores = [0.9, 0.8, 0.1, 0.5, 0, 0, 0, 0, 0, 0.9, 0.7, 0.2]
+        }
+        return contents
     }
 }

@@ -13,7 +13,7 @@ let fastModel = ["REEL_MODEL_RANK": "8", "REEL_MODEL_IMPLICIT_ITERATIONS": "3", 
             try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
         }
         // CLI lookups: found (0), not found (2), JSON identical in shape to the daemon's.
-        let topk = try ReelBinary.ok(["topk", "--user", "1", "--k", "5", "--json"], root: home)
+        let topk = try ReelBinary.ok(["topk", "--user", "1", "--k", "5", "--mode", "als", "--json"], root: home)
         let body = try #require(try JSONSerialization.jsonObject(with: Data(topk.stdout.utf8)) as? [String: Any])
         #expect(body["source"] as? String == "als")
         #expect((body["items"] as? [Any])?.count == 5)

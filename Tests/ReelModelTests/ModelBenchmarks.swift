@@ -6,7 +6,7 @@ import ReelLakehouse
 /// Speed figures, not timed tests: skipped unless REEL_BENCH is set. Run in
 /// release mode on a quiet machine:
 ///
-///     REEL_BENCH=1 swift test -c release --filter ModelBenchmarks
+///     REEL_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter ModelBenchmarks
 ///
 /// REEL_BENCH_USERS / _MOVIES / _PER_USER / _RANK size the synthetic data
 /// (default 20,000 × 5,000 × 50 × 64: small scale).
@@ -85,7 +85,7 @@ import Glibc
 
 /// The grid behind the defaults in docs/model.md (small planted data):
 ///
-///     REEL_BENCH=1 swift test -c release --filter ModelDefaultsGrid
+///     REEL_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter ModelDefaultsGrid
 @Suite(.enabled(if: benchEnabled)) struct ModelDefaultsGrid {
     @Test func implicitAndExplicitGrid() throws {
         let users = benchValue("REEL_BENCH_USERS", 2_000), movies = benchValue("REEL_BENCH_MOVIES", 600)

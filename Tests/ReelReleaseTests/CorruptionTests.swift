@@ -1,5 +1,6 @@
 import Testing
 import ReelCore
+import ReelModel
 @testable import ReelRelease
 
 /// A copied or stored release that is truncated or has any single bit
@@ -9,7 +10,9 @@ import ReelCore
 
     func original() throws -> (path: String, bytes: [UInt8], toc: [SectionInfo]) {
         let path = dir + "/r1.reel"
-        let toc = try TinyWorld.make().contents().write(to: path)
+        // With a served blend, so its optional sections are damaged too.
+        let blend = ServingBlend(weights: HybridWeights(model: 0.8, trending: 0.2, diversity: 0.1), window: .week)
+        let toc = try TinyWorld.make().contents(blend: blend).write(to: path)
         return (path, try FileSystem.readBytes(path), toc)
     }
 

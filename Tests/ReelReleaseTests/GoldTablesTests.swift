@@ -25,6 +25,25 @@ import ReelParquet
                              schemasDirectory: Self.schemasDirectory, threads: 2)
     }
 
+    @Test func goldFollowsARollbackAndStaysAwayFromHomesWithoutGold() throws {
+        let r1 = try publish("r1", run: "run-1", at: 1_700_000_100)
+        try writeGold(r1)
+        let r2 = try publish("r2", run: "run-2", at: 1_700_000_200)
+        try writeGold(r2)
+        _ = try ReleaseCatalog(home: home).rollback(to: nil)
+        let report = try #require(try GoldTables.followCurrent(home: home, lock: .file(home.lockFile),
+                                                                schemasDirectory: Self.schemasDirectory))
+        #expect(report.releaseID == "r1")
+        #expect(report.versions["user_recommendations"] == 2, "a third version of the table")
+        #expect(report.versions["model_runs"] == nil, "run-1 is recorded already")
+
+        // An edge host (no lakehouse/gold) gets no gold tables.
+        let edge = ReelHome(root: makeTempDir("reel-edge"))
+        _ = try ReleasePublisher.publish(try world.contents(id: "e1"), home: edge)
+        #expect(try GoldTables.followCurrent(home: edge, lock: .file(edge.lockFile), schemasDirectory: Self.schemasDirectory) == nil)
+        #expect(!FileSystem.exists(edge.gold))
+    }
+
     @Test func everyTableMatchesItsYAMLAndTheRelease() throws {
         let published = try publish("r1", at: 1_700_000_100)
         let report = try writeGold(published)

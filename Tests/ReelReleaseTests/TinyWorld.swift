@@ -85,9 +85,11 @@ struct TinyWorld {
         return TinyWorld(silver: silver, factors: factors, usersWithoutFactors: usersWithout, moviesWithoutFactors: moviesWithout)
     }
 
-    func contents(id: String = "r1", createdAt: Int64 = 1_700_000_100, k: Int = 8, similarK: Int = 5, trendingK: Int = 6) throws -> ReleaseContents {
-        try ReleaseBuilder.build(silver: silver, factors: factors,
-                                 options: ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: 2, queryBlock: 7),
+    func contents(id: String = "r1", createdAt: Int64 = 1_700_000_100, k: Int = 8, similarK: Int = 5, trendingK: Int = 6,
+                  blend: ServingBlend? = nil) throws -> ReleaseContents {
+        var options = ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: 2, queryBlock: 7)
+        options.blend = blend
+        return try ReleaseBuilder.build(silver: silver, factors: factors, options: options,
                                  metadata: ReleaseMetadata(releaseID: id, createdAt: createdAt, modelRun: "run-1",
                                                            modelFingerprint: 0x1234))
     }

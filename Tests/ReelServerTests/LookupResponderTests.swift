@@ -1,6 +1,7 @@
 import Foundation
 import ReelCore
 import ReelModel
+import NIOCore
 @testable import ReelServer
 import Testing
 
@@ -165,5 +166,30 @@ struct LookupResponderTests {
         var (responder, _) = makeResponder()
         #expect(try jsonObject(responder.call("/readyz").1) as NSDictionary ==
                 ["status": "ready", "release": "20261125T020000Z-test"] as NSDictionary)
+    }
+
+    @Test("movie JSON pre-rendered at load (as the daemon serves) gives the same bytes as rendering per request")
+    func preRenderedItems() {
+        var (perRequest, _) = makeResponder(FakeStore(storedK: 5))
+        var (preRendered, _) = makeResponder(FakeStore(storedK: 5), preRender: true)
+        for target in ["/v1/users/1/recommendations", "/v1/users/2/recommendations?k=3&mode=hybrid",
+                       "/v1/users/999/recommendations", "/v1/trending?window=30d", "/v1/trending?genre=Comedy&k=2",
+                       "/v1/movies/1/similar", "/v1/movies/3/similar?k=1"] {
+            let (expected, expectedBody) = perRequest.call(target)
+            let (summary, body) = preRendered.call(target)
+            #expect(summary == expected, "\(target)")
+            #expect(body == expectedBody, "\(target)")
+            #expect(body.contains("\"items\":[{"), "\(target) lists items")
+        }
+        // Every movie's rendered fields, escaped titles included, are what writeMovieSummary writes.
+        let store = FakeStore()
+        let table = MovieSummaryTable(store)
+        for row in 0..<store.movieCount {
+            var expected = ByteBuffer()
+            let movie = store.movie(row: row)
+            expected.writeJSON(maxBytes: LookupJSON.summaryMaxBytes(movie)) { LookupJSON.writeMovieSummary(movie, into: &$0) }
+            #expect(table.withRows { Array($0[row]) } == Array(expected.readableBytesView), "row \(row)")
+        }
+        #expect(table.withRows { String(decoding: $0[2], as: UTF8.self) }.contains(#""title":"Grumpier \"Old\" Men""#))
     }
 }

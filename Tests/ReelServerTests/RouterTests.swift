@@ -19,7 +19,7 @@ struct RouterTests {
     @Test("every route parses with its defaults")
     func routes() {
         #expect(route("/v1/users/42/recommendations").outcome ==
-                .success(.lookup(.recommendations(userID: 42, k: nil, mode: .als, weights: HybridWeights()))))
+                .success(.lookup(.recommendations(userID: 42, k: nil, mode: nil, weights: WeightOverrides()))))
         #expect(route("/v1/trending").outcome == .success(.lookup(.trending(window: .week, genre: nil, k: nil))))
         #expect(route("/v1/movies/1").outcome == .success(.lookup(.movie(id: 1))))
         #expect(route("/v1/movies/1/similar?k=3").outcome == .success(.lookup(.similar(movieID: 1, k: 3))))
@@ -33,19 +33,20 @@ struct RouterTests {
 
     @Test("recommendation parameters: k, mode and hybrid weights")
     func recommendationParameters() {
-        var weights = HybridWeights()
-        weights.model = 0.5
-        weights.trending = 1
-        weights.diversity = 0.125
+        let weights = WeightOverrides(model: 0.5, trending: 1, diversity: 0.125)
         #expect(route("/v1/users/3/recommendations?k=5&mode=hybrid&w_model=0.5&w_trending=1&w_diversity=.125").outcome ==
                 .success(.lookup(.recommendations(userID: 3, k: 5, mode: .hybrid, weights: weights))))
         #expect(route("/v1/users/3/recommendations?mode=HYBRID&").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: HybridWeights()))))
+                .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides()))))
+        #expect(route("/v1/users/3/recommendations?mode=als&w_trending=0.2").outcome ==
+                .failure(.badParameter("w_model, w_trending and w_diversity apply only with mode=hybrid")))
+        #expect(route("/v1/users/3/recommendations?mode=hybrid&w_trending=0.2").outcome ==
+                .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides(trending: 0.2)))))
         // k's range is checked against the release by the engine; here it is only a number.
         #expect(route("/v1/users/3/recommendations?k=-2").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: -2, mode: .als, weights: HybridWeights()))))
+                .success(.lookup(.recommendations(userID: 3, k: -2, mode: nil, weights: WeightOverrides()))))
         #expect(route("/v1/users/3/recommendations?k=99999999999999999999999").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: Int.max, mode: .als, weights: HybridWeights()))))
+                .success(.lookup(.recommendations(userID: 3, k: Int.max, mode: nil, weights: WeightOverrides()))))
     }
 
     @Test("trending parameters: window and genre, case-insensitive and percent-decoded")
@@ -71,7 +72,7 @@ struct RouterTests {
         #expect(failure("/v1/users/-5/recommendations")?.detail.contains("negative") == true)
         #expect(failure("/v1/movies/4294967296")?.detail.contains("too large") == true)
         #expect(route("/v1/users/2147483647/recommendations").outcome ==
-                .success(.lookup(.recommendations(userID: Int32.max, k: nil, mode: .als, weights: HybridWeights()))))
+                .success(.lookup(.recommendations(userID: Int32.max, k: nil, mode: nil, weights: WeightOverrides()))))
     }
 
     @Test("bad query parameters are 400s naming the parameter")

@@ -113,10 +113,11 @@ func withServer(id: String? = "R1", configure: (inout ServerConfiguration) -> Vo
     await running.stop()
 }
 
-/// A responder over a slot holding `store`, for tests that skip the sockets.
-func makeResponder(_ store: FakeStore? = FakeStore()) -> (LookupResponder<FakeStore>, ServerMetrics) {
+/// A responder over a slot holding `store`, for tests that skip the sockets;
+/// `preRender` as the daemon serves (movie JSON rendered at load).
+func makeResponder(_ store: FakeStore? = FakeStore(), preRender: Bool = false) -> (LookupResponder<FakeStore>, ServerMetrics) {
     let slot = ReleaseSlot<FakeStore>()
-    if let store { slot.install(ServedRelease(store)) }
+    if let store { slot.install(ServedRelease(store, preRender: preRender)) }
     let metrics = ServerMetrics()
     return (LookupResponder(slot: slot, metrics: metrics), metrics)
 }

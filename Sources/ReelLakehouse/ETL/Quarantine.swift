@@ -20,3 +20,18 @@ enum Quarantine {
         return path
     }
 }
+
+/// Keeps the quarantine folders of the newest ETL runs (`lakehouse/quarantine/<run-id>/`;
+/// run ids sort by time), so rejected rows stay inspectable for as long as
+/// the run records that count them, and the folder does not grow without end.
+public enum QuarantineRetention {
+    /// Removes all but the newest `keep` run folders; returns the removed run ids.
+    public static func prune(home: ReelHome, keep: Int) throws -> [String] {
+        let root = Path.parent(home.quarantine(run: "x"))
+        let runs = FileSystem.list(root).filter { !$0.hasPrefix(".") && FileSystem.isDirectory(Path.join(root, $0)) }.sorted()
+        guard runs.count > keep else { return [] }
+        let doomed = Array(runs.prefix(runs.count - keep))
+        for id in doomed { try FileSystem.removeTree(Path.join(root, id)) }
+        return doomed
+    }
+}

@@ -78,8 +78,10 @@ final class ALSTrainer {
         movies = FloatBuffer(count: movieCount * n16)
         gram = FloatBuffer(count: n16 * n16)
         scratch = (0..<params.threads).map { _ in RowScratch(rank: params.rank) }
-        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0)
-        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1)
+        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0, mode: params.mode,
+                               threads: params.threads)
+        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1, mode: params.mode,
+                               threads: params.threads)
     }
 
     func free() {
@@ -87,12 +89,20 @@ final class ALSTrainer {
         for s in scratch { s.free() }
     }
 
+    /// Each iteration solves both sides in the order of the mode's reference:
+    /// explicit movies first (Spark MLlib: items from the random user start,
+    /// then users), implicit users first (the `implicit` library).
     func run(byUser: CSRView, byMovie: CSRView, log: (ALSIteration) -> Void) throws -> [ALSIteration] {
         var history: [ALSIteration] = []
         for it in 1...params.iterations {
             let start = Clock.monotonic()
-            try halfStep(target: users, other: movies, otherRows: movieCount, csr: byUser, iteration: it, side: "user")
-            try halfStep(target: movies, other: users, otherRows: userCount, csr: byMovie, iteration: it, side: "movie")
+            if params.mode == .explicit {
+                try halfStep(target: movies, other: users, otherRows: userCount, csr: byMovie, iteration: it, side: "movie")
+                try halfStep(target: users, other: movies, otherRows: movieCount, csr: byUser, iteration: it, side: "user")
+            } else {
+                try halfStep(target: users, other: movies, otherRows: movieCount, csr: byUser, iteration: it, side: "user")
+                try halfStep(target: movies, other: users, otherRows: userCount, csr: byMovie, iteration: it, side: "movie")
+            }
             let seconds = Clock.monotonic() - start
             let (loss, rmse) = ALSLoss.compute(params: params, users: users, movies: movies, n16: n16,
                                                byUser: byUser, byMovie: byMovie, gram: gram)

@@ -32,7 +32,8 @@ public struct ALSParams: Sendable, Codable, Equatable {
     public var lambda: Float
     /// Confidence slope α in c = 1 + α·r (implicit mode only).
     public var alpha: Float
-    /// Full iterations (a user half-step then a movie half-step each).
+    /// Full iterations, each a half-step per side (explicit: movies then
+    /// users, as Spark; implicit: users then movies, as `implicit`).
     public var iterations: Int
     /// Seed of the initial factors (`SplitMix64`, one stream per row).
     public var seed: UInt64

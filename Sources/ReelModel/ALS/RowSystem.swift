@@ -34,12 +34,15 @@ struct RowScratch {
     let product: UnsafeMutablePointer<Float>
     /// Gathered factor rows for `VectorKernels.accumulateOuterProducts`.
     let gather: UnsafeMutablePointer<Float>
+    /// The rated rows' factors, transposed (rank × roundUp(n, 16)), for the
+    /// dual solve of short explicit rows.
+    let transposed: UnsafeMutablePointer<Float>
     private let storage: FloatBuffer
 
     init(rank: Int) {
         self.rank = rank
         n16 = roundUp(max(rank, 1), 16)
-        storage = FloatBuffer(count: n16 * n16 + 5 * n16 + 2 * VectorKernels.gatherRows * n16)
+        storage = FloatBuffer(count: 2 * n16 * n16 + 5 * n16 + 2 * VectorKernels.gatherRows * n16)
         matrix = storage.base
         rhs = matrix + n16 * n16
         diagonal = rhs + n16
@@ -47,6 +50,7 @@ struct RowScratch {
         direction = residual + n16
         product = direction + n16
         gather = product + n16
+        transposed = gather + 2 * VectorKernels.gatherRows * n16
     }
 
     func free() { storage.free() }
@@ -55,10 +59,20 @@ struct RowScratch {
 /// Solves `RowSystem`s into factor rows (stride n16, padding kept at zero).
 enum RowSolver {
     /// Exact solve by Cholesky. Returns false when the system is singular.
+    /// Explicit rows with fewer ratings than the rank take the equivalent
+    /// n × n dual system (`dualCholesky`), the others `primalCholesky`.
     static func cholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+        guard s.count > 0 else { x.update(repeating: 0, count: scratch.n16); return true }
+        if s.count < scratch.rank, s.gram == nil, s.wScale == 0, s.wBias == 1, s.diagonal > 0 {
+            return dualCholesky(s, x: x, scratch: scratch)
+        }
+        return primalCholesky(s, x: x, scratch: scratch)
+    }
+
+    /// The rank × rank normal equations, accumulated and factorised in place.
+    static func primalCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         let rank = scratch.rank, n16 = scratch.n16
         let a = scratch.matrix, b = scratch.rhs
-        guard s.count > 0 else { x.update(repeating: 0, count: n16); return true }
         if let g = s.gram { a.update(from: g, count: n16 * n16) } else { a.update(repeating: 0, count: n16 * n16) }
         VectorKernels.accumulateOuterProducts(a, rank: rank, n16: n16, factors: s.factors,
                                               rows: s.rows, values: s.values, count: s.count,

@@ -48,16 +48,24 @@ public enum Evaluation {
         results.append(score("implicit-als", "implicit ALS, rank \(params.implicit.rank), λ \(params.implicit.lambda), α \(params.implicit.alpha)",
                              lists: candidates.movies, width: width, seconds: Clock.monotonic() - start))
 
-        var accumulator = PopularityAccumulator(movieCount: train.movieCount, endTime: split.cutTime)
-        for j in 0..<train.ratingCount {
-            accumulator.add(movie: Int(train.userMovies[j]), time: train.userTimes[j], weight: accumulator.rules.ratingWeight)
-        }
-        let popularity = accumulator.result
+        // The hybrid: the blend chosen on a validation split inside train, then
+        // scored here on test; the configured weights beside it when they differ.
+        let popularity = Self.popularity(of: train, at: split.cutTime)
         start = Clock.monotonic()
-        let hybrid = hybridLists(candidates, width: width, users: users.count, k: k, weights: params.hybrid,
-                                 popularity: popularity, window: params.window, genres: movies.genres)
-        results.append(score("hybrid", "implicit ALS top-\(width) re-ranked: model \(params.hybrid.model), trending \(params.hybridWindow) \(params.hybrid.trending), diversity \(params.hybrid.diversity)",
-                             lists: hybrid, width: k, seconds: trainSeconds + Clock.monotonic() - start))
+        let choice = try BlendSearch.choose(train: train, genres: movies.genres, params: params)
+        let searchSeconds = Clock.monotonic() - start
+        let configured = ServingBlend(weights: params.hybrid, window: params.window)
+        for (mode, blend) in [("hybrid", choice.chosen), ("hybrid-configured", configured)] {
+            if mode == "hybrid-configured" && blend == choice.chosen { continue }
+            start = Clock.monotonic()
+            let w = blend.weights
+            let lists = hybridLists(candidates, width: width, users: users.count, k: k, blend: blend,
+                                    popularity: popularity, genres: movies.genres)
+            results.append(score(mode, "implicit ALS top-\(width) re-ranked: model \(w.model), trending \(blend.window.label) \(w.trending), diversity \(w.diversity)" +
+                                 (mode == "hybrid" ? " (chosen on validation)" : " (configured)"),
+                                 lists: lists, width: k,
+                                 seconds: trainSeconds + (mode == "hybrid" ? searchSeconds : 0) + Clock.monotonic() - start))
+        }
 
         // Baselines.
         start = Clock.monotonic()
@@ -77,8 +85,9 @@ public enum Evaluation {
                                    droppedColdTestRatings: split.droppedColdTestRatings,
                                    relevantTestRatings: users.relevant.reduce(0) { $0 + $1.count },
                                    evaluatedUsers: users.count, catalogMovies: users.catalog.count)
-        return EvaluationReport(params: params, split: summary, results: results, defaultMode: "implicit-als",
-                                createdAt: Clock.iso8601(Clock.now()))
+        return EvaluationReport(params: params, split: summary, results: results,
+                                defaultMode: choice.chosen.isPureModel ? "implicit-als" : "hybrid",
+                                createdAt: Clock.iso8601(Clock.now()), blend: choice)
     }
 
     /// RMSE and MAE of uᵀv on every test rating (no clamping to 0.5–5).
@@ -99,25 +108,38 @@ public enum Evaluation {
         return ((squared / n).squareRoot(), absolute / n)
     }
 
-    /// UC3 on each user's candidates, exactly as the daemon does it: the
-    /// window's popularity normalised so the top movie is 1.
+    /// Trending popularity of every movie as of `cut`, from the training ratings.
+    static func popularity(of train: SilverRatings, at cut: Int64) -> SilverPopularity {
+        var accumulator = PopularityAccumulator(movieCount: train.movieCount, endTime: cut)
+        for j in 0..<train.ratingCount {
+            accumulator.add(movie: Int(train.userMovies[j]), time: train.userTimes[j], weight: accumulator.rules.ratingWeight)
+        }
+        return accumulator.result
+    }
+
+    /// UC3 on each user's candidates, exactly as the daemon and the release
+    /// builder do it: the window's popularity normalised so the top movie is 1.
     static func hybridLists(_ candidates: (movies: [Int32], scores: [Float]), width: Int, users: Int, k: Int,
-                            weights: HybridWeights, popularity: SilverPopularity, window: TrendingWindow,
-                            genres: [UInt32]) -> [Int32] {
+                            blend: ServingBlend, popularity: SilverPopularity, genres: [UInt32]) -> [Int32] {
         let movieCount = genres.count
-        let base = window.rawValue * movieCount
+        let base = blend.window.rawValue * movieCount
         let top = (0..<movieCount).reduce(Float(0)) { max($0, popularity.scores[base + $1]) }
         let scale = top > 0 ? 1 / top : 0
         var out = [Int32](repeating: -1, count: users * k)
         var ranked: [(movie: Int32, score: Float)] = []
-        for i in 0..<users {
-            let row = candidates.movies[i * width ..< (i + 1) * width]
-            let n = row.firstIndex(of: -1).map { $0 - row.startIndex } ?? width
-            HybridRanker.rerank(candidates: Array(row.prefix(n)), scores: Array(candidates.scores[i * width ..< i * width + n]),
-                                k: k, weights: weights,
-                                popularity: { popularity.scores[base + Int($0)] * scale },
-                                genres: { genres[Int($0)] }, output: &ranked)
-            for (j, e) in ranked.enumerated() { out[i * k + j] = e.movie }
+        candidates.movies.withUnsafeBufferPointer { movies in
+            candidates.scores.withUnsafeBufferPointer { scores in
+                for i in 0..<users {
+                    let row = UnsafeBufferPointer(rebasing: movies[i * width ..< (i + 1) * width])
+                    let n = row.firstIndex(of: -1) ?? width
+                    HybridRanker.rerank(candidates: UnsafeBufferPointer(rebasing: row[..<n]),
+                                        scores: UnsafeBufferPointer(rebasing: scores[i * width ..< i * width + n]),
+                                        k: k, weights: blend.weights,
+                                        popularity: { popularity.scores[base + Int($0)] * scale },
+                                        genres: { genres[Int($0)] }, output: &ranked)
+                    for (j, e) in ranked.enumerated() { out[i * k + j] = e.movie }
+                }
+            }
         }
         return out
     }

@@ -29,13 +29,18 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     public var hybrid: HybridWeights
     /// How many implicit-ALS candidates the hybrid re-ranks (the release's stored K).
     public var hybridCandidates: Int
-    /// Trending window whose popularity the hybrid blends in (24h, 7d, 30d).
+    /// Trending window whose popularity the configured hybrid blends in (24h, 7d, 30d).
     public var hybridWindow: String
+    /// Choose the served blend by grid search on a validation split
+    /// (`BlendSearch`); false lets only the configured weights compete with
+    /// the model's own order.
+    public var tuneBlend: Bool
 
     public init(split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
                 relevantThreshold: Float = 4.0,
                 explicit: ALSParams = ALSParams(mode: .explicit), implicit: ALSParams = ALSParams(mode: .implicit),
-                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "7d") {
+                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "7d",
+                tuneBlend: Bool = true) {
         self.split = split
         self.fraction = fraction
         self.holdout = holdout
@@ -46,6 +51,24 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
         self.hybrid = hybrid
         self.hybridCandidates = hybridCandidates
         self.hybridWindow = hybridWindow
+        self.tuneBlend = tuneBlend
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case split, fraction, holdout, k, relevantThreshold, explicit, implicit, hybrid, hybridCandidates, hybridWindow, tuneBlend
+    }
+
+    /// Decodes reports written before `tuneBlend` existed as untuned.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(split: try c.decode(Split.self, forKey: .split), fraction: try c.decode(Double.self, forKey: .fraction),
+                  holdout: try c.decode(Int.self, forKey: .holdout), k: try c.decode(Int.self, forKey: .k),
+                  relevantThreshold: try c.decode(Float.self, forKey: .relevantThreshold),
+                  explicit: try c.decode(ALSParams.self, forKey: .explicit), implicit: try c.decode(ALSParams.self, forKey: .implicit),
+                  hybrid: try c.decode(HybridWeights.self, forKey: .hybrid),
+                  hybridCandidates: try c.decode(Int.self, forKey: .hybridCandidates),
+                  hybridWindow: try c.decode(String.self, forKey: .hybridWindow),
+                  tuneBlend: try c.decodeIfPresent(Bool.self, forKey: .tuneBlend) ?? false)
     }
 
     var window: TrendingWindow { TrendingWindow(label: hybridWindow) ?? .month }

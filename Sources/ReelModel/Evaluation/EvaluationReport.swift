@@ -55,9 +55,28 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public var params: EvaluationParams
     public var split: SplitSummary
     public var results: [ModeResult]
-    /// The mode UC1 serves by default.
+    /// The mode UC1 serves by default: `hybrid` when the blend search chose a
+    /// blend other than the model's own order, else `implicit-als`.
     public var defaultMode: String
     public var createdAt: String
+    /// How the served blend was chosen (nil in reports from before the blend search).
+    public var blend: BlendChoice?
+
+    public init(params: EvaluationParams, split: SplitSummary, results: [ModeResult], defaultMode: String,
+                createdAt: String, blend: BlendChoice?) {
+        self.params = params
+        self.split = split
+        self.results = results
+        self.defaultMode = defaultMode
+        self.createdAt = createdAt
+        self.blend = blend
+    }
+
+    /// The blend UC1 serves, when the evaluation chose one (the model's own order is none).
+    public var servedBlend: ServingBlend? {
+        guard defaultMode == "hybrid", let chosen = blend?.chosen, !chosen.isPureModel else { return nil }
+        return chosen
+    }
 
     public func result(_ mode: String) -> ModeResult? { results.first { $0.mode == mode } }
 
@@ -92,6 +111,14 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         out += "\n\(s.split) split at \(s.cutTimeISO): \(Console.count(s.trainRatings)) train / \(Console.count(s.testRatings)) test ratings "
         out += "(\(Console.count(s.droppedColdTestRatings)) cold dropped), \(Console.count(s.evaluatedUsers)) users with a relevant test movie (rating ≥ \(Console.fixed(Double(params.relevantThreshold), 1))), "
         out += "\(Console.count(s.catalogMovies)) catalog movies.\n* = default (UC1) mode, + = best NDCG@\(k).\n"
+        if let b = blend {
+            let w = b.chosen.weights
+            out += "Blend (chosen on a validation split at \(b.validationCut), \(Console.count(b.validationUsers)) users, \(b.grid.count) points): "
+            out += "model \(w.model), trending \(b.chosen.window.label) \(w.trending), diversity \(w.diversity); "
+            out += "validation NDCG@\(k) \(Console.fixed(b.validationNDCG, 4)) vs \(Console.fixed(b.modelOnlyNDCG, 4)) for the model's order "
+            out += "(best point's paired t \(Console.fixed(min(b.gainT, 999), 2))).\n"
+            if let note = b.note { out += "Blend note: \(note)\n" }
+        }
         return out
     }
 }

@@ -1,66 +1,109 @@
 /// In-place Cholesky factorisation A = UᵀU of a symmetric positive definite
-/// `rank × rank` matrix held in the upper triangle (row stride `n16`), and
-/// the two triangular solves. Right-looking: after row j is scaled, every
-/// later row i loses U[j][i] · (row j), a contiguous SIMD update, so the
-/// r³/6 FMAs run 8 lanes at a time.
+/// `rank × rank` matrix held in the upper triangle (row stride `n16` ≥
+/// roundUp(rank, 16)), and the two triangular solves.
+///
+/// Blocked left-looking: rows are finished four at a time; a block first
+/// loses Σₖ U[k][j] · (row k) of every finished row above it in one
+/// register-tiled pass (`VectorKernels.rowBlockUpdate`, the same 4 × 16 tile
+/// as the outer products), then is factorised on its own with 8-lane row
+/// updates. Nearly all of the r³/6 FMAs run in the tiles, with loads and
+/// no stores in the inner loop (the right-looking version it replaced did a
+/// load-FMA-store per 8 lanes and cost a third of explicit training).
 enum CholeskySolver {
     /// A pivot at or below this fraction of its original diagonal entry means
     /// the system is singular to Float precision.
     static let singularPivotRatio: Float = 1e-6
 
+    /// Rows finished per block.
+    static let block = 4
+
     /// Factorises in place. `diagonal` (length ≥ rank) is scratch for the
     /// original diagonal. Returns false when the matrix is not positive
-    /// definite (a non-positive, tiny or non-finite pivot).
+    /// definite (a non-positive, tiny or non-finite pivot). Entries below the
+    /// diagonal are scratch: read (finite) and overwritten.
     static func factor(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
                        diagonal: UnsafeMutablePointer<Float>) -> Bool {
         for j in 0..<rank { diagonal[j] = a[j * n16 + j] }
-        let n8 = roundUp(rank, 8)
-        for j in 0..<rank {
-            let rowJ = a + j * n16
-            let d = rowJ[j]
-            guard d.isFinite, d > 0, d > diagonal[j] * singularPivotRatio else { return false }
-            let s = d.squareRoot()
-            let inv = 1 / s
-            rowJ[j] = s
-            for c in (j + 1)..<max(j + 1, rank) { rowJ[c] *= inv }
-            var i = j + 1
-            while i < rank {
-                let f = rowJ[i]
-                if f != 0 {
-                    let rowI = a + i * n16
-                    let fs = SIMD8<Float>(repeating: f)
-                    var c = i & ~7
-                    while c < n8 {
-                        var v = UnsafeRawPointer(rowI + c).loadUnaligned(as: SIMD8<Float>.self)
-                        v.addProduct(-fs, UnsafeRawPointer(rowJ + c).loadUnaligned(as: SIMD8<Float>.self))
-                        UnsafeMutableRawPointer(rowI + c).storeBytes(of: v, as: SIMD8<Float>.self)
-                        c &+= 8
-                    }
-                }
-                i &+= 1
+        let n8 = roundUp(rank, 8), columns = roundUp(rank, 16)
+        var j0 = 0
+        while j0 < rank {
+            if j0 > 0 {
+                VectorKernels.rowBlockUpdate(a, lda: n16, row: j0, columns: columns, x: a, s: a, ldx: n16, count: j0,
+                                             subtract: true)
             }
+            for j in j0..<min(j0 + block, rank) {
+                let rowJ = a + j * n16
+                for k in j0..<j {
+                    let f = a[k * n16 + j]
+                    if f != 0 { axpy8(-f, a + k * n16, rowJ, from: j & ~7, to: n8) }
+                }
+                let d = rowJ[j]
+                guard d.isFinite, d > 0, d > diagonal[j] * singularPivotRatio else { return false }
+                let s = d.squareRoot()
+                let inv = 1 / s
+                rowJ[j] = s
+                let aligned = min(roundUp(j + 1, 8), n8)
+                for c in (j + 1)..<max(j + 1, aligned) { rowJ[c] *= inv }
+                let invs = SIMD8<Float>(repeating: inv)
+                var c = aligned
+                while c < n8 { store8(invs * load8(rowJ + c), rowJ + c); c &+= 8 }
+            }
+            j0 &+= block
         }
         return true
     }
 
+    /// y[c] += a · x[c] for c in from..<to (8-aligned bounds).
+    @inline(__always) static func axpy8(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                        from: Int, to: Int) {
+        let s = SIMD8<Float>(repeating: a)
+        var c = from
+        while c < to {
+            var v = load8(y + c)
+            v.addProduct(s, load8(x + c))
+            store8(v, y + c)
+            c &+= 8
+        }
+    }
+
     /// Solves UᵀU x = b with the factor from `factor`; `b` is overwritten
-    /// with x (entries past `rank` are left untouched).
+    /// with x. `b` must hold roundUp(rank, 8) finite entries; those past
+    /// `rank` are updated with U's (zero) padding and stay unchanged.
+    ///
+    /// Both substitutions run on rows of U: the forward one spreads z[k] onto
+    /// the later entries (an 8-lane axpy once the row is 8-aligned), the
+    /// backward one is an 8-lane dot product with the row's upper part.
     static func solve(_ u: UnsafePointer<Float>, rank: Int, n16: Int, _ b: UnsafeMutablePointer<Float>) {
-        // Uᵀ z = b: forward, row k of U spreads z[k] onto the later entries.
+        let n8 = roundUp(rank, 8)
+        // Uᵀ z = b: forward.
         for k in 0..<rank {
             let row = u + k * n16
             let z = b[k] / row[k]
             b[k] = z
-            for c in (k + 1)..<max(k + 1, rank) { b[c] -= z * row[c] }
+            let aligned = min(roundUp(k + 1, 8), n8)
+            for c in (k + 1)..<max(k + 1, aligned) { b[c] -= z * row[c] }
+            axpy8(-z, row, b, from: aligned, to: n8)
         }
-        // U x = z: backward, a dot product with the row's upper part.
+        // U x = z: backward.
         var i = rank - 1
         while i >= 0 {
             let row = u + i * n16
+            let aligned = min(roundUp(i + 1, 8), n8)
             var s = b[i]
-            for c in (i + 1)..<max(i + 1, rank) { s -= row[c] * b[c] }
-            b[i] = s / row[i]
+            for c in (i + 1)..<max(i + 1, aligned) { s -= row[c] * b[c] }
+            var acc = SIMD8<Float>()
+            var c = aligned
+            while c < n8 { acc.addProduct(load8(row + c), load8(b + c)); c &+= 8 }
+            b[i] = (s - acc.sum()) / row[i]
             i -= 1
         }
+    }
+
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }

@@ -51,27 +51,30 @@ enum VectorKernels {
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
     }
 
+    /// Copies `n16` floats (whole `SIMD16` steps, no libc call: a row is
+    /// 64–256 bytes, where `memmove`'s dispatch cost more than the copy).
+    @inline(__always) static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
+        var i = 0
+        while i < n16 { store(load(x + i), y + i); i &+= 16 }
+    }
+
     /// Items per gathered block of `accumulateOuterProducts` (two copies of
     /// 32 rows of rank 64 fill half of a 32 KiB L1).
     static let gatherRows = 32
 
-    /// A += Σₖ wₖ · yₖ yₖᵀ over the upper triangle of A (row stride n16), in
-    /// 4 × 16 register tiles, where yₖ is row `rows[k]` of `factors` (stride n16)
-    /// and wₖ = `wScale · values[k] + wBias`. Entries left of each tile's
-    /// 16-column block are not touched; entries in the block below the
-    /// diagonal receive correct (symmetric) values.
+    /// A += Σₖ wₖ · yₖ yₖᵀ over the upper triangle of A (row stride n16), where
+    /// yₖ is row `rows[k]` of `factors` (stride n16) and wₖ = `wScale · values[k]
+    /// + wBias`. Entries below the diagonal are partly updated (scratch).
     ///
     /// This is the dominant cost of a Cholesky ALS solve (n · r² / 2 FMAs per
     /// row). Items are first gathered `gatherRows` at a time into contiguous
     /// scratch (`gather`, 2 · gatherRows · n16 floats) — yₖ and wₖ·yₖ — so the
-    /// scattered loads overlap in one pass instead of stalling the FMA loop,
-    /// and every tile then streams over L1-resident rows with its 4
-    /// accumulators in registers.
+    /// scattered loads overlap in one pass instead of stalling the FMA loop;
+    /// `rankUpdate` then streams over the L1-resident block.
     static func accumulateOuterProducts(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
                                         factors: UnsafePointer<Float>,
                                         rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
                                         wScale: Float, wBias: Float, gather: UnsafeMutablePointer<Float>) {
-        let rank4 = roundUp(rank, 4)
         let weighted = wScale != 0 || wBias != 1
         let plain = gather, scaled = weighted ? gather + gatherRows * n16 : gather
         var start = 0
@@ -79,40 +82,80 @@ enum VectorKernels {
             let n = min(count - start, gatherRows)
             for k in 0..<n {
                 let y = factors + Int(rows[start + k]) &* n16
-                let dst = plain + k * n16
-                dst.update(from: y, count: n16)
+                copy(y, plain + k * n16, n16)
                 if weighted {
                     let w = SIMD16<Float>(repeating: wScale * values[start + k] + wBias)
                     var c = 0
                     while c < n16 { store(w * load(y + c), scaled + k * n16 + c); c &+= 16 }
                 }
             }
-            var i0 = 0
-            while i0 < rank4 {
-                var c0 = i0 & ~15
-                while c0 < n16 {
-                    var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-                    var x = UnsafePointer(plain + c0), s = UnsafePointer(scaled + i0)
-                    for _ in 0..<n {
-                        let v = load(x)
-                        a0.addProduct(SIMD16(repeating: s[0]), v)
-                        a1.addProduct(SIMD16(repeating: s[1]), v)
-                        a2.addProduct(SIMD16(repeating: s[2]), v)
-                        a3.addProduct(SIMD16(repeating: s[3]), v)
-                        x += n16
-                        s += n16
-                    }
-                    let r0 = a + i0 * n16 + c0
-                    store(load(r0) + a0, r0)
-                    store(load(r0 + n16) + a1, r0 + n16)
-                    store(load(r0 + 2 * n16) + a2, r0 + 2 * n16)
-                    store(load(r0 + 3 * n16) + a3, r0 + 3 * n16)
-                    c0 &+= 16
-                }
-                i0 &+= 4
-            }
+            rankUpdate(a, lda: n16, dim: rank, x: plain, s: scaled, ldx: n16, count: n)
             start += n
         }
+    }
+
+    /// The register-tiled core of a symmetric rank-`count` update:
+    /// A[i][c] += Σₖ s[k][i] · x[k][c] for the upper triangle of the `dim × dim`
+    /// matrix A (row stride `lda`), one `rowBlockUpdate` per 4 rows.
+    /// `x` and `s` are `count` contiguous rows of stride `ldx` ≥ roundUp(dim, 16),
+    /// zero past `dim` (s = x for a plain XᵀX).
+    @inline(__always) static func rankUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, dim: Int,
+                                             x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int) {
+        let dim4 = roundUp(dim, 4), dim16 = roundUp(dim, 16)
+        var i0 = 0
+        while i0 < dim4 {
+            rowBlockUpdate(a, lda: lda, row: i0, columns: dim16, x: x, s: s, ldx: ldx, count: count, subtract: false)
+            i0 &+= 4
+        }
+    }
+
+    /// Rows `row..<row+4` of A (stride `lda`), columns from row's 16-block to
+    /// `columns`, gain (or lose, `subtract`) Σₖ s[k][row + r] · x[k][c] over
+    /// `count` rows k of stride `ldx`. 4 × 16 register tiles: four `SIMD16`
+    /// accumulators stay in registers over all k, 8 FMAs per 16-float load
+    /// and 4 broadcasts. Entries below the diagonal are partly updated
+    /// (whatever the tiles cover): callers use the upper triangle only.
+    /// Shared by the outer-product accumulation and the blocked Cholesky's
+    /// trailing update.
+    @inline(__always) static func rowBlockUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
+                                                 x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int,
+                                                 subtract: Bool) {
+        var c0 = row & ~15
+        if row & 8 != 0, c0 + 16 <= columns {
+            // The block's first 8 columns lie wholly below the diagonal: an
+            // 8-wide tile for the other 8 saves 1/10 of the work at rank 64.
+            tile(SIMD8<Float>.self, a, lda: lda, row: row, column: c0 + 8, x: x, s: s, ldx: ldx, count: count,
+                 subtract: subtract)
+            c0 &+= 16
+        }
+        while c0 < columns {
+            tile(SIMD16<Float>.self, a, lda: lda, row: row, column: c0, x: x, s: s, ldx: ldx, count: count,
+                 subtract: subtract)
+            c0 &+= 16
+        }
+    }
+
+    /// One 4 × `V.scalarCount` tile of `rowBlockUpdate` at (row, column).
+    @inline(__always) static func tile<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
+                                                column: Int, x: UnsafePointer<Float>, s: UnsafePointer<Float>,
+                                                ldx: Int, count: Int, subtract: Bool) where V.Scalar == Float {
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        var xk = x + column, sk = s + row
+        for _ in 0..<count {
+            let v = UnsafeRawPointer(xk).loadUnaligned(as: V.self)
+            a0.addProduct(V(repeating: sk[0]), v)
+            a1.addProduct(V(repeating: sk[1]), v)
+            a2.addProduct(V(repeating: sk[2]), v)
+            a3.addProduct(V(repeating: sk[3]), v)
+            xk += ldx
+            sk += ldx
+        }
+        if subtract { a0 = -a0; a1 = -a1; a2 = -a2; a3 = -a3 }
+        let r0 = UnsafeMutableRawPointer(a + row * lda + column), stride = lda * 4
+        r0.storeBytes(of: r0.loadUnaligned(as: V.self) + a0, as: V.self)
+        (r0 + stride).storeBytes(of: (r0 + stride).loadUnaligned(as: V.self) + a1, as: V.self)
+        (r0 + 2 * stride).storeBytes(of: (r0 + 2 * stride).loadUnaligned(as: V.self) + a2, as: V.self)
+        (r0 + 3 * stride).storeBytes(of: (r0 + 3 * stride).loadUnaligned(as: V.self) + a3, as: V.self)
     }
 
     /// Copies the upper triangle of a square matrix (stride n16) onto its lower one.

@@ -54,6 +54,13 @@ public enum ReleaseBuilder {
         let trending = TrendingLists(popularity: silver.popularity, genres: movies.genres,
                                      trendingK: trendingK, genreCount: genreCount)
 
+        // UC1's default order when the evaluation chose a blend (UC3 weights).
+        let blend = options.blend.flatMap { $0.isPureModel ? nil : $0 }
+        let blended = blend.map {
+            BlendedLists.build(blend: $0, topMovies: topMovies, topScores: topScores, k: k,
+                               popularity: trending.popularity, genres: movies.genres, threads: options.threads)
+        }
+
         var movieFactors = [Float](repeating: 0, count: movieCount * rank)
         var factorMask = [UInt8](repeating: 0, count: movieCount)
         for (item, row) in aligned.itemMovieRows.enumerated() {
@@ -73,9 +80,10 @@ public enum ReleaseBuilder {
         counts.genres = genreCount
         let meta = try ReleaseMeta.json(metadata: metadata, options: options, rank: rank, counts: counts,
                                         silverVersion: silver.versionID, silverFingerprint: silver.fingerprint,
-                                        trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON)
+                                        trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON,
+                                        blend: blend)
 
-        return ReleaseContents(
+        var contents = ReleaseContents(
             releaseID: metadata.releaseID, createdAt: metadata.createdAt,
             k: k, similarK: similarK, trendingK: trendingK, rank: rank,
             silverFingerprint: silver.fingerprint, modelFingerprint: metadata.modelFingerprint,
@@ -85,6 +93,12 @@ public enum ReleaseBuilder {
             similarMovies: similarMovies, similarScores: similarScores,
             trendMovies: trending.movies, trendScores: trending.scores, popularity: trending.popularity,
             movieFactors: movieFactors, factorMask: factorMask, metaJSON: meta)
+        if let blend, let blended {
+            contents.blend = BlendedLists.section(blend)
+            contents.userBlendMovies = blended.movies
+            contents.userBlendScores = blended.scores
+        }
+        return contents
     }
 
     /// The silver invariants the builder relies on, each failure naming the table.

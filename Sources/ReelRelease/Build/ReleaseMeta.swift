@@ -1,5 +1,6 @@
 import Foundation
 import ReelCore
+import ReelModel
 
 /// The `meta` section: a JSON object describing the release for humans and
 /// tools (`/v1/release`, `reel releases`, `reel inspect`, the nightly job's
@@ -14,7 +15,7 @@ enum ReleaseMeta {
 
     static func json(metadata: ReleaseMetadata, options: ReleaseOptions, rank: Int, counts: Counts,
                      silverVersion: String, silverFingerprint: UInt64, trendingEnd: Int64,
-                     modelJSON: String) throws -> String {
+                     modelJSON: String, blend: ServingBlend?) throws -> String {
         let model = try object(modelJSON, what: "model factors metadata")
         let metrics = try metadata.metricsJSON.map { try object($0, what: "metrics") } ?? (model["metrics"] as? [String: Any] ?? [:])
         let meta: [String: Any] = [
@@ -40,6 +41,12 @@ enum ReleaseMeta {
                 "model": model["params"] ?? [String: Any](),
             ] as [String: Any],
             "metrics": metrics,
+            // What UC1 serves without `mode`: the evaluated blend's precomputed lists, or the model's.
+            "serving": blend.map { b -> [String: Any] in
+                ["defaultMode": "hybrid",
+                 "blend": ["model": decimal(b.weights.model), "trending": decimal(b.weights.trending),
+                           "diversity": decimal(b.weights.diversity), "window": b.window.label] as [String: Any]]
+            } ?? ["defaultMode": "als"],
             "fingerprints": [
                 "silver": XXH3.hex(silverFingerprint),
                 "model": XXH3.hex(metadata.modelFingerprint),
@@ -55,6 +62,9 @@ enum ReleaseMeta {
         let data = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// A weight as the decimal it was written as (0.1, not 0.10000000149011612).
+    static func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
 
     /// Parses a JSON object; an empty string counts as `{}`.
     static func object(_ text: String, what: String) throws -> [String: Any] {

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +18,9 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// sets how often progress is reported; large enough that the kernel's own
     /// per-call setup (packing movie factors) is negligible.
     public var queryBlock: Int
+    /// The UC3 blend to precompute and serve by default (from the latest
+    /// evaluation); nil or the model's own order: UC1 serves the model's list.
+    public var blend: ServingBlend?
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {

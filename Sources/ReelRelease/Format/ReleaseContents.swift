@@ -33,6 +33,12 @@ public struct ReleaseContents: Sendable {
     public var userTopMovies: [Int32]
     public var userTopScores: [Float]
 
+    /// The served blend, when there is one: `[model, trending, diversity, window]`
+    /// (empty: none), and `userTopMovies` re-ranked by it (`userCount × k` each).
+    public var blend: [Float] = []
+    public var userBlendMovies: [Int32] = []
+    public var userBlendScores: [Float] = []
+
     /// `movieCount × similarK` movie rows (-1 padding) and cosine similarities.
     public var similarMovies: [Int32]
     public var similarScores: [Float]
@@ -150,6 +156,12 @@ public struct ReleaseContents: Sendable {
         out += [
             EncodedSection(S.userTopMovies, userTopMovies),
             EncodedSection(S.userTopScores, userTopScores),
+        ]
+        if !blend.isEmpty {
+            out += [EncodedSection(S.blend, blend), EncodedSection(S.userBlendMovies, userBlendMovies),
+                    EncodedSection(S.userBlendScores, userBlendScores)]
+        }
+        out += [
             EncodedSection(S.similarMovies, similarMovies),
             EncodedSection(S.similarScores, similarScores),
             EncodedSection(S.trendMovies, trendMovies),

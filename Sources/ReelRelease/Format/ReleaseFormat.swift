@@ -67,6 +67,15 @@ public enum ReleaseFormat {
         public static let userTopMovies = "userTopMovies"
         /// Float32 [users × k]: scores of `userTopMovies`, 0 in the padding.
         public static let userTopScores = "userTopScores"
+        /// Float32 [4], optional: the served UC3 blend — model, trending and
+        /// diversity weights, then the trending window (0 = 24h, 1 = 7d, 2 = 30d).
+        /// Present exactly when `userBlendMovies`/`userBlendScores` are.
+        public static let blend = "blend"
+        /// Int32 [users × k], optional: `userTopMovies` re-ranked by the `blend`
+        /// (HybridRanker), what UC1 serves by default; padded with -1.
+        public static let userBlendMovies = "userBlendMovies"
+        /// Float32 [users × k], optional: blended scores of `userBlendMovies`.
+        public static let userBlendScores = "userBlendScores"
         /// Int32 [movies × similarK]: most similar movie rows by cosine, padded with -1.
         public static let similarMovies = "similarMovies"
         /// Float32 [movies × similarK]: cosine similarities.

@@ -54,6 +54,24 @@ public enum GoldTables {
         }
     }
 
+    /// After `reel rollback` or `reel activate` switched `output/current`: rewrites
+    /// the gold tables from the new current release, so analysts see what is
+    /// served — but only on a home that has gold tables (the batch host; an
+    /// edge host that only serves has none and gets none). Nil when skipped.
+    @discardableResult
+    public static func followCurrent(home: ReelHome, lock: DeltaWriteLock, schemasDirectory: String? = nil) throws -> Report? {
+        guard FileSystem.isDirectory(home.gold) else { return nil }
+        let release = try Release.current(home: home)
+        do {
+            let report = try write(release: release, home: home, lock: lock, schemasDirectory: schemasDirectory)
+            Console.info("gold", report.summary)
+            return report
+        } catch let e as ReelError {
+            throw ReelError(e.kind, "release \(release.releaseID) is current, but its gold tables under \(home.gold) were not written: "
+                + "\(e.message). `reel lakehouse gold` writes them")
+        }
+    }
+
     /// Writes the gold tables from `release` (opened and verified by the caller).
     @discardableResult
     public static func write(release: Release, home: ReelHome, lock: DeltaWriteLock,

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelModel
 
 /// An opened release: the memory-mapped file the daemon and the CLI answer from.
 ///
@@ -65,6 +66,16 @@ public final class Release: RecommendationStore, @unchecked Sendable {
 
     public func recommendations(userRow: Int) -> RankedList {
         list(tables.recommendationRange(userRow: userRow), tables.userTopMovies, tables.userTopScores)
+    }
+
+    public var blend: ServingBlend? {
+        tables.blend.map { ServingBlend(weights: HybridWeights(model: $0.model, trending: $0.trending, diversity: $0.diversity),
+                                        window: TrendingWindow(rawValue: $0.window) ?? .week) }
+    }
+
+    public func blendedRecommendations(userRow: Int) -> RankedList? {
+        guard tables.blend != nil else { return nil }
+        return list(tables.blendRange(userRow: userRow), tables.userBlendMovies, tables.userBlendScores)
     }
 
     public func similar(movieRow: Int) -> RankedList {

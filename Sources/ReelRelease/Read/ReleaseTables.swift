@@ -41,6 +41,11 @@ public struct ReleaseTables: @unchecked Sendable {
     public let userIndex: UnsafeBufferPointer<Int32>?
     public let userTopMovies: UnsafeBufferPointer<Int32>
     public let userTopScores: UnsafeBufferPointer<Float>
+    /// The served blend (`ReleaseFormat.Section.blend`), nil when the release has none.
+    public let blend: (model: Float, trending: Float, diversity: Float, window: Int)?
+    /// The stored lists re-ranked by `blend`; empty without one.
+    public let userBlendMovies: UnsafeBufferPointer<Int32>
+    public let userBlendScores: UnsafeBufferPointer<Float>
     public let similarMovies: UnsafeBufferPointer<Int32>
     public let similarScores: UnsafeBufferPointer<Float>
     public let trendMovies: UnsafeBufferPointer<Int32>
@@ -124,6 +129,25 @@ public struct ReleaseTables: @unchecked Sendable {
         userTopScores = try check.array(file, S.userTopScores, count: userCount * k)
         try check.lists(userTopMovies, stride: k, movieCount: movieCount, S.userTopMovies)
         try check.finite(userTopScores, S.userTopScores)
+        let blended = [S.blend, S.userBlendMovies, S.userBlendScores].map(file.has)
+        if blended.allSatisfy({ $0 }) {
+            let w: UnsafeBufferPointer<Float> = try check.array(file, S.blend, count: 4)
+            guard w[0...2].allSatisfy({ $0.isFinite && $0 >= 0 }), w[0] + w[1] > 0,
+                  let window = [0, 1, 2].first(where: { Float($0) == w[3] }) else {
+                throw check.fail("section 'blend' holds [\(w.map { "\($0)" }.joined(separator: ", "))], not 3 non-negative weights and a window 0, 1 or 2")
+            }
+            blend = (w[0], w[1], w[2], window)
+            userBlendMovies = try check.array(file, S.userBlendMovies, count: userCount * k)
+            userBlendScores = try check.array(file, S.userBlendScores, count: userCount * k)
+            try check.lists(userBlendMovies, stride: k, movieCount: movieCount, S.userBlendMovies)
+            try check.finite(userBlendScores, S.userBlendScores)
+        } else if blended.contains(true) {
+            throw check.fail("sections 'blend', 'userBlendMovies' and 'userBlendScores' come together; this release has only some of them")
+        } else {
+            blend = nil
+            userBlendMovies = UnsafeBufferPointer(start: nil, count: 0)
+            userBlendScores = UnsafeBufferPointer(start: nil, count: 0)
+        }
 
         // Similar movies.
         similarMovies = try check.array(file, S.similarMovies, count: movieCount * similarK)
@@ -188,6 +212,13 @@ public struct ReleaseTables: @unchecked Sendable {
         return Self.trimmed(userTopMovies, start: userRow * k, stride: k)
     }
 
+    /// Where a user's blended list lives in `userBlendMovies`/`userBlendScores`
+    /// (padding trimmed); only for a release with a `blend`.
+    public func blendRange(userRow: Int) -> Range<Int> {
+        precondition(blend != nil && userRow >= 0 && userRow < userCount, "no blend, or user row out of range")
+        return Self.trimmed(userBlendMovies, start: userRow * k, stride: k)
+    }
+
     /// Where a movie's similar list lives in `similarMovies`/`similarScores`.
     public func similarRange(movieRow: Int) -> Range<Int> {
         precondition(movieRow >= 0 && movieRow < movieCount, "movie row out of range")
@@ -230,9 +261,12 @@ public struct ReleaseTables: @unchecked Sendable {
     }
 
     /// `start ..< start + n` where n is the number of entries before the -1 padding
-    /// (validated to be a suffix, so a binary search finds it).
+    /// (validated to be a suffix, so a binary search finds it). A full list, the
+    /// common case, is recognised by its last entry alone: one memory access
+    /// instead of a chain of dependent probes across the row's cache lines.
     static func trimmed(_ movies: UnsafeBufferPointer<Int32>, start: Int, stride: Int) -> Range<Int> {
         var lo = start, hi = start + stride
+        if stride > 0 && movies[hi - 1] >= 0 { return start..<hi }
         while lo < hi {
             let mid = (lo + hi) >> 1
             if movies[mid] >= 0 { lo = mid + 1 } else { hi = mid }

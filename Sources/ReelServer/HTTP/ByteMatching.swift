@@ -37,9 +37,17 @@ extension UnsafeRawBufferPointer {
         return head.equals(literal) ? UnsafeRawBufferPointer(rebasing: self[n...]) : nil
     }
 
+    /// Where `byte` first occurs (`memchr`: faster than the generic
+    /// `firstIndex(of:)`, which compares byte by byte).
+    @inline(__always)
+    func offset(of byte: UInt8) -> Int? {
+        guard let base = baseAddress, count > 0, let found = memchr(base, Int32(byte), count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     /// Splits at the first `byte`: the part before it and, when present, the part after it.
     func splitOnce(at byte: UInt8) -> (head: UnsafeRawBufferPointer, tail: UnsafeRawBufferPointer?) {
-        guard let i = firstIndex(of: byte) else { return (self, nil) }
+        guard let i = offset(of: byte) else { return (self, nil) }
         return (UnsafeRawBufferPointer(rebasing: self[0..<i]), UnsafeRawBufferPointer(rebasing: self[(i + 1)...]))
     }
 }

@@ -11,7 +11,8 @@ struct HTTPDateCache {
     private var second: time_t = -1
     private var bytes = [UInt8](repeating: 0, count: 29)
 
-    mutating func write(into buffer: inout ByteBuffer) {
+    /// Writes the current value (29 bytes) through `writer`.
+    mutating func write(into writer: inout RawJSONWriter) {
         let now = time(nil)
         if now != second {
             second = now
@@ -20,7 +21,7 @@ struct HTTPDateCache {
             gmtime_r(&t, &parts)
             format(parts)
         }
-        buffer.writeBytes(bytes)
+        bytes.withUnsafeBytes { writer.bytes($0) }
     }
 
     private mutating func format(_ t: tm) {

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import ReelCore
 import ReelRelease
 
@@ -10,96 +9,106 @@ struct QuiesceEvent: Sendable {}
 
 /// Everything a connection's handler shares with the rest of the daemon.
 struct HandlerSettings: Sendable {
-    var maxRequestTargetBytes: Int
+    var parser: HTTPRequestParser
+    /// A connection with no bytes from its client for this long is closed (408 if a head was started).
+    var idleNanoseconds: UInt64
+    /// A request head still incomplete this long after its first byte gets a 408.
+    var headDeadlineNanoseconds: UInt64
     var accessLog: Bool
 }
 
-/// The per-connection HTTP/1.1 handler: takes decoded request parts, answers
-/// through `LookupResponder`, and writes status line, headers and body as one
-/// buffer (reused across the connection's requests).
+/// The whole HTTP/1.1 side of one connection, on the raw bytes read from the
+/// socket: `HTTPRequestParser` finds each request head in place,
+/// `LookupResponder` answers it, and the response (status line, headers,
+/// body) is appended to one reused buffer that is written and flushed once
+/// per read batch, so pipelined requests are answered in order with one
+/// write system call and nothing is allocated per request.
 ///
-/// Keep-alive follows the request (HTTP/1.1 default, HTTP/1.0 on request);
-/// requests carrying a body are refused with 413 and the connection closed;
-/// decoder errors become 400/414/431. Responses are written during
-/// `channelRead` and flushed once per read batch, so pipelined requests are
-/// answered in order with one write system call.
+/// Keep-alive follows the request (HTTP/1.1 default, HTTP/1.0 on request).
+/// Requests announcing a body, malformed heads and heads over the size limits
+/// are answered (413/400/414/431) and the connection closed. A head split
+/// across reads is kept until it completes; one that trickles in for longer
+/// than the head deadline gets a 408, and a connection silent for the idle
+/// timeout is closed (with a 408 if a head was started).
 final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    private struct Pending {
-        var method: RequestMethod
-        var uri: String
-        var persistence: Persistence
-        var startedAt: UInt64
-    }
-
-    private enum State {
-        case idle
-        case receiving(Pending)
-        /// A closing response was written; ignore everything until the close.
-        case closing
-    }
 
     private var responder: LookupResponder<Store>
     private let metrics: ServerMetrics
-    private let progress: RequestProgress
     private let settings: HandlerSettings
     private let logger: Logger
-    private var state = State.idle
+    /// The start of a request head that has not fully arrived, carried between reads; empty otherwise.
+    private var partial = ByteBuffer()
+    /// When the first byte of the head in `partial` arrived; 0 when none is pending.
+    private var headStartedAt: UInt64 = 0
+    private var lastReadAt: UInt64 = 0
     private var body = ByteBuffer()
+    /// The responses of the current read batch, written at `channelReadComplete`.
     private var out = ByteBuffer()
     private var date = HTTPDateCache()
-    private var needsFlush = false
+    /// A closing response was written; the rest of the input is ignored until the close.
+    private var closing = false
     private var quiescing = false
     private var readingPaused = false
+    private var idleCheck: Scheduled<Void>?
 
-    init(slot: ReleaseSlot<Store>, metrics: ServerMetrics, progress: RequestProgress,
-         settings: HandlerSettings, logger: Logger) {
+    init(slot: ReleaseSlot<Store>, metrics: ServerMetrics, settings: HandlerSettings, logger: Logger) {
         self.responder = LookupResponder(slot: slot, metrics: metrics)
         self.metrics = metrics
-        self.progress = progress
         self.settings = settings
         self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         body = context.channel.allocator.buffer(capacity: 8192)
-        out = context.channel.allocator.buffer(capacity: 8192)
+        out = context.channel.allocator.buffer(capacity: 16384)
+        partial = context.channel.allocator.buffer(capacity: 0)
+        lastReadAt = Clock.nanos()
+        scheduleIdleCheck(context, in: settings.idleNanoseconds)
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
+
+    // NIO calls this through the handler's protocol witness, which for a generic class is the
+    // unspecialised body: every lookup would go through witness tables and runtime generic
+    // metadata. This makes the generic entry jump to a copy specialised for the production
+    // store, and everything it calls is specialised with it (tests' stores take the generic path).
+    @_specialize(exported: false, where Store == Release)
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            guard case .idle = state else { return }
-            progress.awaitingHead = false
-            let startedAt = progress.headStartedAt != 0 ? progress.headStartedAt : Clock.nanos()
-            if head.uri.utf8.count > settings.maxRequestTargetBytes {
-                return reject(context, LookupFailure(.uriTooLong, "uri_too_long",
-                    "the request target is longer than \(settings.maxRequestTargetBytes) bytes"), startedAt: startedAt)
+        guard !closing else { return }
+        var input = unwrapInboundIn(data)
+        let now = Clock.nanos()
+        lastReadAt = now
+        var pendingSince = headStartedAt != 0 ? headStartedAt : now
+        if partial.readableBytes == 0 {
+            serve(context, &input, searchFrom: 0, now: now, pendingSince: &pendingSince)
+            if !closing && input.readableBytes > 0 {
+                partial.clear()
+                partial.writeBuffer(&input)
             }
-            if Self.hasBody(head) {
-                return reject(context, LookupFailure(.contentTooLarge, "body_not_allowed",
-                    "requests to this API carry no body"), startedAt: startedAt)
-            }
-            let method: RequestMethod = head.method == .GET ? .get : head.method == .HEAD ? .head : .other
-            let persistence: Persistence = !head.isKeepAlive ? .close
-                : head.version.major == 1 && head.version.minor == 0 ? .keepAliveHTTP10 : .keepAlive
-            state = .receiving(Pending(method: method, uri: head.uri, persistence: persistence, startedAt: startedAt))
-        case .body:
-            // Unreachable for accepted requests (a head announcing a body is refused above).
-            break
-        case .end:
-            guard case .receiving(let pending) = state else { return }
-            state = .idle
-            respond(context, pending)
+        } else {
+            let searchFrom = max(0, partial.readableBytes - 2)
+            partial.writeBuffer(&input)
+            serve(context, &partial, searchFrom: searchFrom, now: now, pendingSince: &pendingSince)
+            if partial.readableBytes == 0 { partial.clear() } else { partial.discardReadBytes() }
+        }
+        guard !closing else { return }
+        headStartedAt = partial.readableBytes > 0 ? pendingSince : 0
+        if headStartedAt != 0 && now &- headStartedAt > settings.headDeadlineNanoseconds {
+            reject(context, Self.headTimeout, startedAt: headStartedAt)
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
-            context.flush()
+        if out.readableBytes > 0 && !closing {
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            // Usually the write completed and `out` is again the only reference to its storage:
+            // clearing keeps the storage for the next batch.
+            out.clear()
             if !context.channel.isWritable && !readingPaused {
                 // The client is not reading its responses: stop reading its requests.
                 readingPaused = true
@@ -118,106 +127,100 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            guard case .idle = state, progress.headStartedAt != 0 else {
-                context.close(promise: nil)
-                return
-            }
-            // A head was started but never finished.
-            return reject(context, LookupFailure(.requestTimeout, "request_timeout",
-                "the request head did not arrive in time"), startedAt: progress.headStartedAt)
-        }
-        if event is QuiesceEvent {
-            quiescing = true
-            if case .idle = state, progress.headStartedAt == 0 {
-                state = .closing
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)))
-                    .whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
-            }
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
+        guard event is QuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        quiescing = true
+        // Between requests: close now. Mid-head: the response to it will say `Connection: close`.
+        if !closing && partial.readableBytes == 0 { writeAndClose(context) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
-            context.close(promise: nil)
-            return
-        }
-        guard !isClosing else { return }
-        let startedAt = progress.headStartedAt != 0 ? progress.headStartedAt : Clock.nanos()
-        if parserError == .headerOverflow {
-            let line = progress.requestLineLength ?? Int.max
-            if line > settings.maxRequestTargetBytes {
-                return reject(context, LookupFailure(.uriTooLong, "uri_too_long",
-                    "the request line is longer than \(settings.maxRequestTargetBytes) bytes"), startedAt: startedAt)
+        context.close(promise: nil)
+    }
+
+    /// Answers every complete request at the start of `input`, leaving an incomplete head in it.
+    /// `pendingSince` is when the first unanswered head began, advanced to `now` after each answer.
+    private func serve(_ context: ChannelHandlerContext, _ input: inout ByteBuffer, searchFrom: Int, now: UInt64,
+                       pendingSince: inout UInt64) {
+        var searchFrom = searchFrom
+        while !closing {
+            let skip = input.withUnsafeReadableBytes { HTTPRequestParser.leadingEmptyLines($0) }
+            if skip > 0 {
+                input.moveReaderIndex(forwardBy: skip)
+                searchFrom = max(0, searchFrom - skip)
             }
-            return reject(context, LookupFailure(.headersTooLarge, "headers_too_large",
-                "the request headers exceed the size limit"), startedAt: startedAt)
+            guard input.readableBytes > 0 else { return }
+            let startedAt = pendingSince
+            let parsed = input.withUnsafeReadableBytes { bytes in
+                let parsed = settings.parser.parse(bytes, searchFrom: searchFrom)
+                if case .request(let head) = parsed {
+                    respond(context, head, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]), startedAt: startedAt)
+                }
+                return parsed
+            }
+            switch parsed {
+            case .request(let head):
+                input.moveReaderIndex(forwardBy: head.length)
+                searchFrom = 0
+                pendingSince = now
+            case .incomplete:
+                return
+            case .failure(let problem):
+                return reject(context, settings.parser.failure(problem), startedAt: startedAt)
+            }
         }
-        reject(context, LookupFailure(.badRequest, "malformed_request",
-            "the request is not valid HTTP/1.1 (\(parserError))"), startedAt: startedAt)
     }
 
-    private var isClosing: Bool {
-        if case .closing = state { return true }
-        return false
-    }
-
-    private func respond(_ context: ChannelHandlerContext, _ pending: Pending) {
+    private func respond(_ context: ChannelHandlerContext, _ head: RequestHead, target: UnsafeRawBufferPointer,
+                         startedAt: UInt64) {
         body.clear()
-        let summary = pending.uri.utf8.withContiguousStorageIfAvailable {
-            responder.respond(pending.method, target: UnsafeRawBufferPointer($0), into: &body)
-        } ?? {
-            var uri = pending.uri
-            return uri.withUTF8 { responder.respond(pending.method, target: UnsafeRawBufferPointer($0), into: &body) }
-        }()
-        let persistence = quiescing ? .close : pending.persistence
-        out.clear()
+        let summary = responder.respond(head.method, target: target, into: &body)
+        let persistence = quiescing ? .close : head.persistence
         ResponseHead.write(summary.status, contentType: summary.contentType, contentLength: body.readableBytes,
                            persistence: persistence, allowHeader: summary.status == .methodNotAllowed,
                            date: &date, into: &out)
-        if pending.method != .head { out.writeImmutableBuffer(body) }
-        let elapsed = Clock.nanos() &- pending.startedAt
+        if head.method != .head { out.writeImmutableBuffer(body) }
+        let elapsed = Clock.nanos() &- startedAt
         metrics.recordRequest(route: summary.route, status: summary.status, nanoseconds: elapsed)
         if settings.accessLog {
-            logger.info("\(pending.uri) \(summary.status.rawValue) \(elapsed / 1000)µs")
+            logger.info("\(String(decoding: target, as: UTF8.self)) \(summary.status.rawValue) \(elapsed / 1000)µs")
         }
-        progress.reset()
-        if case .close = persistence {
-            state = .closing
-            context.writeAndFlush(wrapOutboundOut(out)).whenComplete { [channel = context.channel] _ in
-                channel.close(promise: nil)
-            }
-        } else {
-            context.write(wrapOutboundOut(out), promise: nil)
-            needsFlush = true
-        }
+        if case .close = persistence { writeAndClose(context) }
     }
 
-    /// Answers a request rejected before routing and closes the connection.
+    /// Answers a request refused before routing and closes the connection.
     private func reject(_ context: ChannelHandlerContext, _ failure: LookupFailure, startedAt: UInt64) {
-        state = .closing
-        out.clear()
         ErrorResponse.write(failure, into: &out)
         metrics.recordRequest(route: .invalid, status: failure.status, nanoseconds: Clock.nanos() &- startedAt)
+        writeAndClose(context)
+    }
+
+    /// Writes what is buffered (possibly nothing), then closes once it is sent.
+    private func writeAndClose(_ context: ChannelHandlerContext) {
+        closing = true
         context.writeAndFlush(wrapOutboundOut(out)).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)
         }
+        out.clear()
     }
 
-    /// True when the head announces a body (a non-zero Content-Length or any Transfer-Encoding).
-    private static func hasBody(_ head: HTTPRequestHead) -> Bool {
-        for (name, value) in head.headers {
-            switch name.utf8.count {
-            case 14 where name.lowercased() == "content-length":
-                if value != "0" { return true }
-            case 17 where name.lowercased() == "transfer-encoding":
-                return true
-            default:
-                continue
+    private static var headTimeout: LookupFailure {
+        LookupFailure(.requestTimeout, "request_timeout", "the request head did not arrive in time")
+    }
+
+    /// Re-arms itself while the client keeps sending; fires after `idleNanoseconds` of silence.
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext, in delay: UInt64) {
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay))) { [self] in
+            idleCheck = nil
+            guard !closing else { return }
+            let silent = Clock.nanos() &- lastReadAt
+            if silent < settings.idleNanoseconds {
+                return scheduleIdleCheck(context, in: settings.idleNanoseconds - silent)
+            }
+            if headStartedAt != 0 {
+                reject(context, Self.headTimeout, startedAt: headStartedAt)
+            } else {
+                context.close(promise: nil)
             }
         }
-        return false
     }
 }

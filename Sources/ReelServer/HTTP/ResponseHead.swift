@@ -18,26 +18,32 @@ enum Persistence {
 }
 
 /// Writes a response's status line and headers. Raw bytes straight into the
-/// outgoing buffer: no `HTTPHeaders` array, no `HTTPResponseEncoder`.
+/// outgoing buffer through one reservation: no `HTTPHeaders` array, no
+/// per-header capacity or uniqueness check.
 enum ResponseHead {
+    /// More than the longest head `write` produces.
+    static let maxBytes = 256
+
     static func write(_ status: ResponseStatus, contentType: ContentType, contentLength: Int,
                       persistence: Persistence, allowHeader: Bool, date: inout HTTPDateCache,
                       into out: inout ByteBuffer) {
-        out.writeStaticString("HTTP/1.1 ")
-        out.writeStaticString(status.line)
-        switch contentType {
-        case .json: out.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
-        case .prometheus: out.writeStaticString("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: ")
+        out.writeJSON(maxBytes: maxBytes) { w in
+            w.literal("HTTP/1.1 ")
+            w.literal(status.line)
+            switch contentType {
+            case .json: w.literal("\r\nContent-Type: application/json\r\nContent-Length: ")
+            case .prometheus: w.literal("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: ")
+            }
+            w.integer(Int64(contentLength))
+            w.literal("\r\nDate: ")
+            date.write(into: &w)
+            switch persistence {
+            case .keepAlive: break
+            case .keepAliveHTTP10: w.literal("\r\nConnection: keep-alive")
+            case .close: w.literal("\r\nConnection: close")
+            }
+            if allowHeader { w.literal("\r\nAllow: GET, HEAD") }
+            w.literal("\r\n\r\n")
         }
-        out.writeJSONInteger(contentLength)
-        out.writeStaticString("\r\nDate: ")
-        date.write(into: &out)
-        switch persistence {
-        case .keepAlive: break
-        case .keepAliveHTTP10: out.writeStaticString("\r\nConnection: keep-alive")
-        case .close: out.writeStaticString("\r\nConnection: close")
-        }
-        if allowHeader { out.writeStaticString("\r\nAllow: GET, HEAD") }
-        out.writeStaticString("\r\n\r\n")
     }
 }

@@ -75,13 +75,12 @@ public enum Router {
             let q = try QueryParameters(query, accepting: recommendationsParameters,
                                         path: "/v1/users/{userId}/recommendations")
             let k = try q[0].map { (v) throws(LookupFailure) in try ParameterValue.k(v) }
-            let mode = try q[1].map { (v) throws(LookupFailure) in try ParameterValue.mode(v) } ?? .als
-            let defaults = HybridWeights()
-            var weights = defaults
+            let mode = try q[1].map { (v) throws(LookupFailure) in try ParameterValue.mode(v) }
+            var weights = WeightOverrides()
             if let v = q[2] { weights.model = try ParameterValue.weight(v, name: "w_model") }
             if let v = q[3] { weights.trending = try ParameterValue.weight(v, name: "w_trending") }
             if let v = q[4] { weights.diversity = try ParameterValue.weight(v, name: "w_diversity") }
-            if mode != .hybrid, q[2] != nil || q[3] != nil || q[4] != nil {
+            if mode != .hybrid, !weights.isEmpty {
                 throw .badParameter("w_model, w_trending and w_diversity apply only with mode=hybrid")
             }
             return .lookup(.recommendations(userID: user, k: k, mode: mode, weights: weights))

@@ -62,10 +62,14 @@ struct RawJSONWriter {
     /// A score or a mean with at most `fractionDigits` decimals, trailing zeros
     /// trimmed (`4.5`, `0.123457`, `3`); NaN and infinities become `null`
     /// because JSON has no literal for them.
+    ///
+    /// Inlined so that at a call site with a literal `fractionDigits` (every
+    /// score) the scale is a constant and the divisions become multiplications.
+    @inline(__always)
     mutating func number(_ value: Double, fractionDigits: Int = 6) {
         guard value.isFinite else { literal("null"); return }
         let digits = min(max(fractionDigits, 0), 9)
-        let scale = jsonPowersOfTen[digits]
+        let scale = powerOfTen(digits)
         let scaled = (value.magnitude * Double(scale)).rounded()
         guard scaled < 9.0e18 else {
             // Beyond fixed-point range (never a score or a mean): the shortest
@@ -160,6 +164,23 @@ extension ByteBuffer {
     mutating func writeJSONString(_ string: String) {
         var copy = string
         copy.withUTF8 { writeJSONString(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// 10^digits for 0...9, as a switch so a constant argument folds to a constant.
+@inline(__always)
+private func powerOfTen(_ digits: Int) -> UInt64 {
+    switch digits {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1_000
+    case 4: return 10_000
+    case 5: return 100_000
+    case 6: return 1_000_000
+    case 7: return 10_000_000
+    case 8: return 100_000_000
+    default: return 1_000_000_000
     }
 }
 

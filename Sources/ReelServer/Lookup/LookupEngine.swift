@@ -22,8 +22,9 @@ public enum LookupAnswer: Sendable, Equatable {
 }
 
 /// Answers `LookupRequest`s from a store: validates `k` against what the
-/// release holds, resolves ids to rows, applies the fallback and the hybrid
-/// re-rank, and leaves the ranked (movie row, score) pairs in `items`.
+/// release holds, resolves ids to rows, applies the fallback, the release's
+/// default mode and the hybrid re-rank, and leaves the ranked (movie row,
+/// score) pairs in `items`.
 ///
 /// One engine per connection (or per CLI run): `items` keeps its capacity, so
 /// after the first request a lookup allocates nothing (except a hybrid
@@ -42,7 +43,7 @@ public struct LookupEngine<Store: RecommendationStore> {
     public mutating func answer(_ request: LookupRequest, store: Store) throws(LookupFailure) -> LookupAnswer {
         items.removeAll(keepingCapacity: true)
         switch request {
-        case let .recommendations(userID, k, mode, weights):
+        case let .recommendations(userID, k, requestedMode, overrides):
             let k = try effectiveK(k, default: LookupDefaults.recommendationsK, stored: store.storedK,
                                    what: "recommendations per user")
             guard let userRow = store.userRow(forID: userID) else {
@@ -50,16 +51,24 @@ public struct LookupEngine<Store: RecommendationStore> {
                 return .recommendations(userID: userID, source: .fallback, weights: nil)
             }
             let list = store.recommendations(userRow: userRow)
-            switch mode {
+            let blend = store.blend
+            switch requestedMode ?? (blend == nil ? .als : .hybrid) {
             case .als:
                 append(list, limit: k)
                 return .recommendations(userID: userID, source: .als, weights: nil)
             case .hybrid:
-                HybridRanker.rerank(
-                    candidates: list.movies, scores: list.scores, k: k, weights: weights,
-                    popularity: { store.popularity(movieRow: Int($0), window: LookupDefaults.window) },
-                    genres: { store.movie(row: Int($0)).genres },
-                    output: &items)
+                let weights = overrides.applied(to: blend?.weights ?? HybridWeights())
+                // The release's own blend is precomputed: a copy, not a re-rank.
+                if weights == blend?.weights, let stored = store.blendedRecommendations(userRow: userRow) {
+                    append(stored, limit: k)
+                } else {
+                    let window = blend?.window ?? LookupDefaults.window
+                    HybridRanker.rerank(
+                        candidates: list.movies, scores: list.scores, k: k, weights: weights,
+                        popularity: { store.popularity(movieRow: Int($0), window: window) },
+                        genres: { store.movie(row: Int($0)).genres },
+                        output: &items)
+                }
                 return .recommendations(userID: userID, source: .hybrid, weights: weights)
             }
 

@@ -12,60 +12,89 @@ enum LookupJSON {
     static func write<Store>(_ answer: LookupAnswer, items: [(movie: Int32, score: Float)],
                              release: ServedRelease<Store>, into buffer: inout ByteBuffer) {
         let store = release.store
-        switch answer {
-        case let .recommendations(userID, source, weights):
-            buffer.writeStaticString("{\"userId\":")
-            buffer.writeJSONInteger(Int(userID))
-            buffer.writeStaticString(",\"source\":")
-            switch source {
-            case .als: buffer.writeStaticString("\"als\"")
-            case .hybrid: buffer.writeStaticString("\"hybrid\"")
-            case .fallback: buffer.writeStaticString("\"fallback\",\"window\":")
-                writeWindow(LookupDefaults.window, into: &buffer)
-            }
-            if let weights {
-                buffer.writeStaticString(",\"weights\":{\"model\":")
-                buffer.writeJSONNumber(weights.model)
-                buffer.writeStaticString(",\"trending\":")
-                buffer.writeJSONNumber(weights.trending)
-                buffer.writeStaticString(",\"diversity\":")
-                buffer.writeJSONNumber(weights.diversity)
-                buffer.writeInteger(UInt8(ascii: "}"))
-            }
-
-        case let .trending(window, genre):
-            buffer.writeStaticString("{\"window\":")
-            writeWindow(window, into: &buffer)
-            buffer.writeStaticString(",\"genre\":")
-            if let genre, genre < Genres.all.count {
-                buffer.writeJSONString(Genres.all[genre])
-            } else {
-                buffer.writeStaticString("null")
-            }
-
-        case let .similar(row):
-            let movie = store.movie(row: row)
-            buffer.writeStaticString("{\"movieId\":")
-            buffer.writeJSONInteger(Int(movie.id))
-            buffer.writeStaticString(",\"title\":")
-            buffer.writeJSONString(movie.title)
-
-        case let .movie(row):
+        if case let .movie(row) = answer {
             writeMovie(store.movie(row: row), store: store, into: &buffer)
             buffer.writeStaticString(",\"release\":")
             buffer.writeBytes(release.idJSON)
             buffer.writeInteger(UInt8(ascii: "}"))
             return
         }
-        buffer.writeStaticString(",\"release\":")
-        buffer.writeBytes(release.idJSON)
-        buffer.writeStaticString(",\"count\":")
-        buffer.writeJSONInteger(items.count)
-        buffer.writeStaticString(",\"items\":[")
-        for (i, item) in items.enumerated() {
-            writeItem(rank: i + 1, movie: store.movie(row: Int(item.movie)), score: item.score, into: &buffer)
+        // Everything before the items, through one reservation.
+        var similar: MovieView?
+        if case let .similar(row) = answer { similar = store.movie(row: row) }
+        let textBytes = RawJSONWriter.maxStringBytes(max(similar?.title.count ?? 0, longestGenreName))
+        buffer.writeJSON(maxBytes: 256 + 4 * RawJSONWriter.maxNumberBytes + release.idJSON.count + textBytes) { w in
+            switch answer {
+            case let .recommendations(userID, source, weights):
+                w.literal("{\"userId\":")
+                w.integer(Int64(userID))
+                w.literal(",\"source\":")
+                switch source {
+                case .als: w.literal("\"als\"")
+                case .hybrid: w.literal("\"hybrid\"")
+                case .fallback: w.literal("\"fallback\",\"window\":")
+                    w.literal(windowJSON(LookupDefaults.window))
+                }
+                if let weights {
+                    w.literal(",\"weights\":{\"model\":")
+                    w.number(Double(weights.model))
+                    w.literal(",\"trending\":")
+                    w.number(Double(weights.trending))
+                    w.literal(",\"diversity\":")
+                    w.number(Double(weights.diversity))
+                    w.byte(UInt8(ascii: "}"))
+                }
+            case let .trending(window, genre):
+                w.literal("{\"window\":")
+                w.literal(windowJSON(window))
+                w.literal(",\"genre\":")
+                if let genre, genre < Genres.all.count {
+                    var name = Genres.all[genre]
+                    name.withUTF8 { w.string(UnsafeRawBufferPointer($0)) }
+                } else {
+                    w.literal("null")
+                }
+            case .similar:
+                w.literal("{\"movieId\":")
+                w.integer(Int64(similar!.id))
+                w.literal(",\"title\":")
+                w.string(similar!.title)
+            case .movie:
+                break
+            }
+            w.literal(",\"release\":")
+            release.idJSON.withUnsafeBytes { w.bytes($0) }
+            w.literal(",\"count\":")
+            w.integer(Int64(items.count))
+            w.literal(",\"items\":[")
+        }
+        if let summaries = release.movieSummaries {
+            summaries.withRows { writeItems(items, summaries: $0, into: &buffer) }
+        } else {
+            for (i, item) in items.enumerated() {
+                writeItem(rank: i + 1, movie: store.movie(row: Int(item.movie)), score: item.score, into: &buffer)
+            }
         }
         buffer.writeStaticString("]}")
+    }
+
+    /// The same items as `writeItem` writes, from pre-rendered movie fields, through one reservation.
+    private static func writeItems(_ items: [(movie: Int32, score: Float)], summaries: MovieSummaryTable.Rows,
+                                   into buffer: inout ByteBuffer) {
+        var maxBytes = 0
+        for item in items { maxBytes += summaries[Int(item.movie)].count + 48 }
+        buffer.writeJSON(maxBytes: maxBytes) { w in
+            for (i, item) in items.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.literal("{\"rank\":")
+                w.integer(Int64(i + 1))
+                w.byte(UInt8(ascii: ","))
+                w.bytes(summaries[Int(item.movie)])
+                w.literal(",\"score\":")
+                w.number(Double(item.score))
+                w.byte(UInt8(ascii: "}"))
+            }
+        }
     }
 
     /// `{"rank":1,"movieId":296,"title":"Pulp Fiction","year":1994,"genres":[...],"score":4.71}`
@@ -128,11 +157,13 @@ enum LookupJSON {
         buffer.writeInteger(UInt8(ascii: "}"))
     }
 
-    static func writeWindow(_ window: TrendingWindow, into buffer: inout ByteBuffer) {
+    static func windowJSON(_ window: TrendingWindow) -> StaticString {
         switch window {
-        case .day: buffer.writeStaticString("\"24h\"")
-        case .week: buffer.writeStaticString("\"7d\"")
-        case .month: buffer.writeStaticString("\"30d\"")
+        case .day: return "\"24h\""
+        case .week: return "\"7d\""
+        case .month: return "\"30d\""
         }
     }
+
+    private static let longestGenreName = Genres.all.map(\.utf8.count).max() ?? 0
 }

@@ -7,14 +7,35 @@ public enum RecommendationMode: String, Sendable, Equatable, CaseIterable {
     case als, hybrid
 }
 
+/// The hybrid weights a request names; the others come from the release's
+/// served blend, or the contract's defaults when it has none.
+public struct WeightOverrides: Sendable, Equatable {
+    public var model: Float?
+    public var trending: Float?
+    public var diversity: Float?
+
+    public init(model: Float? = nil, trending: Float? = nil, diversity: Float? = nil) {
+        self.model = model
+        self.trending = trending
+        self.diversity = diversity
+    }
+
+    public var isEmpty: Bool { model == nil && trending == nil && diversity == nil }
+
+    public func applied(to base: HybridWeights) -> HybridWeights {
+        HybridWeights(model: model ?? base.model, trending: trending ?? base.trending, diversity: diversity ?? base.diversity)
+    }
+}
+
 /// One lookup the daemon and the CLI both answer: the HTTP router and the
 /// CLI's argument parsing each produce one of these, and `LookupEngine`
 /// answers it, so the two front ends can never disagree.
 ///
 /// A `k` of nil means "the route's default, capped at what the release stores".
 public enum LookupRequest: Sendable, Equatable {
-    /// UC1/UC3: `GET /v1/users/{userId}/recommendations`.
-    case recommendations(userID: Int32, k: Int?, mode: RecommendationMode, weights: HybridWeights)
+    /// UC1/UC3: `GET /v1/users/{userId}/recommendations`. A nil `mode` is
+    /// the release's default: `hybrid` with its blend when it has one, else `als`.
+    case recommendations(userID: Int32, k: Int?, mode: RecommendationMode?, weights: WeightOverrides)
     /// UC2: `GET /v1/trending`; `genre` is a bit index into `Genres.all`.
     case trending(window: TrendingWindow, genre: Int?, k: Int?)
     /// `GET /v1/movies/{movieId}`.
@@ -29,6 +50,6 @@ public enum LookupDefaults {
     public static let similarK = 10
     public static let trendingK = 20
     /// Window of the trending list served to users not in the release, and of
-    /// the popularity blended into the hybrid re-rank.
+    /// the popularity blended into the hybrid re-rank when the release has no blend.
     public static let window = TrendingWindow.week
 }

@@ -43,19 +43,23 @@ public enum OpenAPISpec {
                 id: "getRecommendations", tag: "recommendations",
                 summary: "A user's top-k recommendations (UC1), or the hybrid re-rank (UC3)",
                 description: """
-                    The stored ALS top-K of the user, best first, seen movies excluded. With `mode=hybrid` the \
-                    stored list is re-ranked by blending the model score with 7-day trending popularity and a \
-                    genre-diversity penalty. A user who is not in the release gets the global 7-day trending \
-                    list with `"source": "fallback"` (status 200).
+                    The user's stored top-K, best first, seen movies excluded. `mode=als` serves the model's \
+                    own order; `mode=hybrid` re-ranks it by blending the model score with trending popularity \
+                    and a genre-diversity penalty (UC3). Without `mode`, the release's default applies \
+                    (`meta.serving` in /v1/release): the blend `reel evaluate` chose on a validation split, \
+                    precomputed at publish, or `als` when it chose the model's own order. Weights not given \
+                    come from that blend, or the data contract's defaults (below) when there is none. A user \
+                    who is not in the release gets the global 7-day trending list with `"source": "fallback"` \
+                    (status 200).
                     """,
                 parameters: [
                     pathID("userId", "MovieLens user id."),
                     kParameter(default: LookupDefaults.recommendationsK, what: "recommendations per user"),
                     ["name": "mode", "in": "query", "required": false, "example": "als",
-                     "description": "`als`: the stored list. `hybrid`: re-ranked with trending and diversity (UC3).",
-                     "schema": ["type": "string", "enum": ["als", "hybrid"], "default": "als"]],
+                     "description": "`als`: the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
+                     "schema": ["type": "string", "enum": ["als", "hybrid"]]],
                     weight("w_model", HybridWeights().model, "Weight of the min-max normalised model score."),
-                    weight("w_trending", HybridWeights().trending, "Weight of the movie's 7-day trending popularity (0-1)."),
+                    weight("w_trending", HybridWeights().trending, "Weight of the movie's trending popularity (0-1), in the blend's window (7d without one)."),
                     weight("w_diversity", HybridWeights().diversity, "Penalty per unit of genre overlap with movies already picked."),
                 ],
                 ok: ("RecommendationList", "The user's list."),
@@ -183,7 +187,7 @@ public enum OpenAPISpec {
 
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false,
-         "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4."),
+         "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."),
          "schema": ["type": "number", "minimum": 0, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
     }
 

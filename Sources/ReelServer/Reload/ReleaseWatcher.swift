@@ -71,7 +71,7 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
         let started = Clock.monotonic()
         do {
             let store = try load(identity.resolvedPath)
-            let served = ServedRelease(store)
+            let served = ServedRelease(store, preRender: true)
             let previous = slot.install(served)
             memory.withLock { $0.served = identity; $0.refused = nil }
             metrics.recordReload(success: true, at: Clock.now())

@@ -1,15 +1,15 @@
 import Dispatch
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import ReelCore
 import ReelRelease
 import Synchronization
 
-/// The read-only HTTP lookup daemon: SwiftNIO HTTP/1.1 with keep-alive on one
-/// event loop per core, answering from the release in `slot`, which
-/// `watcher` swaps when the release path changes.
+/// The read-only HTTP lookup daemon: HTTP/1.1 with keep-alive on SwiftNIO
+/// (one event loop per core, one handler per connection parsing the raw
+/// bytes), answering from the release in `slot`, which `watcher` swaps when
+/// the release path changes.
 ///
 /// Generic over the store and its loader so production serves `Release`
 /// (mmap'd, verified) and tests a small in-memory store; the request path is
@@ -130,14 +130,12 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
     private func makeBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
         let configuration = configuration
         let slot = slot, metrics = metrics, registry = registry, logger = logger
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderFieldSize = max(configuration.maxRequestTargetBytes, 1024)
-        decoderLimits.maxHeaderListSize = max(configuration.maxHeaderBytes, decoderLimits.maxHeaderFieldSize)
-        let limits = decoderLimits
-        let settings = HandlerSettings(maxRequestTargetBytes: configuration.maxRequestTargetBytes,
-                                       accessLog: configuration.accessLog)
-        let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
-        let headDeadline = UInt64(configuration.requestHeadTimeout * 1e9)
+        let settings = HandlerSettings(
+            parser: HTTPRequestParser(maxTargetBytes: configuration.maxRequestTargetBytes,
+                                      maxHeadBytes: max(configuration.maxHeaderBytes, configuration.maxRequestTargetBytes)),
+            idleNanoseconds: UInt64(max(configuration.idleTimeout, 0.001) * 1e9),
+            headDeadlineNanoseconds: UInt64(max(configuration.requestHeadTimeout, 0) * 1e9),
+            accessLog: configuration.accessLog)
 
         return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: configuration.backlog)
@@ -146,16 +144,8 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let progress = RequestProgress()
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
-                    try pipeline.addHandler(RequestHeadGuard(progress: progress, deadlineNanoseconds: headDeadline,
-                                                             metrics: metrics))
-                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
-                        limitConfiguration: limits)))
-                    try pipeline.addHandler(LookupHTTPHandler(slot: slot, metrics: metrics, progress: progress,
-                                                              settings: settings, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(
+                        LookupHTTPHandler(slot: slot, metrics: metrics, settings: settings, logger: logger))
                     registry.add(channel)
                     metrics.connectionOpened()
                     channel.closeFuture.whenComplete { _ in

@@ -14,9 +14,15 @@ struct EvaluateCommand: AsyncParsableCommand {
         quantile, test from it on, ties at the cut in test), trains each model on train only, and \
         prints RMSE/MAE, Precision/Recall/NDCG/MAP@k (relevant = test rating ≥ 4) and catalog \
         coverage for: explicit-als, implicit-als, hybrid (implicit ALS re-ranked with trending \
-        popularity as of the cut — the UC1 default), popular (all-time count) and trending-7d/30d. \
+        popularity as of the cut), popular (all-time count) and trending-7d/30d. \
         Definitions: docs/model.md. The report is written to evaluation.json in the latest \
         model's folder (output/models/<run-id>/), or a new run folder when nothing is trained.
+
+        The hybrid's blend (trending weight, window, diversity penalty) is chosen by a grid search \
+        on a validation split carved from the training data by the same rule — never on the test \
+        data — against the model's own order; `reel publish` then serves the winner as UC1's \
+        default (or the model's order, when that won). --no-tune-blend lets only the configured \
+        hybrid.* weights compete (reported as hybrid-configured when they lose).
 
         Examples:
           reel evaluate
@@ -60,6 +66,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     var hybridWindow: String = EvaluationParams().hybridWindow
     @Option(name: .customLong("hybrid-candidates"), help: "Implicit-ALS candidates the hybrid re-ranks.")
     var hybridCandidates: Int?
+    @Flag(inversion: .prefixedNo, help: "Choose the served blend by grid search on a validation split (default: hybrid.tune).")
+    var tuneBlend: Bool?
     @Flag(help: "Print the report as JSON instead of the table.")
     var json = false
     @Option(name: .customLong("export-split"), help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
@@ -76,6 +84,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             params.hybridWindow = hybridWindow
             if let fraction { params.fraction = fraction }
             if let hybridCandidates { params.hybridCandidates = hybridCandidates }
+            if let tuneBlend { params.tuneBlend = tuneBlend }
             if let hybridModel { params.hybrid.model = hybridModel }
             if let hybridTrending { params.hybrid.trending = hybridTrending }
             if let hybridDiversity { params.hybrid.diversity = hybridDiversity }

@@ -17,6 +17,10 @@ struct PublishCommand: AsyncParsableCommand {
         killed at any point leaves the previous release current. Keeps the newest --keep releases \
         (never deleting the current or the previous one).
 
+        When `reel evaluate` ran on the model and chose a UC3 blend (docs/model.md, "Choosing \
+        the blend"), every user's list is also stored re-ranked by it, and UC1 serves that order \
+        by default (`meta.serving`); --no-blend keeps the model's order.
+
         Then writes the release as the gold Delta tables lakehouse/gold/{user_recommendations, \
         similar_movies, trending, model_runs} for analysts (docs/lakehouse-formats.md), under \
         output/.reel.lock. If that fails, the new release stays current, the command exits 1 \
@@ -45,6 +49,9 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Releases to keep in output/releases (the current and previous ones are always kept).")
     var keep: Int?
 
+    @Flag(name: .customLong("no-blend"), help: "Serve the model's own order by default even when the evaluation chose a blend.")
+    var noBlend = false
+
     @Option(help: "Threads for top-K scoring (default: all cores).")
     var threads: Int?
 
@@ -57,8 +64,11 @@ struct PublishCommand: AsyncParsableCommand {
             if let similarK { options.similarK = similarK }
             if let trendingK { options.trendingK = trendingK }
             options.threads = threads ?? ReleaseOptions.availableCores
-            // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics.
-            let metrics = model == nil ? EvaluationSummary.latest(home: home).map { EvaluationSummary.releaseJSON($0, config: config) } : nil
+            // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics,
+            // and its chosen blend UC1's default order.
+            let evaluation = model == nil ? EvaluationSummary.latest(home: home) : nil
+            let metrics = evaluation.map { EvaluationSummary.releaseJSON($0, config: config) }
+            options.blend = noBlend ? nil : EvaluationSummary.servedBlend(evaluation, config: config)
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")

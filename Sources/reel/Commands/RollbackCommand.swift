@@ -9,7 +9,9 @@ struct RollbackCommand: AsyncParsableCommand {
         discussion: """
         The target is fully verified before the switch, which is atomic (symlink replaced by \
         rename); a running daemon picks it up at its next check or on SIGHUP. Afterwards the \
-        previous release is the one before the target, so repeated rollbacks walk back in time.
+        previous release is the one before the target, so repeated rollbacks walk back in time. \
+        On a home with gold tables (lakehouse/gold), they are then rewritten from the new current \
+        release, as after a publish.
 
         Example:
           reel rollback                          # back to the previous release
@@ -23,8 +25,11 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let (from, to) = try ReleaseCatalog(home: global.home()).rollback(to: id)
+            let home = global.home()
+            let (from, to) = try ReleaseCatalog(home: home).rollback(to: id)
             print("current release: \(to) (was \(from))")
+            // The switch stands whatever happens next; a gold failure says so and exits 1.
+            try GoldTables.followCurrent(home: home, lock: .file(home.lockFile))
         }
     }
 }

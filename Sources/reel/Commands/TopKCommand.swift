@@ -15,14 +15,18 @@ struct TopKCommand: AsyncParsableCommand {
         gets the 7-day trending list (a note on stderr says so; the JSON says
         "source": "fallback").
 
-        --mode hybrid re-ranks the stored list with trending popularity and a genre-
-        diversity penalty (UC3); the --w-* weights default to the data contract's
-        0.6 / 0.4 / 0.1.
+        Without --mode, the release's default applies: when `reel evaluate` chose a
+        UC3 blend for the published model, the stored list re-ranked by it (hybrid,
+        precomputed at publish), else the model's own list (als). `reel inspect`
+        shows which (meta.serving). --mode hybrid re-ranks the stored list with
+        trending popularity and a genre-diversity penalty; --w-* weights not given
+        come from the release's blend, or the data contract's 0.6 / 0.4 / 0.1.
 
         Exit status: 0 answered, 2 not found, 1 error.
 
         Examples:
           reel topk --user 42
+          reel topk --user 42 --mode als
           reel topk --user 42 --k 5 --mode hybrid --w-trending 0.6 --json
         """
     )
@@ -36,13 +40,13 @@ struct TopKCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many recommendations (1 up to the stored K; default 10).")
     var k: Int?
 
-    @Option(name: .long, help: "als (the stored list) or hybrid (re-ranked with trending and diversity).")
-    var mode: String = "als"
+    @Option(name: .long, help: "als (the model's stored list) or hybrid (re-ranked with trending and diversity). Default: the release's default mode.")
+    var mode: String?
 
     @Option(name: .customLong("w-model"), help: "Hybrid weight of the model score.")
     var wModel: Float?
 
-    @Option(name: .customLong("w-trending"), help: "Hybrid weight of 7-day trending popularity.")
+    @Option(name: .customLong("w-trending"), help: "Hybrid weight of trending popularity (the blend's window; 7d without one).")
     var wTrending: Float?
 
     @Option(name: .customLong("w-diversity"), help: "Hybrid penalty per unit of genre overlap.")
@@ -53,22 +57,22 @@ struct TopKCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            guard let mode = RecommendationMode(rawValue: mode.lowercased()) else {
-                throw ReelError(.usage, "--mode must be als or hybrid; got '\(mode)'")
+            var requested: RecommendationMode?
+            if let mode {
+                guard let m = RecommendationMode(rawValue: mode.lowercased()) else {
+                    throw ReelError(.usage, "--mode must be als or hybrid; got '\(mode)'")
+                }
+                requested = m
             }
-            let given = [wModel, wTrending, wDiversity].compactMap { $0 }
-            if mode != .hybrid && !given.isEmpty {
+            let weights = WeightOverrides(model: wModel, trending: wTrending, diversity: wDiversity)
+            if requested != .hybrid && !weights.isEmpty {
                 throw ReelError(.usage, "--w-model, --w-trending and --w-diversity apply only with --mode hybrid")
             }
-            if given.contains(where: { !$0.isFinite || $0 < 0 }) {
+            if [wModel, wTrending, wDiversity].contains(where: { $0.map { !$0.isFinite || $0 < 0 } ?? false }) {
                 throw ReelError(.usage, "hybrid weights must be non-negative numbers")
             }
-            var weights = HybridWeights()
-            weights.model = wModel ?? weights.model
-            weights.trending = wTrending ?? weights.trending
-            weights.diversity = wDiversity ?? weights.diversity
             let request = LookupRequest.recommendations(userID: try userOrMovieID(user, what: "--user"), k: k,
-                                                        mode: mode, weights: weights)
+                                                        mode: requested, weights: weights)
             try printLookup(request, global: global, release: releaseOption, json: json)
         }
     }
