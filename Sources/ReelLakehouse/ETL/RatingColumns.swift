@@ -28,14 +28,6 @@ public struct RatingColumns: Sendable {
     @inline(__always)
     public func run(_ k: Int) -> Range<Int> { runStarts[k]..<(k + 1 < runStarts.count ? runStarts[k + 1] : count) }
 
-    /// The user of every rating, one per rating.
-    public var users: [Int32] {
-        var out: [Int32] = []
-        out.reserveCapacity(count)
-        for k in runUsers.indices { out.append(contentsOf: repeatElement(runUsers[k], count: run(k).count)) }
-        return out
-    }
-
     /// Room for `n` ratings, in huge pages when large (`HugePages`).
     public mutating func reserve(_ n: Int) {
         movieRows.reserveHugeCapacity(n)
