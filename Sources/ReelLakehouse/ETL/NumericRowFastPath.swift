@@ -122,6 +122,25 @@ struct NumericRowFastPath: Sendable {
     /// fields convert independently. Returns the offset just past the line
     /// feed, or nil for `parseLong` to try. Needs 8 readable bytes before
     /// the line (digits are read as the 8 bytes ending at a field's end).
+    /// The checks both paths share once a field's value is known: the
+    /// column's range and step, the delimiter after it, and the referenced
+    /// id's dense row; on success the value (and row) land in `v`.
+    @inline(__always)
+    private func accept(_ value: Int64, column: Column, at c: Int, last: Bool, delimiter: UInt8,
+                        into v: inout RowValues) -> Bool {
+        guard value >= column.min, value <= column.max else { return false }
+        if let step = column.step, !step.divides(UInt64(value)) { return false }
+        guard delimiter == (last ? CSVByte.lf : CSVByte.comma) else { return false }
+        if column.reference >= 0 {
+            let row = references[column.reference].row(of: value)
+            guard row >= 0 else { return false }
+            v.rows[c] = row
+        }
+        v.values[c] = value
+        v.present |= 1 << UInt32(c)
+        return true
+    }
+
     @inline(__always)
     private func parseShort(_ p: UnsafeRawPointer, at start: Int, line number: Int, columns: UnsafeBufferPointer<Column>,
                             into v: inout RowValues, record r: inout CSVRecord, fill: Bool) -> Int? {
@@ -155,17 +174,8 @@ struct NumericRowFastPath: Sendable {
                     value &+= Int64(DigitRun.value(line, end: end, count: f) &* DigitRun.powersOfTen[6 - f])
                 }
             }
-            guard value >= column.min, value <= column.max else { return nil }
-            if let step = column.step, !step.divides(UInt64(value)) { return nil }
-            let delimiter = line.load(fromByteOffset: end, as: UInt8.self)
-            guard delimiter == (c == columns.count - 1 ? CSVByte.lf : CSVByte.comma) else { return nil }
-            if column.reference >= 0 {
-                let row = references[column.reference].row(of: value)
-                guard row >= 0 else { return nil }
-                v.rows[c] = row
-            }
-            v.values[c] = value
-            v.present |= 1 << UInt32(c)
+            guard accept(value, column: column, at: c, last: c == columns.count - 1,
+                         delimiter: line.load(fromByteOffset: end, as: UInt8.self), into: &v) else { return nil }
             if fill {
                 r.fieldStarts[c] = start + fieldStart
                 r.fieldEnds[c] = start + end
@@ -237,17 +247,8 @@ struct NumericRowFastPath: Sendable {
                 }
                 value = micros
             }
-            guard value >= column.min, value <= column.max else { return nil }
-            if let step = column.step, !step.divides(UInt64(value)) { return nil }
-            let delimiter = p.load(fromByteOffset: i, as: UInt8.self)
-            guard delimiter == (c == columnCount - 1 ? CSVByte.lf : CSVByte.comma) else { return nil }
-            if column.reference >= 0 {
-                let row = references[column.reference].row(of: value)
-                guard row >= 0 else { return nil }
-                v.rows[c] = row
-            }
-            v.values[c] = value
-            v.present |= 1 << UInt32(c)
+            guard accept(value, column: column, at: c, last: c == columnCount - 1,
+                         delimiter: p.load(fromByteOffset: i, as: UInt8.self), into: &v) else { return nil }
             r.fieldStarts[c] = fieldStart
             r.fieldEnds[c] = i
             i += 1
