@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "CZlib", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon.
         .target(name: "ReelServer", dependencies: [
-            "ReelCore", "ReelRelease",
+            "ReelCore", "ReelRelease", "CReelCPU",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelParquet"]),
         .testTarget(name: "ReelServerTests", dependencies: [
-            "ReelServer", .product(name: "NIOEmbedded", package: "swift-nio"),
+            "ReelServer", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [

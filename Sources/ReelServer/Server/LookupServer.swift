@@ -7,7 +7,8 @@ import ReelRelease
 import Synchronization
 
 /// The read-only HTTP lookup daemon: HTTP/1.1 with keep-alive on SwiftNIO
-/// (one event loop per core, one handler per connection parsing the raw
+/// (one event loop per core, each with its own listener — see
+/// `ListenerBinding` — and one handler per connection parsing the raw
 /// bytes), answering from the release in `slot`, which `watcher` swaps when
 /// the release path changes.
 ///
@@ -27,7 +28,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
 
     private struct Running: Sendable {
         var group: MultiThreadedEventLoopGroup
-        var channel: any Channel
+        var channels: [any Channel]
         var poll: RepeatedTask?
     }
 
@@ -50,14 +51,16 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         reloadQueue.sync { _ = watcher.check() }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
-        let channel: any Channel
+        let channels: [any Channel]
         do {
-            channel = try await makeBootstrap(group: group).bind(host: configuration.host, port: configuration.port).get()
+            channels = try await ListenerBinding.bind(
+                loops: Array(group.makeIterator()), group: group, host: configuration.host, port: configuration.port,
+                perLoop: configuration.listenerPerLoop, configure: configureBootstrap)
         } catch {
             try? await group.shutdownGracefully()
             throw ReelError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
-        let port = channel.localAddress?.port ?? configuration.port
+        let port = channels.first?.localAddress?.port ?? configuration.port
 
         var poll: RepeatedTask?
         if configuration.pollInterval > 0 {
@@ -67,10 +70,10 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
                 reloadQueue.async { watcher.check() }
             }
         }
-        running.withLock { $0 = Running(group: group, channel: channel, poll: poll) }
+        running.withLock { $0 = Running(group: group, channels: channels, poll: poll) }
         logger.info("listening", metadata: [
             "address": "http://\(configuration.host):\(port)", "release": "\(slot.current?.releaseID ?? "none")",
-            "threads": "\(max(configuration.threads, 1))",
+            "threads": "\(max(configuration.threads, 1))", "listeners": "\(channels.count)",
         ])
         return port
     }
@@ -91,7 +94,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         }) else { return }
         logger.info("shutting down", metadata: ["connections": "\(registry.count)"])
         run.poll?.cancel()
-        try? await run.channel.close()
+        for channel in run.channels { try? await channel.close() }
         registry.quiesceAll()
         let deadline = Clock.monotonic() + configuration.shutdownGracePeriod
         while registry.count > 0 && Clock.monotonic() < deadline {
@@ -127,7 +130,8 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         waiter.cancel()
     }
 
-    private func makeBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+    /// Sets the options and the per-connection handler on a bootstrap (one per listener).
+    private func configureBootstrap(_ bootstrap: ServerBootstrap) -> ServerBootstrap {
         let configuration = configuration
         let slot = slot, metrics = metrics, registry = registry, logger = logger
         let settings = HandlerSettings(
@@ -137,7 +141,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             headDeadlineNanoseconds: UInt64(max(configuration.requestHeadTimeout, 0) * 1e9),
             accessLog: configuration.accessLog)
 
-        return ServerBootstrap(group: group)
+        return bootstrap
             .serverChannelOption(ChannelOptions.backlog, value: configuration.backlog)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

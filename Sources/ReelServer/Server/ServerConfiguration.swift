@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     public var pollInterval: Double = 2
     /// Event-loop threads; defaults to one per core.
     public var threads = System.coreCount
+    /// One listening socket per event loop, each taking the connections made
+    /// from one CPU (Linux; see `ListenerBinding`); false: one socket, connections spread round-robin.
+    public var listenerPerLoop = true
     /// A connection with no bytes from its client for this long is closed (keep-alive idle timeout).
     public var idleTimeout: Double = 30
     /// A request head that takes longer than this to arrive gets a 408 and the connection is closed.

@@ -53,6 +53,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Event-loop threads (default: one per core).")
     var threads: Int?
 
+    @Flag(name: .customLong("single-listener"), help: ArgumentHelp(
+        "One listening socket for all event loops, connections spread round-robin. "
+            + "Default (Linux): one per loop, each taking the connections made from one CPU, "
+            + "so a client thread talks to one server thread (much lower tail latency when "
+            + "clients share the cores)."))
+    var singleListener = false
+
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
         "Close connections idle for this many seconds.", valueName: "seconds"))
     var idleTimeout: Double = 30
@@ -78,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.pollInterval = pollInterval
             configuration.idleTimeout = idleTimeout
             configuration.accessLog = accessLog
+            configuration.listenerPerLoop = !singleListener
             if let threads {
                 guard threads > 0 else { throw ReelError(.usage, "--threads must be positive") }
                 configuration.threads = threads

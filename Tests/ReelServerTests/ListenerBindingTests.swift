@@ -1,0 +1,106 @@
+#if os(Linux)
+import CReelCPU
+import Glibc
+import NIOCore
+import NIOPosix
+@testable import ReelServer
+import Synchronization
+import Testing
+
+@Suite("Listeners: one per event loop, connections steered by CPU")
+struct ListenerBindingTests {
+    static let cpus = ListenerBinding.allowedCPUs()
+
+    @Test("a connection made from a CPU is served by that CPU's event loop",
+          .enabled(if: cpus.count >= 2, "needs two CPUs"))
+    func steering() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let accepted = Mutex<[Int]>([])
+        let ids = loops.map { ObjectIdentifier($0) }
+        let channels = try await ListenerBinding.bind(loops: loops, group: group, host: "127.0.0.1", port: 0,
+                                                      perLoop: true) { bootstrap in
+            bootstrap.childChannelInitializer { channel in
+                let index = ids.firstIndex(of: ObjectIdentifier(channel.eventLoop)) ?? -1
+                accepted.withLock { $0.append(index) }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+        }
+        #expect(channels.count == 2)
+        let ports = Set(channels.compactMap { $0.localAddress?.port })
+        #expect(ports.count == 1)
+        let port = try #require(ports.first)
+        // Loop i takes the connections made from the i-th allowed CPU.
+        let cpus = Self.cpus
+        for round in 0..<6 {
+            let loop = round % 2
+            try await onThread {
+                var cpu = Int32(cpus[loop])
+                #expect(reel_cpu_pin_thread(&cpu, 1) == 0)
+                defer {
+                    var all = cpus.map(Int32.init)
+                    _ = reel_cpu_pin_thread(&all, Int32(all.count))
+                }
+                let client = try TestHTTPClient(port: port)
+                for _ in 0..<200 where accepted.withLock({ $0.count }) <= round { usleep(5_000) }
+                _ = client
+            }
+        }
+        #expect(accepted.withLock { $0 } == [0, 1, 0, 1, 0, 1])
+        for channel in channels { try await channel.close() }
+        try await group.shutdownGracefully()
+    }
+
+    @Test("a second daemon on the same port is refused, never silently joined")
+    func secondDaemonRefused() async throws {
+        try await withServer { first in
+            let port = first.port
+            await expectRefused(port: port)
+            let health = try await get(port, "/healthz")
+            #expect(health.status == 200)
+        }
+    }
+
+    @Test("a port held by another program is refused, naming the port")
+    func portHeldElsewhere() async throws {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(holder, $0, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        await expectRefused(port: Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// Starting a server on `port`, which something else listens on, must fail and say why.
+    private func expectRefused(port: Int) async {
+        do {
+            let server = try await RunningServer.start { $0.port = port }
+            await server.stop()
+            Issue.record("a server bound port \(port), which another socket listens on")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("cannot listen on 127.0.0.1:\(port)"))
+            #expect(message.contains("another process holds the port"))
+        }
+    }
+
+    @Test("--single-listener keeps one socket for all loops")
+    func singleListener() async throws {
+        try await withServer(configure: { $0.listenerPerLoop = false }) { running in
+            let health = try await get(running.port, "/healthz")
+            #expect(health.status == 200)
+            #expect(running.logs.contains("listeners=1"))
+        }
+        try await withServer { running in
+            #expect(running.logs.contains("listeners=2"))
+        }
+    }
+}
+#endif
