@@ -18,6 +18,13 @@ Peers:
                    the confidence c itself, so we feed c = 1 + α·r with its alpha=1.0: the
                    objective is then exactly Reel's implicit one (unscaled λ).
 
+Reel itself (no fit here): --reel explicit=F1,F2,... (files or globs; implicit=... likewise)
+scores the model.factors files that `reel train` wrote on the split's train.csv (one per seed)
+with the same code, as peers reel-explicit and reel-implicit: every side's metrics come from
+one implementation.
+--per-user FILE.npz also saves each fit's per-user NDCG@k (users with a relevant test movie,
+`users`: their external ids; `<peer>`: fits x users) for a paired comparison.
+
 Each peer is fitted --repeat times in one process (data loaded once, untimed), fit i with seed
 --seed + i; a fit's time is the fit alone (Spark: `ALS.fit` + materialising the factors, in a warm
 JVM; its CPU seconds and peak RSS are the JVM's plus Python's). Each fit is scored after its
@@ -30,6 +37,7 @@ test set: explicit NDCG@10 spans 0.0071-0.0095 over 8 Spark seeds), with each fi
       --rank 64 --iterations 10 --explicit-lambda 0.05 --implicit-lambda 20 --alpha 1
 """
 import argparse
+import glob
 import json
 import os
 import resource
@@ -41,6 +49,7 @@ import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from procstat import cpu_seconds, memory_mb  # noqa: E402
+from sectionfile import SectionFile  # noqa: E402
 
 
 def load_split(directory):
@@ -75,12 +84,14 @@ def ranking_metrics(user_f, movie_f, train, test, k, threshold):
     """Precision/Recall/NDCG/MAP@k and coverage with Reel's definitions: users with >= 1 relevant
     test movie (rating >= threshold); training movies excluded; precision divides by k; recall by
     |relevant|; NDCG binary gain with ideal over min(k, |relevant|); AP divides by min(k, |relevant|);
-    coverage = distinct recommended / movies with a training rating."""
+    coverage = distinct recommended / movies with a training rating. `ndcg_per_user` holds each
+    scored user's NDCG (users in ascending row order)."""
     relevant = test[test.rating >= threshold].groupby("u").m.apply(set)
     seen = train.groupby("u").m.apply(np.array)
     users = np.array(sorted(relevant.index))
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     sums = np.zeros(4)
+    per_user = np.zeros(len(users))
     recommended = set()
     for start in range(0, len(users), 1024):
         batch = users[start:start + 1024]
@@ -95,11 +106,12 @@ def ranking_metrics(user_f, movie_f, train, test, k, threshold):
             ideal = min(k, len(rel))
             sums[0] += hits.sum() / k
             sums[1] += hits.sum() / len(rel)
-            sums[2] += (hits * discounts[:len(hits)]).sum() / discounts[:ideal].sum()
+            per_user[start + i] = (hits * discounts[:len(hits)]).sum() / discounts[:ideal].sum()
+            sums[2] += per_user[start + i]
             sums[3] += (np.cumsum(hits) / np.arange(1, len(hits) + 1) * hits).sum() / ideal
     n = max(1, len(users))
     return {"precision": sums[0] / n, "recall": sums[1] / n, "ndcg": sums[2] / n, "map": sums[3] / n,
-            "coverage": len(recommended) / movie_f.shape[0], "users": int(len(users))}
+            "coverage": len(recommended) / movie_f.shape[0], "users": int(len(users)), "ndcg_per_user": per_user}
 
 
 def top_k(row, k):
@@ -227,6 +239,23 @@ def run_implicit(train, n_users, n_movies, args, score):
     return timed_fits(fit, ProcessClock(), args.repeat, "implicit", factors if score else None)
 
 
+def reel_factors(path, users, movies):
+    """A model.factors written by `reel train` as (user_f, movie_f) in this split's row order
+    (rows Reel has no factors for stay zero, as Reel scores them)."""
+    f = SectionFile(path, "REELFACT")
+    rank = f.user_words[0]
+
+    def rows(ids, name):
+        out = np.zeros((len(ids), rank), dtype=np.float32)
+        theirs = np.asarray(f.array(name + "IDs"))
+        pos = np.searchsorted(ids, theirs)
+        ok = (pos < len(ids)) & (ids[np.minimum(pos, len(ids) - 1)] == theirs)
+        out[pos[ok]] = np.asarray(f.array(name + "Factors")).reshape(-1, rank)[ok]
+        return out
+
+    return rows(users, "user"), rows(movies, "movie")
+
+
 def blas_info():
     try:
         from threadpoolctl import threadpool_info
@@ -253,6 +282,10 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--spark-memory", default="8g")
+    p.add_argument("--reel", action="append", default=[], metavar="MODE=F1,F2,...",
+                   help="score Reel's model.factors files (explicit or implicit mode; one per seed; globs "
+                        "allowed) as reel-MODE")
+    p.add_argument("--per-user", help="save each fit's per-user NDCG@k to this .npz")
     args = p.parse_args()
 
     if args.split:
@@ -262,19 +295,28 @@ def main():
     else:
         train, users, movies = load_ratings(args.ratings)
         test, train_csv = None, args.ratings
-    for peer in args.peers.split(","):
+    reel_files = {"reel-" + mode: [f for item in files.split(",") for f in sorted(glob.glob(item)) or [item]]
+                  for mode, files in (r.split("=", 1) for r in args.reel)}
+    if reel_files and test is None:
+        sys.exit("--reel needs --split")
+    per_user = {}
+    for peer in [p for p in args.peers.split(",") if p] + list(reel_files):
         record = {"peer": peer, "rank": args.rank, "iterations": args.iterations, "alpha": args.alpha,
                   "threads": args.threads, "train_ratings": int(len(train)),
                   "test_ratings": int(len(test)) if test is not None else 0,
                   "seeds": [args.seed + i for i in range(args.repeat)]}
 
-        def score(user_f, movie_f, errors=peer == "spark-explicit"):
+        def score(user_f, movie_f, errors=peer in ("spark-explicit", "reel-explicit"), peer=peer):
             metrics = rating_errors(user_f, movie_f, test) if errors else {}
             metrics.update(ranking_metrics(user_f, movie_f, train, test, k, threshold))
+            per_user.setdefault(peer, []).append(metrics.pop("ndcg_per_user"))
             return metrics
 
         scorer = score if test is not None else None
-        if peer.startswith("spark"):
+        if peer in reel_files:
+            samples, scores = [], [score(*reel_factors(f, users, movies)) for f in reel_files[peer]]
+            record["seeds"], record["files"] = None, reel_files[peer]
+        elif peer.startswith("spark"):
             samples, scores, record["lambda"] = run_spark(train_csv, users, movies, args, peer == "spark-implicit", scorer)
         elif peer == "implicit":
             samples, scores = run_implicit(train, len(users), len(movies), args, scorer)
@@ -285,6 +327,9 @@ def main():
         record["samples"] = samples
         record.update(mean_metrics(scores))
         print(json.dumps(record, sort_keys=True), flush=True)
+    if args.per_user and per_user:
+        scored = np.array(sorted(test[test.rating >= threshold].u.unique()), dtype=np.int64)
+        np.savez(args.per_user, users=users[scored], **{p: np.array(v) for p, v in per_user.items()})
 
 
 if __name__ == "__main__":
