@@ -79,6 +79,9 @@ def run_peers(bench, source_args, peers, suffix, timeout, repeat=RUNS, timed=Tru
            "--rank", str(RANK), "--iterations", str(ITERATIONS), "--explicit-lambda", str(EXPLICIT_LAMBDA),
            "--implicit-lambda", str(IMPLICIT_LAMBDA), "--alpha", str(ALPHA), "--threads", "2", "--seed", str(SEED)]
     log(f"  $ {display_command(cmd, PEER_ENV)}")
+    if not timed:  # no subject carries the command into the page's Commands block: say it in a note
+        bench.note(f"Quality only, not timed: `{display_command(cmd, PEER_ENV)}` (Reel's factors from "
+                   f"`reel train --seed S` on the split's train.csv, one per seed).")
     try:
         p = subprocess.run(cmd, env={**os.environ, **PEER_ENV}, stdout=subprocess.PIPE, stderr=None, text=True,
                            timeout=timeout)
