@@ -51,6 +51,38 @@ struct ListenerBindingTests {
         try await group.shutdownGracefully()
     }
 
+    @Test("/metrics counts open connections by event loop",
+          .enabled(if: cpus.count >= 2, "needs two CPUs"))
+    func connectionsByLoop() async throws {
+        try await withServer { running in
+            let port = running.port
+            let cpus = Self.cpus
+            // One kept-open connection made from the first CPU, two from the second.
+            let clients = try await onThread { () -> [TestHTTPClient] in
+                defer {
+                    var all = cpus.map(Int32.init)
+                    _ = reel_cpu_pin_thread(&all, Int32(all.count))
+                }
+                return try [0, 1, 1].map { loop in
+                    var cpu = Int32(cpus[loop])
+                    #expect(reel_cpu_pin_thread(&cpu, 1) == 0)
+                    let client = try TestHTTPClient(port: port)
+                    #expect(try client.request("/healthz").status == 200)
+                    return client
+                }
+            }
+            let text = try await get(port, "/metrics").text
+            func open(_ loop: Int) -> Int? {
+                let prefix = "reel_http_connections{event_loop=\"\(loop)\"} "
+                return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) }
+            }
+            // Plus the scrape's own connection, on whichever loop its CPU picked.
+            let counts = [open(0), open(1)]
+            #expect(counts == [2, 2] || counts == [1, 3], "\(counts)")
+            _ = clients
+        }
+    }
+
     @Test("a second daemon on the same port is refused, never silently joined")
     func secondDaemonRefused() async throws {
         try await withServer { first in

@@ -27,15 +27,19 @@ public final class ServerMetrics: Sendable {
 
     private enum Event: Int, CaseIterable {
         case fallbacks, reloadSuccesses, reloadFailures, lastReloadSuccess, lastReloadFailure
-        case connectionsOpen, connectionsAccepted
+        case connectionsAccepted
     }
     private let events = AtomicCounters(count: Event.allCases.count)
+    /// Open connections by event loop: the listeners steer connections by the
+    /// client's CPU, so an operator needs to see whether the loops share the load.
+    private let openByLoop: AtomicCounters
 
     /// Process start, seconds since the epoch.
     public let startedAt: Int64
 
-    public init(startedAt: Int64 = Clock.now()) {
+    public init(startedAt: Int64 = Clock.now(), eventLoops: Int = 1) {
         self.startedAt = startedAt
+        self.openByLoop = AtomicCounters(count: max(eventLoops, 1))
     }
 
     @inline(__always)
@@ -64,12 +68,12 @@ public final class ServerMetrics: Sendable {
                      UInt64(max(time, 0)))
     }
 
-    func connectionOpened() {
-        events.add(Event.connectionsOpen.rawValue)
+    func connectionOpened(loop: Int) {
+        openByLoop.add(loop)
         events.add(Event.connectionsAccepted.rawValue)
     }
 
-    func connectionClosed() { events.subtract(Event.connectionsOpen.rawValue) }
+    func connectionClosed(loop: Int) { openByLoop.subtract(loop) }
 
     /// How many responses were sent for `route` with `status` (for tests and reports).
     public func requestCount(route: RouteID, status: ResponseStatus) -> UInt64 {
@@ -132,8 +136,10 @@ public final class ServerMetrics: Sendable {
         text.family("reel_release_last_reload_timestamp_seconds", "gauge", "Time of the last reload attempt, by result (0 = never).")
         text.sample("reel_release_last_reload_timestamp_seconds", "result=\"success\"", events.load(Event.lastReloadSuccess.rawValue))
         text.sample("reel_release_last_reload_timestamp_seconds", "result=\"failure\"", events.load(Event.lastReloadFailure.rawValue))
-        text.family("reel_http_connections", "gauge", "Open client connections.")
-        text.sample("reel_http_connections", "", events.load(Event.connectionsOpen.rawValue))
+        text.family("reel_http_connections", "gauge", "Open client connections, by event loop.")
+        for loop in 0..<openByLoop.count {
+            text.sample("reel_http_connections", "event_loop=\"\(loop)\"", openByLoop.load(loop))
+        }
         text.family("reel_http_connections_accepted_total", "counter", "Client connections accepted.")
         text.sample("reel_http_connections_accepted_total", "", events.load(Event.connectionsAccepted.rawValue))
         text.family("reel_process_start_time_seconds", "gauge", "When the daemon started.")

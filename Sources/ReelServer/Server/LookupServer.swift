@@ -37,7 +37,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.slot = ReleaseSlot()
-        self.metrics = ServerMetrics()
+        self.metrics = ServerMetrics(eventLoops: max(configuration.threads, 1))
         self.watcher = ReleaseWatcher(path: configuration.releasePath, slot: slot, metrics: metrics,
                                       logger: logger, load: loader)
     }
@@ -53,9 +53,11 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
         let channels: [any Channel]
         do {
+            let loops = Array(group.makeIterator())
+            let loopIndex = Dictionary(uniqueKeysWithValues: loops.enumerated().map { (ObjectIdentifier($1), $0) })
             channels = try await ListenerBinding.bind(
-                loops: Array(group.makeIterator()), group: group, host: configuration.host, port: configuration.port,
-                perLoop: configuration.listenerPerLoop, configure: configureBootstrap)
+                loops: loops, group: group, host: configuration.host, port: configuration.port,
+                perLoop: configuration.listenerPerLoop) { configureBootstrap($0, loopIndex: loopIndex) }
         } catch {
             try? await group.shutdownGracefully()
             throw ReelError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -130,8 +132,9 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         waiter.cancel()
     }
 
-    /// Sets the options and the per-connection handler on a bootstrap (one per listener).
-    private func configureBootstrap(_ bootstrap: ServerBootstrap) -> ServerBootstrap {
+    /// Sets the options and the per-connection handler on a bootstrap (one per listener);
+    /// `loopIndex` numbers the event loops for the per-loop connection gauge.
+    private func configureBootstrap(_ bootstrap: ServerBootstrap, loopIndex: [ObjectIdentifier: Int]) -> ServerBootstrap {
         let configuration = configuration
         let slot = slot, metrics = metrics, registry = registry, logger = logger
         let settings = HandlerSettings(
@@ -150,11 +153,12 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         LookupHTTPHandler(slot: slot, metrics: metrics, settings: settings, logger: logger))
+                    let loop = loopIndex[ObjectIdentifier(channel.eventLoop)] ?? 0
                     registry.add(channel)
-                    metrics.connectionOpened()
+                    metrics.connectionOpened(loop: loop)
                     channel.closeFuture.whenComplete { _ in
                         registry.remove(channel)
-                        metrics.connectionClosed()
+                        metrics.connectionClosed(loop: loop)
                     }
                 }
             }
