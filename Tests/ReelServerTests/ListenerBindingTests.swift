@@ -34,13 +34,7 @@ struct ListenerBindingTests {
         let cpus = Self.cpus
         for round in 0..<6 {
             let loop = round % 2
-            try await onThread {
-                var cpu = Int32(cpus[loop])
-                #expect(reel_cpu_pin_thread(&cpu, 1) == 0)
-                defer {
-                    var all = cpus.map(Int32.init)
-                    _ = reel_cpu_pin_thread(&all, Int32(all.count))
-                }
+            try await onCPU(cpus[loop]) {
                 let client = try TestHTTPClient(port: port)
                 for _ in 0..<200 where accepted.withLock({ $0.count }) <= round { usleep(5_000) }
                 _ = client
@@ -58,18 +52,12 @@ struct ListenerBindingTests {
             let port = running.port
             let cpus = Self.cpus
             // One kept-open connection made from the first CPU, two from the second.
-            let clients = try await onThread { () -> [TestHTTPClient] in
-                defer {
-                    var all = cpus.map(Int32.init)
-                    _ = reel_cpu_pin_thread(&all, Int32(all.count))
-                }
-                return try [0, 1, 1].map { loop in
-                    var cpu = Int32(cpus[loop])
-                    #expect(reel_cpu_pin_thread(&cpu, 1) == 0)
-                    let client = try TestHTTPClient(port: port)
-                    #expect(try client.request("/healthz").status == 200)
-                    return client
-                }
+            var clients: [TestHTTPClient] = []
+            for loop in [0, 1, 1] {
+                let client = try await onCPU(cpus[loop]) { try TestHTTPClient(port: port) }
+                let health = try await onThread { try client.request("/healthz") }
+                #expect(health.status == 200)
+                clients.append(client)
             }
             let text = try await get(port, "/metrics").text
             func open(_ loop: Int) -> Int? {
@@ -108,6 +96,21 @@ struct ListenerBindingTests {
         }
         try #require(bound)
         await expectRefused(port: Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// Runs `body` on a dispatch thread pinned to `cpu` (so the connections it
+    /// makes come from that CPU), then gives the thread back all CPUs.
+    private func onCPU<T: Sendable>(_ cpu: Int, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let all = Self.cpus.map(Int32.init)
+        return try await onThread {
+            var one = Int32(cpu)
+            #expect(reel_cpu_pin_thread(&one, 1) == 0)
+            defer {
+                var every = all
+                _ = reel_cpu_pin_thread(&every, Int32(every.count))
+            }
+            return try body()
+        }
     }
 
     /// Starting a server on `port`, which something else listens on, must fail and say why.

@@ -43,8 +43,8 @@ enum ListenerBinding {
     #if os(Linux)
     private static func bindPerLoop(loops: [any EventLoop], host: String, port: Int,
                                     configure: (ServerBootstrap) -> ServerBootstrap) async throws -> [any Channel] {
-        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
-        let shared = try probe(address)
+        var address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        address.port = try probe(address)
         let cpus = allowedCPUs()
         var channels: [any Channel] = []
         do {
@@ -52,7 +52,7 @@ enum ListenerBinding {
                 let bootstrap = configure(ServerBootstrap(group: loop, childGroup: loop))
                     .serverChannelOption(reusePort, value: 1)
                     .serverChannelOption(incomingCPU, value: SocketOptionValue(cpus[index % cpus.count]))
-                channels.append(try await bootstrap.bind(host: host, port: shared).get())
+                channels.append(try await bootstrap.bind(to: address).get())
             }
         } catch {
             for channel in channels { try? await channel.close() }
