@@ -1,35 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import ReelCore
 
 /// Runs `count` pieces of work on their own threads (piece 0 on the calling
-/// thread) and waits for all of them. Plain pthreads rather than Dispatch:
-/// a cold `concurrentPerform` was seen to run on one core only, and a
-/// long-running kernel wants its threads for the whole time anyway.
+/// thread) and waits for all of them, on `JoinableThread`s (why not
+/// Dispatch: see there).
 public enum ParallelWorkers {
     public static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > 1 else {
             if count == 1 { body(0) }
             return
         }
-        var threads: [pthread_t] = []
-        for index in 1..<count {
-            let box = Unmanaged.passRetained(WorkBox { body(index) })
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                let work = Unmanaged<WorkBox>.fromOpaque(raw!).takeRetainedValue()
-                work.run()
-                return nil
-            }, box.toOpaque())
-            if rc == 0 {
-                threads.append(thread)
-            } else {
-                // No thread to be had: do the work here instead.
-                box.takeRetainedValue().run()
-            }
-        }
+        let threads = (1..<count).map { index in JoinableThread { body(index) } }
         body(0)
-        for t in threads { pthread_join(t, nil) }
+        for thread in threads { thread.join() }
     }
 
     /// Slots that workers fill by index, read after `run` returns.
@@ -64,9 +46,4 @@ public enum ParallelWorkers {
             }
         }
     }
-}
-
-private final class WorkBox {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
 }

@@ -1,3 +1,4 @@
+import ReelCore
 import Synchronization
 
 /// Runs work over `0..<count` in fixed-size chunks on `threads` workers.
@@ -65,35 +66,7 @@ private final class ChunkJob: @unchecked Sendable {
         }
     }
 
-    func start(worker: Int) -> WorkerThread { WorkerThread { self.work(worker: worker) } }
-}
-
-/// A joinable pthread running one closure.
-private struct WorkerThread {
-    private var id = pthread_t()
-
-    init(_ run: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(ClosureBox(run)).toOpaque()
-        let rc = pthread_create(&id, nil, { raw in
-            let box = Unmanaged<ClosureBox>.fromOpaque(raw!).takeRetainedValue()
-            box.run()
-            return nil
-        }, box)
-        if rc != 0 {
-            // No thread: run inline so the work still gets done.
-            Unmanaged<ClosureBox>.fromOpaque(box).takeRetainedValue().run()
-            id = pthread_t()
-        }
-    }
-
-    func join() {
-        if id != pthread_t() { pthread_join(id, nil) }
-    }
-}
-
-private final class ClosureBox: @unchecked Sendable {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    func start(worker: Int) -> JoinableThread { JoinableThread { self.work(worker: worker) } }
 }
 
 #if canImport(Glibc)
