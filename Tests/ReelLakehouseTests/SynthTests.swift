@@ -69,7 +69,7 @@ import ReelCore
             #expect(S.validRatings.contains(f[2]))
             let year = try #require(years[movie])
             #expect(time >= Int64(Clock.daysFromCivil(year: year, month: 1, day: 1)) * 86_400, "rated before release: \(line)")
-            #expect(time >= 820_454_400 && time <= SynthModel.end)
+            #expect(time >= SynthTimeline.start && time <= SynthModel.end)
         }
         #expect(perUser.count == config.users)
         #expect(Set(perUser.keys) == Set(1...Int32(config.users)))

@@ -22,6 +22,10 @@ public struct SynthConfig: Sendable, Equatable {
     public var rank: Int
     /// Worker threads; the output does not depend on it.
     public var threads: Int
+    /// Real-data dynamics (release dates, popularity life cycles, sign-up
+    /// bursts, sessions, slow taste drift, ml-25m's rating distribution); false
+    /// reproduces the old static generator byte for byte (`reel synth --static`).
+    public var dynamics = true
     /// About how many ratings one unit of parallel work generates (tests lower
     /// it to get many blocks from tiny data).
     var ratingsPerBlock = 262_144
@@ -96,6 +100,7 @@ public struct SynthConfig: Sendable, Equatable {
         if base?.ratings != ratings { s += " --ratings \(ratings)" }
         if base?.rank != rank { s += " --rank \(rank)" }
         s += " --seed \(seed)"
+        if !dynamics { s += " --static" }
         if dirty > 0 { s += " --dirty \(dirty)" }
         return s
     }

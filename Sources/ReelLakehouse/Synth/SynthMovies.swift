@@ -9,8 +9,11 @@ import Glibc
 struct SynthMovies: Sendable {
     let ids: [Int32]
     let years: [Int16]
-    /// Unix time of 1 January of the release year: no rating before it.
+    /// Unix time of 1 January of the release year.
     let yearStart: [Int64]
+    /// Unix time of the release: a day of the release year with dynamics, else
+    /// 1 January. No rating comes before it.
+    let release: [Int64]
     let genres: [UInt32]
     /// The latent dimension a movie belongs to most (picks its tags).
     let cluster: [UInt8]
@@ -23,8 +26,8 @@ struct SynthMovies: Sendable {
     let popular: AliasTable
     /// Draws for a taste dimension d: popularity × max(v_d, 0)².
     let byDimension: [AliasTable]
-    /// Exposed movies sorted by release, and their year starts (for the
-    /// fallback draw among movies released by a user's last activity).
+    /// Exposed movies sorted by release, and their release times (for the
+    /// fallback draw among movies released by a given time).
     let releasedOrder: [Int32]
     let releasedStarts: [Int64]
 
@@ -61,6 +64,15 @@ struct SynthMovies: Sendable {
         self.ids = ids
         self.years = years
         self.yearStart = yearStarts
+        var release = yearStarts
+        if config.dynamics {
+            var trng = SynthWorld.rng(config.seed, .timeline)
+            for i in 0..<m {
+                let days = Clock.daysFromCivil(year: Int(years[i]) + 1, month: 1, day: 1) - Clock.daysFromCivil(year: Int(years[i]), month: 1, day: 1)
+                release[i] += Int64(trng.next() % UInt64(days)) * 86_400
+            }
+        }
+        self.release = release
         self.genres = genres
         self.cluster = clusters
         self.factors = factors
@@ -82,9 +94,9 @@ struct SynthMovies: Sendable {
                 return popularity[i] * (a * a + 1e-6)  // every exposed movie stays drawable
             })
         }
-        let released = (0..<m).filter { popularity[$0] > 0 }.sorted { (yearStarts[$0], $0) < (yearStarts[$1], $1) }
+        let released = (0..<m).filter { popularity[$0] > 0 }.sorted { (release[$0], $0) < (release[$1], $1) }
         releasedOrder = released.map { Int32($0) }
-        releasedStarts = released.map { yearStarts[$0] }
+        releasedStarts = released.map { release[$0] }
     }
 
     /// A movie's genres: its clusters' genres, sometimes one more, rarely none listed.

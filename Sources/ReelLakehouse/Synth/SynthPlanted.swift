@@ -20,6 +20,10 @@ public struct SynthPlanted: Sendable {
     public let popularity: [Double]
     /// Ratings per user row (clean rows).
     public let userRatingCounts: [Int32]
+    /// Release time (Unix seconds) per movie row: no rating of the movie is older.
+    public let releaseTimes: [Int64]
+    /// Sign-up time per user row (dynamics; the start of the activity window otherwise).
+    public let userStarts: [Int64]
 
     init(world: SynthWorld) {
         let k = world.config.rank
@@ -33,6 +37,8 @@ public struct SynthPlanted: Sendable {
         tasteScale = SynthModel.tasteScale
         popularity = world.movies.popularity
         userRatingCounts = world.users.ratingCounts
+        releaseTimes = world.movies.release
+        userStarts = world.users.start
     }
 
     /// u·v for a user row and a movie row: the taste part of the rating.

@@ -24,12 +24,14 @@ struct SynthUserRows: Sendable {
     }
 
     /// Reusable per-block buffers.
-    private struct Scratch {
+    struct Scratch {
         /// `seenBy[m] == u` when user u already rated movie m.
         var seenBy: [Int32]
         var picks: [Int32] = []
         var times: [Int64] = []
         var slots: [(position: Int, entry: Int)] = []
+        /// (movie row << 32 | time) while sorting a dynamic user's picks.
+        var keys: [UInt64] = []
     }
 
     func block(_ users: Range<Int>) -> Block {
@@ -55,7 +57,7 @@ struct SynthUserRows: Sendable {
                     let rStart = ri, tStart = ti
                     while ri < dirtyRatings.endIndex, Int(dirtyRatings[ri].at) == u { ri += 1 }
                     while ti < dirtyTags.endIndex, Int(dirtyTags[ti].at) == u { ti += 1 }
-                    sampleMovies(u, &scratch)
+                    if world.trends != nil { sampleMoviesOverTime(u, &scratch) } else { sampleMovies(u, &scratch) }
                     ratingRows += writeRatings(u, dirty: dirtyRatings[rStart..<ri], &scratch, &rc)
                     tagRows += writeTags(u, dirty: dirtyTags[tStart..<ti], &scratch, &tc)
                 }
@@ -102,7 +104,7 @@ struct SynthUserRows: Sendable {
 
     /// A uniformly chosen unseen movie among those released by `end` (when the
     /// weighted draws keep hitting movies the user has already rated).
-    private func fallbackMovie(end: Int64, seen: [Int32], tag: Int32, _ rng: inout SplitMix64) -> Int {
+    func fallbackMovie(end: Int64, seen: [Int32], tag: Int32, _ rng: inout SplitMix64) -> Int {
         let eligible = world.movies.releasedCount(by: end)
         var i = Int(rng.next() % UInt64(eligible))
         while seen[Int(world.movies.releasedOrder[i])] == tag { i = i + 1 == eligible ? 0 : i + 1 }
@@ -127,7 +129,7 @@ struct SynthUserRows: Sendable {
                 } else {
                     // A duplicate: same user and movie, another rating, an older timestamp.
                     let m = Int(s.picks[j])
-                    let floor = max(BronzeQualityRule.oldestTimestamp + 86_400, world.movies.yearStart[m])
+                    let floor = max(BronzeQualityRule.oldestTimestamp + 86_400, world.movies.release[m])
                     var t = max(s.times[j] - 1 - Int64(drng.next() % (365 * 86_400)), floor)
                     if t >= s.times[j] { t = s.times[j] - 1 }
                     c.require(Self.ratingRowBytes)
@@ -140,7 +142,7 @@ struct SynthUserRows: Sendable {
             let m = Int(s.picks[j])
             let noise = Self.noise(rng.next())
             let x = world.expectedRating(user: u, movie: m) + SynthModel.noiseSD * noise
-            let halves = min(10, max(1, Int((2 * x).rounded())))
+            let halves = world.halves(x)
             c.require(Self.ratingRowBytes)
             c.int(userID); c.comma(); c.int(Int64(world.movies.ids[m])); c.comma()
             c.halfStars(halves); c.comma(); c.int(s.times[j]); c.newline()

@@ -14,11 +14,15 @@ struct SynthWorld: Sendable {
     let config: SynthConfig
     let movies: SynthMovies
     let users: SynthUsers
+    /// The movies in their popularity life cycle, per week (dynamics only).
+    let trends: SynthTrends?
+    /// Maps the planted rating to half stars with ml-25m's distribution (dynamics only).
+    let scale: SynthRatingScale?
 
     /// Streams of the root seed, one per purpose, so that changing one part
     /// (e.g. `--dirty`) never shifts the random numbers of another.
     enum Stream: UInt64 {
-        case movies = 1, users, popularity, titles, links, ratings, tags, dirtyPlan, dirtyRows
+        case movies = 1, users, popularity, titles, links, ratings, tags, dirtyPlan, dirtyRows, timeline, calibration
     }
 
     static func rng(_ seed: UInt64, _ stream: Stream) -> SplitMix64 {
@@ -29,6 +33,15 @@ struct SynthWorld: Sendable {
         self.config = config
         movies = SynthMovies(config: config)
         users = SynthUsers(config: config, movies: movies)
+        trends = config.dynamics ? SynthTrends(movies: movies, seed: config.seed) : nil
+        scale = config.dynamics ? SynthRatingScale(movies: movies, users: users, seed: config.seed) : nil
+    }
+
+    /// The half stars (1...10) of a planted rating `x` (expected rating plus noise).
+    @inline(__always)
+    func halves(_ x: Float) -> Int {
+        if let scale { return scale.halves(x) }
+        return min(10, max(1, Int((2 * x).rounded())))
     }
 
     /// Ids above every real movieId: dirty movies rows take `freshBase + n`;

@@ -18,6 +18,12 @@ struct SynthRatingsCommand: AsyncParsableCommand {
         movies, 200,000 ratings; the default), tiny (100 users, 80 movies, 3,000 ratings). \
         --users/--movies/--ratings/--rank override the preset's numbers.
 
+        Time line (the default): movies are released on a day of their title's year and rise then \
+        decay in popularity (a long tail of classics stays), users sign up between 1995 and 2019 and \
+        rate in sessions, most in their first day, tastes drift slowly, and the half-star ratings \
+        follow ml-25m's distribution; nobody rates a movie before its release. --static writes the \
+        old time-less data instead. See docs/model.md, "Synthetic data dynamics".
+
         --dirty RATE adds about RATE × rows malformed rows per table (every quality rule, plus duplicate \
         ratings) and records per table and rule how many in the manifest, so the ETL can be checked \
         against them. See docs/bronze.md.
@@ -58,6 +64,9 @@ struct SynthRatingsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Worker threads (the output does not depend on it).", valueName: "n"))
     var threads: Int = 2
 
+    @Flag(name: .customLong("static"), help: "The old static generator: no release dates within the year, no popularity life cycle, no sign-up bursts or sessions.")
+    var staticWorld = false
+
     @Flag(help: "Replace an existing bronze data set.")
     var force = false
 
@@ -72,6 +81,7 @@ struct SynthRatingsCommand: AsyncParsableCommand {
             config.seed = seed
             config.dirty = dirty
             config.threads = threads
+            config.dynamics = !staticWorld
             let dir = out.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) } ?? home.bronzeMovieLens
             try Synth.generate(config: config, to: dir, force: force)
         }
