@@ -13,31 +13,19 @@ struct SynthRatingScale: Sendable {
     /// thresholds[k] is the smallest planted value rated k + 2 half stars.
     private let thresholds: [Float]
 
-    init(movies: SynthMovies, users: SynthUsers, seed: UInt64) {
-        var rng = SynthWorld.rng(seed, .calibration)
+    init(pilotOf world: SynthWorld) {
+        var rng = SynthWorld.rng(world.config.seed, .calibration)
+        let users = world.users
         let total = users.ratingCounts.reduce(0) { $0 + Int($1) }
-        let pilot = 200_000.0 / Double(max(total, 1))
-        let popular = SynthTimeline.popularShare + SynthTimeline.trendShare / 2
+        // Every k-th user, drawn exactly as the generator draws, ~200,000 ratings in all.
+        let stride = max(1, total / 200_000)
+        let rows = SynthUserRows(world: world, plan: SynthDirtyPlan(world: world))
+        var scratch = SynthUserRows.Scratch(seenBy: [Int32](repeating: -1, count: world.config.movies))
         var values: [Float] = []
-        values.reserveCapacity(220_000)
-        for u in 0..<users.count {
-            let expected = Double(users.ratingCounts[u]) * pilot
-            var draws = Int(expected)
-            if rng.nextDouble() < expected - Double(draws) { draws += 1 }
-            let cdf = users.dimensionCDF[u]
-            for _ in 0..<draws {
-                let m: Int
-                if rng.nextDouble() < popular {
-                    m = movies.popular.sample(&rng)
-                } else {
-                    let r = Float(rng.nextDouble())
-                    var d = 0
-                    while cdf[d] <= r { d += 1 }
-                    m = movies.byDimension[d].sample(&rng)
-                }
-                values.append(SynthModel.globalMean + users.bias[u] + movies.bias[m]
-                              + SynthModel.tasteScale * (users.factors[u] * movies.factors[m]).sum()
-                              + SynthModel.noiseSD * SynthUserRows.noise(rng.next()))
+        for u in Swift.stride(from: 0, to: users.count, by: stride) {
+            rows.sampleMoviesOverTime(u, &scratch)
+            for m in scratch.picks {
+                values.append(world.expectedRating(user: u, movie: Int(m)) + SynthModel.noiseSD * SynthUserRows.noise(rng.next()))
             }
         }
         values.sort()

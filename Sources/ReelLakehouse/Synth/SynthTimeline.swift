@@ -88,7 +88,8 @@ struct SynthTrends: Sendable {
             var ids: [Int32] = [], weights: [Double] = []
             for i in lo..<hi {
                 let m = Int(order[i])
-                let w = strength[m] * SynthTimeline.lifeCycle(age: max(epochEnd - starts[i], SynthTimeline.day))
+                // The life cycle in the middle of the epoch (a movie released later in it starts low).
+                let w = strength[m] * SynthTimeline.lifeCycle(age: max(epochEnd - span / 2 - starts[i], SynthTimeline.day / 2))
                 if w > 0 { ids.append(Int32(m)); weights.append(w) }
             }
             tables.append(ids.isEmpty ? nil : AliasTable(weights: weights))

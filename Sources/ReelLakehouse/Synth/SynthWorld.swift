@@ -17,7 +17,7 @@ struct SynthWorld: Sendable {
     /// The movies in their popularity life cycle, per week (dynamics only).
     let trends: SynthTrends?
     /// Maps the planted rating to half stars with ml-25m's distribution (dynamics only).
-    let scale: SynthRatingScale?
+    private(set) var scale: SynthRatingScale?
 
     /// Streams of the root seed, one per purpose, so that changing one part
     /// (e.g. `--dirty`) never shifts the random numbers of another.
@@ -34,7 +34,8 @@ struct SynthWorld: Sendable {
         movies = SynthMovies(config: config)
         users = SynthUsers(config: config, movies: movies)
         trends = config.dynamics ? SynthTrends(movies: movies, seed: config.seed) : nil
-        scale = config.dynamics ? SynthRatingScale(movies: movies, users: users, seed: config.seed) : nil
+        scale = nil
+        if config.dynamics { scale = SynthRatingScale(pilotOf: self) }
     }
 
     /// The half stars (1...10) of a planted rating `x` (expected rating plus noise).
