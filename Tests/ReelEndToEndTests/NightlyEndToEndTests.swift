@@ -69,7 +69,7 @@ import Testing
 
     @Test func theQualityGateBlocksAWorseModel() throws {
         let home = try makeHome("gate")
-        try ReelBinary.ok(["synth", "--preset", "small", "--users", "300", "--movies", "200", "--ratings", "20000", "--quiet"], root: home)
+        try ReelBinary.ok(["synth", "--preset", "small", "--users", "300", "--movies", "200", "--ratings", "20000", "--static", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
         let before = try #require(currentRelease(home))
         // A crippled model (rank 1, regularised to nothing): clearly worse on this data.
