@@ -69,6 +69,9 @@ test: setup
 
 fuzz:
 	Tests/Fuzz/run.sh
+	# Field-level release mutations with recomputed checksums (issue 16), for longer than `make test` runs them.
+	$(SWIFT) build --build-tests
+	REEL_FUZZ_SECONDS=$${REEL_FUZZ_SECONDS:-300} $(SWIFT) test --skip-build --filter StructuredCorruptionTests
 
 bench: build
 	Benchmarks/run.sh

@@ -28,7 +28,9 @@ public final class FileWriter {
     /// Opens `path` for writing, creating or truncating it.
     public init(path: String, exclusive: Bool = false) throws {
         self.path = path
-        var flags = O_WRONLY | O_CREAT | O_CLOEXEC
+        // O_NOFOLLOW: a symlink planted at a temp or output name is refused,
+        // never followed (and its target never truncated).
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW
         flags |= exclusive ? O_EXCL : O_TRUNC
         fd = open(path, flags, 0o644)
         guard fd >= 0 else { throw ReelError.system("cannot create", path: path, errno: errno) }

@@ -28,13 +28,26 @@ public enum Clock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    /// RFC 3339 UTC, second precision: `2026-11-25T13:49:18Z`.
+    /// The times `iso8601` prints as they are: years 0001 to 9999.
+    public static let printableRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// RFC 3339 UTC, second precision: `2026-11-25T13:49:18Z`. Total over
+    /// `Int64`: a time outside years 0001–9999 (only a hostile file holds
+    /// one, and readers refuse those) is clamped to the nearest end instead
+    /// of overflowing `gmtime`'s year.
     public static func iso8601(_ seconds: Int64) -> String {
-        var t = time_t(seconds)
+        var t = time_t(min(max(seconds, printableRange.lowerBound), printableRange.upperBound))
         var parts = tm()
         gmtime_r(&t, &parts)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// `later - earlier` in seconds, saturating instead of trapping, for ages
+    /// computed from a time read out of a file.
+    public static func elapsed(from earlier: Int64, to later: Int64) -> Int64 {
+        let (d, overflow) = later.subtractingReportingOverflow(earlier)
+        return overflow ? (earlier > later ? .min : .max) : d
     }
 
     /// `YYYY-MM-DD` (UTC) of a Unix time, as used in partition names.

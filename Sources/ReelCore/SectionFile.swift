@@ -25,6 +25,11 @@ public enum SectionFileLayout {
     public static let alignment = 64
     public static let footerMagic: [UInt8] = Array("REELEND\0".utf8)
     public static let nameLength = 16
+    /// Most sections a file may declare (keeps the TOC arithmetic small).
+    public static let maxSections = (1 << 16) - 1
+    /// Creation times a reader accepts: 1970-01-01T00:00:00Z to
+    /// 9999-12-31T23:59:59Z, so every tool can print and subtract them.
+    public static let createdAtRange: ClosedRange<Int64> = 0...253_402_300_799
 }
 
 /// A file kind: its magic and the version this build writes and reads.

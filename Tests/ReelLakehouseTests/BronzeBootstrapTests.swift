@@ -36,6 +36,38 @@ import ReelCore
         return data.withUnsafeBytes { MD5.hex($0) }
     }
 
+    /// Issue 16 item 7: a symlink entry is refused, never followed, and
+    /// nothing of its target appears in the error.
+    @Test func aZipWithASymlinkEntryIsRefused() throws {
+        let work = S.tempDir("bronze-zip-link")
+        let secret = work + "/secret.txt"
+        try "SECRET-FIRST-LINE\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let top = work + "/ml-25m"
+        try FileManager.default.createDirectory(atPath: top, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures) where name != "tags.csv" {
+            try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: top + "/" + name)
+        }
+        try FileManager.default.createSymbolicLink(atPath: top + "/tags.csv", withDestinationPath: secret)
+        let zip = work + "/ml-25m.zip"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["zip", "-qry", zip, "ml-25m"]   // -y stores the link itself
+        process.currentDirectoryURL = URL(fileURLWithPath: work)
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "zip is needed for this test")
+        try (Self.md5(zip) + "  ml-25m.zip\n").write(toFile: zip + ".md5", atomically: true, encoding: .utf8)
+        let dir = work + "/home/lakehouse/bronze/movielens/ml-25m"
+        do {
+            _ = try BronzeBootstrap.run(source: zip, into: dir)
+            Issue.record("a zip with a symlink entry was accepted")
+        } catch let e as ReelError {
+            #expect(e.message.contains("'ml-25m/tags.csv' is a symbolic link"), "\(e.message)")
+            #expect(!e.message.contains("SECRET"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/tags.csv"))
+    }
+
     @Test func installsFromAZipAndKeepsAVerifiedCopy() throws {
         let work = S.tempDir("bronze-zip")
         let zip = try Self.makeZip(work)

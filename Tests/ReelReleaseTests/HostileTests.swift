@@ -72,6 +72,21 @@ import ReelLakehouse
         refused("implies", header: { $0.userWords[ReleaseFormat.Word.movieCount] += 1 })
     }
 
+    /// Issue 16 item 3: fields a reader trusts later (the creation time every
+    /// tool prints and subtracts, the `meta` object served as is) are refused
+    /// at open, so `verify`/`activate` never pass a file `/metrics`,
+    /// `/v1/release`, `releases` or `inspect` would choke on.
+    @Test func headerTimeAndMetaAreValidatedAtOpen() {
+        refused("'createdAt'", header: { $0.createdAt = .max })
+        refused("'createdAt'", header: { $0.createdAt = .min })
+        refused("'createdAt'", header: { $0.createdAt = 253_402_300_800 })
+        refused("invalid JSON") { Hostile.replace(&$0, ReleaseFormat.Section.meta, bytes: Array(#"{"a":}"#.utf8)) }
+        refused("invalid JSON") { Hostile.replace(&$0, ReleaseFormat.Section.meta, bytes: Array(#"{"a":"x"} {"b":1}"#.utf8)) }
+        refused("invalid JSON") { Hostile.replace(&$0, ReleaseFormat.Section.meta, bytes: Array(#"{"a":""#.utf8) + [0xFF] + Array(#""}"#.utf8)) }
+        let nested = "{\"a\":" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
+        refused("nested deeper") { Hostile.replace(&$0, ReleaseFormat.Section.meta, bytes: Array(nested.utf8)) }
+    }
+
     /// A small in-process fuzz: random damage inside sections, checksums kept
     /// valid. Whatever opens must answer every lookup within bounds.
     @Test func randomlyDamagedSectionsNeverBreakLookups() throws {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReelCore
 
 /// `reel bronze bootstrap`: puts GroupLens' MovieLens 25M into bronze.
@@ -108,6 +111,7 @@ public enum BronzeBootstrap {
         guard status == 0 else {
             throw ReelError(.invalidInput, "\(zip): unzip failed with status \(status); is it an intact zip?")
         }
+        try refuseLinks(in: scratch, root: scratch, zip: zip)
         let candidates = [scratch] + FileSystem.list(scratch).map { Path.join(scratch, $0) }.filter(FileSystem.isDirectory)
         guard let top = candidates.first(where: { FileSystem.exists(Path.join($0, MovieLensFile.ratings.fileName)) }) else {
             throw ReelError(.invalidInput, "\(zip) holds no ratings.csv at its top level or in its top folder (expected ml-25m/ratings.csv)")
@@ -116,6 +120,28 @@ public enum BronzeBootstrap {
             try FileSystem.rename(Path.join(top, name), Path.join(staging, name))
         }
         try FileSystem.removeTree(scratch)
+    }
+
+    /// Refuses a zip that unpacked anything but plain files and folders: a
+    /// symlink entry (say `ratings.csv -> /etc/shadow`) would otherwise be
+    /// followed by every later read, and its target's first line would end
+    /// up in a header error. Checked with `lstat` before any file is opened;
+    /// the message names the entry only, never anything of its target.
+    static func refuseLinks(in dir: String, root: String, zip: String) throws {
+        for name in FileSystem.list(dir) {
+            let path = Path.join(dir, name)
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw ReelError.system("cannot inspect", path: path, errno: errno) }
+            let entry = String(path.dropFirst(root.count + 1))
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: try refuseLinks(in: path, root: root, zip: zip)
+            case S_IFREG: continue
+            case S_IFLNK:
+                throw ReelError(.invalidInput, "\(zip): entry '\(entry)' is a symbolic link; refusing the zip (MovieLens zips hold plain files only)")
+            default:
+                throw ReelError(.invalidInput, "\(zip): entry '\(entry)' is not a plain file; refusing the zip")
+            }
+        }
     }
 
     /// Copies the CSVs (and README.txt) of a folder, verifying each copy.

@@ -65,7 +65,7 @@ public enum EventInbox {
     public static func ingest(home: ReelHome, options: EventIngestOptions = EventIngestOptions()) throws -> EventIngestReport? {
         guard let pending = try pending(home: home) else { return nil }
         var options = options
-        let runID = options.runID ?? Clock.runID()
+        let runID = try options.runID.map { try RunID.validated($0) } ?? Clock.runID()
         options.runID = runID
         var report = try EventIngest.run(home: home, inputs: pending.files.map(EventInput.file), options: options)
         report.ignoredFiles = pending.ignored

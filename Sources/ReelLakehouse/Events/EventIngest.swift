@@ -52,7 +52,7 @@ public enum EventIngest {
     public static func run(home: ReelHome, inputs: [EventInput], options: EventIngestOptions = EventIngestOptions()) throws -> EventIngestReport {
         let start = Clock.monotonic()
         let schemas = try options.schemas ?? EventSchemaSet.locate(home: home)
-        let runID = options.runID ?? Clock.runID()
+        let runID = try options.runID.map { try RunID.validated($0) } ?? Clock.runID()
         let lock = try EventIngestLock.acquire(home: home)
         defer { withExtendedLifetime(lock) {} }
 

@@ -96,7 +96,7 @@ public enum ReleaseReport {
         let list: [[String: Any]] = entries.reversed().map { e in
             var o: [String: Any] = ["id": e.id, "path": e.path, "size": e.size, "current": e.isCurrent,
                                     "previous": e.isPrevious, "created": Clock.iso8601(e.createdAt),
-                                    "ageSeconds": now - e.createdAt]
+                                    "ageSeconds": Clock.elapsed(from: e.createdAt, to: now)]
             if let meta = e.metaJSON.flatMap(parse), let metrics = meta["metrics"] { o["metrics"] = metrics }
             if let problem = e.problem { o["problem"] = problem }
             return o
@@ -113,7 +113,7 @@ public enum ReleaseReport {
         for e in entries.reversed() {
             let mark = e.isCurrent ? "*" : e.isPrevious ? "-" : " "
             let metrics = e.problem.map { "unreadable: \($0)" } ?? keyMetrics(e.metaJSON)
-            out += "\(mark) \(pad(e.id, idWidth))  \(pad(Clock.iso8601(e.createdAt), 20))  \(pad(age(now - e.createdAt), 6, right: true))  \(pad(Console.bytes(e.size), 10, right: true))  \(metrics)\n"
+            out += "\(mark) \(pad(e.id, idWidth))  \(pad(Clock.iso8601(e.createdAt), 20))  \(pad(age(Clock.elapsed(from: e.createdAt, to: now)), 6, right: true))  \(pad(Console.bytes(e.size), 10, right: true))  \(metrics)\n"
         }
         return out + "(* current, - previous: the default `reel rollback` target)\n"
     }

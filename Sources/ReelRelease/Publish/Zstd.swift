@@ -60,6 +60,7 @@ enum Zstd {
         var total = 0
         var lastResult = 0
         guard input.count > 0 else { throw ReelError(.corrupt, "\(path): empty file, not a zstd bundle") }
+        let limit = try outputLimit(input, name: path, expected: limit)
         while inBuf.pos < inBuf.size || lastResult != 0 {
             let before = (inBuf.pos, total)
             let produced: Int = try out.withUnsafeMutableBytes { o in
@@ -69,20 +70,44 @@ enum Zstd {
                     throw ReelError(.corrupt, "\(path): damaged zstd stream (\(String(cString: ZSTD_getErrorName(r))))")
                 }
                 lastResult = r
+                // Checked before anything is written: decompression stops at the declared size.
+                guard outBuf.pos <= limit - total else {
+                    throw ReelError(.corrupt, "\(path): decompresses to more than the declared \(limit) bytes")
+                }
                 let chunk = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<outBuf.pos])
                 hasher.update(chunk)
                 writer?.write(chunk)
                 return outBuf.pos
             }
             total += produced
-            if let limit, total > limit {
-                throw ReelError(.corrupt, "\(path): decompresses to more than the expected \(limit) bytes")
-            }
             if inBuf.pos == inBuf.size, lastResult != 0, (inBuf.pos, total) == before {
                 throw ReelError(.corrupt, "\(path): truncated zstd stream (ends inside a frame)")
             }
         }
         return (total, hasher.digest)
+    }
+
+    /// The most bytes `input` may decompress to: the size its first frame
+    /// declares (Reel's compressor always records it), which must agree with
+    /// `expected` (the manifest's size) when one is known. A frame without a
+    /// declared size, or declaring another size, is refused before a single
+    /// byte is written — a 33 KB bomb can no longer fill the disk.
+    static func outputLimit(_ input: UnsafeRawBufferPointer, name path: String, expected: Int?) throws -> Int {
+        let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        switch declared {
+        case UInt64.max - 1:
+            throw ReelError(.corrupt, "\(path): truncated or not a zstd bundle (no complete frame header)")
+        case UInt64.max:
+            throw ReelError(.corrupt, "\(path): the zstd frame does not declare its size; Reel bundles always do")
+        default:
+            guard declared <= UInt64(Int.max) else {
+                throw ReelError(.corrupt, "\(path): the zstd frame declares \(declared) bytes")
+            }
+            if let expected, declared != UInt64(expected) {
+                throw ReelError(.corrupt, "\(path): the zstd frame declares \(declared) bytes, the manifest \(expected)")
+            }
+            return Int(declared)
+        }
     }
 
     private static func check(_ code: Int, _ what: String, _ name: String) throws {

@@ -112,31 +112,15 @@ struct ReleaseCheck {
     /// so every title can be written into JSON as is.
     func utf8(_ bytes: UnsafeRawBufferPointer, _ name: String) throws {
         guard deep else { return }
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            var need = 0
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; upper = 0x9F
-            case 0xF0: need = 3; lower = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; upper = 0x8F
-            default: throw fail("section '\(name)' is not UTF-8 at byte \(i)")
-            }
-            guard i + need < n else { throw fail("section '\(name)' ends inside a UTF-8 sequence") }
-            for j in 1...need {
-                let c = bytes[i + j]
-                let lo: UInt8 = j == 1 ? lower : 0x80
-                let hi: UInt8 = j == 1 ? upper : 0xBF
-                guard c >= lo, c <= hi else { throw fail("section '\(name)' is not UTF-8 at byte \(i + j)") }
-            }
-            i += need + 1
+        if let bad = UTF8Check.firstInvalid(bytes) {
+            throw fail("section '\(name)' is not UTF-8 at byte \(bad)")
+        }
+    }
+
+    /// The `meta` section: one JSON object, strictly (it is served as is).
+    func jsonObject(_ bytes: UnsafeRawBufferPointer, _ name: String) throws {
+        if let problem = JSONSyntax.objectProblem(bytes) {
+            throw fail("section '\(name)' is \(problem)")
         }
     }
 }

@@ -100,9 +100,7 @@ public struct ReleaseTables: @unchecked Sendable {
             throw check.fail("header file id disagrees with release id '\(releaseID)'")
         }
         meta = try file.bytes(S.meta)
-        guard meta.first == UInt8(ascii: "{"), meta.last == UInt8(ascii: "}") else {
-            throw check.fail("section 'meta' is not a JSON object")
-        }
+        try check.jsonObject(meta, S.meta)
 
         // Movies.
         movieIDs = try check.array(file, S.movieIDs, count: movieCount)

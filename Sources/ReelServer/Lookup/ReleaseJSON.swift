@@ -14,7 +14,7 @@ enum ReleaseJSON {
         buffer.writeStaticString(",\"createdAt\":")
         buffer.writeJSONInteger(store.createdAt)
         buffer.writeStaticString(",\"ageSeconds\":")
-        buffer.writeJSONInteger(max(now - store.createdAt, 0))
+        buffer.writeJSONInteger(max(Clock.elapsed(from: store.createdAt, to: now), 0))
         buffer.writeStaticString(",\"loaded\":")
         buffer.writeJSONString(Clock.iso8601(release.loadedAt))
         buffer.writeStaticString(",\"counts\":{\"users\":")

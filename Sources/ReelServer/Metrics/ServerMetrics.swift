@@ -119,7 +119,7 @@ public final class ServerMetrics: Sendable {
             text.family("reel_release_created_timestamp_seconds", "gauge", "When the served release was built.")
             text.sample("reel_release_created_timestamp_seconds", "", UInt64(max(store.createdAt, 0)))
             text.family("reel_release_age_seconds", "gauge", "Seconds since the served release was built.")
-            text.sample("reel_release_age_seconds", "", UInt64(max(now - store.createdAt, 0)))
+            text.sample("reel_release_age_seconds", "", UInt64(max(Clock.elapsed(from: store.createdAt, to: now), 0)))
             text.family("reel_release_loaded_timestamp_seconds", "gauge", "When this daemon mapped the served release.")
             text.sample("reel_release_loaded_timestamp_seconds", "", UInt64(max(release.loadedAt, 0)))
             text.family("reel_release_users", "gauge", "Users with stored recommendations in the served release.")

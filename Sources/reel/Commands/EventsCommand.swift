@@ -47,6 +47,13 @@ struct EventsCommand: AsyncParsableCommand {
         @Flag(help: "Print the report as JSON on stdout instead of a table.")
         var json = false
 
+        /// A run id names folders: a path in it is a usage error (exit 64).
+        func validate() throws {
+            if let runID, !RunID.isValid(runID) {
+                throw ValidationError("--run-id '\(runID)' is not a run id: use 1–64 characters of [A-Za-z0-9._-], not starting with '.'")
+            }
+        }
+
         func run() async throws {
             try await runReel {
                 let home = global.home()

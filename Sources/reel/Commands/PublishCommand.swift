@@ -59,6 +59,10 @@ struct PublishCommand: AsyncParsableCommand {
         try await runReel {
             let home = global.home()
             let config = try global.config(home)
+            // The run lock, as the nightly takes it: a manual publish during a
+            // nightly exits 3 before switching anything, instead of racing it.
+            let runLock = try RunLock.acquire(home: home, purpose: "reel publish")
+            defer { withExtendedLifetime(runLock) {} }
             var options = config.releaseOptions()
             if let k { options.k = k }
             if let similarK { options.similarK = similarK }
@@ -73,7 +77,7 @@ struct PublishCommand: AsyncParsableCommand {
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
             // The release is current from here on; a gold failure says so and exits 1.
-            try GoldTables.write(published: result, home: home, lock: .file(home.lockFile))
+            try GoldTables.write(published: result, home: home, lock: .heldByCaller)
         }
     }
 }

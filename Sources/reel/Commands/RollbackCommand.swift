@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReelCore
+import ReelPipeline
 import ReelRelease
 
 struct RollbackCommand: AsyncParsableCommand {
@@ -26,10 +27,14 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReel {
             let home = global.home()
+            // The run lock: a rollback during a nightly exits 3 untouched rather
+            // than being overwritten by the nightly's publish seconds later.
+            let runLock = try RunLock.acquire(home: home, purpose: "reel rollback")
+            defer { withExtendedLifetime(runLock) {} }
             let (from, to) = try ReleaseCatalog(home: home).rollback(to: id)
             print("current release: \(to) (was \(from))")
             // The switch stands whatever happens next; a gold failure says so and exits 1.
-            try GoldTables.followCurrent(home: home, lock: .file(home.lockFile))
+            try GoldTables.followCurrent(home: home, lock: .heldByCaller)
         }
     }
 }
