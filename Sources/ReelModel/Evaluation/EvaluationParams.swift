@@ -32,7 +32,7 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     /// Trending window whose popularity the configured hybrid blends in (24h, 7d, 30d).
     public var hybridWindow: String
     /// Choose the served blend by grid search on a validation split
-    /// (`BlendSearch`); false lets only the configured weights compete with
+    /// (`CandidateSelection`); false lets only the configured weights compete with
     /// the model's own order.
     public var tuneBlend: Bool
     /// `auto` (the adoption rule chooses what is served) or a candidate name

@@ -80,35 +80,4 @@ struct EvaluationUsers {
         for i in result.movies.indices where result.movies[i] >= 0 { result.movies[i] = catalog[Int(result.movies[i])] }
         return (result.movies, result.scores)
     }
-
-    /// Top-`k` per evaluated user from one global ranking (movie rows, best
-    /// first), skipping the user's training movies.
-    func globalLists(_ ranking: [Int32], train: SilverRatings, k: Int) -> [Int32] {
-        var out = [Int32](repeating: -1, count: rows.count * k)
-        for (i, u) in rows.enumerated() {
-            let seen = train.userMovies[Int(train.userOffsets[Int(u)])..<Int(train.userOffsets[Int(u) + 1])]
-            var n = 0
-            for m in ranking where n < k {
-                if binarySearch(seen, m) { continue }
-                out[i * k + n] = m
-                n += 1
-            }
-        }
-        return out
-    }
-
-    private func binarySearch(_ a: ArraySlice<Int32>, _ x: Int32) -> Bool {
-        var lo = a.startIndex, hi = a.endIndex
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < a.endIndex && a[lo] == x
-    }
-
-    /// Catalog movies ordered by `score` descending, ties by lower row.
-    func ranking(by score: (Int) -> Double) -> [Int32] {
-        let scored = catalog.map { (score(Int($0)), $0) }
-        return scored.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map(\.1)
-    }
 }
