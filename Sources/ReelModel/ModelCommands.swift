@@ -49,21 +49,23 @@ public enum ModelTraining {
 
 /// `reel evaluate` as a library call: silver → split → report, saved.
 public enum ModelEvaluation {
-    public static func run(home: ReelHome, params: EvaluationParams, exportSplit: String?) throws -> EvaluationReport {
+    public static func run(home: ReelHome, params: EvaluationParams, exportSplit: String?, bothProtocols: Bool = false) throws -> EvaluationReport {
         try params.validate()
-        return try run(home: home, silver: try SilverSnapshot.open(home: home), params: params, exportSplit: exportSplit)
+        return try run(home: home, silver: try SilverSnapshot.open(home: home), params: params, exportSplit: exportSplit,
+                       bothProtocols: bothProtocols)
     }
 
     /// The same on an already opened silver snapshot (the nightly job, tests).
     public static func run(home: ReelHome, silver: SilverSnapshot, params: EvaluationParams,
-                           exportSplit: String?) throws -> EvaluationReport {
+                           exportSplit: String?, bothProtocols: Bool = false) throws -> EvaluationReport {
         try params.validate()
         if let dir = exportSplit {
             let split = try EvaluationSplit.make(silver.ratings, params: params)
             try split.export(to: dir, params: params)
             Console.info("evaluate", "split written to \(dir) (\(Console.count(split.train.ratingCount)) train, \(Console.count(split.testCount)) test ratings)")
         }
-        let report = try Evaluation.run(ratings: silver.ratings, movies: silver.movies, params: params)
+        let report = bothProtocols ? try Evaluation.runBoth(ratings: silver.ratings, movies: silver.movies, params: params)
+            : try Evaluation.run(ratings: silver.ratings, movies: silver.movies, params: params)
         let path = try ModelStore.saveEvaluation(report, home: home)
         Console.info("evaluate", "report written to \(path)")
         return report

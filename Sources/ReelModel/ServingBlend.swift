@@ -3,7 +3,7 @@ import ReelLakehouse
 /// The UC3 blend a release serves by default: the hybrid weights and the
 /// trending window whose popularity is blended in.
 ///
-/// Chosen by `reel evaluate` on a validation split (`BlendSearch`), carried in
+/// Chosen by `reel evaluate` on a validation split (`CandidateSelection`), carried in
 /// the evaluation report, precomputed into the release by `reel publish`, and
 /// applied by the daemon and the CLI when a request names no weights — so what
 /// was measured is what is served.

@@ -45,7 +45,9 @@ public extension ReelConfig {
         EvaluationParams(fraction: double("evaluation.split_fraction"),
                          explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
                          hybrid: hybridWeights(), hybridCandidates: int("release.k"),
-                         tuneBlend: bool("hybrid.tune"))
+                         tuneBlend: bool("hybrid.tune"), pin: string("serving.pin"),
+                         validationUsers: int("evaluation.validation_users"),
+                         testWarmIterations: int("evaluation.test_warm_iterations"))
     }
 
     func releaseOptions() -> ReleaseOptions {

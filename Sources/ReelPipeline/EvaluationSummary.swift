@@ -7,17 +7,35 @@ import ReelModel
 /// and every mode's ranking metrics side by side.
 public enum EvaluationSummary {
     /// The evaluation mode whose list UC1 serves by default: for an implicit
-    /// model, the evaluation's choice (`hybrid` when its blend search picked a
-    /// blend, else `implicit-als`); an explicit model's own list otherwise
-    /// (the blend is searched over implicit-ALS candidates only).
+    /// model, the evaluation's choice (`implicit-als`, `hybrid`, `popular`,
+    /// `trending-*`); an explicit model's own list otherwise (the candidates
+    /// are built on implicit-ALS lists).
     public static func servedMode(_ report: EvaluationReport, config: ReelConfig) -> String {
         config.string("model.mode") == "implicit" ? report.defaultMode : config.string("model.mode") + "-als"
     }
 
-    /// The blend `reel publish` precomputes and UC1 serves, if any.
-    public static func servedBlend(_ report: EvaluationReport?, config: ReelConfig) -> ServingBlend? {
-        guard let report, servedMode(report, config: config) == "hybrid" else { return nil }
-        return report.servedBlend
+    /// The candidate `reel publish` precomputes and UC1 serves (nil: the model's own order).
+    public static func servedCandidate(_ report: EvaluationReport?, config: ReelConfig) -> ServingCandidate? {
+        guard let report, config.string("model.mode") == "implicit" else { return nil }
+        let c = report.servedCandidate
+        return c == .model ? nil : c
+    }
+
+    /// True when the served list is a baseline (the model did not beat it on validation).
+    public static func servingBaseline(_ report: EvaluationReport?, config: ReelConfig) -> Bool {
+        servedCandidate(report, config: config)?.family.isBaseline ?? false
+    }
+
+    /// What is served and why, in one sentence (the run record's `serving`).
+    public static func servingSentence(_ report: EvaluationReport, config: ReelConfig) -> String {
+        let mode = servedMode(report, config: config)
+        guard config.string("model.mode") == "implicit", let c = report.choice else {
+            return "serving \(mode) (model.mode = \(config.string("model.mode")))"
+        }
+        var s = "serving \(c.chosenLabel)"
+        if c.pinned { s += " (PINNED by serving.pin)" }
+        if c.servingBaseline { s += " — a baseline: the model did not beat it on validation" }
+        return s + ": " + c.reason
     }
 
     /// NDCG@10 of the served mode (what the quality gate compares).
@@ -28,7 +46,10 @@ public enum EvaluationSummary {
     /// Flat metric names for run records and MLflow: `ndcg_at_10` (served
     /// mode) and `<mode>.ndcg_at_10`, `<mode>.precision_at_10`, …
     public static func metrics(_ report: EvaluationReport, config: ReelConfig) -> [String: Double] {
-        var out: [String: Double] = ["ndcg_at_10": servedNDCG(report, config: config)]
+        var out: [String: Double] = ["ndcg_at_10": servedNDCG(report, config: config),
+                                     "serving_baseline": servingBaseline(report, config: config) ? 1 : 0,
+                                     "serving_pinned": report.choice?.pinned == true ? 1 : 0]
+        if let m = report.choice?.modelVsBestBaseline { out["validation.model_minus_best_baseline.ndcg_at_10"] = m.mean }
         for r in report.results {
             out["\(r.mode).ndcg_at_10"] = r.ndcg
             out["\(r.mode).precision_at_10"] = r.precision
@@ -45,6 +66,11 @@ public enum EvaluationSummary {
     public static func releaseJSON(_ report: EvaluationReport, config: ReelConfig) -> String {
         var object: [String: Any] = ["served_mode": servedMode(report, config: config), "evaluated_at": report.createdAt,
                                      "split": report.split.split, "cut": report.split.cutTimeISO]
+        if let c = report.choice {
+            object["served_candidate"] = c.chosenLabel
+            object["served_reason"] = c.reason
+            object["served_pinned"] = c.pinned
+        }
         for (k, v) in metrics(report, config: config) { object[k] = v }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -53,6 +53,7 @@ public struct Nightly {
         // Skipped stages still describe the model and release being served.
         if record.metrics["ndcg_at_10"] == nil, let e = EvaluationSummary.latest(home: home) {
             for (k, v) in EvaluationSummary.metrics(e, config: config) { record.metrics[k] = v }
+            if record.serving == nil { record.serving = EvaluationSummary.servingSentence(e, config: config) }
         }
         if record.releaseID == nil, failure == nil { record.releaseID = ReleaseCatalog(home: home).currentID() }
         // Likewise the rows of the silver version in use and the size of the current release, so the
@@ -169,13 +170,17 @@ public struct Nightly {
                 return "model \(train.runID): \(train.params.mode.rawValue) rank \(train.params.rank), \(train.iterations.count) iterations\(warm ? " (warm start)" : "")"
             }),
             Stage(name: "evaluate", fingerprint: {
-                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "evaluation.", "hybrid.", "release.k"]),
+                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "evaluation.", "hybrid.", "release.k", "serving."]),
                                          Fingerprint.file(modelFactorsPath() ?? "")])
             }, outputsPresent: {
                 EvaluationSummary.latest(home: home) != nil
             }, run: { record in
-                let report = try ModelEvaluation.run(home: home, silver: silver(), params: config.evaluationParams(), exportSplit: nil)
+                // Only what the choice and the gate need (no explicit model, no test model when a baseline is served).
+                var params = config.evaluationParams()
+                params.lean = true
+                let report = try ModelEvaluation.run(home: home, silver: silver(), params: params, exportSplit: nil)
                 for (k, v) in EvaluationSummary.metrics(report, config: config) { record.metrics[k] = v }
+                record.serving = EvaluationSummary.servingSentence(report, config: config)
                 return "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(report, config: config))); " +
                     report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
             }),
@@ -197,6 +202,7 @@ public struct Nightly {
                 let evaluation = EvaluationSummary.latest(home: home)
                 if let evaluation {
                     for (k, v) in EvaluationSummary.metrics(evaluation, config: config) where record.metrics[k] == nil { record.metrics[k] = v }
+                    if record.serving == nil { record.serving = EvaluationSummary.servingSentence(evaluation, config: config) }
                 }
                 let gate = QualityGate(margin: config.double("gate.ndcg_margin"))
                 let verdict = gate.check(candidate: evaluation.map { EvaluationSummary.servedNDCG($0, config: config) }, current: try? Release.current(home: home))
@@ -210,7 +216,7 @@ public struct Nightly {
                     }
                 }
                 var releaseOptions = config.releaseOptions()
-                releaseOptions.blend = EvaluationSummary.servedBlend(evaluation, config: config)
+                releaseOptions.served = EvaluationSummary.servedCandidate(evaluation, config: config)
                 let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
                                                           options: releaseOptions,
                                                           metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },

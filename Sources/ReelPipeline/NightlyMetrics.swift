@@ -16,6 +16,11 @@ public enum NightlyMetrics {
         p.add("reel_nightly_last_success_timestamp_seconds", help: "When a nightly run last succeeded (0: never).", value: lastSuccess)
         p.add("reel_nightly_quality_gate_blocked", help: "1 if the quality gate blocked the last run's publish.",
               value: record.outcome == "gate_blocked" ? 1 : 0)
+        p.add("reel_quality_serving_baseline",
+              help: "1 if UC1 serves a baseline (popular or trending) because the model did not beat it on validation, else 0.",
+              value: record.metrics["serving_baseline"] ?? 0)
+        p.add("reel_quality_serving_pinned", help: "1 if serving.pin chose the served list instead of the evaluation, else 0.",
+              value: record.metrics["serving_pinned"] ?? 0)
         for stage in record.stages {
             p.add("reel_nightly_stage_duration_seconds", help: "Duration of each stage in the last run.",
                   labels: [("stage", stage.name), ("status", stage.status)], value: stage.durationSeconds)

@@ -50,9 +50,11 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var releaseBytes: Int?
     /// Why the quality gate blocked or passed the publish.
     public var gate: String?
+    /// What UC1 serves and why (the evaluation's choice; says so when a baseline is served or the choice is pinned).
+    public var serving: String?
 
     enum CodingKeys: String, CodingKey {
-        case outcome, error, stages, params, metrics, rows, fingerprints, gate
+        case outcome, error, stages, params, metrics, rows, fingerprints, gate, serving
         case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at", failedStage = "failed_stage"
         case releaseID = "release_id", releaseBytes = "release_bytes"
     }
@@ -144,6 +146,7 @@ public enum RunReport {
         out += "\nstarted \(r.startedAt)" + (r.finishedAt.map { ", finished \($0)" } ?? "") + "\n"
         if let e = r.error { out += "error: \(e)\n" }
         if let g = r.gate { out += "quality gate: \(g)\n" }
+        if let s = r.serving { out += "served: \(s)\n" }
         if let id = r.releaseID { out += "release: \(id)\n" }
         out += "\nstages:\n" + align([["STAGE", "STATUS", "SECONDS", "DETAIL"]] + r.stages.map {
             [$0.name, $0.status, Console.fixed($0.durationSeconds, 2), $0.detail]

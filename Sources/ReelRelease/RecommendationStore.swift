@@ -76,6 +76,11 @@ public protocol RecommendationStore: AnyObject, Sendable {
     /// The stored top-K re-ranked by `blend`, precomputed by `reel publish`
     /// (equal to `HybridRanker` over `recommendations` with those weights); nil without a blend.
     func blendedRecommendations(userRow: Int) -> RankedList?
+    /// The name of the candidate UC1 serves by default when the release stores
+    /// its lists (a baseline such as `trending-30d`, or a per-user blend), else nil.
+    var servedName: String? { get }
+    /// That candidate's list for a user (rated movies excluded), precomputed by `reel publish`.
+    func servedRecommendations(userRow: Int) -> RankedList?
     /// Most similar movies by cosine over movie factors, best first.
     func similar(movieRow: Int) -> RankedList
     /// Trending list for a window, globally (`genre == nil`) or within a genre bit.
@@ -88,4 +93,7 @@ public extension RecommendationStore {
     /// Stores without a precomputed blend (e.g. small in-memory test stores).
     var blend: ServingBlend? { nil }
     func blendedRecommendations(userRow: Int) -> RankedList? { nil }
+    /// Stores without precomputed served lists.
+    var servedName: String? { nil }
+    func servedRecommendations(userRow: Int) -> RankedList? { nil }
 }

@@ -17,9 +17,10 @@ import Testing
             .filter { FileManager.default.fileExists(atPath: "\(models)/\($0)/evaluation.json") }.sorted().last)
         let reportPath = "\(models)/\(run)/evaluation.json"
         var report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
-        var blend = try #require(report["blend"] as? [String: Any], "evaluate writes its blend choice")
-        blend["chosen"] = ["model": 0.7, "trending": 0.3, "diversity": 0.1, "window": "30d"]
-        report["blend"] = blend
+        var choice = try #require(report["choice"] as? [String: Any], "evaluate writes its candidate choice")
+        choice["chosen"] = ["kind": "blend", "name": "hybrid",
+                            "blend": ["model": 0.7, "trending": 0.3, "diversity": 0.1, "window": "30d"] as [String: Any]]
+        report["choice"] = choice
         report["defaultMode"] = "hybrid"
         try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: reportPath))
 
@@ -61,5 +62,30 @@ import Testing
             usleep(100_000)
         }
         #expect(source == "als")
+    }
+
+    /// A served baseline: publish stores every user's trending list minus what they rated, and the
+    /// daemon serves it by default with `source` = the candidate's name.
+    @Test func publishedBaselineIsServedWithItsName() throws {
+        let home = try makeHome("baseline")
+        for stage in [["synth", "--preset", "tiny", "--seed", "4"], ["etl"], ["train"], ["evaluate", "--pin", "trending-30d"]] {
+            try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
+        }
+        try ReelBinary.ok(["publish", "--quiet"], root: home, env: fastModel)
+        let daemon = try Daemon(root: home)
+        defer { _ = daemon.stop() }
+        let (_, release) = try HTTP.json("\(daemon.base)/v1/release")
+        let serving = try #require((release["metadata"] as? [String: Any])?["serving"] as? [String: Any], "\(release)")
+        #expect(serving["defaultMode"] as? String == "trending-30d" && serving["baseline"] as? Bool == true)
+        var checked = 0
+        for user in 1...10 {
+            let (s, body) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=5")
+            guard s == 200, body["source"] as? String != "fallback" else { continue }
+            #expect(body["source"] as? String == "trending-30d", "\(body)")
+            let (_, als) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=5&mode=als")
+            #expect(als["source"] as? String == "als")
+            checked += 1
+        }
+        #expect(checked >= 5)
     }
 }

@@ -6,33 +6,7 @@ import ReelLakehouse
 /// movies are rows 0..<n with external id = row + 1; later duplicates of a
 /// (user, movie) pair replace earlier ones.
 func makeRatings(users: Int, movies: Int, _ triples: [(user: Int, movie: Int, rating: Float, time: Int64)]) -> SilverRatings {
-    var byPair: [Int: (Float, Int64)] = [:]
-    for t in triples { byPair[t.user * movies + t.movie] = (t.rating, t.time) }
-    let keys = byPair.keys.sorted()
-    var userOffsets = [Int64](repeating: 0, count: users + 1)
-    var userMovies: [Int32] = [], userRatings: [Float] = [], userTimes: [Int64] = []
-    for key in keys {
-        let (u, m) = (key / movies, key % movies)
-        userOffsets[u + 1] += 1
-        userMovies.append(Int32(m)); userRatings.append(byPair[key]!.0); userTimes.append(byPair[key]!.1)
-    }
-    for u in 0..<users { userOffsets[u + 1] += userOffsets[u] }
-    var movieOffsets = [Int64](repeating: 0, count: movies + 1)
-    for m in userMovies { movieOffsets[Int(m) + 1] += 1 }
-    for m in 0..<movies { movieOffsets[m + 1] += movieOffsets[m] }
-    var cursor = movieOffsets
-    var movieUsers = [Int32](repeating: 0, count: keys.count)
-    var movieRatings = [Float](repeating: 0, count: keys.count)
-    var movieTimes = [Int64](repeating: 0, count: keys.count)
-    for u in 0..<users {
-        for j in Int(userOffsets[u])..<Int(userOffsets[u + 1]) {
-            let m = Int(userMovies[j]); let at = Int(cursor[m]); cursor[m] += 1
-            movieUsers[at] = Int32(u); movieRatings[at] = userRatings[j]; movieTimes[at] = userTimes[j]
-        }
-    }
-    return SilverRatings(userIDs: (0..<users).map { Int32($0 + 1) }, movieIDs: (0..<movies).map { Int32($0 + 1) },
-                         userOffsets: userOffsets, userMovies: userMovies, userRatings: userRatings, userTimes: userTimes,
-                         movieOffsets: movieOffsets, movieUsers: movieUsers, movieRatings: movieRatings, movieTimes: movieTimes)
+    SilverRatings.fromTriples(users: users, movies: movies, triples)
 }
 
 /// Movie metadata for `n` movies: titles "Movie i", genre bit i % 5.

@@ -42,7 +42,7 @@ import Testing
         }
         #expect(differs, "the blend must change some order, or this test proves nothing")
         let meta = String(decoding: r.metadataJSON, as: UTF8.self)
-        #expect(meta.contains(#""serving":{"blend":{"diversity":0.1,"model":0.7,"trending":0.3,"window":"30d"},"defaultMode":"hybrid"}"#), "\(meta)")
+        #expect(meta.contains(#""serving":{"blend":{"diversity":0.1,"model":0.7,"trending":0.3,"window":"30d"},"candidate":"hybrid 30d t=0.3 d=0.1","defaultMode":"hybrid"}"#), "\(meta)")
     }
 
     @Test func noBlendOrTheModelsOwnOrderStoresNothing() throws {

@@ -86,9 +86,10 @@ struct TinyWorld {
     }
 
     func contents(id: String = "r1", createdAt: Int64 = 1_700_000_100, k: Int = 8, similarK: Int = 5, trendingK: Int = 6,
-                  blend: ServingBlend? = nil) throws -> ReleaseContents {
+                  blend: ServingBlend? = nil, served: ServingCandidate? = nil) throws -> ReleaseContents {
         var options = ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: 2, queryBlock: 7)
         options.blend = blend
+        options.served = served
         return try ReleaseBuilder.build(silver: silver, factors: factors, options: options,
                                  metadata: ReleaseMetadata(releaseID: id, createdAt: createdAt, modelRun: "run-1",
                                                            modelFingerprint: 0x1234))

@@ -1,3 +1,4 @@
+import ReelCore
 import ReelLakehouse
 
 /// Who is scored and against what: the users with at least one relevant
@@ -6,6 +7,8 @@ import ReelLakehouse
 struct EvaluationUsers {
     /// Evaluated user rows, ascending.
     let rows: [Int32]
+    /// Users with a relevant test movie before sampling (`rows.count` when not sampled).
+    let totalCount: Int
     /// Relevant test movie rows of each evaluated user.
     let relevant: [Set<Int32>]
     /// Movie rows with at least one training rating, ascending.
@@ -17,13 +20,26 @@ struct EvaluationUsers {
     let excludeOffsets: [Int64]
     let excludeItems: [Int32]
 
-    init(split: EvaluationSplit, relevantThreshold: Float) {
+    /// - Parameter sample: score at most this many users, a seeded uniform
+    ///   sample of them (validation: paired CIs need a few thousand users, not all).
+    init(split: EvaluationSplit, relevantThreshold: Float, sample: Int? = nil, seed: UInt64 = 0) {
         let train = split.train
+        var eligible: [Int32] = []
+        for u in 0..<train.userCount where split.testRange(u).contains(where: { split.testRatings[$0] >= relevantThreshold }) {
+            eligible.append(Int32(u))
+        }
+        totalCount = eligible.count
+        if let sample, sample < eligible.count {
+            // Partial Fisher–Yates with a fixed seed, then back to ascending rows.
+            var g = SplitMix64(seed: seed ^ 0x5A3B_1E0F)
+            for i in 0..<sample { eligible.swapAt(i, i + Int(g.next() % UInt64(eligible.count - i))) }
+            eligible = Array(eligible.prefix(sample)).sorted()
+        }
         var rows: [Int32] = [], relevant: [Set<Int32>] = []
-        for u in 0..<train.userCount {
+        for u in eligible {
             var set = Set<Int32>()
-            for j in split.testRange(u) where split.testRatings[j] >= relevantThreshold { set.insert(split.testMovies[j]) }
-            if !set.isEmpty { rows.append(Int32(u)); relevant.append(set) }
+            for j in split.testRange(Int(u)) where split.testRatings[j] >= relevantThreshold { set.insert(split.testMovies[j]) }
+            rows.append(u); relevant.append(set)
         }
         var catalog: [Int32] = [], index = [Int32](repeating: -1, count: train.movieCount)
         for m in 0..<train.movieCount where train.movieOffsets[m + 1] > train.movieOffsets[m] {
@@ -63,36 +79,5 @@ struct EvaluationUsers {
         } }
         for i in result.movies.indices where result.movies[i] >= 0 { result.movies[i] = catalog[Int(result.movies[i])] }
         return (result.movies, result.scores)
-    }
-
-    /// Top-`k` per evaluated user from one global ranking (movie rows, best
-    /// first), skipping the user's training movies.
-    func globalLists(_ ranking: [Int32], train: SilverRatings, k: Int) -> [Int32] {
-        var out = [Int32](repeating: -1, count: rows.count * k)
-        for (i, u) in rows.enumerated() {
-            let seen = train.userMovies[Int(train.userOffsets[Int(u)])..<Int(train.userOffsets[Int(u) + 1])]
-            var n = 0
-            for m in ranking where n < k {
-                if binarySearch(seen, m) { continue }
-                out[i * k + n] = m
-                n += 1
-            }
-        }
-        return out
-    }
-
-    private func binarySearch(_ a: ArraySlice<Int32>, _ x: Int32) -> Bool {
-        var lo = a.startIndex, hi = a.endIndex
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < a.endIndex && a[lo] == x
-    }
-
-    /// Catalog movies ordered by `score` descending, ties by lower row.
-    func ranking(by score: (Int) -> Double) -> [Int32] {
-        let scored = catalog.map { (score(Int($0)), $0) }
-        return scored.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map(\.1)
     }
 }

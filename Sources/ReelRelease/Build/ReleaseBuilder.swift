@@ -54,8 +54,20 @@ public enum ReleaseBuilder {
         let trending = TrendingLists(popularity: silver.popularity, genres: movies.genres,
                                      trendingK: trendingK, genreCount: genreCount)
 
-        // UC1's default order when the evaluation chose a blend (UC3 weights).
-        let blend = options.blend.flatMap { $0.isPureModel ? nil : $0 }
+        // UC1's default order: one blend is precomputed as the blend sections (UC3 weights);
+        // any other candidate but the model's order (a baseline, a per-user blend) as the served lists.
+        var served = options.served ?? options.blend.map { ServingCandidate.blend($0) }
+        if case .blend(let b)? = served, b.isPureModel { served = .model }
+        var blend: ServingBlend?
+        if case .blend(let b)? = served, !b.isPureModel { blend = b }
+        let servedLists: (name: String, lists: CandidateLists)? = served.flatMap { candidate in
+            guard candidate != .model, blend == nil else { return nil }
+            if case .blend = candidate { return nil }
+            let context = CandidateContext(ratings: ratings, users: (0..<userCount).map(Int32.init), popularity: silver.popularity,
+                                           genres: movies.genres, model: (topMovies, topScores, k), threads: options.threads)
+            Console.info("publish", "serving \(candidate.label): every user's list from it")
+            return (candidate.name, candidate.recommender.lists(context, k: k))
+        }
         let blended = blend.map {
             BlendedLists.build(blend: $0, topMovies: topMovies, topScores: topScores, k: k,
                                popularity: trending.popularity, genres: movies.genres, threads: options.threads)
@@ -81,7 +93,7 @@ public enum ReleaseBuilder {
         let meta = try ReleaseMeta.json(metadata: metadata, options: options, rank: rank, counts: counts,
                                         silverVersion: silver.versionID, silverFingerprint: silver.fingerprint,
                                         trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON,
-                                        blend: blend)
+                                        blend: blend, served: served)
 
         var contents = ReleaseContents(
             releaseID: metadata.releaseID, createdAt: metadata.createdAt,
@@ -97,6 +109,11 @@ public enum ReleaseBuilder {
             contents.blend = BlendedLists.section(blend)
             contents.userBlendMovies = blended.movies
             contents.userBlendScores = blended.scores
+        }
+        if let servedLists {
+            contents.served = Array(servedLists.name.utf8)
+            contents.userServedMovies = servedLists.lists.movies
+            contents.userServedScores = servedLists.lists.scores
         }
         return contents
     }

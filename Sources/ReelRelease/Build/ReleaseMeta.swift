@@ -15,7 +15,7 @@ enum ReleaseMeta {
 
     static func json(metadata: ReleaseMetadata, options: ReleaseOptions, rank: Int, counts: Counts,
                      silverVersion: String, silverFingerprint: UInt64, trendingEnd: Int64,
-                     modelJSON: String, blend: ServingBlend?) throws -> String {
+                     modelJSON: String, blend: ServingBlend?, served: ServingCandidate? = nil) throws -> String {
         let model = try object(modelJSON, what: "model factors metadata")
         let metrics = try metadata.metricsJSON.map { try object($0, what: "metrics") } ?? (model["metrics"] as? [String: Any] ?? [:])
         let meta: [String: Any] = [
@@ -43,9 +43,11 @@ enum ReleaseMeta {
             "metrics": metrics,
             // What UC1 serves without `mode`: the evaluated blend's precomputed lists, or the model's.
             "serving": blend.map { b -> [String: Any] in
-                ["defaultMode": "hybrid",
+                ["defaultMode": "hybrid", "candidate": (served ?? .blend(b)).label,
                  "blend": ["model": decimal(b.weights.model), "trending": decimal(b.weights.trending),
                            "diversity": decimal(b.weights.diversity), "window": b.window.label] as [String: Any]]
+            } ?? served.flatMap { c -> [String: Any]? in
+                c == .model ? nil : ["defaultMode": c.name, "candidate": c.label, "baseline": c.family.isBaseline]
             } ?? ["defaultMode": "als"],
             "fingerprints": [
                 "silver": XXH3.hex(silverFingerprint),

@@ -21,6 +21,10 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// The UC3 blend to precompute and serve by default (from the latest
     /// evaluation); nil or the model's own order: UC1 serves the model's list.
     public var blend: ServingBlend?
+    /// The candidate UC1 serves by default (from the latest evaluation); takes
+    /// precedence over `blend`. A blend is precomputed as `blend` is; a baseline
+    /// or per-user blend is stored as the release's served lists.
+    public var served: ServingCandidate?
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {

@@ -39,6 +39,11 @@ public struct ReleaseContents: Sendable {
     public var userBlendMovies: [Int32] = []
     public var userBlendScores: [Float] = []
 
+    /// The served candidate's name (ASCII, empty: none) and its lists (`userCount × k` each).
+    public var served: [UInt8] = []
+    public var userServedMovies: [Int32] = []
+    public var userServedScores: [Float] = []
+
     /// `movieCount × similarK` movie rows (-1 padding) and cosine similarities.
     public var similarMovies: [Int32]
     public var similarScores: [Float]
@@ -160,6 +165,10 @@ public struct ReleaseContents: Sendable {
         if !blend.isEmpty {
             out += [EncodedSection(S.blend, blend), EncodedSection(S.userBlendMovies, userBlendMovies),
                     EncodedSection(S.userBlendScores, userBlendScores)]
+        }
+        if !served.isEmpty {
+            out += [EncodedSection(S.served, served), EncodedSection(S.userServedMovies, userServedMovies),
+                    EncodedSection(S.userServedScores, userServedScores)]
         }
         out += [
             EncodedSection(S.similarMovies, similarMovies),

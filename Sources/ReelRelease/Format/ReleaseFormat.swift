@@ -1,6 +1,9 @@
 import ReelCore
 
-/// The release file format, `REELRLSE` version 1.0 (docs/release-format.md).
+/// The release file format, `REELRLSE` version 1.1 (docs/release-format.md).
+///
+/// 1.1 adds the optional served-list sections (`served`, `userServedMovies`,
+/// `userServedScores`; quality/serving range).
 ///
 /// A release is a `SectionFile`, so the container (header, 64-byte aligned
 /// sections, table of contents, footer, xxh3-64 per section and over the
@@ -12,7 +15,7 @@ import ReelCore
 /// up to its own. A minor bump may only *add* sections or header meaning that
 /// older readers can ignore; anything else is a new major.
 public enum ReleaseFormat {
-    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 0, name: "release")
+    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 1, name: "release")
 
     /// "REELRLSE 1.0": how metadata and manifests name the format.
     public static var versionString: String { "REELRLSE \(kind.major).\(kind.minor)" }
@@ -76,6 +79,16 @@ public enum ReleaseFormat {
         public static let userBlendMovies = "userBlendMovies"
         /// Float32 [users × k], optional: blended scores of `userBlendMovies`.
         public static let userBlendScores = "userBlendScores"
+        /// ASCII, optional (1.1): the name of the candidate UC1 serves by default
+        /// when it is neither the model's order nor one blend — a baseline
+        /// (`popular`, `trending-7d`, …) or a per-user blend (`hybrid`) — 1–32
+        /// bytes of `[a-z0-9-]`. Present exactly when `userServedMovies`/`userServedScores` are.
+        public static let served = "served"
+        /// Int32 [users × k], optional (1.1): every user's list from the `served`
+        /// candidate (rated movies excluded), best first, padded with -1.
+        public static let userServedMovies = "userServedMovies"
+        /// Float32 [users × k], optional (1.1): the candidate's scores of `userServedMovies`.
+        public static let userServedScores = "userServedScores"
         /// Int32 [movies × similarK]: most similar movie rows by cosine, padded with -1.
         public static let similarMovies = "similarMovies"
         /// Float32 [movies × similarK]: cosine similarities.
@@ -118,6 +131,13 @@ public enum ReleaseFormat {
         return id.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+        }
+    }
+
+    /// A served candidate name: 1–32 bytes of `[a-z0-9-]` (safe in JSON and file names as is).
+    public static func isValidServedName(_ name: some Collection<UInt8>) -> Bool {
+        (1...32).contains(name.count) && name.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "-")
         }
     }
 

@@ -78,6 +78,13 @@ public final class Release: RecommendationStore, @unchecked Sendable {
         return list(tables.blendRange(userRow: userRow), tables.userBlendMovies, tables.userBlendScores)
     }
 
+    public var servedName: String? { tables.servedName }
+
+    public func servedRecommendations(userRow: Int) -> RankedList? {
+        guard tables.servedName != nil else { return nil }
+        return list(tables.servedRange(userRow: userRow), tables.userServedMovies, tables.userServedScores)
+    }
+
     public func similar(movieRow: Int) -> RankedList {
         list(tables.similarRange(movieRow: movieRow), tables.similarMovies, tables.similarScores)
     }

@@ -46,6 +46,11 @@ public struct ReleaseTables: @unchecked Sendable {
     /// The stored lists re-ranked by `blend`; empty without one.
     public let userBlendMovies: UnsafeBufferPointer<Int32>
     public let userBlendScores: UnsafeBufferPointer<Float>
+    /// The served candidate's name (`ReleaseFormat.Section.served`), nil when the release has none.
+    public let servedName: String?
+    /// Every user's list from the served candidate; empty without one.
+    public let userServedMovies: UnsafeBufferPointer<Int32>
+    public let userServedScores: UnsafeBufferPointer<Float>
     public let similarMovies: UnsafeBufferPointer<Int32>
     public let similarScores: UnsafeBufferPointer<Float>
     public let trendMovies: UnsafeBufferPointer<Int32>
@@ -146,6 +151,24 @@ public struct ReleaseTables: @unchecked Sendable {
             userBlendMovies = UnsafeBufferPointer(start: nil, count: 0)
             userBlendScores = UnsafeBufferPointer(start: nil, count: 0)
         }
+        let served = [S.served, S.userServedMovies, S.userServedScores].map(file.has)
+        if served.allSatisfy({ $0 }) {
+            let name = try file.bytes(S.served)
+            guard ReleaseFormat.isValidServedName(name) else {
+                throw check.fail("section 'served' is not 1–32 bytes of [a-z0-9-]")
+            }
+            servedName = String(decoding: name, as: UTF8.self)
+            userServedMovies = try check.array(file, S.userServedMovies, count: userCount * k)
+            userServedScores = try check.array(file, S.userServedScores, count: userCount * k)
+            try check.lists(userServedMovies, stride: k, movieCount: movieCount, S.userServedMovies)
+            try check.finite(userServedScores, S.userServedScores)
+        } else if served.contains(true) {
+            throw check.fail("sections 'served', 'userServedMovies' and 'userServedScores' come together; this release has only some of them")
+        } else {
+            servedName = nil
+            userServedMovies = UnsafeBufferPointer(start: nil, count: 0)
+            userServedScores = UnsafeBufferPointer(start: nil, count: 0)
+        }
 
         // Similar movies.
         similarMovies = try check.array(file, S.similarMovies, count: movieCount * similarK)
@@ -215,6 +238,13 @@ public struct ReleaseTables: @unchecked Sendable {
     public func blendRange(userRow: Int) -> Range<Int> {
         precondition(blend != nil && userRow >= 0 && userRow < userCount, "no blend, or user row out of range")
         return Self.trimmed(userBlendMovies, start: userRow * k, stride: k)
+    }
+
+    /// Where a user's served list lives in `userServedMovies`/`userServedScores`
+    /// (padding trimmed); only for a release with a `served` candidate.
+    public func servedRange(userRow: Int) -> Range<Int> {
+        precondition(servedName != nil && userRow >= 0 && userRow < userCount, "no served lists, or user row out of range")
+        return Self.trimmed(userServedMovies, start: userRow * k, stride: k)
     }
 
     /// Where a movie's similar list lives in `similarMovies`/`similarScores`.

@@ -10,6 +10,10 @@ public enum RecommendationSource: String, Sendable, Equatable {
     case hybrid
     /// The user is not in the release: the global trending list instead.
     case fallback
+    /// The release's served candidate (a baseline such as `trending-30d`, or a
+    /// per-user blend), precomputed by `reel publish`; the response's `source`
+    /// is the candidate's name (`RecommendationStore.servedName`).
+    case served
 }
 
 /// What a lookup found. The ranked items themselves are in `LookupEngine.items`
@@ -49,6 +53,11 @@ public struct LookupEngine<Store: RecommendationStore> {
             guard let userRow = store.userRow(forID: userID) else {
                 append(store.trending(window: LookupDefaults.window, genre: nil), limit: k)
                 return .recommendations(userID: userID, source: .fallback, weights: nil)
+            }
+            // The release's served candidate, when it stores one, is the default order.
+            if requestedMode == nil, let served = store.servedRecommendations(userRow: userRow) {
+                append(served, limit: k)
+                return .recommendations(userID: userID, source: .served, weights: nil)
             }
             let list = store.recommendations(userRow: userRow)
             let blend = store.blend

@@ -34,6 +34,11 @@ enum LookupJSON {
                 case .hybrid: w.literal("\"hybrid\"")
                 case .fallback: w.literal("\"fallback\",\"window\":")
                     w.literal(windowJSON(LookupDefaults.window))
+                case .served:
+                    // A name of [a-z0-9-] (checked when the release was opened): no escaping needed.
+                    w.byte(UInt8(ascii: "\""))
+                    for byte in (store.servedName ?? "served").utf8 { w.byte(byte) }
+                    w.byte(UInt8(ascii: "\""))
                 }
                 if let weights {
                     w.literal(",\"weights\":{\"model\":")

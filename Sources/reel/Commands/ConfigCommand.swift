@@ -22,7 +22,13 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReel {
                 let home = global.home()
-                print(try global.config(home).render(), terminator: "")
+                let config = try global.config(home)
+                print(config.render(), terminator: "")
+                // A pinned served list is an operator's override of the evaluation: say so plainly.
+                let pin = config.string("serving.pin")
+                if pin != "auto" {
+                    print("\nserving.pin = \(pin): UC1 serves \(pin), PINNED (the evaluation's choice is overridden; docs/model.md, \"What is served and why\").")
+                }
             }
         }
     }

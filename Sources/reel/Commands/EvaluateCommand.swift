@@ -18,11 +18,14 @@ struct EvaluateCommand: AsyncParsableCommand {
         Definitions: docs/model.md. The report is written to evaluation.json in the latest \
         model's folder (output/models/<run-id>/), or a new run folder when nothing is trained.
 
-        The hybrid's blend (trending weight, window, diversity penalty) is chosen by a grid search \
-        on a validation split carved from the training data by the same rule — never on the test \
-        data — against the model's own order; `reel publish` then serves the winner as UC1's \
-        default (or the model's order, when that won). --no-tune-blend lets only the configured \
-        hybrid.* weights compete (reported as hybrid-configured when they lose).
+        What UC1 serves is chosen on a validation split carved from the training data by the same \
+        rule (widened, or the per-user rule, when it has under 500 users) — never on the test \
+        data: the model's own order, blends with w_trending 0.1…1 in every window (and by user \
+        activity), and the baselines themselves. The best validation NDCG@10 wins unless its \
+        paired 95% CI says it is no better than a simpler candidate (popular < trending < blend < \
+        model). Every mode is then scored on test with paired 95% CIs against every baseline. \
+        `reel publish` serves the choice; --pin (or serving.pin) forces one, reported as pinned. \
+        --no-tune-blend lets only the configured hybrid.* weights compete.
 
         Examples:
           reel evaluate
@@ -34,8 +37,8 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "temporal or leave-last-n.")
-    var split: EvaluationParams.Split = .temporal
+    @Option(help: "temporal (the nightly's task), leave-last-n (per user), or both (temporal decides what is served).")
+    var split: String = "temporal"
     @Option(help: "Temporal split quantile: train strictly before it.")
     var fraction: Double?
     @Option(help: "Test ratings per user for --split leave-last-n.")
@@ -68,6 +71,12 @@ struct EvaluateCommand: AsyncParsableCommand {
     var hybridCandidates: Int?
     @Flag(inversion: .prefixedNo, help: "Choose the served blend by grid search on a validation split (default: hybrid.tune).")
     var tuneBlend: Bool?
+    @Option(help: ArgumentHelp("Serve this candidate whatever validation says (default: serving.pin): \(ServingCandidate.pinNames.joined(separator: ", ")).", valueName: "name"))
+    var pin: String?
+    @Option(name: .customLong("validation-users"), help: "Validation users scored at most (default: evaluation.validation_users).")
+    var validationUsers: Int?
+    @Flag(inversion: .prefixedNo, help: "Score explicit ALS too (default: yes; the nightly skips it).")
+    var explicit = true
     @Flag(help: "Print the report as JSON instead of the table.")
     var json = false
     @Option(name: .customLong("export-split"), help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
@@ -78,7 +87,14 @@ struct EvaluateCommand: AsyncParsableCommand {
             let home = global.home()
             // pipeline/reel.toml (and REEL_* variables) give the defaults; flags override them.
             var params = try global.config(home).evaluationParams()
-            params.split = split
+            let both = split == "both"
+            guard let kind = both ? .temporal : EvaluationParams.Split(rawValue: split) else {
+                throw ReelError(.usage, "--split must be temporal, leave-last-n or both (got '\(split)')")
+            }
+            params.split = kind
+            if let pin { params.pin = pin }
+            if let validationUsers { params.validationUsers = validationUsers }
+            params.includeExplicit = explicit
             params.holdout = holdout
             params.k = k
             params.hybridWindow = hybridWindow
@@ -93,7 +109,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                                                          seed: seed, threads: workers)
             params.implicit = params.implicit.overriding(rank: rank, lambda: implicitLambda, alpha: alpha,
                                                          iterations: iterations, seed: seed, threads: workers)
-            let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit)
+            let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit, bothProtocols: both)
             print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
         }
     }

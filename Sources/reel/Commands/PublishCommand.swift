@@ -17,9 +17,11 @@ struct PublishCommand: AsyncParsableCommand {
         killed at any point leaves the previous release current. Keeps the newest --keep releases \
         (never deleting the current or the previous one).
 
-        When `reel evaluate` ran on the model and chose a UC3 blend (docs/model.md, "Choosing \
-        the blend"), every user's list is also stored re-ranked by it, and UC1 serves that order \
-        by default (`meta.serving`); --no-blend keeps the model's order.
+        When `reel evaluate` ran on the model, UC1 serves by default what it chose on validation \
+        (docs/model.md, "What is served and why"; `meta.serving`): a UC3 blend is stored as every \
+        user's list re-ranked by it; a baseline (popular, trending-*) or a per-user blend as every \
+        user's list from it, rated movies excluded (`userServedMovies`). --no-blend serves the \
+        model's own order instead.
 
         Then writes the release as the gold Delta tables lakehouse/gold/{user_recommendations, \
         similar_movies, trending, model_runs} for analysts (docs/lakehouse-formats.md), under \
@@ -49,7 +51,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Releases to keep in output/releases (the current and previous ones are always kept).")
     var keep: Int?
 
-    @Flag(name: .customLong("no-blend"), help: "Serve the model's own order by default even when the evaluation chose a blend.")
+    @Flag(name: .customLong("no-blend"), help: "Serve the model's own order by default whatever the evaluation chose (a blend or a baseline).")
     var noBlend = false
 
     @Option(help: "Threads for top-K scoring (default: all cores).")
@@ -72,7 +74,7 @@ struct PublishCommand: AsyncParsableCommand {
             // and its chosen blend UC1's default order.
             let evaluation = model == nil ? EvaluationSummary.latest(home: home) : nil
             let metrics = evaluation.map { EvaluationSummary.releaseJSON($0, config: config) }
-            options.blend = noBlend ? nil : EvaluationSummary.servedBlend(evaluation, config: config)
+            options.served = noBlend ? nil : EvaluationSummary.servedCandidate(evaluation, config: config)
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
