@@ -78,7 +78,7 @@ let package = Package(
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
-            "ReelPipeline", "ReelServer",
+            "ReelPipeline", "ReelServer", "ReelParquet", "ReelLakehouse", "ReelModel",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),

@@ -15,10 +15,16 @@ public struct TrainRecord: Sendable, Codable, Equatable {
     public var ratings: Int
     /// The factors file the warm start came from, if any.
     public var warmStartFrom: String?
+    /// The engine that trained the factors: nil or "reel" for `ALS.train`,
+    /// "spark" for pipeline/spark/train.py, "import" for `reel import factors`.
+    public var engine: String?
+    /// The factor table the factors were imported from (engine spark or import).
+    public var importedFrom: String?
 
     public init(runID: String, createdAt: String, silverVersion: String, silverFingerprint: String,
                 params: ALSParams, iterations: [ALSIteration], trainSeconds: Double,
-                users: Int, movies: Int, ratings: Int, warmStartFrom: String?) {
+                users: Int, movies: Int, ratings: Int, warmStartFrom: String?,
+                engine: String? = nil, importedFrom: String? = nil) {
         self.runID = runID
         self.createdAt = createdAt
         self.silverVersion = silverVersion
@@ -30,6 +36,8 @@ public struct TrainRecord: Sendable, Codable, Equatable {
         self.movies = movies
         self.ratings = ratings
         self.warmStartFrom = warmStartFrom
+        self.engine = engine
+        self.importedFrom = importedFrom
     }
 }
 

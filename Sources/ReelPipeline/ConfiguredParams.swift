@@ -36,6 +36,16 @@ public extension ReelConfig {
                          cgSteps: int("model.cg_steps"))
     }
 
+    /// The engine `reel train` and the nightly's train stage use (`engine.kind`).
+    func trainingEngine() -> TrainingEngine {
+        TrainingEngine(rawValue: string("engine.kind")) ?? .reel
+    }
+
+    func sparkSettings() -> SparkSettings {
+        SparkSettings(master: string("engine.master"), sparkSubmit: string("engine.spark_submit"),
+                      executorMemory: string("engine.executor_memory"))
+    }
+
     func hybridWeights() -> HybridWeights {
         HybridWeights(model: Float(double("hybrid.w_model")), trending: Float(double("hybrid.w_trending")),
                       diversity: Float(double("hybrid.w_diversity")))

@@ -155,10 +155,16 @@ public struct Nightly {
                 return "silver \(report.versionID): " + report.tables.map { "\($0.table) \($0.accepted)/\($0.read)" }.joined(separator: ", ")
             }),
             Stage(name: "train", fingerprint: {
-                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model."])])
+                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "engine."])])
             }, outputsPresent: {
                 modelFactorsPath().map(FileSystem.exists) ?? false
             }, run: { record in
+                if config.trainingEngine() == .spark {
+                    let train = try SparkTraining.run(home: home, silver: silver(), params: config.alsParams(),
+                                                      settings: config.sparkSettings())
+                    record.metrics["train_seconds"] = train.trainSeconds
+                    return "model \(train.runID): implicit rank \(train.params.rank), trained by Spark on \(config.string("engine.master")) and imported"
+                }
                 // Warm start only from a model of the same mode and rank (a changed setting starts cold).
                 let previous = try? ModelStore.latestRecord(home: home)
                 let params = config.alsParams()

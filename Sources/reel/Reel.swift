@@ -27,6 +27,7 @@ struct Reel: AsyncParsableCommand {
             EventsCommand.self,
             ETLCommand.self,
             TrainCommand.self,
+            ImportCommand.self,
             EvaluateCommand.self,
             PublishCommand.self,
             NightlyCommand.self,

@@ -125,6 +125,14 @@ public struct ReelConfig: Sendable {
                 help: "Port `reel serve` listens on (0: any free port)."),
         Setting(key: "serve.poll_interval", kind: .float(0.1...3600), defaultValue: .float(2),
                 help: "Seconds between checks of output/current for a new release."),
+        Setting(key: "engine.kind", kind: .choice(["reel", "spark"]), defaultValue: .string("reel"),
+                help: "Who trains the model: reel (built-in ALS) or spark (pipeline/spark/train.py, factors imported; docs/scaling.md)."),
+        Setting(key: "engine.master", kind: .string, defaultValue: .string("local[2]"),
+                help: "Spark master for engine spark: spark://host:7077, yarn, k8s://…, or local[N]."),
+        Setting(key: "engine.spark_submit", kind: .string, defaultValue: .string("spark-submit"),
+                help: "The spark-submit to run (a path, or a name on PATH)."),
+        Setting(key: "engine.executor_memory", kind: .string, defaultValue: .string("2g"),
+                help: "Memory per Spark executor (spark-submit --executor-memory)."),
     ]
 
     static let byKey: [String: Setting] = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0) })

@@ -28,7 +28,7 @@ public enum ParquetValues: Sendable, Equatable {
         }
     }
 
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .boolean: "boolean"
         case .int32: "int32"

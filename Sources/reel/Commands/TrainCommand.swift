@@ -26,10 +26,19 @@ struct TrainCommand: AsyncParsableCommand {
           reel train
           reel train --mode explicit --rank 64 --lambda 0.05 --iterations 10
           reel train --warm-start          # start from output/models/latest (nightly)
+          reel train --engine spark        # Spark MLlib on engine.master, factors imported
+
+        --engine spark submits pipeline/spark/train.py with spark-submit to the master in \
+        [engine] of pipeline/reel.toml (local[2] by default; pipeline/spark/local-cluster.sh \
+        start gives a standalone master and two workers), streams its progress, then imports \
+        the factors as `reel import factors` does. docs/scaling.md says when that pays.
         """
     )
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(help: "reel (built-in ALS) or spark (Spark MLlib, implicit only; default: engine.kind).")
+    var engine: TrainingEngine?
 
     @Option(help: "implicit or explicit (default: model.mode in pipeline/reel.toml).")
     var mode: ALSParams.Mode?
@@ -61,6 +70,15 @@ struct TrainCommand: AsyncParsableCommand {
             let params = try global.config(home).alsParams(mode: mode).overriding(
                 rank: rank, lambda: lambda, alpha: alpha, iterations: iterations, seed: seed,
                 threads: threads ?? ParallelChunks.defaultThreads, cgSteps: cgSteps, solver: solver)
+            let config = try global.config(home)
+            if (engine ?? config.trainingEngine()) == .spark {
+                guard !warmStart, warmStartFrom == nil else {
+                    throw ReelError(.usage, "--warm-start applies to --engine reel only (Spark MLlib's ALS starts from its seed)")
+                }
+                try SparkTraining.run(home: home, silver: try SilverSnapshot.open(home: home), params: params,
+                                      settings: config.sparkSettings())
+                return
+            }
             try ModelTraining.run(home: home, params: params, warmStart: warmStart, warmStartFrom: warmStartFrom)
         }
     }
@@ -68,3 +86,4 @@ struct TrainCommand: AsyncParsableCommand {
 
 extension ALSParams.Mode: ExpressibleByArgument {}
 extension ALSParams.Solver: ExpressibleByArgument {}
+extension TrainingEngine: ExpressibleByArgument {}

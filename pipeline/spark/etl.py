@@ -1,0 +1,287 @@
+"""Bronze MovieLens CSV → silver Delta tables in Spark, under Reel's data contract.
+
+    spark-submit --master spark://HOST:7077 pipeline/spark/etl.py \
+        --bronze lakehouse/bronze/movielens/ml-25m --contract schemas/lakehouse/bronze_tables.yml \
+        --silver-contract schemas/lakehouse/silver_tables.yml --out /data/silver --run-id RUN
+
+The rules are *loaded* from schemas/lakehouse/bronze_tables.yml — the file `reel etl` loads — and
+applied in its order (contracts.py), so both engines quarantine the same rows with the same rule
+names and reconcile every table the same way: read = accepted + rejected + deduplicated.
+
+Output, under --out:
+    ratings/, movies/, tags/       Delta tables with exactly the columns of `open_tables:` in
+                                   schemas/lakehouse/silver_tables.yml (what `reel etl` writes to
+                                   lakehouse/silver/<table>); the Delta log is written by this job
+                                   (delta-spark's JARs are not needed)
+    _quarantine/<run-id>/<table>.rejects.csv   line,rule,original — every rejected row
+    _reports/<run-id>.json         per table read / accepted / rejected / deduplicated, rules
+
+A table whose reject rate exceeds --reject-threshold fails the job (exit 3) before any table is
+committed, as `reel etl` fails before switching silver. Movies and links — tens of thousands of
+rows — are validated on the driver (the `unique` rule is sequential by nature); ratings and tags,
+the big tables, on the executors, with the movie ids broadcast for the `reference` rule.
+
+Not covered (docs/scaling.md): bronze events (Reel's `reel events ingest` + `reel etl` handle
+them), and quoted fields that span lines (refused as `field_count`, which MovieLens never has).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import contracts  # noqa: E402
+from delta_commit import commit_overwrite  # noqa: E402
+from progress import fail, say  # noqa: E402
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bronze", required=True, help="folder with movies.csv, links.csv, ratings.csv, tags.csv")
+    p.add_argument("--contract", required=True, help="schemas/lakehouse/bronze_tables.yml")
+    p.add_argument("--silver-contract", required=True, help="schemas/lakehouse/silver_tables.yml")
+    p.add_argument("--out", required=True, help="folder of the silver Delta tables")
+    p.add_argument("--run-id", default=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    p.add_argument("--run-clock", type=int, default=int(time.time()), help="Unix seconds of 'now' (timestamp_in_future)")
+    p.add_argument("--reject-threshold", type=float, default=0.01)
+    return p.parse_args()
+
+
+def read_lines(path):
+    """(line number, text) of every data line of a small CSV, on the driver."""
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    return lines[0] if lines else "", [(i + 2, l) for i, l in enumerate(lines[1:])]
+
+
+def check_header(table, header, path):
+    expected = ",".join(c["name"] for c in table["columns"])
+    if header != expected:
+        fail("etl", f"{path}: header is {header!r}, the contract says {expected!r}", code=1)
+
+
+class Counts:
+    def __init__(self):
+        self.tables = {}
+
+    def add(self, name, read, accepted, rejected, deduplicated, by_rule):
+        assert read == accepted + rejected + deduplicated, f"{name}: reconciliation broken"
+        self.tables[name] = {"table": name, "read": read, "accepted": accepted, "rejected": rejected,
+                             "deduplicated": deduplicated, "rejectsByRule": dict(sorted(by_rule.items()))}
+        say("etl", f"{name}: read {read} = accepted {accepted} + rejected {rejected} + deduplicated {deduplicated}")
+
+
+def driver_table(table, rules, lines, movie_ids=None):
+    """Sequential validation (movies, links): accepted rows as dicts, rejects [(line, rule, text)]."""
+    accepted, rejects, seen = [], [], {}
+    for line_no, text in lines:
+        values, broken, pending = rules.check_row(text)
+        if broken is None:
+            for name, check, col, extra in pending:
+                if check == "local" and not extra:
+                    broken = name
+                elif check == "unique" and values[col] in seen.get(col, ()):
+                    broken = name
+                elif check == "reference" and int(values[col]) not in movie_ids:
+                    broken = name
+                if broken:
+                    break
+        if broken:
+            rejects.append((line_no, broken, text))
+            continue
+        for name, check, col, _ in pending:
+            if check == "unique":
+                seen.setdefault(col, set()).add(values[col])
+        values["_line"] = line_no
+        accepted.append(values)
+    return accepted, rejects
+
+
+def split_title(title):
+    """The Swift MovieTitle.removeYear: trim, then a trailing "(YYYY)" becomes the year."""
+    t = title.strip(" \t")
+    if len(t) >= 6 and t.endswith(")") and t[-6] == "(" and t[-5:-1].isascii() and t[-5:-1].isdigit():
+        rest = t[:-6].rstrip(" \t")
+        if rest:
+            return rest, int(t[-5:-1])
+        return t, int(t[-5:-1])
+    return t, None
+
+
+def main():
+    a = parse_args()
+    started = time.monotonic()
+    try:
+        tables = contracts.load(a.contract)
+    except (OSError, contracts.ContractError) as e:
+        fail("etl", str(e), code=1)
+    for name in ("movies", "links", "ratings", "tags"):
+        if not os.path.exists(os.path.join(a.bronze, tables[name]["file"])):
+            fail("etl", f"{os.path.join(a.bronze, tables[name]['file'])} is missing", code=2)
+
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+    from pyspark.sql.window import Window
+
+    spark = (SparkSession.builder.appName("reel-etl")
+             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MILLIS")
+             .config("spark.sql.parquet.compression.codec", "zstd")
+             .config("spark.sql.session.timeZone", "UTC")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("WARN")
+    say("etl", f"run {a.run_id}: {a.bronze} -> {a.out} on {spark.sparkContext.master}")
+    counts = Counts()
+    quarantine = os.path.join(a.out, "_quarantine", a.run_id)
+    os.makedirs(quarantine, exist_ok=True)
+
+    def write_rejects(name, rejects):
+        path = os.path.join(quarantine, f"{name}.rejects.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("line,rule,original\n")
+            for line_no, rule, text in sorted(rejects):
+                f.write(f'{line_no},{rule},"{text.replace(chr(34), chr(34) * 2)}"\n')
+
+    # Movies and links on the driver.
+    small = {}
+    for name in ("movies", "links"):
+        path = os.path.join(a.bronze, tables[name]["file"])
+        header, lines = read_lines(path)
+        check_header(tables[name], header, path)
+        rules = contracts.TableRules(tables[name], a.run_clock)
+        ids = {int(m["movieId"]) for m in small["movies"][0]} if name == "links" else None
+        small[name] = driver_table(tables[name], rules, lines, ids)
+        write_rejects(name, small[name][1])
+    movies_ok, movie_rejects = small["movies"]
+    movie_ids = sorted(int(m["movieId"]) for m in movies_ok)
+    links_ok, link_rejects = small["links"]
+    latest_link = {}
+    for row in links_ok:
+        latest_link[int(row["movieId"])] = row  # keep: last_line
+    by_rule = lambda rejects: {r: sum(1 for x in rejects if x[1] == r) for r in {x[1] for x in rejects}}  # noqa: E731
+    counts.add("movies", len(movies_ok) + len(movie_rejects), len(movies_ok), len(movie_rejects), 0, by_rule(movie_rejects))
+    counts.add("links", len(links_ok) + len(link_rejects), len(latest_link), len(link_rejects),
+               len(links_ok) - len(latest_link), by_rule(link_rejects))
+
+    # Ratings and tags on the executors.
+    known = spark.sparkContext.broadcast(frozenset(movie_ids))
+    contract_path, run_clock = a.contract, a.run_clock
+
+    def big_table(name):
+        path = os.path.join(a.bronze, tables[name]["file"])
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\r\n").lstrip("\ufeff")
+        check_header(tables[name], header, path)
+        lines = spark.sparkContext.textFile(path).zipWithIndex().filter(lambda p: p[1] > 0)
+
+        def validate(partition):
+            rules = contracts.TableRules(contracts.load(contract_path)[name], run_clock)
+            ids = known.value
+            for text, index in partition:
+                text = text[:-1] if text.endswith("\r") else text
+                values, broken, pending = rules.check_row(text)
+                if broken is None:
+                    for rule, check, col, extra in pending:
+                        if (check == "local" and not extra) or (check == "reference" and values[col] not in ids) \
+                                or check == "unique":
+                            broken = rule
+                            break
+                yield (index + 1, broken, text, values if broken is None else None)
+        return lines.mapPartitions(validate).cache()
+
+    results = {}
+    for name in ("ratings", "tags"):
+        checked = big_table(name)
+        rejects = checked.filter(lambda r: r[1] is not None).map(lambda r: (r[0], r[1], r[2])).collect()
+        write_rejects(name, rejects)
+        results[name] = (checked.filter(lambda r: r[1] is None).map(lambda r: (r[0], r[3])), rejects)
+
+    ratings_rows = results["ratings"][0].map(lambda p: (int(p[1]["userId"]), int(p[1]["movieId"]),
+                                                         float(p[1]["rating"]), int(p[1]["timestamp"]), p[0]))
+    ratings = spark.createDataFrame(ratings_rows, T.StructType([
+        T.StructField("userId", T.IntegerType(), False), T.StructField("movieId", T.IntegerType(), False),
+        T.StructField("rating", T.FloatType(), False), T.StructField("ts", T.LongType(), False),
+        T.StructField("line", T.LongType(), False)]))
+    newest = Window.partitionBy("userId", "movieId").orderBy(F.col("ts").desc(), F.col("line").desc())
+    ratings = ratings.withColumn("n", F.row_number().over(newest)).filter("n = 1").drop("n").cache()
+    read_ratings = results["ratings"][0].count() + len(results["ratings"][1])
+    kept = ratings.count()
+    counts.add("ratings", read_ratings, kept, len(results["ratings"][1]),
+               read_ratings - len(results["ratings"][1]) - kept, by_rule(results["ratings"][1]))
+    tag_rows = results["tags"][0].map(lambda p: (int(p[1]["userId"]), int(p[1]["movieId"]), p[1]["tag"],
+                                                 int(p[1]["timestamp"]), p[0]))
+    tags = spark.createDataFrame(tag_rows, T.StructType([
+        T.StructField("userId", T.IntegerType(), False), T.StructField("movieId", T.IntegerType(), False),
+        T.StructField("tag", T.StringType(), False), T.StructField("ts", T.LongType(), False),
+        T.StructField("line", T.LongType(), False)]))
+    tag_count = tags.count()
+    counts.add("tags", tag_count + len(results["tags"][1]), tag_count, len(results["tags"][1]), 0, by_rule(results["tags"][1]))
+
+    # The reject threshold, before anything is committed.
+    over = [t for t in counts.tables.values() if t["read"] and t["rejected"] / t["read"] > a.reject_threshold]
+    report = {"runId": a.run_id, "engine": "spark", "bronze": a.bronze, "runClock": a.run_clock,
+              "rejectThreshold": a.reject_threshold, "tables": list(counts.tables.values()),
+              "quarantine": quarantine, "seconds": None}
+    os.makedirs(os.path.join(a.out, "_reports"), exist_ok=True)
+    report_path = os.path.join(a.out, "_reports", f"{a.run_id}.json")
+    if over:
+        report["failed"] = [t["table"] for t in over]
+        with open(report_path, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=2)
+        fail("etl", "; ".join(f"{t['table']}: {t['rejected']} of {t['read']} rows rejected, above the threshold {a.reject_threshold}"
+                              for t in over) + f" (quarantine: {quarantine}); nothing was committed", code=3)
+
+    # Silver tables, with the columns of open_tables in silver_tables.yml.
+    stats = ratings.groupBy("movieId").agg(F.count("*").alias("ratingCount"), F.avg("rating").alias("ratingMean"))
+    genre_rule = next(r for r in tables["movies"]["rules"] if r["check"] == "genre_list")
+    vocab = genre_rule["vocabulary"]
+    movie_rows = []
+    for m in movies_ok:
+        title, year = split_title(m["title"])
+        mask = m["genres"]
+        genres = "|".join(g for i, g in enumerate(vocab) if mask & (1 << i))
+        link = latest_link.get(int(m["movieId"]))
+        imdb = int(link["imdbId"]) if link and link.get("imdbId") not in (None, "") else None
+        tmdb = int(link["tmdbId"]) if link and link.get("tmdbId") not in (None, "") else None
+        movie_rows.append((int(m["movieId"]), title, year, genres, imdb, tmdb))
+    movies = spark.createDataFrame(movie_rows, T.StructType([
+        T.StructField("movieId", T.IntegerType(), False), T.StructField("title", T.StringType(), False),
+        T.StructField("year", T.IntegerType(), True), T.StructField("genres", T.StringType(), False),
+        T.StructField("imdbId", T.LongType(), True), T.StructField("tmdbId", T.IntegerType(), True)]))
+    movies = (movies.join(stats, "movieId", "left")
+              .select("movieId", "title", "year", "genres",
+                      F.coalesce(F.col("ratingCount"), F.lit(0)).cast("int").alias("ratingCount"),
+                      F.col("ratingMean").cast("float").alias("ratingMean"), "imdbId", "tmdbId")
+              .orderBy("movieId"))
+    out_tables = {
+        "ratings": ratings.orderBy("userId", "movieId").select(
+            "userId", "movieId", "rating", F.timestamp_seconds("ts").alias("timestamp")),
+        "movies": movies,
+        "tags": tags.orderBy("movieId", "line").select(
+            "userId", "movieId", "tag", F.timestamp_seconds("ts").alias("timestamp")),
+    }
+    schemas = contracts.open_table_schemas(a.silver_contract)
+    for name, df in out_tables.items():
+        staging = os.path.join(a.out, name, f"_staging-{uuid.uuid4().hex[:12]}")
+        df.coalesce(max(1, min(8, df.rdd.getNumPartitions()))).write.parquet(staging)
+        version = commit_overwrite(os.path.join(a.out, name), staging, schemas[name],
+                                   {"engine": "spark", "runId": a.run_id})
+        say("etl", f"{name}: committed version {version} of {os.path.join(a.out, name)}")
+    spark.stop()
+    report["seconds"] = round(time.monotonic() - started, 3)
+    with open(report_path, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    say("etl", f"done; report {report_path}")
+
+
+if __name__ == "__main__":
+    main()
