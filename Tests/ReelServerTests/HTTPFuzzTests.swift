@@ -64,14 +64,15 @@ struct HTTPFuzzTests {
                         try await onThread {
                             var rng = SplitMix64(seed: 0xF0221 &+ UInt64(worker) &* 0x9E37_79B9)
                             var runs = 0
-                            while Date() < deadline {
+                            // At least one session of each kind, however late this thread starts.
+                            repeat {
                                 let kind = kinds[(worker + runs) % kinds.count]
                                 if let problem = Self.exercise(kind, port: port, rng: &rng) {
                                     problems.withLock { $0.append("\(kind): \(problem)") }
                                 }
                                 runs += 1
                                 counts.withLock { $0[kind, default: 0] += 1 }
-                            }
+                            } while Date() < deadline
                         }
                     }
                 }
