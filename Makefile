@@ -66,12 +66,15 @@ test: setup
 	$(SWIFT) test --skip-build --no-parallel
 	Tests/Fuzz/run.sh 20
 	REEL_FUZZ_SECONDS=15 $(SWIFT) test --skip-build --no-parallel --filter CorruptionTests
+	REEL_HTTP_FUZZ_SECONDS=20 $(SWIFT) test --skip-build --no-parallel --filter HTTPFuzzTests
 
 fuzz:
 	Tests/Fuzz/run.sh
 	# Field-level release mutations with recomputed checksums (issue 16), for longer than `make test` runs them.
 	$(SWIFT) build --build-tests
 	REEL_FUZZ_SECONDS=$${REEL_FUZZ_SECONDS:-300} $(SWIFT) test --skip-build --filter StructuredCorruptionTests
+	# The HTTP fuzzer (mutated, pipelined, slow and non-reading clients) against the daemon: 5 minutes.
+	REEL_HTTP_FUZZ_SECONDS=$${REEL_HTTP_FUZZ_SECONDS:-300} $(SWIFT) test --skip-build --filter HTTPFuzzTests
 
 bench: build
 	Benchmarks/run.sh

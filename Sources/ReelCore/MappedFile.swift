@@ -24,8 +24,10 @@ public final class MappedFile: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
-            throw ReelError(code == ENOENT ? .notFound : .io,
-                            "cannot open \(path): \(String(cString: strerror(code)))")
+            var error = ReelError(code == ENOENT ? .notFound : .io,
+                                  "cannot open \(path): \(String(cString: strerror(code)))")
+            error.systemErrno = code
+            throw error
         }
         defer { close(fd) }
         var st = stat()

@@ -26,6 +26,8 @@ public struct ReelError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var kind: Kind
     public var message: String
+    /// The `errno` of the failed system call behind an `io` error, when there was one.
+    public var systemErrno: Int32?
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
@@ -46,7 +48,18 @@ public struct ReelError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// An `io` error for a failed system call, with `strerror(errno)` appended.
     public static func system(_ what: String, path: String, errno code: Int32) -> ReelError {
-        ReelError(.io, "\(what) \(path): \(String(cString: strerror(code)))")
+        var error = ReelError(.io, "\(what) \(path): \(String(cString: strerror(code)))")
+        error.systemErrno = code
+        return error
+    }
+
+    /// True for a failure that says nothing about the file and may pass on its
+    /// own: out of file descriptors (EMFILE, ENFILE), memory (ENOMEM, ENOBUFS),
+    /// or interrupted / try again (EINTR, EAGAIN). The daemon retries these
+    /// instead of refusing the release.
+    public var isTransient: Bool {
+        guard let code = systemErrno else { return false }
+        return code == EMFILE || code == ENFILE || code == ENOMEM || code == ENOBUFS || code == EINTR || code == EAGAIN
     }
 }
 

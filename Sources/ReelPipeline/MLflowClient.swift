@@ -11,17 +11,73 @@ import ReelCore
 /// FoundationNetworking would load libcurl and some thirty libraries into
 /// every `reel` process, costing each one-shot lookup milliseconds of start-up.
 public struct MLflowClient: Sendable {
+    /// The tracking server's URL without any user name or password.
     public let baseURL: URL
     public let experiment: String
     public let timeout: TimeInterval
+    /// What curl sends to authenticate (from the URI's user info, or MLflow's
+    /// `MLFLOW_TRACKING_USERNAME`/`_PASSWORD` or `MLFLOW_TRACKING_TOKEN`), or nil.
+    let credentials: Credentials?
 
-    public init(trackingURI: String, experiment: String = "reel-nightly", timeout: TimeInterval = 10) throws {
-        guard let url = URL(string: trackingURI), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
-            throw ReelError(.usage, "MLFLOW_TRACKING_URI '\(trackingURI)' is not an http(s) URL of a tracking server")
+    /// Secrets for the tracking server. They reach curl through a private
+    /// (0600) config file, never its command line, which any user can read in `ps`.
+    struct Credentials: Sendable, Equatable {
+        var user: String?
+        var password: String?
+        var token: String?
+
+        /// The curl config-file lines (`-K`) that carry the secrets.
+        var curlConfig: String {
+            var lines: [String] = []
+            if let user { lines.append("user = \(Self.quoted(user + ":" + (password ?? "")))") }
+            if let token { lines.append("header = \(Self.quoted("Authorization: Bearer " + token))") }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        /// A curl config string: double quotes, with `\\` and `"` escaped and no line breaks.
+        static func quoted(_ value: String) -> String {
+            var out = "\""
+            for c in value where c != "\n" && c != "\r" {
+                if c == "\\" || c == "\"" { out.append("\\") }
+                out.append(c)
+            }
+            return out + "\""
+        }
+    }
+
+    public init(trackingURI: String, experiment: String = "reel-nightly", timeout: TimeInterval = 10,
+                environment: [String: String] = ProcessEnvironment.all()) throws {
+        guard var parts = URLComponents(string: trackingURI), let scheme = parts.scheme, scheme == "http" || scheme == "https",
+              parts.host?.isEmpty == false else {
+            throw ReelError(.usage, "MLFLOW_TRACKING_URI '\(Self.redacted(trackingURI))' is not an http(s) URL of a tracking server")
+        }
+        var credentials = Credentials()
+        if let user = parts.percentEncodedUser {
+            credentials.user = user.removingPercentEncoding ?? user
+            credentials.password = parts.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 }
+        } else if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty {
+            credentials.user = user
+            credentials.password = environment["MLFLOW_TRACKING_PASSWORD"]
+        }
+        if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty { credentials.token = token }
+        parts.user = nil
+        parts.password = nil
+        guard let url = parts.url else {
+            throw ReelError(.usage, "MLFLOW_TRACKING_URI '\(Self.redacted(trackingURI))' is not an http(s) URL of a tracking server")
         }
         baseURL = url
+        self.credentials = credentials == Credentials() ? nil : credentials
         self.experiment = experiment
         self.timeout = timeout
+    }
+
+    /// `uri` fit for a log line: a user name and password in it become `***`.
+    public static func redacted(_ uri: String) -> String {
+        guard let scheme = uri.range(of: "://") else { return uri }
+        let rest = uri[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return uri }
+        return String(uri[..<scheme.upperBound]) + "***" + String(rest[at...])
     }
 
     /// Creates (or finds) the experiment, creates a run and logs params,
@@ -75,13 +131,20 @@ public struct MLflowClient: Sendable {
     /// One REST call: POST with a JSON body, or GET when `body` is nil.
     func call(_ endpoint: String, _ body: [String: Any]?) throws -> [String: Any] {
         let url = baseURL.absoluteString.trimmingSuffix("/") + "/api/2.0/mlflow/" + endpoint
+        let secrets = try credentials.map { try SecretFile(contents: $0.curlConfig) }
+        defer { secrets?.remove() }
+        let json = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        return try curl(Self.curlArguments(url: url, timeout: timeout, post: json != nil, configFile: secrets?.path),
+                        stdin: json, endpoint: endpoint)
+    }
+
+    /// curl's command line (visible to every user in `ps`): the URL without user info and,
+    /// for the secrets, only the path of the private config file.
+    static func curlArguments(url: String, timeout: TimeInterval, post: Bool, configFile: String?) -> [String] {
         var args = ["-sS", "--max-time", String(Int(timeout)), "-w", "\n%{http_code}"]
-        if let body {
-            let json = try JSONSerialization.data(withJSONObject: body)
-            args += ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@-"]
-            return try curl(args + [url], stdin: json, endpoint: endpoint)
-        }
-        return try curl(args + [url], stdin: nil, endpoint: endpoint)
+        if let configFile { args += ["-K", configFile] }
+        if post { args += ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@-"] }
+        return args + [url]
     }
 
     private func curl(_ args: [String], stdin: Data?, endpoint: String) throws -> [String: Any] {
@@ -116,6 +179,27 @@ public struct MLflowClient: Sendable {
         let f = ISO8601DateFormatter()
         return Int64(((f.date(from: iso) ?? Date()).timeIntervalSince1970 * 1000).rounded())
     }
+}
+
+/// A file readable by its owner only (mkstemp: mode 0600), holding secrets for
+/// one child process; removed right after.
+struct SecretFile {
+    let path: String
+
+    init(contents: String) throws {
+        var template = Array((NSTemporaryDirectory() + "/reel-secret-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw ReelError(.io, "cannot create a private file for the MLflow credentials") }
+        path = String(cString: template)
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            unlink(path)
+            throw ReelError(.io, "cannot write the private file for the MLflow credentials")
+        }
+    }
+
+    func remove() { unlink(path) }
 }
 
 extension String {

@@ -71,7 +71,7 @@ public struct Nightly {
         if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
             do {
                 let id = try MLflowClient(trackingURI: uri).log(record)
-                Console.info("nightly", "logged to MLflow at \(uri) (run \(id))")
+                Console.info("nightly", "logged to MLflow at \(MLflowClient.redacted(uri)) (run \(id))")
             } catch {
                 Console.warn("nightly", "could not log to MLflow: \((error as? ReelError)?.message ?? "\(error)")")
             }

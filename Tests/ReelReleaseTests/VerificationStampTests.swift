@@ -25,4 +25,35 @@ import Glibc
         try FileSystem.writeAtomically(path, bytes: bytes)
         #expect(!VerificationStamp.matches(path))
     }
+
+    /// Issue 16 item 4: an in-place edit (same inode, same size) with the modification
+    /// time put back must not pass for the verified file; the change time betrays it.
+    @Test func inPlaceEditWithRestoredMtimeDoesNotMatch() throws {
+        var template = Array("/tmp/reel-stamp-XXXXXX".utf8CString)
+        let dir = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
+        defer { try? FileSystem.removeTree(dir) }
+        let path = dir + "/a.reel"
+        var w = SectionFileWriter(kind: ReleaseFormat.kind)
+        w.add("x", [UInt32](0..<100))
+        try w.write(to: path)
+        try VerificationStamp.write(for: path)
+        #expect(VerificationStamp.matches(path))
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        // Let the clock move past the stamp's ctime (ns resolution, but coarse filesystem ticks).
+        usleep(20_000)
+        // Flip one byte inside a section in place, then restore the modification time.
+        let fd = open(path, O_WRONLY)
+        #expect(fd >= 0)
+        var byte: UInt8 = 0x5A
+        #expect(pwrite(fd, &byte, 1, 200) == 1)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(futimens(fd, &times) == 0)
+        close(fd)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        #expect(!VerificationStamp.matches(path))
+    }
 }

@@ -9,7 +9,8 @@ import Glibc
 ///
 /// `reel publish` and `reel activate` write `<id>.reel.verified` right after
 /// their full verification: the file's device, inode, size, modification
-/// time (ns) and whole-file xxh3. A reader whose `stat` and footer agree with
+/// and change times (ns) and whole-file xxh3. The change time is what catches
+/// an in-place edit whose author restored the modification time. A reader whose `stat` and footer agree with
 /// the stamp opens the file with the container's structural checks and the
 /// O(1) size checks, without re-hashing or scanning contents (the stamp proves
 /// the bytes are the ones whose every invariant was checked); any
@@ -23,7 +24,10 @@ public enum VerificationStamp {
     static func identity(_ path: String) -> String? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
+        // The change time too: an in-place edit can restore the modification time
+        // (`touch -d`, `utimensat`), but no one but the kernel sets ctime.
         return "\(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+            + " \(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
     }
 
     /// The whole-file checksum recorded in the footer (cheap: one read).

@@ -14,6 +14,9 @@ struct HandlerSettings: Sendable {
     var idleNanoseconds: UInt64
     /// A request head still incomplete this long after its first byte gets a 408.
     var headDeadlineNanoseconds: UInt64
+    /// Response bytes a connection may hold unsent before it stops answering
+    /// and reading (backpressure); see `ServerConfiguration.maxQueuedBytesPerConnection`.
+    var flushThresholdBytes: Int = 128 * 1024
     var accessLog: Bool
 }
 
@@ -30,6 +33,16 @@ struct HandlerSettings: Sendable {
 /// across reads is kept until it completes; one that trickles in for longer
 /// than the head deadline gets a 408, and a connection silent for the idle
 /// timeout is closed (with a 408 if a head was started).
+///
+/// Backpressure: a client that pipelines requests and does not read the
+/// answers must not make the daemon hold its responses without bound. Once
+/// the unsent responses pass `flushThresholdBytes` (and the channel's write
+/// buffer is above its high-water mark), the handler stops answering and stops
+/// reading; the requests already read wait, in order, in `partial`. When the
+/// client drains its responses (the channel becomes writable) the waiting
+/// requests are answered and reading resumes. A connection that makes no
+/// progress either way for the idle timeout is closed whatever it has queued:
+/// timeouts never wait for a write the client will not read.
 final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -50,7 +63,9 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     /// A closing response was written; the rest of the input is ignored until the close.
     private var closing = false
     private var quiescing = false
-    private var readingPaused = false
+    /// Backpressure: reading and answering stopped until the channel is writable again;
+    /// requests read meanwhile wait in `partial`, complete ones included.
+    private var paused = false
     private var idleCheck: Scheduled<Void>?
 
     init(slot: ReleaseSlot<Store>, metrics: ServerMetrics, settings: HandlerSettings, logger: Logger) {
@@ -83,6 +98,11 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         var input = unwrapInboundIn(data)
         let now = Clock.nanos()
         lastReadAt = now
+        if paused {
+            // The rest of a read batch that arrived after answering stopped: it waits its turn.
+            partial.writeBuffer(&input)
+            return
+        }
         var pendingSince = headStartedAt != 0 ? headStartedAt : now
         if partial.readableBytes == 0 {
             serve(context, &input, searchFrom: 0, now: now, pendingSince: &pendingSince)
@@ -96,7 +116,7 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
             serve(context, &partial, searchFrom: searchFrom, now: now, pendingSince: &pendingSince)
             if partial.readableBytes == 0 { partial.clear() } else { partial.discardReadBytes() }
         }
-        guard !closing else { return }
+        guard !closing && !paused else { return }
         headStartedAt = partial.readableBytes > 0 ? pendingSince : 0
         if headStartedAt != 0 && now &- headStartedAt > settings.headDeadlineNanoseconds {
             reject(context, Self.headTimeout, startedAt: headStartedAt)
@@ -105,25 +125,50 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
 
     func channelReadComplete(context: ChannelHandlerContext) {
         if out.readableBytes > 0 && !closing {
-            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
-            // Usually the write completed and `out` is again the only reference to its storage:
-            // clearing keeps the storage for the next batch.
-            out.clear()
-            if !context.channel.isWritable && !readingPaused {
-                // The client is not reading its responses: stop reading its requests.
-                readingPaused = true
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            }
+            flush(context)
+            // The client is not reading its responses: stop reading its requests.
+            if !context.channel.isWritable { pause(context) }
         }
         context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if readingPaused && context.channel.isWritable {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        }
+        if paused && !closing && context.channel.isWritable { resume(context) }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Writes and flushes the responses buffered in `out`.
+    private func flush(_ context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        // Usually the write completed and `out` is again the only reference to its storage:
+        // clearing keeps the storage for the next batch.
+        out.clear()
+    }
+
+    /// Stops reading (the read batch in progress still arrives, into `partial`) and answering.
+    private func pause(_ context: ChannelHandlerContext) {
+        guard !paused else { return }
+        paused = true
+        headStartedAt = 0
+        metrics.backpressurePaused()
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+    }
+
+    /// The client drained its responses: answer the requests that waited, then read again
+    /// (unless those answers filled the buffer once more).
+    private func resume(_ context: ChannelHandlerContext) {
+        let now = Clock.nanos()
+        lastReadAt = now  // progress: the client read
+        paused = false
+        var pendingSince = now
+        serve(context, &partial, searchFrom: 0, now: now, pendingSince: &pendingSince)
+        if partial.readableBytes == 0 { partial.clear() } else { partial.discardReadBytes() }
+        if out.readableBytes > 0 && !closing { flush(context) }
+        guard !closing else { return }
+        if !paused && !context.channel.isWritable { pause(context) }
+        guard !paused else { return }
+        headStartedAt = partial.readableBytes > 0 ? pendingSince : 0
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -143,6 +188,11 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
                        pendingSince: inout UInt64) {
         var searchFrom = searchFrom
         while !closing {
+            if out.readableBytes >= settings.flushThresholdBytes {
+                // Many pipelined answers: send what is buffered; stop if the client is not reading.
+                flush(context)
+                if !context.channel.isWritable { return pause(context) }
+            }
             let skip = input.withUnsafeReadableBytes { HTTPRequestParser.leadingEmptyLines($0) }
             if skip > 0 {
                 input.moveReaderIndex(forwardBy: skip)
@@ -187,11 +237,18 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         if case .close = persistence { writeAndClose(context) }
     }
 
-    /// Answers a request refused before routing and closes the connection.
-    private func reject(_ context: ChannelHandlerContext, _ failure: LookupFailure, startedAt: UInt64) {
+    /// Answers a request refused before routing and closes the connection: once the answer is
+    /// sent, or at once when `now` (a timeout: the client may never read the answer).
+    private func reject(_ context: ChannelHandlerContext, _ failure: LookupFailure, startedAt: UInt64, now: Bool = false) {
         ErrorResponse.write(failure, into: &out)
         metrics.recordRequest(route: .invalid, status: failure.status, nanoseconds: Clock.nanos() &- startedAt)
-        writeAndClose(context)
+        if now {
+            closing = true
+            flush(context)
+            context.close(promise: nil)
+        } else {
+            writeAndClose(context)
+        }
     }
 
     /// Writes what is buffered (possibly nothing), then closes once it is sent.
@@ -207,19 +264,22 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         LookupFailure(.requestTimeout, "request_timeout", "the request head did not arrive in time")
     }
 
-    /// Re-arms itself while the client keeps sending; fires after `idleNanoseconds` of silence.
+    /// Re-arms itself while the client keeps sending or reading; fires after `idleNanoseconds`
+    /// without progress. Runs until the channel goes, closing ones included: a connection waiting
+    /// to send its last answer to a client that does not read is closed with the answer unsent.
     private func scheduleIdleCheck(_ context: ChannelHandlerContext, in delay: UInt64) {
         idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay))) { [self] in
             idleCheck = nil
-            guard !closing else { return }
             let silent = Clock.nanos() &- lastReadAt
             if silent < settings.idleNanoseconds {
                 return scheduleIdleCheck(context, in: settings.idleNanoseconds - silent)
             }
-            if headStartedAt != 0 {
-                reject(context, Self.headTimeout, startedAt: headStartedAt)
-            } else {
+            metrics.idleClosed()
+            if closing || paused || headStartedAt == 0 {
+                closing = true
                 context.close(promise: nil)
+            } else {
+                reject(context, Self.headTimeout, startedAt: headStartedAt, now: true)
             }
         }
     }

@@ -43,9 +43,15 @@ struct LookupResponder<Store: RecommendationStore> {
             metrics.render(release: slot.current, now: Clock.now(), into: &body)
             return ResponseSummary(status: .ok, route: routed.id, contentType: .prometheus)
         case .readyz:
-            guard let release = slot.current else { return notReady(routed.id, into: &body) }
+            let readiness = slot.readiness
+            guard let release = readiness.served else { return notReady(routed.id, into: &body) }
             body.writeStaticString("{\"status\":\"ready\",\"release\":")
             body.writeBytes(release.idJSON)
+            if let refusal = readiness.refusal {
+                // Still ready (a verified release serves), but the release the path points at was refused.
+                body.writeStaticString(",\"lastReload\":\"refused\",\"problem\":")
+                body.writeJSONString(refusal)
+            }
             body.writeInteger(UInt8(ascii: "}"))
         case .release:
             guard let release = slot.current else { return notReady(routed.id, into: &body) }

@@ -122,7 +122,11 @@ enum ParameterValue {
             var mantissa: Int64 = 0
             for byte in whole { mantissa = mantissa * 10 + Int64(byte - 48) }
             for byte in fractionDigits { mantissa = mantissa * 10 + Int64(byte - 48) }
-            return Float(Double(mantissa) / Double(jsonPowersOfTen[fractionDigits.count]))
+            let value = Float(Double(mantissa) / Double(jsonPowersOfTen[fractionDigits.count]))
+            guard ServeLimits.hybridWeight.contains(value) else {
+                throw .badParameter("\(name) must be between 0 and 1000; got \(quoted(bytes))")
+            }
+            return value
         }
     }
 

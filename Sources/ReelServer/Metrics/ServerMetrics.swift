@@ -28,6 +28,7 @@ public final class ServerMetrics: Sendable {
     private enum Event: Int, CaseIterable {
         case fallbacks, reloadSuccesses, reloadFailures, lastReloadSuccess, lastReloadFailure
         case connectionsAccepted
+        case connectionsRefused, backpressurePauses, idleCloses
     }
     private let events = AtomicCounters(count: Event.allCases.count)
     /// Open connections by event loop: the listeners steer connections by the
@@ -37,8 +38,9 @@ public final class ServerMetrics: Sendable {
     /// Process start, seconds since the epoch.
     public let startedAt: Int64
 
-    public init(startedAt: Int64 = Clock.now(), eventLoops: Int = 1) {
+    public init(startedAt: Int64 = Clock.now(), eventLoops: Int = 1, connectionLimit: Int = 0) {
         self.startedAt = startedAt
+        self.connectionLimit = connectionLimit
         self.openByLoop = AtomicCounters(count: max(eventLoops, 1))
     }
 
@@ -74,6 +76,25 @@ public final class ServerMetrics: Sendable {
     }
 
     func connectionClosed(loop: Int) { openByLoop.subtract(loop) }
+
+    /// Counts a connection refused at the connection cap.
+    func connectionRefused() { events.add(Event.connectionsRefused.rawValue) }
+
+    /// Counts a connection that stopped being read because its client did not read its answers.
+    func backpressurePaused() { events.add(Event.backpressurePauses.rawValue) }
+
+    /// Counts a connection closed by the idle timeout (with or without a 408).
+    func idleClosed() { events.add(Event.idleCloses.rawValue) }
+
+    /// Client connections open now, over every event loop.
+    public var openConnections: UInt64 { (0..<openByLoop.count).reduce(0) { $0 &+ openByLoop.load($1) } }
+
+    public var connectionsRefused: UInt64 { events.load(Event.connectionsRefused.rawValue) }
+    public var backpressurePauses: UInt64 { events.load(Event.backpressurePauses.rawValue) }
+    public var idleCloses: UInt64 { events.load(Event.idleCloses.rawValue) }
+
+    /// The connection cap, shown as a gauge beside the open connections (0: not set).
+    public let connectionLimit: Int
 
     /// How many responses were sent for `route` with `status` (for tests and reports).
     public func requestCount(route: RouteID, status: ResponseStatus) -> UInt64 {
@@ -142,6 +163,17 @@ public final class ServerMetrics: Sendable {
         }
         text.family("reel_http_connections_accepted_total", "counter", "Client connections accepted.")
         text.sample("reel_http_connections_accepted_total", "", events.load(Event.connectionsAccepted.rawValue))
+        text.family("reel_http_connections_limit", "gauge", "The most client connections open at once (serve --max-connections).")
+        text.sample("reel_http_connections_limit", "", UInt64(max(connectionLimit, 0)))
+        text.family("reel_http_connections_refused_total", "counter",
+                    "Connections refused with a 503 because the daemon was at its connection limit.")
+        text.sample("reel_http_connections_refused_total", "", events.load(Event.connectionsRefused.rawValue))
+        text.family("reel_http_backpressure_pauses_total", "counter",
+                    "Times a connection stopped being read because its client did not read its responses.")
+        text.sample("reel_http_backpressure_pauses_total", "", events.load(Event.backpressurePauses.rawValue))
+        text.family("reel_http_idle_closes_total", "counter",
+                    "Connections closed by the idle timeout, whatever they had queued.")
+        text.sample("reel_http_idle_closes_total", "", events.load(Event.idleCloses.rawValue))
         text.family("reel_process_start_time_seconds", "gauge", "When the daemon started.")
         text.sample("reel_process_start_time_seconds", "", UInt64(max(startedAt, 0)))
     }

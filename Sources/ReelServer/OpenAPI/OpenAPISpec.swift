@@ -188,7 +188,7 @@ public enum OpenAPISpec {
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false,
          "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."),
-         "schema": ["type": "number", "minimum": 0, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
+         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
     }
 
     // MARK: Components

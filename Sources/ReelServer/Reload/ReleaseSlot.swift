@@ -7,9 +7,20 @@ import Synchronization
 /// replaces the reference under a mutex, so requests in flight finish on the
 /// old release and the next ones see the new one. The old release is freed
 /// (unmapped) when its last request drops it.
+///
+/// The texts it keeps for /readyz and 503 bodies (`problem`, `refusal`) are
+/// shown to any client, so they name files by their last path component only
+/// (`PathRedaction`): an absolute path tells an attacker the layout of the host.
 public final class ReleaseSlot<Store: RecommendationStore>: Sendable {
-    private let state = Mutex<(served: ServedRelease<Store>?, problem: String)>(
-        (nil, "no release loaded yet"))
+    private struct State {
+        var served: ServedRelease<Store>?
+        /// Why nothing is served (while `served` is nil).
+        var problem = "no release loaded yet"
+        /// The last reload refused while a release kept serving; nil after a successful one.
+        var refusal: String?
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -25,6 +36,20 @@ public final class ReleaseSlot<Store: RecommendationStore>: Sendable {
             let old = state.served
             state.served = release
             state.problem = ""
+            state.refusal = nil
+            return old
+        }
+    }
+
+    /// Stops serving (the served file can no longer be trusted); lookups answer 503 with `problem`.
+    /// Returns the release withdrawn.
+    @discardableResult
+    func withdraw(problem: String) -> ServedRelease<Store>? {
+        state.withLock { state in
+            let old = state.served
+            state.served = nil
+            state.problem = PathRedaction.redact(problem)
+            state.refusal = nil
             return old
         }
     }
@@ -34,7 +59,25 @@ public final class ReleaseSlot<Store: RecommendationStore>: Sendable {
         state.withLock { $0.problem }
     }
 
+    /// The last reload refused while the current release kept serving (shown by /readyz), or nil.
+    public var refusal: String? {
+        state.withLock { $0.refusal }
+    }
+
+    /// What /readyz reports, read at once: the release served and the last refusal.
+    var readiness: (served: ServedRelease<Store>?, refusal: String?, problem: String) {
+        state.withLock { ($0.served, $0.refusal, $0.problem) }
+    }
+
     func noteProblem(_ text: String) {
-        state.withLock { if $0.served == nil { $0.problem = text } }
+        state.withLock { if $0.served == nil { $0.problem = PathRedaction.redact(text) } }
+    }
+
+    /// Records a refused reload: the reason /readyz gives while a release serves, or while none does.
+    func noteRefusal(_ text: String) {
+        let text = PathRedaction.redact(text)
+        state.withLock { state in
+            if state.served == nil { state.problem = text } else { state.refusal = text }
+        }
     }
 }

@@ -22,6 +22,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
     public let watcher: ReleaseWatcher<Store>
     private let logger: Logger
     private let registry = ConnectionRegistry()
+    private let gate: ConnectionGate
     /// Loads run here, one at a time, off the event loops: the poll timer and SIGHUP share it.
     private let reloadQueue = DispatchQueue(label: "reel.serve.reload")
     private let running = Mutex<Running?>(nil)
@@ -37,7 +38,9 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.slot = ReleaseSlot()
-        self.metrics = ServerMetrics(eventLoops: max(configuration.threads, 1))
+        self.metrics = ServerMetrics(eventLoops: max(configuration.threads, 1),
+                                     connectionLimit: configuration.maxConnections)
+        self.gate = ConnectionGate(limit: configuration.maxConnections)
         self.watcher = ReleaseWatcher(path: configuration.releasePath, slot: slot, metrics: metrics,
                                       logger: logger, load: loader)
     }
@@ -66,7 +69,7 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
 
         var poll: RepeatedTask?
         if configuration.pollInterval > 0 {
-            let interval = TimeAmount.milliseconds(Int64(configuration.pollInterval * 1000))
+            let interval = TimeAmount.milliseconds(Int64(min(configuration.pollInterval, 1e9) * 1000))
             poll = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) {
                 [reloadQueue, watcher] _ in
                 reloadQueue.async { watcher.check() }
@@ -132,16 +135,25 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         waiter.cancel()
     }
 
+    /// Seconds as nanoseconds for the handler's timers; the option ranges
+    /// (`ServeLimits`) keep `seconds` far below where this would overflow.
+    private static func nanoseconds(_ seconds: Double, atLeast floor: Double) -> UInt64 {
+        let clamped = min(max(seconds.isFinite ? seconds : 0, floor), 1e9)
+        return UInt64(clamped * 1e9)
+    }
+
     /// Sets the options and the per-connection handler on a bootstrap (one per listener);
     /// `loopIndex` numbers the event loops for the per-loop connection gauge.
     private func configureBootstrap(_ bootstrap: ServerBootstrap, loopIndex: [ObjectIdentifier: Int]) -> ServerBootstrap {
         let configuration = configuration
-        let slot = slot, metrics = metrics, registry = registry, logger = logger
+        let slot = slot, metrics = metrics, registry = registry, logger = logger, gate = gate
+        let queued = max(configuration.maxQueuedBytesPerConnection, 4096)
         let settings = HandlerSettings(
             parser: HTTPRequestParser(maxTargetBytes: configuration.maxRequestTargetBytes,
                                       maxHeadBytes: max(configuration.maxHeaderBytes, configuration.maxRequestTargetBytes)),
-            idleNanoseconds: UInt64(max(configuration.idleTimeout, 0.001) * 1e9),
-            headDeadlineNanoseconds: UInt64(max(configuration.requestHeadTimeout, 0) * 1e9),
+            idleNanoseconds: Self.nanoseconds(configuration.idleTimeout, atLeast: 0.001),
+            headDeadlineNanoseconds: Self.nanoseconds(configuration.requestHeadTimeout, atLeast: 0),
+            flushThresholdBytes: queued / 2,
             accessLog: configuration.accessLog)
 
         return bootstrap
@@ -149,8 +161,16 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            // Half the queue in NIO's write buffer, half in the handler's response buffer.
+            .childChannelOption(ChannelOptions.writeBufferWaterMark,
+                                value: ChannelOptions.Types.WriteBufferWaterMark(low: queued / 4, high: queued / 2))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard gate.enter() else {
+                        metrics.connectionRefused()
+                        return try channel.pipeline.syncOperations.addHandler(RefusedConnectionHandler())
+                    }
+                    channel.closeFuture.whenComplete { _ in gate.leave() }
                     try channel.pipeline.syncOperations.addHandler(
                         LookupHTTPHandler(slot: slot, metrics: metrics, settings: settings, logger: logger))
                     let loop = loopIndex[ObjectIdentifier(channel.eventLoop)] ?? 0

@@ -30,6 +30,16 @@ public struct ServerConfiguration: Sendable {
     public var accessLog = false
     /// Listen backlog.
     public var backlog: Int32 = 1024
+    /// Most client connections open at once. One more is answered with a 503
+    /// (`Connection: close`) and closed at once, and counted in
+    /// `reel_http_connections_refused_total`. Keep it under the process's open-file limit.
+    public var maxConnections = 10_000
+    /// Response bytes one connection may have queued (answered but not yet taken by the
+    /// kernel). A client that pipelines requests without reading the answers reaches it:
+    /// the daemon then stops answering and reading that connection until the client reads
+    /// (backpressure). A connection's memory stays about this plus one read batch of
+    /// requests (at most 16 × 64 KiB) plus its largest response.
+    public var maxQueuedBytesPerConnection = 256 * 1024
 
     public init(releasePath: String) {
         self.releasePath = releasePath

@@ -40,12 +40,17 @@ func printLookup(_ request: LookupRequest, global: GlobalOptions, release: Relea
 }
 
 /// Checks a user or movie id given on the command line (MovieLens ids are
-/// non-negative 32-bit integers, as in the daemon's paths).
+/// non-negative 32-bit integers, as in the daemon's paths); outside: a usage error (exit 64).
 func userOrMovieID(_ value: Int, what: String) throws -> Int32 {
     guard value >= 0, value <= Int(Int32.max) else {
-        throw ReelError(.usage, "\(what) must be between 0 and \(Int32.max); got \(value)")
+        throw ValidationError("\(what) must be between 0 and \(Int32.max); got \(value)")
     }
     return Int32(value)
+}
+
+/// `--k` of a lookup command inside `ServeLimits.k` (the release's stored K caps it further), or exit 64.
+func checkLookupK(_ k: Int?) throws {
+    if let k, let problem = ServeLimits.problem("--k", k, ServeLimits.k) { throw ValidationError(problem) }
 }
 
 /// Writes all of `text` to a file descriptor (stdout unbuffered, so output

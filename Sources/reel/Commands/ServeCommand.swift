@@ -47,10 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
 
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp(
-        "Seconds between checks of the release path for a new release (0: only on SIGHUP).", valueName: "seconds"))
+        "Seconds between checks of the release path for a new release (0.01-86400, or 0: only on SIGHUP; default: serve.poll_interval, 2).", valueName: "seconds"))
     var pollInterval: Double?
 
-    @Option(name: .long, help: "Event-loop threads (default: one per core).")
+    @Option(name: .long, help: "Event-loop threads, 1-256 (default: one per core).")
     var threads: Int?
 
     @Flag(name: .customLong("single-listener"), help: ArgumentHelp(
@@ -61,35 +61,59 @@ struct ServeCommand: AsyncParsableCommand {
     var singleListener = false
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
-        "Close connections idle for this many seconds.", valueName: "seconds"))
+        "Close a connection that neither sends nor reads for this many seconds, whatever it has queued (0.01-86400).",
+        valueName: "seconds"))
     var idleTimeout: Double = 30
+
+    @Option(name: .customLong("request-head-timeout"), help: ArgumentHelp(
+        "Answer 408 and close when a request head takes longer than this to arrive (0.01-3600; default 10).",
+        valueName: "seconds"))
+    var requestHeadTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Most client connections open at once; more are answered 503 and closed (1-1000000; default 10000).",
+        valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(name: .customLong("max-queued-bytes"), help: ArgumentHelp(
+        "Response bytes one connection may have unsent before the daemon stops reading it until its client "
+            + "reads (16384-268435456; default 262144).", valueName: "bytes"))
+    var maxQueuedBytes: Int?
 
     @Flag(name: .customLong("access-log"), help: "Log one line per request (off by default).")
     var accessLog = false
+
+    /// The command-line settings over `configuration` (defaults or the home's reel.toml).
+    func apply(to configuration: inout ServerConfiguration) {
+        if let port { configuration.port = port }
+        if let pollInterval { configuration.pollInterval = pollInterval }
+        if let threads { configuration.threads = threads }
+        configuration.idleTimeout = idleTimeout
+        if let requestHeadTimeout { configuration.requestHeadTimeout = requestHeadTimeout }
+        if let maxConnections { configuration.maxConnections = maxConnections }
+        if let maxQueuedBytes { configuration.maxQueuedBytesPerConnection = maxQueuedBytes }
+        configuration.accessLog = accessLog
+        configuration.listenerPerLoop = !singleListener
+    }
+
+    /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
+    func validate() throws {
+        var configuration = ServerConfiguration(releasePath: "")
+        apply(to: &configuration)
+        if let problem = ServeLimits.problems(configuration).first { throw ValidationError(problem) }
+    }
 
     func run() async throws {
         try await runReel {
             let home = global.home()
             let config = try global.config(home)
-            let host = self.host ?? config.string("serve.host")
-            let port = self.port ?? config.int("serve.port")
-            let pollInterval = self.pollInterval ?? config.double("serve.poll_interval")
-            guard (0...65535).contains(port) else { throw ReelError(.usage, "--port must be 0...65535; got \(port)") }
-            guard pollInterval >= 0, pollInterval.isFinite else {
-                throw ReelError(.usage, "--poll-interval must be a non-negative number of seconds")
-            }
-            guard idleTimeout > 0 else { throw ReelError(.usage, "--idle-timeout must be positive") }
             var configuration = ServerConfiguration(releasePath: releaseOption.path(in: home))
-            configuration.host = host
-            configuration.port = port
-            configuration.pollInterval = pollInterval
-            configuration.idleTimeout = idleTimeout
-            configuration.accessLog = accessLog
-            configuration.listenerPerLoop = !singleListener
-            if let threads {
-                guard threads > 0 else { throw ReelError(.usage, "--threads must be positive") }
-                configuration.threads = threads
-            }
+            configuration.host = self.host ?? config.string("serve.host")
+            configuration.port = config.int("serve.port")
+            configuration.pollInterval = config.double("serve.poll_interval")
+            apply(to: &configuration)
+            if let problem = ServeLimits.problems(configuration).first { throw ValidationError(problem) }
+            let host = configuration.host
 
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "reel.serve")

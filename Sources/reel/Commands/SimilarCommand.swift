@@ -32,6 +32,12 @@ struct SimilarCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
     var json = false
 
+    /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
+    func validate() throws {
+        _ = try userOrMovieID(movie, what: "--movie")
+        try checkLookupK(k)
+    }
+
     func run() async throws {
         try await runReel {
             let request = LookupRequest.similar(movieID: try userOrMovieID(movie, what: "--movie"), k: k)

@@ -43,17 +43,28 @@ struct TopKCommand: AsyncParsableCommand {
     @Option(name: .long, help: "als (the model's stored list) or hybrid (re-ranked with trending and diversity). Default: the release's default mode.")
     var mode: String?
 
-    @Option(name: .customLong("w-model"), help: "Hybrid weight of the model score.")
+    @Option(name: .customLong("w-model"), help: "Hybrid weight of the model score (0-1000).")
     var wModel: Float?
 
-    @Option(name: .customLong("w-trending"), help: "Hybrid weight of trending popularity (the blend's window; 7d without one).")
+    @Option(name: .customLong("w-trending"), help: "Hybrid weight of trending popularity (the blend's window; 7d without one; 0-1000).")
     var wTrending: Float?
 
-    @Option(name: .customLong("w-diversity"), help: "Hybrid penalty per unit of genre overlap.")
+    @Option(name: .customLong("w-diversity"), help: "Hybrid penalty per unit of genre overlap (0-1000).")
     var wDiversity: Float?
 
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
     var json = false
+
+    /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
+    func validate() throws {
+        _ = try userOrMovieID(user, what: "--user")
+        try checkLookupK(k)
+        for (name, weight) in [("--w-model", wModel), ("--w-trending", wTrending), ("--w-diversity", wDiversity)] {
+            if let weight, let problem = ServeLimits.problem(name, weight, ServeLimits.hybridWeight) {
+                throw ValidationError(problem)
+            }
+        }
+    }
 
     func run() async throws {
         try await runReel {

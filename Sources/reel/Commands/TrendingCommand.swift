@@ -36,6 +36,11 @@ struct TrendingCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
     var json = false
 
+    /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
+    func validate() throws {
+        try checkLookupK(k)
+    }
+
     func run() async throws {
         try await runReel {
             guard let window = TrendingWindow(label: window.lowercased()) else {
