@@ -21,8 +21,10 @@ public enum TuningStore {
     }
 
     /// The path of the newest record, or nil before the first tuning.
+    /// Resolved through the link, so what cites it (`reel config show`, run records) names the record itself.
     public static func latestPath(home: ReelHome) -> String? {
-        let p = Path.join(latestLink(home: home), fileName)
+        guard let id = FileSystem.readLink(latestLink(home: home)).map(Path.basename) else { return nil }
+        let p = Path.join(directory(home: home), id, fileName)
         return FileSystem.exists(p) ? p : nil
     }
 

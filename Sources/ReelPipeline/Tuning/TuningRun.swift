@@ -48,4 +48,32 @@ public enum TuningRun {
         }
         return RunReport.align(rows)
     }
+
+    /// Validation curves: for each knob and value, the best and mean NDCG@10
+    /// of the first-rung trials that used it (every sampled point has one, so
+    /// the comparison is at equal iterations).
+    public static func curves(_ record: TuningRecord) -> String {
+        let first = record.trials.filter { $0.rung == 0 }
+        guard !first.isEmpty else { return "" }
+        var rows = [["KNOB", "VALUE", "TRIALS", "BEST NDCG@10", "MEAN NDCG@10"]]
+        let knobs: [(String, (TuningTrial) -> String)] = [
+            ("rank", { "\($0.rank)" }), ("lambda", { "\($0.lambda)" }), ("alpha", { "\($0.alpha)" }),
+            ("confidence", { $0.confidence.rawValue }),
+            ("half-life", { $0.recencyHalfLifeDays > 0 ? "\(Int($0.recencyHalfLifeDays)) d" : "off" }),
+        ]
+        for (name, value) in knobs {
+            var groups: [String: [Double]] = [:]
+            var order: [String] = []
+            for t in first {
+                let v = value(t)
+                if groups[v] == nil { order.append(v) }
+                groups[v, default: []].append(t.ndcg)
+            }
+            for v in order.sorted(by: { (Double($0.split(separator: " ")[0]) ?? 0, $0) < (Double($1.split(separator: " ")[0]) ?? 0, $1) }) {
+                let xs = groups[v]!
+                rows.append([name, v, "\(xs.count)", Console.fixed(xs.max()!, 4), Console.fixed(xs.reduce(0, +) / Double(xs.count), 4)])
+            }
+        }
+        return RunReport.align(rows)
+    }
 }

@@ -93,6 +93,7 @@ struct TuneCommand: AsyncParsableCommand {
         out += TuningRun.table(r)
         out += "\nchosen: \(r.chosen.summary): NDCG@10 \(Console.fixed(r.chosenNDCG, 4)) (configured: \(Console.fixed(r.baselineNDCG, 4)))\n"
         if let note = r.note { out += "note: \(note)\n" }
+        out += "\nvalidation curves (rung 0, \(r.rungs.first ?? 0) iterations):\n" + TuningRun.curves(r)
         return out
     }
 }
