@@ -60,6 +60,14 @@ struct TuneCommand: AsyncParsableCommand {
     @Flag(help: "With --show: print the raw tuning.json.")
     var json = false
 
+    /// Bad flags are usage errors (exit 64) before any work starts.
+    func validate() throws {
+        if let budget, (try? TuningBudget(parsing: budget)) == nil {
+            throw ValidationError("--budget '\(budget)' is not a multiple of one training run (e.g. 3x) or seconds (e.g. 300s)")
+        }
+        guard minUsers >= 1 else { throw ValidationError("--min-users must be ≥ 1 (got \(minUsers))") }
+    }
+
     func run() async throws {
         try await runReel {
             let home = global.home()
@@ -70,7 +78,6 @@ struct TuneCommand: AsyncParsableCommand {
                 print(json ? JSONText.encode(record) : Self.describe(record, path: path))
                 return
             }
-            guard minUsers >= 1 else { throw ReelError(.usage, "--min-users must be ≥ 1 (got \(minUsers))") }
             // Tune from the configured settings, not from a previous tuning's.
             let config = try ReelConfig.load(path: home.config)
             var options = try TuningRun.options(config: config)
