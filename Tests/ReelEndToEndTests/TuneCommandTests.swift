@@ -25,3 +25,20 @@ import Testing
         #expect(try ReelBinary.run(["tune", "--budget", "soon"], root: home).status == 64)
     }
 }
+
+/// The nightly's tune stage: never tuned → runs; not due → skipped; `--tune` forces it.
+@Suite struct NightlyTuneStageTests {
+    @Test func theScheduleDecidesAndTuneForces() throws {
+        let home = try makeHome("nightly-tune")
+        try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: home)
+        let env = ["REEL_TUNING_BUDGET": "0.3x", "REEL_MODEL_EXPLICIT_ITERATIONS": "3"]
+        try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
+        #expect(try nightlyStatuses(home)["tune"] == "ran")
+        let show = try ReelBinary.ok(["runs", "show", "--json"], root: home)
+        #expect(show.stdout.contains("tuning.record") && show.stdout.contains("tuning_validation_ndcg_at_10"))
+        try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
+        #expect(try nightlyStatuses(home)["tune"] == "skipped")
+        try ReelBinary.ok(["nightly", "--quiet", "--tune"], root: home, env: env)
+        #expect(try nightlyStatuses(home)["tune"] == "ran")
+    }
+}
