@@ -32,7 +32,7 @@ public enum ModelTraining {
             }
         }
         let r = silver.ratings
-        Console.info("train", "\(params.mode.rawValue) ALS, rank \(params.rank), λ \(params.lambda)\(params.mode == .implicit ? ", α \(params.alpha)" : ""), \(params.iterations) iterations, \(params.solver.rawValue), \(params.threads) threads on \(Console.count(r.ratingCount)) ratings (\(Console.count(r.userCount)) users × \(Console.count(r.movieCount)) movies), silver \(silver.versionID)")
+        Console.info("train", "\(params.mode.rawValue) ALS, rank \(params.rank), λ \(params.lambda)\(params.mode == .implicit ? ", α \(params.alpha)" : "")\(params.transformsRatings ? ", confidence \(params.confidence.rawValue)" + (params.recencyHalfLifeDays > 0 ? ", recency half-life \(params.recencyHalfLifeDays) d" : "") : ""), \(params.iterations) iterations, \(params.solver.rawValue), \(params.threads) threads on \(Console.count(r.ratingCount)) ratings (\(Console.count(r.userCount)) users × \(Console.count(r.movieCount)) movies), silver \(silver.versionID)")
         var factors = try ALS.train(r, params: params, warmStart: previous)
         let record0 = try JSONText.decode(ALSRecord.self, from: factors.metadataJSON)
         let now = Clock.now()

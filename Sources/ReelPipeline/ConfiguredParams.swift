@@ -28,12 +28,15 @@ public extension ReelConfig {
     func alsParams(mode: ALSParams.Mode? = nil) -> ALSParams {
         let m = mode ?? ALSParams.Mode(rawValue: string("model.mode")) ?? .implicit
         let explicit = m == .explicit
+        // The confidence transform and the recency weight are implicit-only (explicit ALS fits the stars).
         return ALSParams(mode: m, rank: int("model.rank"),
                          lambda: Float(double(explicit ? "model.explicit_lambda" : "model.implicit_lambda")),
                          alpha: Float(double("model.alpha")),
                          iterations: int(explicit ? "model.explicit_iterations" : "model.implicit_iterations"),
                          seed: UInt64(int("model.seed")), threads: int("model.threads"),
-                         cgSteps: int("model.cg_steps"))
+                         cgSteps: int("model.cg_steps"),
+                         confidence: explicit ? .raw : ALSParams.Confidence(rawValue: string("model.confidence")) ?? .raw,
+                         recencyHalfLifeDays: explicit ? 0 : double("model.recency_half_life_days"))
     }
 
     /// The engine `reel train` and the nightly's train stage use (`engine.kind`).

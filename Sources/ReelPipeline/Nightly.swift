@@ -10,6 +10,8 @@ public struct NightlyOptions: Sendable {
     public var selection = StageSelection()
     /// Publish even when the quality gate would block.
     public var forcePublish = false
+    /// Run the tune stage whatever `TuningSchedule` says (`reel nightly --tune`).
+    public var forceTune = false
     public init() {}
 }
 
@@ -33,7 +35,7 @@ public struct Nightly {
     }
 
     /// The stage names, in order (for `--from` and `--only`).
-    public static let stageNames = ["validate", "ingest", "etl", "train", "evaluate", "publish", "prune"]
+    public static let stageNames = ["validate", "ingest", "etl", "tune", "train", "evaluate", "publish", "prune"]
 
     @discardableResult
     public func run() throws -> RunRecord {
@@ -99,7 +101,9 @@ public struct Nightly {
 
     /// The stages of run `runID` (which also names the ingest's part files and quarantine).
     func stages(runID: String) -> [Stage] {
-        let config = self.config, home = self.home, options = self.options
+        let home = self.home, options = self.options
+        // A var the closures share: the tune stage lays its choice over it for the stages after it.
+        var config = self.config
         // Silver is opened once, after the ETL stage (run or skipped), and shared downstream.
         let silverBox = Box<SilverSnapshot>()
         func silver() throws -> SilverSnapshot {
@@ -153,6 +157,29 @@ public struct Nightly {
                     record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
                 }
                 return "silver \(report.versionID): " + report.tables.map { "\($0.table) \($0.accepted)/\($0.read)" }.joined(separator: ", ")
+            }),
+            Stage(name: "tune", fingerprint: {
+                // Always runs when due: the schedule, not the inputs, decides (nothingToDo).
+                UInt64.random(in: 0...UInt64.max)
+            }, nothingToDo: {
+                let decision = TuningSchedule(config: config).decide(last: try? TuningStore.latest(home: home),
+                                                                     ratings: try silver().ratings.ratingCount,
+                                                                     now: Clock.now(), forced: options.forceTune)
+                return decision.due ? nil : decision.reason
+            }, run: { record in
+                let reason = TuningSchedule(config: config).decide(last: try? TuningStore.latest(home: home),
+                                                                   ratings: try silver().ratings.ratingCount,
+                                                                   now: Clock.now(), forced: options.forceTune).reason
+                let raw = try ReelConfig.load(path: home.config)
+                let (tuning, path) = try TuningRun.run(home: home, silver: silver(), config: raw,
+                                                       options: try TuningRun.options(config: raw))
+                config = try config.applyingTuning(tuning, path: path)
+                record.params = config.flattened()
+                record.params["tuning.record"] = path
+                record.metrics["tuning_validation_ndcg_at_10"] = tuning.chosenNDCG
+                record.metrics["tuning_configured_ndcg_at_10"] = tuning.baselineNDCG
+                record.metrics["tuning_seconds"] = tuning.seconds
+                return "\(reason); chose \(tuning.chosen.summary): validation NDCG@10 \(Console.fixed(tuning.chosenNDCG, 4)) (configured \(Console.fixed(tuning.baselineNDCG, 4))), \(tuning.trials.count) trials in \(Console.duration(tuning.seconds)); \(path)"
             }),
             Stage(name: "train", fingerprint: {
                 try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "engine."])])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CReelCPU
 import ReelCore
+import ReelPipeline
 
 /// `reel`: the one binary of the nightly batch, the lookup CLI and the daemon.
 /// Subcommands only parse arguments and call the libraries.
@@ -29,6 +30,7 @@ struct Reel: AsyncParsableCommand {
             TrainCommand.self,
             ImportCommand.self,
             EvaluateCommand.self,
+            TuneCommand.self,
             PublishCommand.self,
             NightlyCommand.self,
             // Lookups (CLI) and the daemon.
@@ -66,10 +68,11 @@ struct GlobalOptions: ParsableArguments {
         return ReelHome.resolve(root)
     }
 
-    /// The effective configuration of `home`: defaults < pipeline/reel.toml < REEL_* variables.
+    /// The effective configuration of `home`: defaults < pipeline/reel.toml < REEL_* variables,
+    /// with the latest `reel tune` choice over the unpinned model settings (docs/model.md, "Tuning").
     /// Commands apply their own flags on top.
     func config(_ home: ReelHome) throws -> ReelConfig {
-        try ReelConfig.load(path: home.config)
+        try ReelConfig.load(path: home.config).applyingTuning(home: home)
     }
 }
 

@@ -30,6 +30,8 @@ public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
     case file(path: String, line: Int)
     case environment(String)
     case commandLine
+    /// Chosen by `reel tune`: the tuning record's path (docs/model.md, "Tuning").
+    case tuning(String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
         case .file(let path, let line): return "\(path):\(line)"
         case .environment(let name): return "env \(name)"
         case .commandLine: return "command line"
+        case .tuning(let path): return "tuned: \(path)"
         }
     }
 }
@@ -76,12 +79,30 @@ public struct ReelConfig: Sendable {
                 help: "Threads for training and scoring."),
         Setting(key: "model.warm_start", kind: .boolean, defaultValue: .boolean(true),
                 help: "Nightly: start from the previous model's factors when there is one."),
+        Setting(key: "model.confidence", kind: .choice(["raw", "positive", "log"]), defaultValue: .string("raw"),
+                help: "Implicit mode: confidence from a rating: raw (1 + alpha × rating), positive (only ratings ≥ 4 count), log (1 + alpha × ln(1 + rating))."),
+        Setting(key: "model.recency_half_life_days", kind: .float(0...100_000), defaultValue: .float(0),
+                help: "Implicit mode: a rating this many days older than the newest counts half as much (0: off)."),
         Setting(key: "evaluation.split_fraction", kind: .float(0.05...0.99), defaultValue: .float(0.8),
                 help: "Global temporal split: train on ratings before this time quantile."),
         Setting(key: "evaluation.validation_users", kind: .integer(1...10_000_000), defaultValue: .integer(8000),
                 help: "Validation users the candidates are scored on (a seeded sample beyond this)."),
         Setting(key: "evaluation.test_warm_iterations", kind: .integer(0...1000), defaultValue: .integer(5),
                 help: "Iterations of the test-split model, warm-started from the validation model (0: trained from scratch)."),
+        Setting(key: "tuning.apply", kind: .boolean, defaultValue: .boolean(true),
+                help: "Use the implicit-ALS settings `reel tune` chose (output/tuning/latest) for every model.* key it covers that is not pinned."),
+        Setting(key: "tuning.pin", kind: .string, defaultValue: .string(""),
+                help: "Settings tuning must not change, comma-separated (rank, lambda, alpha, iterations, confidence, recency, or all); a non-default model.* value here, an env var or a flag pins too."),
+        Setting(key: "tuning.nightly", kind: .boolean, defaultValue: .boolean(true),
+                help: "`reel nightly` tunes when never tuned, when silver grew by more than tuning.growth, or after tuning.max_age_days (`--tune` forces it)."),
+        Setting(key: "tuning.growth", kind: .float(0...1000), defaultValue: .float(0.1),
+                help: "Nightly: tune again once silver has this fraction more ratings than at the last tuning (0.1: 10%)."),
+        Setting(key: "tuning.max_age_days", kind: .integer(0...36_500), defaultValue: .integer(7),
+                help: "Nightly: tune again when the last tuning is this many days old (0: no age rule)."),
+        Setting(key: "tuning.budget", kind: .string, defaultValue: .string("3x"),
+                help: "Search budget: a multiple of one training run (3x: work-counted, deterministic) or seconds (600s)."),
+        Setting(key: "tuning.seed", kind: .integer(0...Int64.max), defaultValue: .integer(42),
+                help: "Seed of the sampled search points: same data, seed and work budget, same choice."),
         Setting(key: "release.k", kind: .integer(1...10_000), defaultValue: .integer(100),
                 help: "Recommendations stored per user (the largest k the daemon serves)."),
         Setting(key: "release.similar_k", kind: .integer(1...10_000), defaultValue: .integer(20),

@@ -27,7 +27,9 @@ public enum ALS {
         if let warmStart, warmStart.rank != params.rank {
             throw ReelError(.usage, "warm-start model has rank \(warmStart.rank) but training asks for rank \(params.rank); train from scratch or use the same rank")
         }
-        let trainer = ALSTrainer(ratings: ratings, params: params)
+        // Confidence transform and recency weight (implicit only; identity with the defaults).
+        let data = ConfidenceTransform.apply(ratings, params: params)
+        let trainer = ALSTrainer(ratings: data, params: params)
         defer { trainer.free() }
         if let warmStart {
             let u = FactorInitializer.warmStart(trainer.users, ids: ratings.userIDs, n16: trainer.n16, rank: params.rank,
@@ -36,10 +38,10 @@ public enum ALS {
                                                 previousIDs: warmStart.movieIDs, previous: warmStart.movieFactors)
             Console.info("train", "warm start: \(Console.count(u))/\(Console.count(ratings.userCount)) users and \(Console.count(m))/\(Console.count(ratings.movieCount)) movies from the previous model")
         }
-        let history = try RatingsView.with(ratings) { byUser, byMovie in
+        let history = try RatingsView.with(data) { byUser, byMovie in
             try trainer.run(byUser: byUser, byMovie: byMovie, log: log ?? consoleLog)
         }
-        return trainer.result(ids: ratings, history: history)
+        return trainer.result(ids: data, history: history)
     }
 
     /// The default per-iteration log line.

@@ -25,6 +25,21 @@ public struct ALSParams: Sendable, Codable, Equatable {
         case cg
     }
 
+    /// How a rating becomes the confidence weight of implicit ALS (implicit
+    /// mode only; explicit ALS always fits the star rating). The evaluation's
+    /// relevance threshold is 4 stars, so `positive` trains on exactly what is
+    /// scored as relevant, while `log` flattens the difference between a 3 and
+    /// a 5 (Hu et al.'s c = 1 + α·log(1 + r/ε) with ε = 1).
+    public enum Confidence: String, Sendable, Codable, CaseIterable {
+        /// c = 1 + α·r for every rated pair (the default).
+        case raw
+        /// Only ratings ≥ 4 are interactions (c = 1 + α·r); the others are
+        /// treated as unobserved.
+        case positive
+        /// c = 1 + α·log(1 + r) for every rated pair.
+        case log
+    }
+
     public var mode: Mode
     /// Latent dimension.
     public var rank: Int
@@ -43,13 +58,21 @@ public struct ALSParams: Sendable, Codable, Equatable {
     /// CG steps per row and half-iteration (solver `.cg`).
     public var cgSteps: Int
     public var solver: Solver
+    /// Implicit mode: how a rating becomes confidence (`raw` = the classic c = 1 + α·r).
+    public var confidence: Confidence
+    /// Implicit mode: half-life, in days, of a recency weight on the
+    /// confidence: a rating `d` days older than the newest training rating
+    /// counts α·f(r)·2^(−d / halfLife). 0 turns it off (the default): tastes
+    /// drift and catalogues turn over, so recent interactions say more about
+    /// what a user will rate next.
+    public var recencyHalfLifeDays: Double
 
     /// Defaults per mode are the ones the evaluation chose (docs/model.md):
     /// explicit rank 64, λ 0.05, 10 iterations, Cholesky; implicit rank 64,
     /// λ 20, α 1, 15 iterations, 3 CG steps.
     public init(mode: Mode = .implicit, rank: Int = 64, lambda: Float? = nil, alpha: Float = 1.0,
                 iterations: Int? = nil, seed: UInt64 = 42, threads: Int = ParallelChunks.defaultThreads,
-                cgSteps: Int = 3, solver: Solver? = nil) {
+                cgSteps: Int = 3, solver: Solver? = nil, confidence: Confidence = .raw, recencyHalfLifeDays: Double = 0) {
         self.mode = mode
         self.rank = rank
         self.lambda = lambda ?? (mode == .explicit ? 0.05 : 20)
@@ -59,6 +82,37 @@ public struct ALSParams: Sendable, Codable, Equatable {
         self.threads = threads
         self.cgSteps = cgSteps
         self.solver = solver ?? (mode == .explicit ? .cholesky : .cg)
+        self.confidence = confidence
+        self.recencyHalfLifeDays = recencyHalfLifeDays
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mode, rank, lambda, alpha, iterations, seed, threads, cgSteps, solver, confidence, recencyHalfLifeDays
+    }
+
+    /// Decodes records written before `confidence` and `recencyHalfLifeDays`
+    /// existed as the behaviour they had: raw confidence, no recency weight.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(Mode.self, forKey: .mode)
+        rank = try c.decode(Int.self, forKey: .rank)
+        lambda = try c.decode(Float.self, forKey: .lambda)
+        alpha = try c.decode(Float.self, forKey: .alpha)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        threads = try c.decode(Int.self, forKey: .threads)
+        cgSteps = try c.decode(Int.self, forKey: .cgSteps)
+        solver = try c.decode(Solver.self, forKey: .solver)
+        confidence = try c.decodeIfPresent(Confidence.self, forKey: .confidence) ?? .raw
+        recencyHalfLifeDays = try c.decodeIfPresent(Double.self, forKey: .recencyHalfLifeDays) ?? 0
+    }
+
+    /// `positive` confidence keeps ratings at or above this (the evaluation's relevance threshold).
+    public static let positiveThreshold: Float = 4
+
+    /// True when implicit training sees transformed ratings rather than the stars as stored.
+    public var transformsRatings: Bool {
+        mode == .implicit && (confidence != .raw || recencyHalfLifeDays > 0)
     }
 
     /// Throws a `usage` error naming the first out-of-range parameter.
@@ -70,6 +124,9 @@ public struct ALSParams: Sendable, Codable, Equatable {
         guard iterations >= 1 else { throw bad("iterations must be ≥ 1 (got \(iterations))") }
         guard threads >= 1 else { throw bad("threads must be ≥ 1 (got \(threads))") }
         guard cgSteps >= 1 || solver == .cholesky else { throw bad("cgSteps must be ≥ 1 with the CG solver (got \(cgSteps))") }
+        guard recencyHalfLifeDays.isFinite, recencyHalfLifeDays >= 0 else {
+            throw bad("recencyHalfLifeDays must be a finite number ≥ 0, 0 = off (got \(recencyHalfLifeDays))")
+        }
     }
 }
 
@@ -97,7 +154,8 @@ extension ALSParams {
     /// A copy with every non-nil value replaced: how command-line flags are
     /// laid over the configured defaults (`reel train`, `reel evaluate`).
     public func overriding(rank: Int? = nil, lambda: Float? = nil, alpha: Float? = nil, iterations: Int? = nil,
-                           seed: UInt64? = nil, threads: Int? = nil, cgSteps: Int? = nil, solver: Solver? = nil) -> ALSParams {
+                           seed: UInt64? = nil, threads: Int? = nil, cgSteps: Int? = nil, solver: Solver? = nil,
+                           confidence: Confidence? = nil, recencyHalfLifeDays: Double? = nil) -> ALSParams {
         var p = self
         if let rank { p.rank = rank }
         if let lambda { p.lambda = lambda }
@@ -107,6 +165,8 @@ extension ALSParams {
         if let threads { p.threads = threads }
         if let cgSteps { p.cgSteps = cgSteps }
         if let solver { p.solver = solver }
+        if let confidence { p.confidence = confidence }
+        if let recencyHalfLifeDays { p.recencyHalfLifeDays = recencyHalfLifeDays }
         return p
     }
 }

@@ -5,7 +5,7 @@ import ReelPipeline
 struct NightlyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
-        abstract: "The nightly job: validate → ingest → etl → train → evaluate → publish → prune, under one lock.",
+        abstract: "The nightly job: validate → ingest → etl → tune → train → evaluate → publish → prune, under one lock.",
         discussion: """
         What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one \
         lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when \
@@ -26,6 +26,11 @@ struct NightlyCommand: AsyncParsableCommand {
         and lakehouse/gold/<table> (docs/lakehouse-formats.md); prune vacuums them, keeping versions \
         of the last lakehouse.retention_days days readable. If the gold tables fail after a release \
         was published, that release stays current and the publish stage fails saying so.
+
+        The tune stage runs `reel tune` when it is due: never tuned, silver grew by more than \
+        tuning.growth (10%) since the last tuning, or the last tuning is tuning.max_age_days (7) old; \
+        --tune forces it, tuning.nightly = false turns the schedule off. The stages after it train \
+        and evaluate with the chosen settings (docs/model.md, "Tuning").
 
         Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
         output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
@@ -51,6 +56,8 @@ struct NightlyCommand: AsyncParsableCommand {
     var only: String?
     @Flag(name: .customLong("force-publish"), help: "Publish even when the quality gate would block.")
     var forcePublish = false
+    @Flag(help: "Run the tune stage now, whatever its schedule (tuning.nightly, tuning.growth, tuning.max_age_days).")
+    var tune = false
 
     func run() async throws {
         try await runReel {
@@ -64,6 +71,7 @@ struct NightlyCommand: AsyncParsableCommand {
             options.selection.retryDelay = config.double("nightly.retry_delay_seconds")
             options.selection.injectFailure = ProcessEnvironment.all()["REEL_FAIL_STAGE"]
             options.forcePublish = forcePublish
+            options.forceTune = tune
             let record = try Nightly(home: home, config: config, options: options).run()
             print("run \(record.runID): \(record.outcome)" + (record.releaseID.map { ", release \($0)" } ?? ""))
         }

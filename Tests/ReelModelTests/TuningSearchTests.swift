@@ -1,0 +1,83 @@
+import ReelCore
+import ReelLakehouse
+import Testing
+@testable import ReelModel
+
+@Suite("Tuning search")
+struct TuningSearchTests {
+    static let data = plantedRatings(users: 200, movies: 60, perUser: 15, seed: 11)
+    static let base = ALSParams(mode: .implicit, rank: 32, lambda: 5, iterations: 8, threads: 2)
+
+    static func search(seed: UInt64, budget: TuningBudget) throws -> TuningRecord {
+        var o = TuningOptions()
+        o.seed = seed
+        o.budget = budget
+        o.minimumUsers = 50
+        return try TuningSearch.run(ratings: data, silverVersion: "test", base: base, evaluation: EvaluationParams(), options: o)
+    }
+
+    @Test func sameSeedSameTrialsAndChoice() throws {
+        let a = try Self.search(seed: 5, budget: .multiple(6)), b = try Self.search(seed: 5, budget: .multiple(6))
+        func strip(_ r: TuningRecord) -> [TuningTrial] { r.trials.map { var t = $0; t.seconds = 0; return t } }
+        #expect(strip(a) == strip(b))
+        #expect(a.chosen == b.chosen && a.chosenNDCG == b.chosenNDCG && a.workUsed == b.workUsed)
+        #expect(a.trials.count > 3)
+        // Another seed samples other points.
+        let c = try Self.search(seed: 6, budget: .multiple(6))
+        #expect(c.trials.map(\.tuningPoint) != a.trials.map(\.tuningPoint))
+    }
+
+    @Test func theWorkBudgetHoldsAndTheConfiguredPointRunsToTheEnd() throws {
+        let r = try Self.search(seed: 5, budget: .multiple(6))
+        #expect(r.workUsed <= 6 + 1e-9)
+        #expect(r.rungs == [2, 4, 8])
+        let configured = r.trials.filter { $0.point == 0 }
+        #expect(configured.map(\.iterations) == [2, 4, 8])
+        #expect(r.baselineNDCG == configured.last!.ndcg)
+        // The choice is the best trial, never worse than the configured settings.
+        #expect(r.chosenNDCG == r.trials.map(\.ndcg).max())
+        #expect(r.chosenNDCG >= r.baselineNDCG)
+        // Successive halving: fewer trials per rung.
+        let perRung = (0..<3).map { rung in r.trials.filter { $0.rung == rung }.count }
+        #expect(perRung[0] > perRung[1] && perRung[1] >= perRung[2])
+    }
+
+    @Test func aTinyBudgetFinishesAndRecordsTrials() throws {
+        let r = try Self.search(seed: 5, budget: .multiple(0.01))
+        #expect(!r.trials.isEmpty)
+        #expect(r.trials.allSatisfy { $0.point == 0 })
+        #expect(r.chosen.rank == Self.base.rank && r.chosen.iterations == Self.base.iterations)
+        let s = try Self.search(seed: 5, budget: .seconds(0.001))
+        #expect(!s.trials.isEmpty && s.note != nil)
+    }
+
+    @Test func pinnedKnobsStayAsConfigured() throws {
+        var o = TuningOptions()
+        o.minimumUsers = 50
+        o.pinned = ["model.rank", "model.implicit_iterations"]
+        let r = try TuningSearch.run(ratings: Self.data, silverVersion: "t", base: Self.base, evaluation: EvaluationParams(), options: o)
+        #expect(r.trials.allSatisfy { $0.rank == Self.base.rank })
+        #expect(r.chosen.rank == 32 && r.chosen.iterations == 8)
+    }
+
+    @Test func budgetParsing() throws {
+        #expect(try TuningBudget(parsing: "3x") == .multiple(3))
+        #expect(try TuningBudget(parsing: "2.5") == .multiple(2.5))
+        #expect(try TuningBudget(parsing: "600s") == .seconds(600))
+        #expect(throws: ReelError.self) { try TuningBudget(parsing: "soon") }
+        #expect(throws: ReelError.self) { try TuningBudget(parsing: "-1x") }
+    }
+
+    @Test func sampledPointsAreDistinctAndStartWithTheConfigured() {
+        let first = TuningPoint(Self.base)
+        let points = TuningSpace.sample(count: 30, seed: 1, first: first)
+        #expect(points.count == 30 && points[0] == first && Set(points).count == 30)
+    }
+
+    @Test func validationFallsBackToThePerUserSplitWhenTheTimeSplitIsThin() throws {
+        let v = try ValidationSet.make(ratings: Self.data, params: EvaluationParams(), minimumUsers: 100_000)
+        #expect(v.rule == "leave-last-n" && v.note != nil)
+        let t = try ValidationSet.make(ratings: Self.data, params: EvaluationParams(), minimumUsers: 10)
+        #expect(t.rule == "temporal" && t.note == nil && t.userCount >= 10)
+    }
+}
