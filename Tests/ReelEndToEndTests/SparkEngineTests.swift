@@ -195,20 +195,25 @@ struct SparkEnvironment: Sendable {
 extension SparkEnvironment {
     /// Runs spark-submit with the venv's Python for driver and executors.
     static func submit(_ args: [String], sparkSubmit: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: sparkSubmit)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         if let python = shared.python { env["PYSPARK_PYTHON"] = python; env["PYSPARK_DRIVER_PYTHON"] = python }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        return try runCapturing(sparkSubmit, args, env: env)
     }
+}
+
+/// Runs `executable args…` with `env`, stdout and stderr together, and waits.
+func runCapturing(_ executable: String, _ args: [String], env: [String: String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    p.environment = env
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
 }
 
 /// pipeline/spark/local-cluster.sh on its own port and state folder.
@@ -247,16 +252,6 @@ final class LocalSparkCluster {
     }
 
     private static func script(_ verb: String, env: [String: String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: SparkEnvironment.repository + "/pipeline/spark/local-cluster.sh")
-        p.arguments = [verb]
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        try runCapturing(SparkEnvironment.repository + "/pipeline/spark/local-cluster.sh", [verb], env: env)
     }
 }
