@@ -98,6 +98,7 @@ public enum ReleaseBuilder {
             contents.userBlendMovies = blended.movies
             contents.userBlendScores = blended.scores
         }
+        FoldInSections.add(to: &contents, factors: factors, aligned: aligned, options: options)
         return contents
     }
 

@@ -21,6 +21,12 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// The UC3 blend to precompute and serve by default (from the latest
     /// evaluation); nil or the model's own order: UC1 serves the model's list.
     public var blend: ServingBlend?
+    /// Add the fold-in sections (YᵀY, λ, α: `FoldInSections`) when the model
+    /// records its training parameters.
+    public var foldIn = true
+    /// With them, the users' factors (users × rank floats), so known users can
+    /// fold in new ratings on top of their stored row (docs/serving.md).
+    public var foldInUsers = true
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {

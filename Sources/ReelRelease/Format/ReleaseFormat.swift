@@ -1,6 +1,6 @@
 import ReelCore
 
-/// The release file format, `REELRLSE` version 1.0 (docs/release-format.md).
+/// The release file format, `REELRLSE` version 1.1 (docs/release-format.md).
 ///
 /// A release is a `SectionFile`, so the container (header, 64-byte aligned
 /// sections, table of contents, footer, xxh3-64 per section and over the
@@ -12,7 +12,7 @@ import ReelCore
 /// up to its own. A minor bump may only *add* sections or header meaning that
 /// older readers can ignore; anything else is a new major.
 public enum ReleaseFormat {
-    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 0, name: "release")
+    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 1, name: "release")
 
     /// "REELRLSE 1.0": how metadata and manifests name the format.
     public static var versionString: String { "REELRLSE \(kind.major).\(kind.minor)" }
@@ -92,6 +92,17 @@ public enum ReleaseFormat {
         public static let factorMask = "factorMask"
         /// UTF-8 JSON object: release id, created, counts, params, metrics, fingerprints, …
         public static let meta = "meta"
+
+        // Fold-in (format 1.1, section ids 0x40–0x4F; optional, older readers ignore
+        // them). Present together or not at all; see `FoldInModel`.
+        /// 0x40 — Float32 [4]: `FoldInParams` — rule (0 implicit c = 1 + α·r, 1 explicit), λ, α, 0.
+        public static let foldInParams = "foldInParams"
+        /// 0x41 — Float32 [rank × rank]: YᵀY of `movieFactors` (symmetric).
+        public static let foldInGram = "foldInGram"
+        /// 0x42 — Float32 [users × rank], optional even with the two above: the
+        /// users' factors, so `POST /v1/users/{id}/recommendations` can fold new
+        /// ratings in on top of a known user (zero rows: user without factors).
+        public static let foldInUsers = "foldInUsers"
     }
 
     /// Number of trending windows (24h, 7d, 30d), in `TrendingWindow` order.

@@ -36,6 +36,8 @@ public final class ServerMetrics: Sendable {
 
     /// Process start, seconds since the epoch.
     public let startedAt: Int64
+    /// Time spent per fold-in (solve and rank), its own histogram.
+    public let foldIn = FoldInMetrics()
 
     public init(startedAt: Int64 = Clock.now(), eventLoops: Int = 1) {
         self.startedAt = startedAt
@@ -142,6 +144,7 @@ public final class ServerMetrics: Sendable {
         }
         text.family("reel_http_connections_accepted_total", "counter", "Client connections accepted.")
         text.sample("reel_http_connections_accepted_total", "", events.load(Event.connectionsAccepted.rawValue))
+        foldIn.render(into: &text)
         text.family("reel_process_start_time_seconds", "gauge", "When the daemon started.")
         text.sample("reel_process_start_time_seconds", "", UInt64(max(startedAt, 0)))
     }
