@@ -51,7 +51,7 @@ enum HeadProblem: Equatable {
     case bodyAnnounced
     case targetTooLong
     case headTooLong
-    /// A POST without `Content-Length` (or chunked).
+    /// A chunked POST (a body needs `Content-Length`).
     case lengthRequired
     /// A POST whose `Content-Length` exceeds `maxBodyBytes`.
     case bodyTooLarge
@@ -98,7 +98,9 @@ struct HTTPRequestParser: Sendable {
         }
         let persistence: Persistence = !fields.keepAlive ? .close : http10 ? .keepAliveHTTP10 : .keepAlive
         if method == .post {
-            guard !fields.chunked, let length = fields.contentLength else { return .failure(.lengthRequired) }
+            // No Content-Length: an empty body (a 405 on GET-only routes, a 400 on the fold-in ones).
+            guard !fields.chunked else { return .failure(.lengthRequired) }
+            let length = fields.contentLength ?? 0
             guard length <= maxBodyBytes else { return .failure(.bodyTooLarge) }
             return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
                                         bodyLength: length, bodyType: fields.bodyType))
@@ -159,7 +161,7 @@ struct HTTPRequestParser: Sendable {
         case .headTooLong:
             return LookupFailure(.headersTooLarge, "headers_too_large", "the request head is longer than \(maxHeadBytes) bytes")
         case .lengthRequired:
-            return LookupFailure(.lengthRequired, "length_required", "a POST needs a Content-Length header (chunked bodies are not accepted)")
+            return LookupFailure(.lengthRequired, "length_required", "a POST body needs a Content-Length header (chunked bodies are not accepted)")
         case .bodyTooLarge:
             return LookupFailure(.contentTooLarge, "body_too_large", "the request body is larger than \(maxBodyBytes) bytes")
         }

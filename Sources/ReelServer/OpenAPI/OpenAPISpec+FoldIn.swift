@@ -106,7 +106,7 @@ extension OpenAPISpec {
     static var foldInResponses: JSONValue {
         [
             "FoldInUnavailable": errorResponse("`fold_in_unavailable`: the release has no fold-in sections (or, for a known user, no user factors)."),
-            "LengthRequired": errorResponse("`length_required`: a POST without Content-Length (chunked bodies are not accepted)."),
+            "LengthRequired": errorResponse("`length_required`: a chunked POST (send Content-Length)."),
             "BodyTooLarge": errorResponse("`body_too_large`: the body is over \(FoldInLimits.maxBodyBytes) bytes; it is not read and the connection is closed."),
             "UnsupportedMediaType": errorResponse("`unsupported_media_type`: the body is not declared as application/json."),
         ]
