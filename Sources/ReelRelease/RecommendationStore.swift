@@ -87,9 +87,14 @@ public protocol RecommendationStore: AnyObject, Sendable {
     func trending(window: TrendingWindow, genre: Int?) -> RankedList
     /// Normalised trending popularity of a movie in a window, in [0, 1] (1 = the top movie).
     func popularity(movieRow: Int, window: TrendingWindow) -> Float
+    /// A solver for users not in the release (`POST /v1/recommendations`), nil
+    /// when the release keeps no fold-in sections. Costly to build: call once per load.
+    func makeFoldInModel() -> FoldInModel?
 }
 
 public extension RecommendationStore {
+    /// Stores without fold-in sections (release format 1.0, small test stores).
+    func makeFoldInModel() -> FoldInModel? { nil }
     /// Stores without a precomputed blend (e.g. small in-memory test stores).
     var blend: ServingBlend? { nil }
     func blendedRecommendations(userRow: Int) -> RankedList? { nil }

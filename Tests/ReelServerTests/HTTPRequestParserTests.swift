@@ -32,12 +32,24 @@ struct HTTPRequestParserTests {
         #expect(head.length == text.utf8.count)
     }
 
-    @Test("methods: GET and HEAD are known, any other token is 'other' (405 at the router)")
+    @Test("methods: GET, HEAD and POST (fold-in) are known, any other token is 'other' (405 at the router)")
     func methods() {
         #expect(request("HEAD /healthz HTTP/1.1\r\n\r\n")?.head.method == .head)
-        for method in ["POST", "PUT", "DELETE", "OPTIONS", "get", "BREW"] {
+        #expect(request("POST /healthz HTTP/1.1\r\n\r\n")?.head.method == .post)
+        for method in ["PUT", "DELETE", "OPTIONS", "get", "BREW"] {
             #expect(request("\(method) /healthz HTTP/1.1\r\n\r\n")?.head.method == .other, "\(method)")
         }
+    }
+
+    @Test("POST bodies: Content-Length up to the limit is read, larger is 413, chunked is 411, Content-Type is noted")
+    func postBodies() throws {
+        let head = try #require(request("POST /v1/recommendations HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 12\r\n\r\n")?.head)
+        #expect(head.bodyLength == 12 && head.bodyType == .json)
+        #expect(request("POST /v1/recommendations HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n")?.head.bodyType == .other)
+        #expect(request("POST /v1/recommendations HTTP/1.1\r\n\r\n")?.head.bodyLength == 0)
+        #expect(status("POST /v1/recommendations HTTP/1.1\r\nContent-Length: 65537\r\n\r\n") == 413)
+        #expect(status("POST /v1/recommendations HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") == 413)
+        #expect(status("POST /v1/recommendations HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") == 411)
     }
 
     @Test("a head split at every byte is incomplete until its last byte, then parses the same")
@@ -91,9 +103,9 @@ struct HTTPRequestParserTests {
         #expect(Array("GET".utf8).withUnsafeBytes { HTTPRequestParser.leadingEmptyLines($0) } == 0)
     }
 
-    @Test("bodies are refused with 413: a non-zero Content-Length (any case) or any Transfer-Encoding")
+    @Test("GET/HEAD bodies are refused with 413: a non-zero Content-Length (any case) or any Transfer-Encoding")
     func bodies() {
-        #expect(status("POST /v1/trending HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello") == 413)
+        #expect(status("PUT /v1/trending HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello") == 413)
         #expect(status("GET /v1/trending HTTP/1.1\r\ncontent-LENGTH: 0012\r\n\r\n") == 413)
         #expect(status("GET /v1/trending HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") == 413)
         #expect(status("GET /v1/trending HTTP/1.1\r\nTRANSFER-ENCODING: identity\r\n\r\n") == 413)

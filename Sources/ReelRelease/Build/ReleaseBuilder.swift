@@ -115,6 +115,7 @@ public enum ReleaseBuilder {
             contents.userServedMovies = servedLists.lists.movies
             contents.userServedScores = servedLists.lists.scores
         }
+        FoldInSections.add(to: &contents, factors: factors, aligned: aligned, options: options)
         return contents
     }
 

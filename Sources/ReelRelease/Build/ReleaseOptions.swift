@@ -25,6 +25,12 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// precedence over `blend`. A blend is precomputed as `blend` is; a baseline
     /// or per-user blend is stored as the release's served lists.
     public var served: ServingCandidate?
+    /// Add the fold-in sections (YᵀY, λ, α: `FoldInSections`) when the model
+    /// records its training parameters.
+    public var foldIn = true
+    /// With them, the users' factors (users × rank floats), so known users can
+    /// fold in new ratings on top of their stored row (docs/serving.md).
+    public var foldInUsers = true
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {

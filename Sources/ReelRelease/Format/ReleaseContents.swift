@@ -61,6 +61,12 @@ public struct ReleaseContents: Sendable {
     /// The `meta` JSON object.
     public var metaJSON: String
 
+    /// Fold-in sections (format 1.1): `FoldInParams.section` and YᵀY (`rank × rank`);
+    /// both empty: none. `foldInUsers` (`userCount × rank`) is optional on top.
+    public var foldInParams: [Float] = []
+    public var foldInGram: [Float] = []
+    public var foldInUsers: [Float] = []
+
     public init(releaseID: String, createdAt: Int64, k: Int, similarK: Int, trendingK: Int, rank: Int,
                 silverFingerprint: UInt64, modelFingerprint: UInt64,
                 movieIDs: [Int32], titleOffsets: [UInt32], titles: [UInt8], years: [Int16], genres: [UInt32],
@@ -179,6 +185,10 @@ public struct ReleaseContents: Sendable {
             EncodedSection(S.factorMask, factorMask),
             EncodedSection(S.movieFactors, movieFactors),
         ]
+        if !foldInParams.isEmpty {
+            out += [EncodedSection(S.foldInParams, foldInParams), EncodedSection(S.foldInGram, foldInGram)]
+            if !foldInUsers.isEmpty { out.append(EncodedSection(S.foldInUsers, foldInUsers)) }
+        }
         return out
     }
 

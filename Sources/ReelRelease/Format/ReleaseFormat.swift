@@ -3,7 +3,8 @@ import ReelCore
 /// The release file format, `REELRLSE` version 1.1 (docs/release-format.md).
 ///
 /// 1.1 adds the optional served-list sections (`served`, `userServedMovies`,
-/// `userServedScores`; quality/serving range).
+/// `userServedScores`; quality/serving range) and the fold-in sections
+/// (`foldInParams`, `foldInGram`, `foldInUsers`; 0x40–0x4F).
 ///
 /// A release is a `SectionFile`, so the container (header, 64-byte aligned
 /// sections, table of contents, footer, xxh3-64 per section and over the
@@ -105,6 +106,17 @@ public enum ReleaseFormat {
         public static let factorMask = "factorMask"
         /// UTF-8 JSON object: release id, created, counts, params, metrics, fingerprints, …
         public static let meta = "meta"
+
+        // Fold-in (format 1.1, section ids 0x40–0x4F; optional, older readers ignore
+        // them). Present together or not at all; see `FoldInModel`.
+        /// 0x40 — Float32 [4]: `FoldInParams` — rule (0 implicit c = 1 + α·r, 1 explicit), λ, α, 0.
+        public static let foldInParams = "foldInParams"
+        /// 0x41 — Float32 [rank × rank]: YᵀY of `movieFactors` (symmetric).
+        public static let foldInGram = "foldInGram"
+        /// 0x42 — Float32 [users × rank], optional even with the two above: the
+        /// users' factors, so `POST /v1/users/{id}/recommendations` can fold new
+        /// ratings in on top of a known user (zero rows: user without factors).
+        public static let foldInUsers = "foldInUsers"
     }
 
     /// Number of trending windows (24h, 7d, 30d), in `TrendingWindow` order.

@@ -56,8 +56,19 @@ public enum ReleaseReport {
             },
         ]
         object["meta"] = try? JSONSerialization.jsonObject(with: Data(t.meta))
+        object["foldIn"] = foldInSummary(t).map { f -> [String: Any] in
+            ["mode": f.mode, "lambda": f.lambda, "alpha": f.alpha, "userFactors": f.users, "bytes": f.bytes]
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The fold-in sections in a few words, nil when the release has none.
+    static func foldInSummary(_ t: ReleaseTables) -> (mode: String, lambda: Float, alpha: Float, users: Bool, bytes: Int)? {
+        guard let f = t.foldIn else { return nil }
+        let bytes = [ReleaseFormat.Section.foldInParams, ReleaseFormat.Section.foldInGram, ReleaseFormat.Section.foldInUsers]
+            .compactMap { try? t.file.info($0).length }.reduce(0, +)
+        return (f.params[0] == 0 ? "implicit" : "explicit", f.params[1], f.params[2], f.users != nil, bytes)
     }
 
     /// `reel inspect`: the same as text.
@@ -70,6 +81,7 @@ public enum ReleaseReport {
         counts        \(Console.count(t.userCount)) users, \(Console.count(t.movieCount)) movies (\(Console.count(t.factorMask.reduce(0) { $0 + Int($1) })) with factors), \(t.genreCount) genres
         stored        K=\(t.k), similar K=\(t.similarK), trending K=\(t.trendingK), rank \(t.rank)
         fingerprints  silver \(XXH3.hex(t.silverFingerprint)), model \(XXH3.hex(t.modelFingerprint))
+        fold-in       \(foldInSummary(t).map { "\($0.mode) ALS, lambda \($0.lambda), alpha \($0.alpha), " + ($0.users ? "with" : "without") + " user factors (\(Console.bytes($0.bytes)))" } ?? "none (POST /v1/recommendations answers 404)")
 
         sections      \(pad("name", 16)) \(pad("offset", 12, right: true)) \(pad("bytes", 12, right: true)) \(pad("count", 12, right: true)) elem  xxh3
 

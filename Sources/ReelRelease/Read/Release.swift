@@ -106,6 +106,15 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     /// A movie's factors, `rank` floats (so a later feature can score a user not in the release).
     public func factors(movieRow: Int) -> UnsafeBufferPointer<Float> { tables.factors(movieRow: movieRow) }
 
+    /// The fold-in solver over this release's movie factors, or nil when the
+    /// release has no fold-in sections. Built on demand (it packs the movie
+    /// factors, ~10 ms at ml-25m scale); the daemon builds it once per load.
+    public func makeFoldInModel() -> FoldInModel? {
+        guard let f = tables.foldIn, case .success(let params) = FoldInParams.parse(f.params) else { return nil }
+        return FoldInModel(movieFactors: tables.movieFactors, movieCount: movieCount, rank: rank, gram: f.gram,
+                           recommendable: tables.factorMask, params: params, userFactors: f.users, owner: tables.file)
+    }
+
     @inline(__always)
     private func list(_ range: Range<Int>, _ movies: UnsafeBufferPointer<Int32>, _ scores: UnsafeBufferPointer<Float>) -> RankedList {
         RankedList(movies: UnsafeBufferPointer(rebasing: movies[range]),

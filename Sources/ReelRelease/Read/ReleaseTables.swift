@@ -59,6 +59,8 @@ public struct ReleaseTables: @unchecked Sendable {
     public let movieFactors: UnsafeBufferPointer<Float>
     public let factorMask: UnsafeBufferPointer<UInt8>
     public let meta: UnsafeRawBufferPointer
+    /// Fold-in sections (format 1.1), nil when the release has none (`ReleaseTables+FoldIn`).
+    public let foldIn: FoldInTables?
 
     /// Opens `path` through mmap, verifies the container (`.full`: every
     /// checksum) and validates the release.
@@ -205,6 +207,7 @@ public struct ReleaseTables: @unchecked Sendable {
         }
         movieFactors = try check.array(file, S.movieFactors, count: movieCount * rank)
         try check.finite(movieFactors, S.movieFactors)
+        foldIn = try FoldInTables(file, check: check, rank: rank, userCount: userCount)
     }
 
     // MARK: Lookups (O(1) or O(log n), no allocation)

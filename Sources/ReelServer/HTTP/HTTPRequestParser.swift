@@ -13,8 +13,20 @@ struct RequestHead: Equatable {
     /// How the connection continues after the response.
     var persistence: Persistence
     /// Bytes of the head, its terminating empty line included: the next
-    /// pipelined request starts here.
+    /// pipelined request starts here (or its body, for a POST).
     var length: Int
+    /// Bytes of the body after the head (POST only; `Content-Length`).
+    var bodyLength = 0
+    /// What `Content-Type` says the body is (POST only).
+    var bodyType: BodyType = .missing
+}
+
+/// A POST body's declared media type, as far as the fold-in route cares.
+enum BodyType: Equatable {
+    /// `application/json`, parameters (`; charset=utf-8`) allowed.
+    case json
+    case other
+    case missing
 }
 
 /// The result of parsing the bytes at the start of a connection's input.
@@ -39,6 +51,10 @@ enum HeadProblem: Equatable {
     case bodyAnnounced
     case targetTooLong
     case headTooLong
+    /// A chunked POST (a body needs `Content-Length`).
+    case lengthRequired
+    /// A POST whose `Content-Length` exceeds `maxBodyBytes`.
+    case bodyTooLarge
 }
 
 /// A small HTTP/1.1 request-head parser working directly on the bytes read
@@ -56,6 +72,9 @@ struct HTTPRequestParser: Sendable {
     var maxTargetBytes: Int
     /// Longest head (request line, headers, empty line) in bytes; longer is 431.
     var maxHeadBytes: Int
+    /// Largest POST body in bytes (`Content-Length`); larger is 413, refused
+    /// before any of it is read (docs/serving.md: 64 KiB, room for 1,000 ratings).
+    var maxBodyBytes = FoldInLimits.maxBodyBytes
 
     /// Parses the head at the start of `bytes`.
     ///
@@ -77,8 +96,16 @@ struct HTTPRequestParser: Sendable {
         if let problem = fields.scan(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 1)..<end])) {
             return .failure(problem)
         }
-        if fields.announcesBody { return .failure(.bodyAnnounced) }
         let persistence: Persistence = !fields.keepAlive ? .close : http10 ? .keepAliveHTTP10 : .keepAlive
+        if method == .post {
+            // No Content-Length: an empty body (a 405 on GET-only routes, a 400 on the fold-in ones).
+            guard !fields.chunked else { return .failure(.lengthRequired) }
+            let length = fields.contentLength ?? 0
+            guard length <= maxBodyBytes else { return .failure(.bodyTooLarge) }
+            return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
+                                        bodyLength: length, bodyType: fields.bodyType))
+        }
+        if fields.announcesBody { return .failure(.bodyAnnounced) }
         return .request(RequestHead(method: method, target: target, persistence: persistence, length: end))
     }
 
@@ -133,6 +160,10 @@ struct HTTPRequestParser: Sendable {
             return LookupFailure(.uriTooLong, "uri_too_long", "the request target is longer than \(maxTargetBytes) bytes")
         case .headTooLong:
             return LookupFailure(.headersTooLarge, "headers_too_large", "the request head is longer than \(maxHeadBytes) bytes")
+        case .lengthRequired:
+            return LookupFailure(.lengthRequired, "length_required", "a POST body needs a Content-Length header (chunked bodies are not accepted)")
+        case .bodyTooLarge:
+            return LookupFailure(.contentTooLarge, "body_too_large", "the request body is larger than \(maxBodyBytes) bytes")
         }
     }
 }
@@ -161,7 +192,8 @@ private enum RequestLine {
         } else {
             return .invalid
         }
-        let m: RequestMethod = method.equals("GET") ? .get : method.equals("HEAD") ? .head : .other
+        let m: RequestMethod = method.equals("GET") ? .get : method.equals("HEAD") ? .head
+            : method.equals("POST") ? .post : .other
         return .valid(m, target: target, http10: http10)
     }
 }
@@ -172,6 +204,10 @@ private struct HeaderFields {
     /// Whether the connection stays open: HTTP/1.1 unless `close`, HTTP/1.0 only with `keep-alive`.
     var keepAlive: Bool
     var announcesBody = false
+    /// The `Content-Length` value (nil: none; values too large for any body saturate).
+    var contentLength: Int?
+    var chunked = false
+    var bodyType: BodyType = .missing
     private let http10: Bool
 
     init(http10: Bool) {
@@ -203,8 +239,15 @@ private struct HeaderFields {
                     return .badContentLength
                 }
                 if value.contains(where: { $0 != UInt8(ascii: "0") }) { announcesBody = true }
+                var n = 0
+                for digit in value { n = min(n &* 10 &+ Int(digit &- UInt8(ascii: "0")), 1 << 40) }
+                contentLength = n
+            case 12 where name.equalsIgnoringCase("content-type"):
+                let (media, _) = value.splitOnce(at: UInt8(ascii: ";"))
+                bodyType = media.trimmingWhitespace().equalsIgnoringCase("application/json") ? .json : .other
             case 17 where name.equalsIgnoringCase("transfer-encoding"):
                 announcesBody = true
+                chunked = true
             default:
                 continue
             }

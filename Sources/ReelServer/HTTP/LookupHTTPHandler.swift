@@ -48,6 +48,12 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     typealias OutboundOut = ByteBuffer
 
     private var responder: LookupResponder<Store>
+    private var foldIn: FoldInResponder<Store>
+    /// A POST head has arrived but not all of its body: parse from the start next time.
+    private var awaitingBody = false
+    /// A fold-in was answered with more input pending: the rest waits for the next loop turn.
+    private var yielded = false
+    private var resumePending = false
     private let metrics: ServerMetrics
     private let settings: HandlerSettings
     private let logger: Logger
@@ -70,6 +76,7 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
 
     init(slot: ReleaseSlot<Store>, metrics: ServerMetrics, settings: HandlerSettings, logger: Logger) {
         self.responder = LookupResponder(slot: slot, metrics: metrics)
+        self.foldIn = FoldInResponder(slot: slot, metrics: metrics)
         self.metrics = metrics
         self.settings = settings
         self.logger = logger
@@ -111,7 +118,7 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
                 partial.writeBuffer(&input)
             }
         } else {
-            let searchFrom = max(0, partial.readableBytes - 2)
+            let searchFrom = awaitingBody ? 0 : max(0, partial.readableBytes - 2)
             partial.writeBuffer(&input)
             serve(context, &partial, searchFrom: searchFrom, now: now, pendingSince: &pendingSince)
             if partial.readableBytes == 0 { partial.clear() } else { partial.discardReadBytes() }
@@ -120,6 +127,28 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         headStartedAt = partial.readableBytes > 0 ? pendingSince : 0
         if headStartedAt != 0 && now &- headStartedAt > settings.headDeadlineNanoseconds {
             reject(context, Self.headTimeout, startedAt: headStartedAt)
+        }
+        if yielded { resumeLater(context) }
+    }
+
+    /// After a fold-in, the requests still buffered are served on a later turn
+    /// of the event loop, so other connections never wait for more than one
+    /// fold-in (pipelined POSTs would otherwise run back to back).
+    private func resumeLater(_ context: ChannelHandlerContext) {
+        yielded = false
+        guard !resumePending else { return }
+        resumePending = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            resumePending = false
+            guard !closing, partial.readableBytes > 0 else { return }
+            let now = Clock.nanos()
+            var pendingSince = headStartedAt != 0 ? headStartedAt : now
+            serve(context, &partial, searchFrom: 0, now: now, pendingSince: &pendingSince)
+            if partial.readableBytes == 0 { partial.clear() } else { partial.discardReadBytes() }
+            guard !closing else { return }
+            headStartedAt = partial.readableBytes > 0 ? pendingSince : 0
+            channelReadComplete(context: context)
+            if yielded { resumeLater(context) }
         }
     }
 
@@ -200,18 +229,30 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
             }
             guard input.readableBytes > 0 else { return }
             let startedAt = pendingSince
+            awaitingBody = false
             let parsed = input.withUnsafeReadableBytes { bytes in
-                let parsed = settings.parser.parse(bytes, searchFrom: searchFrom)
+                var parsed = settings.parser.parse(bytes, searchFrom: searchFrom)
                 if case .request(let head) = parsed {
-                    respond(context, head, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]), startedAt: startedAt)
+                    if head.length + head.bodyLength > bytes.count {
+                        awaitingBody = true
+                        parsed = .incomplete
+                    } else {
+                        respond(context, head, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]),
+                                payload: UnsafeRawBufferPointer(rebasing: bytes[head.length..<(head.length + head.bodyLength)]),
+                                startedAt: startedAt)
+                    }
                 }
                 return parsed
             }
             switch parsed {
             case .request(let head):
-                input.moveReaderIndex(forwardBy: head.length)
+                input.moveReaderIndex(forwardBy: head.length + head.bodyLength)
                 searchFrom = 0
                 pendingSince = now
+                if head.method == .post && input.readableBytes > 0 {
+                    yielded = true
+                    return
+                }
             case .incomplete:
                 return
             case .failure(let problem):
@@ -221,13 +262,15 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     }
 
     private func respond(_ context: ChannelHandlerContext, _ head: RequestHead, target: UnsafeRawBufferPointer,
-                         startedAt: UInt64) {
+                         payload: UnsafeRawBufferPointer, startedAt: UInt64) {
         body.clear()
-        let summary = responder.respond(head.method, target: target, into: &body)
+        let summary = head.method == .post
+            ? foldIn.respond(target: target, bodyType: head.bodyType, requestBody: payload, into: &body)
+            : responder.respond(head.method, target: target, into: &body)
         let persistence = quiescing ? .close : head.persistence
         ResponseHead.write(summary.status, contentType: summary.contentType, contentLength: body.readableBytes,
                            persistence: persistence, allowHeader: summary.status == .methodNotAllowed,
-                           date: &date, into: &out)
+                           allow: summary.route.allowedMethods, date: &date, into: &out)
         if head.method != .head { out.writeImmutableBuffer(body) }
         let elapsed = Clock.nanos() &- startedAt
         metrics.recordRequest(route: summary.route, status: summary.status, nanoseconds: elapsed)

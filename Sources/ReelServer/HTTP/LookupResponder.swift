@@ -65,6 +65,10 @@ struct LookupResponder<Store: RecommendationStore> {
             } catch {
                 return fail(error, routed.id, into: &body)
             }
+        case .foldIn:
+            // The router sends only POSTs here, and POSTs go to `FoldInResponder`.
+            return fail(LookupFailure(.methodNotAllowed, "method_not_allowed", "fold-in routes answer only POST"),
+                        routed.id, into: &body)
         }
         return ResponseSummary(status: .ok, route: routed.id)
     }

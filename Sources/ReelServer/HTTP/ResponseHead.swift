@@ -25,7 +25,8 @@ enum ResponseHead {
     static let maxBytes = 256
 
     static func write(_ status: ResponseStatus, contentType: ContentType, contentLength: Int,
-                      persistence: Persistence, allowHeader: Bool, date: inout HTTPDateCache,
+                      persistence: Persistence, allowHeader: Bool, allow: StaticString = "GET, HEAD",
+                      date: inout HTTPDateCache,
                       into out: inout ByteBuffer) {
         out.writeJSON(maxBytes: maxBytes) { w in
             w.literal("HTTP/1.1 ")
@@ -42,7 +43,10 @@ enum ResponseHead {
             case .keepAliveHTTP10: w.literal("\r\nConnection: keep-alive")
             case .close: w.literal("\r\nConnection: close")
             }
-            if allowHeader { w.literal("\r\nAllow: GET, HEAD") }
+            if allowHeader {
+                w.literal("\r\nAllow: ")
+                w.literal(allow)
+            }
             w.literal("\r\n\r\n")
         }
     }

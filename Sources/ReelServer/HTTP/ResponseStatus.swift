@@ -6,8 +6,10 @@ public enum ResponseStatus: Int, Sendable, CaseIterable {
     case notFound = 404
     case methodNotAllowed = 405
     case requestTimeout = 408
+    case lengthRequired = 411
     case contentTooLarge = 413
     case uriTooLong = 414
+    case unsupportedMediaType = 415
     case headersTooLarge = 431
     case internalError = 500
     case serviceUnavailable = 503
@@ -20,8 +22,10 @@ public enum ResponseStatus: Int, Sendable, CaseIterable {
         case .notFound: return "404 Not Found"
         case .methodNotAllowed: return "405 Method Not Allowed"
         case .requestTimeout: return "408 Request Timeout"
+        case .lengthRequired: return "411 Length Required"
         case .contentTooLarge: return "413 Content Too Large"
         case .uriTooLong: return "414 URI Too Long"
+        case .unsupportedMediaType: return "415 Unsupported Media Type"
         case .headersTooLarge: return "431 Request Header Fields Too Large"
         case .internalError: return "500 Internal Server Error"
         case .serviceUnavailable: return "503 Service Unavailable"
@@ -41,6 +45,8 @@ public enum ResponseStatus: Int, Sendable, CaseIterable {
         case .headersTooLarge: return 7
         case .internalError: return 8
         case .serviceUnavailable: return 9
+        case .lengthRequired: return 10
+        case .unsupportedMediaType: return 11
         }
     }
 }

@@ -7,6 +7,9 @@ public enum Route: Sendable, Equatable {
     case readyz
     case metrics
     case openAPI
+    /// `POST /v1/recommendations` (userID nil) or `POST /v1/users/{userId}/recommendations`:
+    /// a fold-in of the ratings in the body (`FoldInResponder`).
+    case foldIn(userID: Int32?)
 }
 
 /// Which route a request hit, known even when its parameters were bad; the
@@ -17,6 +20,9 @@ public enum RouteID: Int, Sendable, CaseIterable {
     case unmatched
     /// The request never reached routing: malformed, too long, too slow, or carrying a body.
     case invalid
+    /// `POST /v1/recommendations` and `POST /v1/users/{userId}/recommendations`
+    /// (declared after the others so existing metrics slots keep their places).
+    case foldIn, userFoldIn
 
     /// The metrics label.
     public var label: String {
@@ -32,6 +38,8 @@ public enum RouteID: Int, Sendable, CaseIterable {
         case .openAPI: return "openapi"
         case .unmatched: return "unmatched"
         case .invalid: return "invalid"
+        case .foldIn: return "fold_in"
+        case .userFoldIn: return "user_fold_in"
         }
     }
 
@@ -48,6 +56,8 @@ public enum RouteID: Int, Sendable, CaseIterable {
         case .readyz: return "/readyz"
         case .metrics: return "/metrics"
         case .openAPI: return "/openapi.json"
+        case .foldIn: return "/v1/recommendations"
+        case .userFoldIn: return "/v1/users/{userId}/recommendations"
         case .unmatched, .invalid: return nil
         }
     }

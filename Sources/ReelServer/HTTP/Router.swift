@@ -1,9 +1,10 @@
 import ReelModel
 
-/// The request methods the router distinguishes: every route answers GET and
-/// HEAD; anything else on a known path is a 405.
+/// The request methods the router distinguishes: every lookup route answers
+/// GET and HEAD, the fold-in routes POST (`Router+FoldIn`); anything else on a
+/// known path is a 405.
 public enum RequestMethod: Sendable {
-    case get, head, other
+    case get, head, post, other
 }
 
 /// The outcome of routing: which route (always known, for metrics) and either
@@ -27,6 +28,7 @@ public enum Router {
             return Routed(id: id, outcome: .failure(LookupFailure(
                 .notFound, "no_route", "no route for \(quoted(path)); see /openapi.json for the API")))
         }
+        if method == .post || id == .foldIn { return routeFoldIn(method, id, path: path, query: query) }
         guard method != .other else {
             return Routed(id: id, outcome: .failure(LookupFailure(
                 .methodNotAllowed, "method_not_allowed", "\(id.template ?? "this route") answers only GET and HEAD")))
@@ -52,6 +54,7 @@ public enum Router {
             }
             if rest.equals("trending") { return .trending }
             if rest.equals("release") { return .release }
+            if rest.equals("recommendations") { return .foldIn }
             return .unmatched
         }
         if path.equals("/healthz") { return .healthz }
@@ -111,7 +114,7 @@ public enum Router {
         case .readyz: return .readyz
         case .metrics: return .metrics
         case .openAPI: return .openAPI
-        case .unmatched, .invalid:
+        case .unmatched, .invalid, .foldIn, .userFoldIn:
             throw LookupFailure(.notFound, "no_route", "no route")
         }
     }

@@ -84,7 +84,7 @@ enum LookupJSON {
     }
 
     /// The same items as `writeItem` writes, from pre-rendered movie fields, through one reservation.
-    private static func writeItems(_ items: [(movie: Int32, score: Float)], summaries: MovieSummaryTable.Rows,
+    static func writeItems(_ items: [(movie: Int32, score: Float)], summaries: MovieSummaryTable.Rows,
                                    into buffer: inout ByteBuffer) {
         var maxBytes = 0
         for item in items { maxBytes += summaries[Int(item.movie)].count + 48 }

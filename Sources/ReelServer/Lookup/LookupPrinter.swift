@@ -73,7 +73,7 @@ enum LookupTable {
         }
     }
 
-    private static func list<Store: RecommendationStore>(_ items: [(movie: Int32, score: Float)], store: Store) -> String {
+    static func list<Store: RecommendationStore>(_ items: [(movie: Int32, score: Float)], store: Store) -> String {
         guard !items.isEmpty else { return "(empty list)\n" }
         let rows = items.enumerated().map { i, item -> [String] in
             let movie = store.movie(row: Int(item.movie))

@@ -1,5 +1,6 @@
 import NIOCore
 import ReelCore
+import ReelModel
 import ReelRelease
 
 /// A store as served: the store plus what responses repeat about it,
@@ -17,6 +18,9 @@ public final class ServedRelease<Store: RecommendationStore>: Sendable {
     let idJSON: [UInt8]
     /// Every movie's list-item JSON, when rendered at load (the daemon does; a one-shot CLI call does not).
     let movieSummaries: MovieSummaryTable?
+    /// The fold-in solver (`POST /v1/recommendations`), built at load when
+    /// pre-rendering (the daemon) and the release has the sections; else nil.
+    public let foldIn: FoldInModel?
 
     /// - Parameter preRender: render every movie's list-item JSON now (`MovieSummaryTable`):
     ///   worth it for a daemon answering many requests, not for one CLI lookup.
@@ -24,6 +28,7 @@ public final class ServedRelease<Store: RecommendationStore>: Sendable {
         self.store = store
         self.loadedAt = loadedAt
         self.movieSummaries = preRender ? MovieSummaryTable(store) : nil
+        self.foldIn = preRender ? store.makeFoldInModel() : nil
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
         buffer.writeJSONString(store.releaseID)
         self.idJSON = Array(buffer.readableBytesView)

@@ -37,6 +37,8 @@ public final class ServerMetrics: Sendable {
 
     /// Process start, seconds since the epoch.
     public let startedAt: Int64
+    /// Time spent per fold-in (solve and rank), its own histogram.
+    public let foldIn = FoldInMetrics()
 
     public init(startedAt: Int64 = Clock.now(), eventLoops: Int = 1, connectionLimit: Int = 0) {
         self.startedAt = startedAt
@@ -174,6 +176,7 @@ public final class ServerMetrics: Sendable {
         text.family("reel_http_idle_closes_total", "counter",
                     "Connections closed by the idle timeout, whatever they had queued.")
         text.sample("reel_http_idle_closes_total", "", events.load(Event.idleCloses.rawValue))
+        foldIn.render(into: &text)
         text.family("reel_process_start_time_seconds", "gauge", "When the daemon started.")
         text.sample("reel_process_start_time_seconds", "", UInt64(max(startedAt, 0)))
     }

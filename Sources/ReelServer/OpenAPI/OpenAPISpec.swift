@@ -31,7 +31,7 @@ public enum OpenAPISpec {
             "license": ["name": "Proprietary", "identifier": "LicenseRef-Proprietary"],
         ],
         "servers": [["url": "http://127.0.0.1:8000", "description": "reel serve (binds loopback by default)"]],
-        "paths": paths,
+        "paths": withFoldIn(paths),
         "components": components,
     ]
 
@@ -140,7 +140,7 @@ public enum OpenAPISpec {
         ]
     }
 
-    private static func operation(id: String, tag: String, summary: String, description: String,
+    static func operation(id: String, tag: String, summary: String, description: String,
                                   parameters: [JSONValue], ok: (schema: String, description: String),
                                   errors: [String]) -> JSONValue {
         var responses = okResponse(ok.description, "application/json", ref(ok.schema))
@@ -161,6 +161,7 @@ public enum OpenAPISpec {
 
     private static let errorNames = [
         "400": "BadRequest", "404": "NotFound", "503": "NotReady",
+        "411": "LengthRequired", "415": "UnsupportedMediaType",
     ]
 
     /// Errors any route can answer: wrong method, request body, oversized or slow request heads.
@@ -194,15 +195,15 @@ public enum OpenAPISpec {
     // MARK: Components
 
     private static var components: JSONValue {
-        ["schemas": schemas, "responses": responses]
+        ["schemas": schemas.merging(foldInSchemas), "responses": responses.merging(foldInResponses)]
     }
 
-    private static func ref(_ schema: String) -> JSONValue {
+    static func ref(_ schema: String) -> JSONValue {
         ["$ref": .string("#/components/schemas/" + schema)]
     }
 
-    private static let releaseField: JSONValue = ["type": "string", "description": "Id of the release that answered."]
-    private static let countField: JSONValue = ["type": "integer", "minimum": 0, "description": "Number of items."]
+    static let releaseField: JSONValue = ["type": "string", "description": "Id of the release that answered."]
+    static let countField: JSONValue = ["type": "integer", "minimum": 0, "description": "Number of items."]
 
     private static var schemas: JSONValue {
         [
@@ -309,7 +310,7 @@ public enum OpenAPISpec {
         ]
     }
 
-    private static func errorResponse(_ description: String, allow: Bool = false) -> JSONValue {
+    static func errorResponse(_ description: String, allow: Bool = false) -> JSONValue {
         var response: JSONValue = [
             "description": .string(description),
             "content": ["application/json": ["schema": ref("Error")]],

@@ -57,6 +57,12 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Threads for top-K scoring (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .customLong("no-fold-in"), help: "Leave out the fold-in sections (YᵀY, λ, α, user factors): POST /v1/recommendations then answers 404.")
+    var noFoldIn = false
+
+    @Flag(name: .customLong("no-fold-in-users"), help: "Keep the fold-in sections but not the users' factors (users × rank floats): known users cannot add ratings.")
+    var noFoldInUsers = false
+
     func run() async throws {
         try await runReel {
             let home = global.home()
@@ -70,6 +76,8 @@ struct PublishCommand: AsyncParsableCommand {
             if let similarK { options.similarK = similarK }
             if let trendingK { options.trendingK = trendingK }
             options.threads = threads ?? ReleaseOptions.availableCores
+            options.foldIn = !noFoldIn
+            options.foldInUsers = !noFoldInUsers
             // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics,
             // and its chosen blend UC1's default order.
             let evaluation = model == nil ? EvaluationSummary.latest(home: home) : nil

@@ -22,9 +22,19 @@ struct TopKCommand: AsyncParsableCommand {
         trending popularity and a genre-diversity penalty; --w-* weights not given
         come from the release's blend, or the data contract's 0.6 / 0.4 / 0.1.
 
+        --ratings / --ratings-file fold a user's ratings in at request time instead
+        (same as POST /v1/recommendations; with --user, POST
+        /v1/users/{userId}/recommendations: the ratings are added to the stored
+        user): movieId:rating pairs, or bare movie ids meaning watched/liked (4.0).
+        The file is CSV (movieId,rating per line, optional header) or JSON (the POST
+        body, or a bare list). Movie ids not in the release are ignored (a note on
+        stderr lists them; the JSON's "ignored").
+
         Exit status: 0 answered, 2 not found, 1 error.
 
         Examples:
+          reel topk --ratings 1:5,296:4.5,318:5
+          reel topk --ratings-file my-ratings.csv --json
           reel topk --user 42
           reel topk --user 42 --mode als
           reel topk --user 42 --k 5 --mode hybrid --w-trending 0.6 --json
@@ -35,7 +45,13 @@ struct TopKCommand: AsyncParsableCommand {
     @OptionGroup var releaseOption: ReleaseOption
 
     @Option(name: .long, help: "MovieLens user id.")
-    var user: Int
+    var user: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Ratings to fold in: movieId:rating pairs (or bare movie ids = liked), comma-separated.", valueName: "pairs"))
+    var ratings: String?
+
+    @Option(name: .customLong("ratings-file"), help: ArgumentHelp("Ratings to fold in from a CSV (movieId,rating) or JSON file.", valueName: "file"))
+    var ratingsFile: String?
 
     @Option(name: .long, help: "How many recommendations (1 up to the stored K; default 10).")
     var k: Int?
@@ -82,6 +98,15 @@ struct TopKCommand: AsyncParsableCommand {
             if [wModel, wTrending, wDiversity].contains(where: { $0.map { !$0.isFinite || $0 < 0 } ?? false }) {
                 throw ReelError(.usage, "hybrid weights must be non-negative numbers")
             }
+            if ratings != nil || ratingsFile != nil {
+                guard weights.isEmpty else { throw ReelError(.usage, "--w-* weights do not apply to a fold-in (--ratings); it serves the release's blend") }
+                var request = try foldInRatings(ratings: ratings, file: ratingsFile)
+                request.userID = try user.map { try userOrMovieID($0, what: "--user") }
+                request.k = k ?? request.k
+                request.mode = requested ?? request.mode
+                return try printFoldIn(request, global: global, release: releaseOption, json: json)
+            }
+            guard let user else { throw ReelError(.usage, "give --user, --ratings or --ratings-file") }
             let request = LookupRequest.recommendations(userID: try userOrMovieID(user, what: "--user"), k: k,
                                                         mode: requested, weights: weights)
             try printLookup(request, global: global, release: releaseOption, json: json)
