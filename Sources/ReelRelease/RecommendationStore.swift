@@ -82,10 +82,14 @@ public protocol RecommendationStore: AnyObject, Sendable {
     func trending(window: TrendingWindow, genre: Int?) -> RankedList
     /// Normalised trending popularity of a movie in a window, in [0, 1] (1 = the top movie).
     func popularity(movieRow: Int, window: TrendingWindow) -> Float
+    /// The optional web sections (title index, recent ratings, report page);
+    /// nil for stores without them (search then scans the titles).
+    var web: ReleaseWebTables? { get }
 }
 
 public extension RecommendationStore {
     /// Stores without a precomputed blend (e.g. small in-memory test stores).
     var blend: ServingBlend? { nil }
     func blendedRecommendations(userRow: Int) -> RankedList? { nil }
+    var web: ReleaseWebTables? { nil }
 }

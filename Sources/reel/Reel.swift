@@ -47,6 +47,7 @@ struct Reel: AsyncParsableCommand {
             // Operations.
             RunsCommand.self,
             ConfigCommand.self,
+            ReportCommand.self,
         ]
     )
 }

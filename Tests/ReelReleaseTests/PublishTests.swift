@@ -105,7 +105,7 @@ import ReelLakehouse
         #expect(release.releaseID == result.releaseID && release.storedK == 4)
         #expect(release.modelFingerprint == XXH3.hash(try FileSystem.readBytes(factorsPath)))
         let meta = String(decoding: release.metadataJSON, as: UTF8.self)
-        #expect(meta.contains(#""modelRun":"run-7""#) && meta.contains(#""format":"REELRLSE 1.0""#))
+        #expect(meta.contains(#""modelRun":"run-7""#) && meta.contains(#""format":"REELRLSE 1.1""#))
         #expect(errorMessage { _ = try ReleasePublisher.publish(home: ReelHome(root: makeTempDir())) }.contains("run `reel train` first"))
     }
 }

@@ -21,6 +21,11 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// The UC3 blend to precompute and serve by default (from the latest
     /// evaluation); nil or the model's own order: UC1 serves the model's list.
     public var blend: ServingBlend?
+    /// Recent ratings stored per user for the web face's user view (0: none).
+    public var recentN = 20
+    /// The evaluation report page (`reel report`) carried in the release and
+    /// served at `/report`; empty: none.
+    public var reportHTML: [UInt8] = []
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {
@@ -40,6 +45,9 @@ public struct ReleaseOptions: Sendable, Equatable {
             guard value >= 1, value <= 10_000 else {
                 throw ReelError(.usage, "\(name) must be between 1 and 10000 (got \(value))")
             }
+        }
+        guard recentN >= 0, recentN <= 10_000 else {
+            throw ReelError(.usage, "release.recent_n must be between 0 and 10000 (got \(recentN))")
         }
         guard threads >= 1, queryBlock >= 1 else {
             throw ReelError(.usage, "threads and query block must be at least 1")

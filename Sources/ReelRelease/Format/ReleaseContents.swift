@@ -56,6 +56,9 @@ public struct ReleaseContents: Sendable {
     /// The `meta` JSON object.
     public var metaJSON: String
 
+    /// The optional web sections (title index, recent ratings, report page).
+    public var web = ReleaseWebContents()
+
     public init(releaseID: String, createdAt: Int64, k: Int, similarK: Int, trendingK: Int, rank: Int,
                 silverFingerprint: UInt64, modelFingerprint: UInt64,
                 movieIDs: [Int32], titleOffsets: [UInt32], titles: [UInt8], years: [Int16], genres: [UInt32],
@@ -170,6 +173,7 @@ public struct ReleaseContents: Sendable {
             EncodedSection(S.factorMask, factorMask),
             EncodedSection(S.movieFactors, movieFactors),
         ]
+        out += web.encodedSections()
         return out
     }
 

@@ -1,6 +1,7 @@
 import ReelCore
 
-/// The release file format, `REELRLSE` version 1.0 (docs/release-format.md).
+/// The release file format, `REELRLSE` version 1.1 (docs/release-format.md; 1.1 added the
+/// optional web sections of `ReleaseWebContents`).
 ///
 /// A release is a `SectionFile`, so the container (header, 64-byte aligned
 /// sections, table of contents, footer, xxh3-64 per section and over the
@@ -12,7 +13,7 @@ import ReelCore
 /// up to its own. A minor bump may only *add* sections or header meaning that
 /// older readers can ignore; anything else is a new major.
 public enum ReleaseFormat {
-    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 0, name: "release")
+    public static let kind = SectionFileKind(magic: "REELRLSE", major: 1, minor: 1, name: "release")
 
     /// "REELRLSE 1.0": how metadata and manifests name the format.
     public static var versionString: String { "REELRLSE \(kind.major).\(kind.minor)" }

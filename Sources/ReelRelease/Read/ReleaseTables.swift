@@ -54,6 +54,8 @@ public struct ReleaseTables: @unchecked Sendable {
     public let movieFactors: UnsafeBufferPointer<Float>
     public let factorMask: UnsafeBufferPointer<UInt8>
     public let meta: UnsafeRawBufferPointer
+    /// The optional web sections (format 1.1): title index, recent ratings, report page.
+    public let web: ReleaseWebTables
 
     /// Opens `path` through mmap, verifies the container (`.full`: every
     /// checksum) and validates the release.
@@ -184,6 +186,7 @@ public struct ReleaseTables: @unchecked Sendable {
         }
         movieFactors = try check.array(file, S.movieFactors, count: movieCount * rank)
         try check.finite(movieFactors, S.movieFactors)
+        web = try ReleaseWebTables(file: file, check: check, ratingCounts: ratingCounts, userCount: userCount)
     }
 
     // MARK: Lookups (O(1) or O(log n), no allocation)
