@@ -169,10 +169,19 @@ public enum ReportPage {
     static func historySection(_ runs: [RunRecord]) -> String {
         guard !runs.isEmpty else { return section("Nightly history", "<p class=\"muted\">No nightly run records yet.</p>") }
         let labels = runs.map { String($0.runID.prefix(16)) }
-        let keys = Set(runs.flatMap { $0.metrics.keys }).filter { k in ["ndcg", "recall", "coverage"].contains { k.contains($0) } }.sorted()
-        let series = keys.prefix(8).map { key in (name: key, values: runs.map { $0.metrics[key] ?? .nan }) }
-        let chart = series.isEmpty ? "<p class=\"muted\">The runs record no ranking metrics.</p>"
-            : "<figure>" + SVGChart.lines(title: "Metrics across the last \(runs.count) nightly runs", xLabels: labels, series: Array(series)) + "</figure>"
+        var chart = ""
+        for (suffix, title) in [("ndcg_at_10", "NDCG@10"), ("recall_at_10", "Recall@10"), ("coverage", "Coverage")] {
+            // The served figure (a bare key) first, then one line per candidate.
+            let keys = Set(runs.flatMap { $0.metrics.keys }).filter { $0 == suffix || $0.hasSuffix("." + suffix) }
+                .sorted { ($0 == suffix ? 0 : 1, $0) < ($1 == suffix ? 0 : 1, $1) }
+            let series = keys.prefix(9).map { key in (name: key == suffix ? "served" : String(key.dropLast(suffix.count + 1)),
+                                                      values: runs.map { $0.metrics[key] ?? .nan }) }
+            if !series.isEmpty {
+                chart += "<figure>" + SVGChart.lines(title: "\(title) across the last \(runs.count) nightly run\(runs.count == 1 ? "" : "s")",
+                                                     xLabels: labels, series: Array(series)) + "</figure>"
+            }
+        }
+        chart = chart.isEmpty ? "<p class=\"muted\">The runs record no ranking metrics.</p>" : "<div class=\"charts\">\(chart)</div>"
         var rows = ""
         for r in runs.reversed() {
             let ndcg = r.metrics["ndcg_at_10"].map { String(format: "%.4f", $0) } ?? "–"
@@ -210,7 +219,7 @@ public enum ReportPage {
     }
 
     static func number(_ value: Any?) -> Double? {
-        guard let n = value as? NSNumber, !(value is Bool) else { return nil }
+        guard let n = value as? NSNumber else { return nil }
         let d = n.doubleValue
         return d.isFinite ? d : nil
     }

@@ -45,7 +45,8 @@ enum SVGChart {
         guard !xLabels.isEmpty, let lo0 = points.min(), let hi0 = points.max() else { return "" }
         let pad = (hi0 - lo0) * 0.08 + (hi0 == lo0 ? max(abs(hi0) * 0.05, 1e-6) : 0)
         let lo = lo0 - pad, hi = hi0 + pad
-        let width = 560.0, height = 260.0, left = 62.0, right = 12.0, top = 30.0, bottom = 64.0
+        let legendRows = Double((series.count + 2) / 3)
+        let width = 560.0, height = 246.0 + 16 * legendRows, left = 62.0, right = 12.0, top = 30.0, bottom = 50.0 + 16 * legendRows
         let plotW = width - left - right, plotH = height - top - bottom
         func x(_ i: Int) -> Double { left + (xLabels.count == 1 ? plotW / 2 : plotW * Double(i) / Double(xLabels.count - 1)) }
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
@@ -68,8 +69,9 @@ enum SVGChart {
                 let xy = p.split(separator: ",")
                 s += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(color)\"/>"
             }
-            s += "<rect x=\"\(f(left + Double(k % 3) * 165))\" y=\"\(f(height - 18 + Double(k / 3) * 0))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-            s += text(x: left + Double(k % 3) * 165 + 14, y: height - 9, line.name, size: 11)
+            let legendY = height - 16 * legendRows + 16 * Double(k / 3) - 4
+            s += "<rect x=\"\(f(left + Double(k % 3) * 165))\" y=\"\(f(legendY - 9))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            s += text(x: left + Double(k % 3) * 165 + 14, y: legendY, line.name, size: 11)
         }
         return s + "</svg>"
     }
@@ -79,11 +81,11 @@ enum SVGChart {
                         values: [[Double?]], mark: (Int, Int)?) -> String {
         let all = values.flatMap { $0 }.compactMap { $0 }
         guard let lo = all.min(), let hi = all.max(), !rows.isEmpty, !columns.isEmpty else { return "" }
-        let cell = 64.0, left = 110.0, top = 48.0
+        let cell = 64.0, left = 110.0, top = 52.0
         let width = left + cell * Double(columns.count) + 20, height = top + cell * 0.6 * Double(rows.count) + 40
         var s = svgOpen(width: width, height: height, title: title)
         s += text(x: 8, y: 16, title, weight: "600")
-        s += text(x: left + cell * Double(columns.count) / 2, y: 34, columnName, anchor: "middle", size: 11)
+        s += text(x: left + cell * Double(columns.count) / 2, y: 28, columnName, anchor: "middle", size: 11)
         s += text(x: 8, y: top - 4, rowName, size: 11)
         for (c, label) in columns.enumerated() { s += text(x: left + cell * (Double(c) + 0.5), y: top - 4, label, anchor: "middle", size: 11) }
         for (r, label) in rows.enumerated() {
