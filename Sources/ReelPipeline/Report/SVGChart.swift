@@ -46,7 +46,7 @@ enum SVGChart {
         let pad = (hi0 - lo0) * 0.08 + (hi0 == lo0 ? max(abs(hi0) * 0.05, 1e-6) : 0)
         let lo = lo0 - pad, hi = hi0 + pad
         let legendRows = Double((series.count + 2) / 3)
-        let width = 560.0, height = 246.0 + 16 * legendRows, left = 62.0, right = 12.0, top = 30.0, bottom = 50.0 + 16 * legendRows
+        let width = 560.0, height = 266.0 + 16 * legendRows, left = 62.0, right = 12.0, top = 30.0, bottom = 72.0 + 16 * legendRows
         let plotW = width - left - right, plotH = height - top - bottom
         func x(_ i: Int) -> Double { left + (xLabels.count == 1 ? plotW / 2 : plotW * Double(i) / Double(xLabels.count - 1)) }
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }

@@ -15,6 +15,8 @@ function el(tag, attrs, ...kids) {
   for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined) e.append(kid);
   return e;
 }
+/** `code` spans of the OpenAPI descriptions as <code> elements; everything else stays text. */
+const md = (text) => (text || "").split("`").map((part, i) => (i % 2 ? el("code", null, part) : part));
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "root";
 function operationPanel(path, method, op) {
   const id = slug(op.operationId || path);
@@ -33,7 +35,7 @@ function operationPanel(path, method, op) {
     }
     inputs.push([p, input]);
     params.append(el("label", { for: inputId }, `${p.name}${p.required ? " *" : ""}`, el("span", { class: "muted" }, ` (${p.in})`)),
-      el("div", null, input, el("div", { class: "muted" }, p.description || "")));
+      el("div", null, input, el("div", { class: "muted" }, md(p.description))));
   }
   const out = el("pre", { id: `${id}-out`, "aria-live": "polite" }, "");
   const curl = el("code", { id: `${id}-curl` });
@@ -67,7 +69,7 @@ function operationPanel(path, method, op) {
     r.description || (r.$ref ? r.$ref.split("/").pop() : "")));
   return el("details", { class: "panel op", id: `op-${id}` },
     el("summary", null, el("span", { class: "method" }, method.toUpperCase()), el("code", null, path), " — ", op.summary || ""),
-    el("p", null, op.description || ""),
+    el("p", null, md(op.description)),
     inputs.length ? params : el("p", { class: "muted" }, "No parameters."),
     el("div", { class: "row" }, el("button", { type: "button", id: `${id}-send`, onclick: send }, "Send"), el("span", { class: "muted" }, curl)),
     out,
@@ -83,7 +85,7 @@ async function main() {
     return;
   }
   document.getElementById("api-title").textContent = `${doc.info.title} ${doc.info.version}`;
-  document.getElementById("api-description").textContent = doc.info.description || "";
+  document.getElementById("api-description").replaceChildren(...md(doc.info.description));
   const byTag = new Map();
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

@@ -115,7 +115,7 @@ async function trendingPositions(id) {
     try {
       const t = await api(`/v1/trending?window=${w}&k=${k}`);
       const i = t.items.findIndex((m) => m.movieId === id);
-      out.push([w, i < 0 ? `not in the top ${k}` : `#${i + 1}`]);
+      out.push([w, i >= 0 ? `#${i + 1} of ${t.count}` : t.count < k ? "not trending" : `not in the top ${k}`]);
     } catch (err) { out.push([w, err.message]); }
   }
   return out;

@@ -27,6 +27,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 .toolbar { display: grid; grid-template-columns: 2fr 1fr; gap: 1rem; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.1rem; }
 .panel h2, .panel h3 { margin: 0 0 .6rem; }
+.panel h3 { margin-top: 1rem; }
 label { font-weight: 600; display: block; margin-bottom: .3rem; }
 input[type=search], input[type=number], select { font: inherit; padding: .55rem .7rem; border: 1px solid #aab2bd;
   border-radius: 8px; width: 100%; background: #fff; color: var(--ink); }
