@@ -19,7 +19,7 @@ struct TitleSearchTests {
     ]
 
     /// Builds the index and runs `body` with a view over it (buffers live for the call).
-    static func withIndex<R>(_ body: (TitleIndexView) -> R) -> R {
+    static func withIndex<R>(_ catalogue: [(String, Int32)] = catalogue, _ body: (TitleIndexView) -> R) -> R {
         var titles: [UInt8] = [], offsets: [UInt32] = [0]
         for (t, _) in catalogue { titles += Array(t.utf8); offsets.append(UInt32(titles.count)) }
         let counts = catalogue.map(\.1)
@@ -31,9 +31,17 @@ struct TitleSearchTests {
                     web.titleTokenOffsets.withUnsafeBufferPointer { tokenOffsets in
                         web.titlePostings.withUnsafeBufferPointer { postings in
                             web.titlePostingOffsets.withUnsafeBufferPointer { postingOffsets in
-                                counts.withUnsafeBufferPointer { ratingCounts in
-                                    body(TitleIndexView(norm: norm, normOffsets: normOffsets, tokens: tokens, tokenOffsets: tokenOffsets,
-                                                        postings: postings, postingOffsets: postingOffsets, ratingCounts: ratingCounts))
+                                web.titleSorted.withUnsafeBufferPointer { sorted in
+                                    web.titleSortRank.withUnsafeBufferPointer { sortRank in
+                                        web.titleByPopularity.withUnsafeBufferPointer { byPopularity in
+                                            counts.withUnsafeBufferPointer { ratingCounts in
+                                                body(TitleIndexView(norm: norm, normOffsets: normOffsets, tokens: tokens,
+                                                                    tokenOffsets: tokenOffsets, postings: postings,
+                                                                    postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
+                                                                    byPopularity: byPopularity, ratingCounts: ratingCounts))
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -44,10 +52,10 @@ struct TitleSearchTests {
     }
 
     /// Titles found for `query` by the index and by the scan (which must agree), with their match kinds.
-    static func find(_ query: String, k: Int = 10) -> [(String, TitleMatchKind)] {
+    static func find(_ query: String, k: Int = 10, in catalogue: [(String, Int32)] = catalogue) -> [(String, TitleMatchKind)] {
         var search = TitleSearch()
         let bytes = Array(query.utf8)
-        let indexed = withIndex { index in
+        let indexed = withIndex(catalogue) { index in
             bytes.withUnsafeBytes { search.search($0, k: k, index: index) }
             return search.results
         }
@@ -131,6 +139,48 @@ struct TitleSearchTests {
         #expect(Self.titles("   ").isEmpty)
         #expect(Self.titles("star", k: 2).count == 2)
         #expect(Self.titles("script") == ["<script>alert(1)</script>"])
+    }
+
+    @Test("on a large catalogue of common words (popularity walks, long runs) the index agrees with the scan")
+    func largeCatalogueAgrees() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let vocabulary = ["Star", "Stars", "Story", "Toy", "The", "City", "Café", "Château", "Lost", "Last", "River", "Road",
+                          "Dark", "Dream", "Dreams", "Kingdom", "King", "Summer", "Winter", "Silent", "Sea", "See", "A", "Love"]
+        var catalogue: [(String, Int32)] = []
+        for _ in 0..<3000 {
+            var words = (0..<(1 + next(4))).map { _ in vocabulary[next(vocabulary.count)] }
+            if next(5) == 0 { words[words.count - 1] += ", The" }
+            catalogue.append((words.joined(separator: " "), Int32(next(200))))
+        }
+        var queries = ["s", "t", "the", "st", "star", "stars", "the king", "king", "lost r", "cafe", "chateau d", "a", "sea", "see"]
+        for _ in 0..<40 {
+            let title = String(decoding: TitleFolding.fold(TitleFolding.articleFirst(catalogue[next(catalogue.count)].0)), as: UTF8.self)
+            queries.append(String(title.prefix(1 + next(title.count))))
+        }
+        let titleBytes = catalogue.map { Array(TitleFolding.articleFirst($0.0).utf8) }
+        var search = TitleSearch(), scanner = TitleSearch()
+        var disagreements = 0, results = 0
+        Self.withIndex(catalogue) { index in
+            for query in queries {
+                for k in [1, 10] {
+                    let bytes = Array(query.utf8)
+                    bytes.withUnsafeBytes { q in
+                        search.search(q, k: k, index: index)
+                        scanner.scan(q, k: k, movieCount: catalogue.count,
+                                     title: { row in titleBytes[row].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } },
+                                     ratingCount: { catalogue[$0].1 })
+                    }
+                    if search.results != scanner.results { disagreements += 1; print("disagree on \(query) k=\(k)") }
+                    results += search.results.count
+                }
+            }
+        }
+        #expect(disagreements == 0)
+        #expect(results > queries.count * 5)
     }
 
     @Test("folding: accents, ligatures, combining marks, invalid UTF-8")

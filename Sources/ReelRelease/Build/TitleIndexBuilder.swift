@@ -7,7 +7,9 @@ import ReelCore
 /// token starting with a prefix is one contiguous run, and their posting
 /// lists are laid out in token order, so the movies of a prefix are one
 /// contiguous run of `titlePostings` too: a search never merges lists.
-/// Within a token, movies are most rated first.
+/// Within a token, movies are most rated first. Two orders of all movies
+/// complete it: by folded title (exact and prefix matches are one run) and
+/// by popularity (the order results are ranked in, so a search can stop early).
 public enum TitleIndexBuilder {
     public static func build(titleOffsets: [UInt32], titles: [UInt8], ratingCounts: [Int32],
                              into web: inout ReleaseWebContents) {
@@ -50,6 +52,17 @@ public enum TitleIndexBuilder {
         web.titleTokenOffsets = tokenOffsets
         web.titlePostings = postings
         web.titlePostingOffsets = postingOffsets
+        let sorted = (0..<movieCount).sorted { a, b in
+            let ta = norm[Int(normOffsets[a])..<Int(normOffsets[a + 1])], tb = norm[Int(normOffsets[b])..<Int(normOffsets[b + 1])]
+            return ta.elementsEqual(tb) ? a < b : ta.lexicographicallyPrecedes(tb)
+        }
+        var rank = [UInt32](repeating: 0, count: movieCount)
+        for (i, row) in sorted.enumerated() { rank[row] = UInt32(i) }
+        web.titleSorted = sorted.map { Int32($0) }
+        web.titleSortRank = rank
+        web.titleByPopularity = (0..<movieCount).sorted { a, b in
+            ratingCounts[a] != ratingCounts[b] ? ratingCounts[a] > ratingCounts[b] : a < b
+        }.map { Int32($0) }
     }
 }
 

@@ -25,6 +25,13 @@ extension ReleaseFormat.Section {
     public static let recentRatings = "recentRatings"
     /// 0x58 UInt32 [users × N]: when they were rated, seconds since the epoch, 0 in the padding.
     public static let recentTimes = "recentTimes"
+    /// 0x5A Int32 [movies]: movie rows sorted by folded title (bytes), ties by row: the
+    /// titles starting with a query are one contiguous run (exact and prefix matches).
+    public static let titleSorted = "titleSorted"
+    /// 0x5B UInt32 [movies]: each movie row's position in `titleSorted`.
+    public static let titleSortRank = "titleSortRank"
+    /// 0x5C Int32 [movies]: movie rows most rated first (ties by row): the order results are ranked in.
+    public static let titleByPop = "titleByPop"
     /// 0x59 UInt8: the evaluation report (`reel report`), one self-contained HTML page.
     public static let reportHTML = "reportHTML"
 }
@@ -37,6 +44,9 @@ public struct ReleaseWebContents: Sendable, Equatable {
     public var titleTokenOffsets: [UInt32] = []
     public var titlePostings: [Int32] = []
     public var titlePostingOffsets: [UInt32] = []
+    public var titleSorted: [Int32] = []
+    public var titleSortRank: [UInt32] = []
+    public var titleByPopularity: [Int32] = []
     /// Recent ratings kept per user (0: no recent-ratings sections).
     public var recentN = 0
     public var recentMovies: [Int32] = []
@@ -56,7 +66,8 @@ public struct ReleaseWebContents: Sendable, Equatable {
         if hasTitleIndex {
             out += [E(S.titleNorm, titleNorm), E(S.titleNormOffsets, titleNormOffsets),
                     E(S.titleTokens, titleTokens), E(S.titleTokenOffs, titleTokenOffsets),
-                    E(S.titlePostings, titlePostings), E(S.titlePostingOffs, titlePostingOffsets)]
+                    E(S.titlePostings, titlePostings), E(S.titlePostingOffs, titlePostingOffsets),
+                    E(S.titleSorted, titleSorted), E(S.titleSortRank, titleSortRank), E(S.titleByPop, titleByPopularity)]
         }
         if recentN > 0 {
             out += [E(S.recentMovies, recentMovies), E(S.recentRatings, recentRatings), E(S.recentTimes, recentTimes)]

@@ -8,6 +8,10 @@ public struct TitleIndexView: @unchecked Sendable {
     public let tokenOffsets: UnsafeBufferPointer<UInt32>
     public let postings: UnsafeBufferPointer<Int32>
     public let postingOffsets: UnsafeBufferPointer<UInt32>
+    /// Movie rows by folded title, each row's position there, and rows most rated first.
+    public let sorted: UnsafeBufferPointer<Int32>
+    public let sortRank: UnsafeBufferPointer<UInt32>
+    public let byPopularity: UnsafeBufferPointer<Int32>
     /// The release's `ratingCounts` (search ranks by them).
     public let ratingCounts: UnsafeBufferPointer<Int32>
 
@@ -84,7 +88,8 @@ public struct ReleaseWebTables: @unchecked Sendable {
         typealias S = ReleaseFormat.Section
         let movieCount = ratingCounts.count
         guard try group(file, check, [S.titleNorm, S.titleNormOffsets, S.titleTokens, S.titleTokenOffs,
-                                      S.titlePostings, S.titlePostingOffs]) else { return nil }
+                                      S.titlePostings, S.titlePostingOffs, S.titleSorted, S.titleSortRank,
+                                      S.titleByPop]) else { return nil }
         let norm = try file.bytes(S.titleNorm)
         let normOffsets: UnsafeBufferPointer<UInt32> = try check.array(file, S.titleNormOffsets, count: movieCount + 1)
         try bounded(normOffsets, heapSize: norm.count, S.titleNormOffsets, check)
@@ -95,8 +100,27 @@ public struct ReleaseWebTables: @unchecked Sendable {
         let postings: UnsafeBufferPointer<Int32> = try file.array(S.titlePostings)
         let postingOffsets: UnsafeBufferPointer<UInt32> = try check.array(file, S.titlePostingOffs, count: tokenOffsets.count)
         try bounded(postingOffsets, heapSize: postings.count, S.titlePostingOffs, check)
+        let sorted: UnsafeBufferPointer<Int32> = try check.array(file, S.titleSorted, count: movieCount)
+        let sortRank: UnsafeBufferPointer<UInt32> = try check.array(file, S.titleSortRank, count: movieCount)
+        let byPopularity: UnsafeBufferPointer<Int32> = try check.array(file, S.titleByPop, count: movieCount)
         let view = TitleIndexView(norm: norm, normOffsets: normOffsets, tokens: tokens, tokenOffsets: tokenOffsets,
-                                  postings: postings, postingOffsets: postingOffsets, ratingCounts: ratingCounts)
+                                  postings: postings, postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
+                                  byPopularity: byPopularity, ratingCounts: ratingCounts)
+        if check.deep {
+            // `sorted` and `sortRank` are inverse permutations of the rows; `byPopularity` is a permutation.
+            for (i, row) in sorted.enumerated() {
+                guard row >= 0, Int(row) < movieCount, sortRank[Int(row)] == UInt32(i) else {
+                    throw check.fail("sections '\(S.titleSorted)' and '\(S.titleSortRank)' disagree at position \(i)")
+                }
+            }
+            var seen = [Bool](repeating: false, count: movieCount)
+            for (i, row) in byPopularity.enumerated() {
+                guard row >= 0, Int(row) < movieCount, !seen[Int(row)] else {
+                    throw check.fail("section '\(S.titleByPop)' is not a permutation of the movie rows (entry \(i))")
+                }
+                seen[Int(row)] = true
+            }
+        }
         if check.deep {
             let limit = Int32(truncatingIfNeeded: movieCount)
             if let bad = postings.firstIndex(where: { $0 < 0 || $0 >= limit }) {

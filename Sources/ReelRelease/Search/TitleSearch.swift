@@ -53,36 +53,112 @@ public struct TitleSearch {
     }
 
     /// Finds at most `k` movies for the UTF-8 `text`; the answer is in `results`.
+    ///
+    /// 1. Exact and prefix matches: the titles starting with the query are one
+    ///    run of `sorted` (two binary searches); the exact ones lead it. The run's
+    ///    most rated are found by scanning it when it is short, else by walking all
+    ///    movies most rated first until `k` of them fall inside it.
+    /// 2. Word matches, only if fewer than `k` so far: the movies of the query word
+    ///    with the fewest postings (one contiguous run, most rated first within a
+    ///    token), each checked for the other words; a long run is replaced by the
+    ///    walk in popularity order, which can stop at the `k`-th match.
+    /// Either way a search looks at about √(k·movies) movies at most on typical
+    /// data instead of every posting of a common prefix.
     public mutating func search(_ text: UnsafeRawBufferPointer, k: Int, index: TitleIndexView) {
         let ratingCounts = index.ratingCounts
-        guard prepare(text, k: k) else { return }
+        let movieCount = ratingCounts.count
+        guard prepare(text, k: k), movieCount > 0 else { return }
         // Local references (no copy): the closure below mutates `self`.
         let folded = query, words = self.words
+        let budget = Self.scanBudget(k: k, movieCount: movieCount)
         folded.withUnsafeBytes { q in
-            // The driver: the word whose token run holds the fewest postings.
+            // 1. Titles starting with the query: sorted[lo ..< hi]; the exact ones first.
+            let (lo, hi) = Self.prefixRun(q, index)
+            var exactEnd = lo
+            while exactEnd < hi && index.normalised(row: Int(index.sorted[exactEnd])).count == q.count {
+                let row = index.sorted[exactEnd]
+                insert(Self.key(0, ratingCounts[Int(row)], row), k: k)
+                exactEnd += 1
+            }
+            if hi - exactEnd <= budget {
+                for i in exactEnd..<hi {
+                    let row = index.sorted[i]
+                    insert(Self.key(1, ratingCounts[Int(row)], row), k: k)
+                }
+            } else {
+                var found = 0
+                for row in index.byPopularity where found < k {
+                    let r = Int(index.sortRank[Int(row)])
+                    if r >= exactEnd && r < hi { insert(Self.key(1, ratingCounts[Int(row)], row), k: k); found += 1 }
+                }
+            }
+            guard keys.count < k else { return }
+            // 2. Word matches outside that run. The driver: the word whose postings are fewest.
             var driver = -1
             var driverRun = 0..<0
+            var driverTokens = 0
             for (w, range) in words.enumerated() {
                 let word = UnsafeRawBufferPointer(rebasing: q[range])
                 let tokens = Self.tokenRange(word, prefix: w == words.count - 1, index)
                 let run = Int(index.postingOffsets[tokens.lowerBound])..<Int(index.postingOffsets[tokens.upperBound])
                 if run.isEmpty { return }
-                if driver < 0 || run.count < driverRun.count { driver = w; driverRun = run }
+                if driver < 0 || run.count < driverRun.count { driver = w; driverRun = run; driverTokens = tokens.count }
             }
-            let dedup = driver == words.count - 1
-            if dedup { nextEpoch(movieCount: ratingCounts.count) }
-            for p in driverRun {
-                let row = index.postings[p]
-                if dedup {
-                    if stamps[Int(row)] == epoch { continue }
-                    stamps[Int(row)] = epoch
+            let wanted = k - keys.count
+            var found = 0
+            if driverTokens == 1 || driverRun.count <= budget {
+                // One token's postings are most rated first: the first `wanted` matches are the best.
+                let ordered = driverTokens == 1
+                if !ordered { nextEpoch(movieCount: movieCount) }
+                for p in driverRun {
+                    if ordered && found == wanted { break }
+                    let row = index.postings[p]
+                    if !ordered {
+                        if stamps[Int(row)] == epoch { continue }
+                        stamps[Int(row)] = epoch
+                    }
+                    let r = Int(index.sortRank[Int(row)])
+                    if r >= lo && r < hi { continue }
+                    if Self.match(index.normalised(row: Int(row)), q, words, skipping: driver) != nil {
+                        insert(Self.key(2, ratingCounts[Int(row)], row), k: k)
+                        found += 1
+                    }
                 }
-                if let tier = Self.match(index.normalised(row: Int(row)), q, words, skipping: driver) {
-                    insert(Self.key(tier, ratingCounts[Int(row)], row), k: k)
+            } else {
+                for row in index.byPopularity where found < wanted {
+                    let r = Int(index.sortRank[Int(row)])
+                    if r >= lo && r < hi { continue }
+                    if Self.match(index.normalised(row: Int(row)), q, words, skipping: -1) != nil {
+                        insert(Self.key(2, ratingCounts[Int(row)], row), k: k)
+                        found += 1
+                    }
                 }
             }
         }
         finish()
+    }
+
+    /// Candidates worth scanning in place before walking the popularity order instead: √(k·movies).
+    static func scanBudget(k: Int, movieCount: Int) -> Int {
+        var b = 1
+        while b * b < k * movieCount { b += b }
+        return max(64, b)
+    }
+
+    /// `lo ..< hi` in `index.sorted`: the titles starting with the folded query `q`.
+    static func prefixRun(_ q: UnsafeRawBufferPointer, _ index: TitleIndexView) -> (Int, Int) {
+        var lo = 0, hi = index.sorted.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if ReleaseWebTables.lessThan(index.normalised(row: Int(index.sorted[mid])), q) { lo = mid + 1 } else { hi = mid }
+        }
+        let first = lo
+        hi = index.sorted.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if hasPrefix(index.normalised(row: Int(index.sorted[mid])), q) { lo = mid + 1 } else { hi = mid }
+        }
+        return (first, lo)
     }
 
     /// The same search without an index (a release from before format 1.1, or a
