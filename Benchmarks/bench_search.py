@@ -10,7 +10,10 @@ whole title, cut at a word or inside one), plus every single letter a-z (the wid
 all percent-encoded. wrk (1 thread, 1 connection: one person typing, so the latency is per query,
 not queueing) cycles through them against `reel serve --release HOME/output/current` for
 --seconds per run. Reported per run: queries/s and the p50/p99/max latency wrk measured (round trip
-on loopback, client included). Prints one JSON line per run and a summary line.
+on loopback, client included: on a shared 2-core machine its p99 is other processes' time slices).
+Then the daemon's own time per query: a second daemon with --access-log and one event-loop thread
+answers every query 3 times over one keep-alive connection, and the p50/p99/max of the µs it logs
+(request head complete → response written) are the figure the issue's p99 <= 1 ms is judged on.
 """
 import argparse, json, os, random, socket, subprocess, sys, tempfile, time, urllib.parse
 
@@ -91,6 +94,33 @@ def main():
     finally:
         daemon.terminate()
         daemon.wait()
+    server_side(a.reel, release, qs, port)
+
+
+def server_side(reel, release, qs, port):
+    import http.client, re
+    log = os.path.join(tempfile.mkdtemp(prefix="reel-search-log-"), "access.log")
+    p = subprocess.Popen([reel, "serve", "--release", release, "--port", str(port), "--access-log", "--threads", "1"],
+                         stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    try:
+        for _ in range(200):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port)
+                c.connect()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(3):
+            for q in qs:
+                c.request("GET", "/v1/movies?k=10&q=" + q)
+                c.getresponse().read()
+    finally:
+        p.terminate()
+        p.wait()
+    us = sorted(int(m.group(1)) for m in re.finditer(r"/v1/movies\S* 200 (\d+)µs", open(log).read()))
+    p99 = us[int(len(us) * 0.99)]
+    print(f"search in the daemon: {len(us)} queries, p50 {us[len(us) // 2]} µs, p99 {p99} µs, max {us[-1]} µs "
+          f"({'PASS' if p99 <= 1000 else 'FAIL'} p99 <= 1 ms)")
 
 
 if __name__ == "__main__":
