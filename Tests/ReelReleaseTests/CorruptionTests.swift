@@ -58,8 +58,8 @@ import ReelModel
             return reseal ? Hostile.resealed(b) : b
         }
         #expect(errorMessage { _ = try open(patched(0, Array("REELFACT".utf8))) }.contains("wrong magic"))
-        #expect(errorMessage { _ = try open(patched(8, [2, 0])) }.contains("unsupported release format version 2.0"))
-        #expect(errorMessage { _ = try open(patched(10, [1, 0])) }.contains("newer than this build"))
+        #expect(errorMessage { _ = try open(patched(8, [2, 0, 0, 0])) }.contains("unsupported release format version 2.0"))
+        #expect(errorMessage { _ = try open(patched(10, [UInt8(ReleaseFormat.kind.minor + 1), 0])) }.contains("newer than this build"))
         #expect(errorMessage { _ = try open(Array(bytes.dropLast(5))) }.contains("truncated"))
         #expect(errorMessage { _ = try open(patched(toc[2].offset, [0xFF])) }.contains("checksum mismatch"))
         #expect(errorMessage { _ = try open(patched(48, [0xFF, 0xFF, 0, 0, 0, 0, 0, 0])) }.contains("outside the file"))
