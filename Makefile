@@ -5,6 +5,8 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the benchmarks need (prometheus: promtool, which
 # the monitoring tests run on pipeline/monitoring/ and on Reel's metrics).
 APT_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd unzip zip curl prometheus
+# The browser test of the web face (Tests/Browser): headless Chromium and its driver, Selenium in a venv.
+APT_PACKAGES += chromium chromium-driver python3-venv
 # Python packages the tests use as independent readers of Reel's Parquet/Delta tables.
 PIP_TEST_PACKAGES := pyarrow duckdb deltalake
 BIN          := .build/release/reel
@@ -64,6 +66,8 @@ test: setup
 	# One test at a time: the end-to-end tests wait on real processes, and in parallel they can
 	# starve the daemon tests' timers on a 2-core machine.
 	$(SWIFT) test --skip-build --no-parallel
+	# The web face in a real browser (skips, saying why, only when Chromium or Selenium cannot be had).
+	Tests/Browser/run.sh .build/debug/reel
 	Tests/Fuzz/run.sh 20
 	REEL_FUZZ_SECONDS=15 $(SWIFT) test --skip-build --no-parallel --filter CorruptionTests
 	REEL_HTTP_FUZZ_SECONDS=20 $(SWIFT) test --skip-build --no-parallel --filter HTTPFuzzTests

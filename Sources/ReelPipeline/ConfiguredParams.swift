@@ -68,6 +68,7 @@ public extension ReelConfig {
         o.k = int("release.k")
         o.similarK = int("release.similar_k")
         o.trendingK = int("release.trending_k")
+        o.recentN = int("release.recent_n")
         o.threads = int("model.threads")
         return o
     }

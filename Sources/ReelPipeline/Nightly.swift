@@ -69,6 +69,9 @@ public struct Nightly {
             record.releaseBytes = FileSystem.size(ReleaseCatalog(home: home).path(for: id))
         }
         try? RunStore(home: home).save(record)
+        // The report beside the run record, with this run's final figures.
+        try? FileSystem.writeAtomically(Path.join(home.runs, runID, ReportPage.runFileName),
+                                        text: ReportPage.html(ReportPage.gather(home: home, history: ReportPage.defaultHistory)))
         try? NightlyMetrics.write(record: record, home: home, config: config)
         if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
             do {
@@ -250,6 +253,9 @@ public struct Nightly {
                 }
                 var releaseOptions = config.releaseOptions()
                 releaseOptions.served = EvaluationSummary.servedCandidate(evaluation, config: config)
+                // The evaluation report travels with the release (the daemon serves it at /report).
+                releaseOptions.reportHTML = Array(ReportPage.html(ReportPage.gather(
+                    home: home, history: ReportPage.defaultHistory, current: record)).utf8)
                 let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
                                                           options: releaseOptions,
                                                           metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },

@@ -90,6 +90,9 @@ public protocol RecommendationStore: AnyObject, Sendable {
     /// A solver for users not in the release (`POST /v1/recommendations`), nil
     /// when the release keeps no fold-in sections. Costly to build: call once per load.
     func makeFoldInModel() -> FoldInModel?
+    /// The optional web sections (title index, recent ratings, report page);
+    /// nil for stores without them (search then scans the titles).
+    var web: ReleaseWebTables? { get }
 }
 
 public extension RecommendationStore {
@@ -101,4 +104,5 @@ public extension RecommendationStore {
     /// Stores without precomputed served lists.
     var servedName: String? { nil }
     func servedRecommendations(userRow: Int) -> RankedList? { nil }
+    var web: ReleaseWebTables? { nil }
 }

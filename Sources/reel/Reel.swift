@@ -50,6 +50,7 @@ struct Reel: AsyncParsableCommand {
             // Operations.
             RunsCommand.self,
             ConfigCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -140,6 +140,23 @@ enum FuzzSeed {
             contents.blend = [0.8, 0.2, 0.1, 2]
             contents.userBlendMovies = [1, 0, 2, 3, -1, -1, -1, -1, -1, 3, 4, 2]
             contents.userBlendScores = [0.9, 0.8, 0.1, 0.5, 0, 0, 0, 0, 0, 0.9, 0.7, 0.2]
+        } else {  // the other carries the format 1.1 web sections (title index, recent ratings, report)
+            var web = ReleaseWebContents()
+            web.titleNorm = Array("alphabetadeltaepsilon".utf8)
+            web.titleNormOffsets = [0, 5, 9, 9, 14, 21]
+            web.titleTokens = Array("alphabetadeltaepsilon".utf8)
+            web.titleTokenOffsets = [0, 5, 9, 14, 21]
+            web.titlePostings = [0, 1, 3, 4]
+            web.titlePostingOffsets = [0, 1, 2, 3, 4]
+            web.titleSorted = [2, 0, 1, 3, 4]
+            web.titleSortRank = [1, 2, 0, 3, 4]
+            web.titleByPopularity = [4, 0, 3, 2, 1]
+            web.recentN = 2
+            web.recentMovies = [0, 1, 3, -1, -1, -1, 4, 2]
+            web.recentRatings = [8, 6, 10, 0, 0, 0, 1, 2]
+            web.recentTimes = [5, 4, 3, 0, 0, 0, 9, 9]
+            web.reportHTML = Array("<!doctype html><p>report</p>".utf8)
+            contents.web = web
         }
         return contents
     }

@@ -32,6 +32,7 @@ swiftc "${flags[@]}" -module-name ReleaseReaderFuzz -I "$out/ReelCore" -L "$out"
     Sources/ReelRelease/Format/ReleaseFormat.swift Sources/ReelRelease/Format/ReleaseContents.swift \
     Sources/ReelRelease/Read/ReleaseTables.swift Sources/ReelRelease/Read/ReleaseCheck.swift \
     Sources/ReelRelease/Read/FoldInTables.swift \
+    Sources/ReelRelease/Format/ReleaseWebSections.swift Sources/ReelRelease/Read/ReleaseWebTables.swift \
     Tests/Fuzz/ReleaseReaderFuzz.swift "$out/reel_io.o" -o "$out/release-reader-fuzz"
 
 echo "fuzz: running for ${seconds}s"

@@ -109,6 +109,8 @@ public struct ReelConfig: Sendable {
                 help: "Similar movies stored per movie."),
         Setting(key: "release.trending_k", kind: .integer(1...10_000), defaultValue: .integer(100),
                 help: "Entries per trending list (per window, globally and per genre)."),
+        Setting(key: "release.recent_n", kind: .integer(0...10_000), defaultValue: .integer(20),
+                help: "Most recent ratings stored per user for the Explore page's user view (0: none)."),
         Setting(key: "release.keep", kind: .integer(2...1000), defaultValue: .integer(5),
                 help: "Releases kept in output/releases (current and previous are never pruned)."),
         Setting(key: "trending.rating_weight", kind: .float(0...1000), defaultValue: .float(1.0),

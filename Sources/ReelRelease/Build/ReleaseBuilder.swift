@@ -116,6 +116,13 @@ public enum ReleaseBuilder {
             contents.userServedScores = servedLists.lists.scores
         }
         FoldInSections.add(to: &contents, factors: factors, aligned: aligned, options: options)
+        // The web face: title search, each user's recent ratings, the report page.
+        TitleIndexBuilder.build(titleOffsets: movies.titleOffsets, titles: movies.titleBytes,
+                                ratingCounts: movies.ratingCounts, into: &contents.web)
+        RecentRatingsBuilder.build(userOffsets: ratings.userOffsets, userMovies: ratings.userMovies,
+                                   userRatings: ratings.userRatings, userTimes: ratings.userTimes,
+                                   n: options.recentN, into: &contents.web)
+        contents.web.reportHTML = options.reportHTML
         return contents
     }
 

@@ -37,6 +37,7 @@ enum ReleaseMeta {
                 "k": options.k,
                 "similarK": options.similarK,
                 "trendingK": options.trendingK,
+                "recentN": options.recentN,
                 "rank": rank,
                 "model": model["params"] ?? [String: Any](),
             ] as [String: Any],

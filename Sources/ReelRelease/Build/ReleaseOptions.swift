@@ -31,6 +31,11 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// With them, the users' factors (users × rank floats), so known users can
     /// fold in new ratings on top of their stored row (docs/serving.md).
     public var foldInUsers = true
+    /// Recent ratings stored per user for the web face's user view (0: none).
+    public var recentN = 20
+    /// The evaluation report page (`reel report`) carried in the release and
+    /// served at `/report`; empty: none.
+    public var reportHTML: [UInt8] = []
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
                 threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {
@@ -50,6 +55,9 @@ public struct ReleaseOptions: Sendable, Equatable {
             guard value >= 1, value <= 10_000 else {
                 throw ReelError(.usage, "\(name) must be between 1 and 10000 (got \(value))")
             }
+        }
+        guard recentN >= 0, recentN <= 10_000 else {
+            throw ReelError(.usage, "release.recent_n must be between 0 and 10000 (got \(recentN))")
         }
         guard threads >= 1, queryBlock >= 1 else {
             throw ReelError(.usage, "threads and query block must be at least 1")

@@ -66,6 +66,8 @@ public struct ReleaseContents: Sendable {
     public var foldInParams: [Float] = []
     public var foldInGram: [Float] = []
     public var foldInUsers: [Float] = []
+    /// The optional web sections (title index, recent ratings, report page).
+    public var web = ReleaseWebContents()
 
     public init(releaseID: String, createdAt: Int64, k: Int, similarK: Int, trendingK: Int, rank: Int,
                 silverFingerprint: UInt64, modelFingerprint: UInt64,
@@ -189,6 +191,7 @@ public struct ReleaseContents: Sendable {
             out += [EncodedSection(S.foldInParams, foldInParams), EncodedSection(S.foldInGram, foldInGram)]
             if !foldInUsers.isEmpty { out.append(EncodedSection(S.foldInUsers, foldInUsers)) }
         }
+        out += web.encodedSections()
         return out
     }
 

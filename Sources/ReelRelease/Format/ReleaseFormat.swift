@@ -2,9 +2,10 @@ import ReelCore
 
 /// The release file format, `REELRLSE` version 1.1 (docs/release-format.md).
 ///
-/// 1.1 adds the optional served-list sections (`served`, `userServedMovies`,
-/// `userServedScores`; quality/serving range) and the fold-in sections
-/// (`foldInParams`, `foldInGram`, `foldInUsers`; 0x40–0x4F).
+/// 1.1 adds optional sections that 1.0 readers never see: the served lists
+/// (`served`, `userServedMovies`, `userServedScores`), the fold-in sections
+/// (`foldInParams`, `foldInGram`, `foldInUsers`; 0x40–0x4F) and the web
+/// sections of `ReleaseWebContents` (title index, recent ratings, report; 0x50–0x5F).
 ///
 /// A release is a `SectionFile`, so the container (header, 64-byte aligned
 /// sections, table of contents, footer, xxh3-64 per section and over the

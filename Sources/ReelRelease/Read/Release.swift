@@ -103,6 +103,8 @@ public final class Release: RecommendationStore, @unchecked Sendable {
         return tables.factorMask[movieRow] != 0
     }
 
+    public var web: ReleaseWebTables? { tables.web }
+
     /// A movie's factors, `rank` floats (so a later feature can score a user not in the release).
     public func factors(movieRow: Int) -> UnsafeBufferPointer<Float> { tables.factors(movieRow: movieRow) }
 

@@ -61,6 +61,8 @@ public struct ReleaseTables: @unchecked Sendable {
     public let meta: UnsafeRawBufferPointer
     /// Fold-in sections (format 1.1), nil when the release has none (`ReleaseTables+FoldIn`).
     public let foldIn: FoldInTables?
+    /// The optional web sections (format 1.1): title index, recent ratings, report page.
+    public let web: ReleaseWebTables
 
     /// Opens `path` through mmap, verifies the container (`.full`: every
     /// checksum) and validates the release.
@@ -208,6 +210,7 @@ public struct ReleaseTables: @unchecked Sendable {
         movieFactors = try check.array(file, S.movieFactors, count: movieCount * rank)
         try check.finite(movieFactors, S.movieFactors)
         foldIn = try FoldInTables(file, check: check, rank: rank, userCount: userCount)
+        web = try ReleaseWebTables(file: file, check: check, ratingCounts: ratingCounts, userCount: userCount)
     }
 
     // MARK: Lookups (O(1) or O(log n), no allocation)

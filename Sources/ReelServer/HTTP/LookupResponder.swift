@@ -16,6 +16,7 @@ struct ResponseSummary: Equatable {
 /// One per connection; its engine's buffers are reused request after request.
 struct LookupResponder<Store: RecommendationStore> {
     private var engine = LookupEngine<Store>()
+    private var web = WebResponder<Store>()
     let slot: ReleaseSlot<Store>
     let metrics: ServerMetrics
 
@@ -56,6 +57,9 @@ struct LookupResponder<Store: RecommendationStore> {
         case .release:
             guard let release = slot.current else { return notReady(routed.id, into: &body) }
             ReleaseJSON.write(release, now: Clock.now(), into: &body)
+        case .web(let request):
+            return web.respond(request, route: routed.id, release: slot.current,
+                               notReady: { "no verified release is mapped yet: \(slot.problem)" }, into: &body)
         case .lookup(let request):
             guard let release = slot.current else { return notReady(routed.id, into: &body) }
             do {

@@ -1,10 +1,12 @@
 import NIOCore
 
 /// The body's media type.
-enum ContentType {
+enum ContentType: Equatable {
     case json
     /// Prometheus text exposition format 0.0.4.
     case prometheus
+    /// A web page or asset (`WebAsset.Kind`): sent with its security headers.
+    case web(WebAsset.Kind)
 }
 
 /// How the connection continues after a response.
@@ -22,7 +24,7 @@ enum Persistence {
 /// per-header capacity or uniqueness check.
 enum ResponseHead {
     /// More than the longest head `write` produces.
-    static let maxBytes = 256
+    static let maxBytes = 256 + WebAsset.Kind.maxHeaderBytes
 
     static func write(_ status: ResponseStatus, contentType: ContentType, contentLength: Int,
                       persistence: Persistence, allowHeader: Bool, allow: StaticString = "GET, HEAD",
@@ -34,6 +36,7 @@ enum ResponseHead {
             switch contentType {
             case .json: w.literal("\r\nContent-Type: application/json\r\nContent-Length: ")
             case .prometheus: w.literal("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: ")
+            case .web(let kind): w.literal(kind.headers)
             }
             w.integer(Int64(contentLength))
             w.literal("\r\nDate: ")

@@ -10,12 +10,16 @@ public enum Route: Sendable, Equatable {
     /// `POST /v1/recommendations` (userID nil) or `POST /v1/users/{userId}/recommendations`:
     /// a fold-in of the ratings in the body (`FoldInResponder`).
     case foldIn(userID: Int32?)
+    /// Title search, recent ratings, and the web pages (`WebRoutes`).
+    case web(WebRequest)
 }
 
 /// Which route a request hit, known even when its parameters were bad; the
 /// label of the metrics series and the unit of the 405 check.
 public enum RouteID: Int, Sendable, CaseIterable {
     case recommendations, trending, movie, similar, release, healthz, readyz, metrics, openAPI
+    /// The web face: title search, a user's recent ratings, the pages and assets, the report.
+    case movieSearch, userRatings, page, report
     /// No route has this path (404).
     case unmatched
     /// The request never reached routing: malformed, too long, too slow, or carrying a body.
@@ -36,6 +40,10 @@ public enum RouteID: Int, Sendable, CaseIterable {
         case .readyz: return "readyz"
         case .metrics: return "metrics"
         case .openAPI: return "openapi"
+        case .movieSearch: return "movie_search"
+        case .userRatings: return "user_ratings"
+        case .page: return "page"
+        case .report: return "report"
         case .unmatched: return "unmatched"
         case .invalid: return "invalid"
         case .foldIn: return "fold_in"
@@ -58,6 +66,10 @@ public enum RouteID: Int, Sendable, CaseIterable {
         case .openAPI: return "/openapi.json"
         case .foldIn: return "/v1/recommendations"
         case .userFoldIn: return "/v1/users/{userId}/recommendations"
+        case .movieSearch: return "/v1/movies"
+        case .userRatings: return "/v1/users/{userId}/ratings"
+        // The pages are the UI, not the API: not in the OpenAPI document.
+        case .page, .report: return nil
         case .unmatched, .invalid: return nil
         }
     }

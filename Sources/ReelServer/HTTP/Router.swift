@@ -45,8 +45,10 @@ public enum Router {
         if let rest = path.dropPrefix("/v1/") {
             if let user = rest.dropPrefix("users/") {
                 let (_, tail) = user.splitOnce(at: UInt8(ascii: "/"))
-                return tail.map { $0.equals("recommendations") } == true ? .recommendations : .unmatched
+                if tail.map({ $0.equals("recommendations") }) == true { return .recommendations }
+                return tail.map { $0.equals("ratings") } == true ? .userRatings : .unmatched
             }
+            if rest.equals("movies") { return .movieSearch }
             if let movie = rest.dropPrefix("movies/") {
                 let (_, tail) = movie.splitOnce(at: UInt8(ascii: "/"))
                 guard let tail else { return .movie }
@@ -61,6 +63,7 @@ public enum Router {
         if path.equals("/readyz") { return .readyz }
         if path.equals("/metrics") { return .metrics }
         if path.equals("/openapi.json") { return .openAPI }
+        if let page = WebRoutes.match(path) { return page }
         return .unmatched
     }
 
@@ -114,6 +117,8 @@ public enum Router {
         case .readyz: return .readyz
         case .metrics: return .metrics
         case .openAPI: return .openAPI
+        case .movieSearch, .userRatings, .page, .report:
+            return try WebRoutes.parse(id, path: path, query: query)
         case .unmatched, .invalid, .foldIn, .userFoldIn:
             throw LookupFailure(.notFound, "no_route", "no route")
         }

@@ -99,6 +99,43 @@ public enum OpenAPISpec {
                 ],
                 ok: ("SimilarList", "The similar movies."),
                 errors: ["400", "404", "503"])],
+            "/v1/movies": ["get": operation(
+                id: "searchMovies", tag: "movies",
+                summary: "Find movies by title, as a person types",
+                description: """
+                    Titles and query are folded the same way (case, accents and punctuation ignored; a leading \
+                    article moved back in front, so `the matrix` finds *Matrix, The*). Every query word must be \
+                    a word of the title, the last one may be the start of one (`star wa`). Exact titles come \
+                    first, then titles that start with the query, then the rest; within each, the most rated \
+                    first. Answered from the release's title index.
+                    """,
+                parameters: [
+                    ["name": "q", "in": "query", "required": true, "example": "kingdom",
+                     "description": "The text to search for (percent-encoded; `+` is a space).",
+                     "schema": ["type": "string", "minLength": 1]],
+                    ["name": "k", "in": "query", "required": false, "example": 5,
+                     "description": .string("How many movies to return, 1 to \(WebRoutes.maxSearchK). Default \(WebRoutes.defaultSearchK)."),
+                     "schema": ["type": "integer", "minimum": 1, "maximum": .number(Double(WebRoutes.maxSearchK)),
+                                "default": .number(Double(WebRoutes.defaultSearchK))]],
+                ],
+                ok: ("MovieSearch", "The matching movies, best first (possibly none)."),
+                errors: ["400", "503"])],
+            "/v1/users/{userId}/ratings": ["get": operation(
+                id: "getUserRatings", tag: "recommendations",
+                summary: "A user's most recent ratings, newest first",
+                description: """
+                    The last N ratings of the user in the data the release was built from (N is \
+                    `release.recent_n`, default 20; `stored` says which), so a person can judge a list of \
+                    recommendations against the history. A release built without them answers `stored: 0`.
+                    """,
+                parameters: [
+                    pathID("userId", "MovieLens user id."),
+                    ["name": "k", "in": "query", "required": false, "example": 5,
+                     "description": "At most this many (default: all that are stored).",
+                     "schema": ["type": "integer", "minimum": 1]],
+                ],
+                ok: ("UserRatings", "The user's recent ratings."),
+                errors: ["400", "404", "503"])],
             "/v1/release": ["get": operation(
                 id: "getRelease", tag: "operations",
                 summary: "The release being served",
@@ -299,6 +336,47 @@ public enum OpenAPISpec {
                     "metadata": ["type": ["object", "null"], "description": "Params, metrics and fingerprints recorded by the publisher."],
                 ],
             ],
+            "MovieSearch": [
+                "type": "object", "required": ["query", "release", "count", "items"],
+                "properties": [
+                    "query": ["type": "string", "description": "The query as received."],
+                    "release": releaseField, "count": countField,
+                    "items": ["type": "array", "items": [
+                        "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "ratingCount", "match"],
+                        "properties": [
+                            "rank": ["type": "integer", "minimum": 1],
+                            "movieId": ["type": "integer", "format": "int32"],
+                            "title": ["type": "string"],
+                            "year": ["type": ["integer", "null"]],
+                            "genres": ["type": "array", "items": ref("Genre")],
+                            "ratingCount": ["type": "integer", "minimum": 0],
+                            "match": ["type": "string", "enum": ["exact", "prefix", "word"],
+                                      "description": "exact: the whole title; prefix: the title starts with the query; word: the query's words are in the title."],
+                        ],
+                    ]],
+                ],
+            ],
+            "UserRatings": [
+                "type": "object", "required": ["userId", "release", "stored", "count", "items"],
+                "properties": [
+                    "userId": ["type": "integer", "format": "int32"],
+                    "release": releaseField,
+                    "stored": ["type": "integer", "minimum": 0, "description": "Recent ratings the release keeps per user (0: none)."],
+                    "count": countField,
+                    "items": ["type": "array", "items": [
+                        "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "rating", "ratedAt"],
+                        "properties": [
+                            "rank": ["type": "integer", "minimum": 1],
+                            "movieId": ["type": "integer", "format": "int32"],
+                            "title": ["type": "string"],
+                            "year": ["type": ["integer", "null"]],
+                            "genres": ["type": "array", "items": ref("Genre")],
+                            "rating": ["type": "number", "minimum": 0, "maximum": 5],
+                            "ratedAt": ["type": "integer", "description": "Seconds since the epoch."],
+                        ],
+                    ]],
+                ],
+            ],
             "Health": [
                 "type": "object", "required": ["status"],
                 "properties": ["status": ["type": "string", "const": "ok"]],
@@ -326,7 +404,7 @@ public enum OpenAPISpec {
     private static var responses: JSONValue {
         [
             "BadRequest": errorResponse("A bad id (non-numeric, negative, too large) or query parameter (unknown, repeated, empty, out of range); the detail names it."),
-            "NotFound": errorResponse("The movie is not in the release."),
+            "NotFound": errorResponse("The movie (or, for ratings, the user) is not in the release."),
             "NotReady": errorResponse("No verified release is mapped yet; the detail says why."),
             "MethodNotAllowed": errorResponse("The route answers only GET and HEAD.", allow: true),
             "RequestTimeout": errorResponse("The request head did not arrive in time; the connection is closed."),

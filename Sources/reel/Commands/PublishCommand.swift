@@ -83,6 +83,8 @@ struct PublishCommand: AsyncParsableCommand {
             let evaluation = model == nil ? EvaluationSummary.latest(home: home) : nil
             let metrics = evaluation.map { EvaluationSummary.releaseJSON($0, config: config) }
             options.served = noBlend ? nil : EvaluationSummary.servedCandidate(evaluation, config: config)
+            // The evaluation report travels with the release (served at /report).
+            options.reportHTML = Array(ReportPage.html(ReportPage.gather(home: home, history: ReportPage.defaultHistory)).utf8)
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
