@@ -15,6 +15,7 @@ struct MovieCommand: AsyncParsableCommand {
 
         Examples:
           reel movie 1
+          reel movie --movie 1                 # same
           reel movie 1 --json
         """
     )
@@ -22,14 +23,22 @@ struct MovieCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Argument(help: "MovieLens movie id.")
-    var id: Int
+    @Argument(help: ArgumentHelp("MovieLens movie id (or --movie).", valueName: "movie-id"))
+    var id: Int?
+
+    @Option(name: .long, help: "MovieLens movie id (or positionally).")
+    var movie: Int?
 
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
     var json = false
 
+    func validate() throws {
+        _ = try positionalOrFlag(id, movie, flagName: "--movie")
+    }
+
     func run() async throws {
         try await runReel {
+            let id = try positionalOrFlag(self.id, movie, flagName: "--movie")
             try printLookup(.movie(id: try userOrMovieID(id, what: "the movie id")), global: global,
                             release: releaseOption, json: json)
         }

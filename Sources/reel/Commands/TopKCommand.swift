@@ -25,6 +25,7 @@ struct TopKCommand: AsyncParsableCommand {
         Exit status: 0 answered, 2 not found, 1 error.
 
         Examples:
+          reel topk 42                         # same as --user 42
           reel topk --user 42
           reel topk --user 42 --mode als
           reel topk --user 42 --k 5 --mode hybrid --w-trending 0.6 --json
@@ -34,8 +35,11 @@ struct TopKCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Option(name: .long, help: "MovieLens user id.")
-    var user: Int
+    @Argument(help: ArgumentHelp("MovieLens user id (or --user).", valueName: "user-id"))
+    var userID: Int?
+
+    @Option(name: .long, help: "MovieLens user id (or positionally).")
+    var user: Int?
 
     @Option(name: .long, help: "How many recommendations (1 up to the stored K; default 10).")
     var k: Int?
@@ -55,8 +59,13 @@ struct TopKCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")
     var json = false
 
+    func validate() throws {
+        _ = try positionalOrFlag(userID, user, flagName: "--user")
+    }
+
     func run() async throws {
         try await runReel {
+            let user = try positionalOrFlag(userID, self.user, flagName: "--user")
             var requested: RecommendationMode?
             if let mode {
                 guard let m = RecommendationMode(rawValue: mode.lowercased()) else {
