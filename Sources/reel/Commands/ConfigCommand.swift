@@ -18,10 +18,21 @@ struct ConfigCommand: AsyncParsableCommand {
             """
         )
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print every setting as JSON (key, value, source, environment variable).") var json = false
 
         func run() async throws {
             try await runReel {
                 let home = global.home()
+                if json {
+                    let found = FileSystem.exists(home.config)
+                    print(CLIJSON.config(try global.config(home), file: home.config, fileFound: found))
+                    return
+                }
+                if !FileSystem.exists(home.config) {
+                    // Say so: every value below is then a built-in default or an environment variable.
+                    Console.warn("config", "no \(home.config): showing built-in defaults"
+                        + (home.isInitialized ? "" : "; \(home.root) is not a Reel home (`reel init` makes it one)"))
+                }
                 print(try global.config(home).render(), terminator: "")
             }
         }

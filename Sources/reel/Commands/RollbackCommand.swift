@@ -25,7 +25,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             let (from, to) = try ReleaseCatalog(home: home).rollback(to: id)
             print("current release: \(to) (was \(from))")
             // The switch stands whatever happens next; a gold failure says so and exits 1.
