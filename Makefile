@@ -5,6 +5,8 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the benchmarks need (prometheus: promtool, which
 # the monitoring tests run on pipeline/monitoring/ and on Reel's metrics).
 APT_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd unzip zip curl prometheus
+# pipeline/ship-to-edge.sh copies bundles with rsync over ssh.
+APT_PACKAGES += rsync openssh-client
 # Python packages the tests use as independent readers of Reel's Parquet/Delta tables.
 PIP_TEST_PACKAGES := pyarrow duckdb deltalake
 BIN          := .build/release/reel
@@ -15,7 +17,7 @@ PORT         ?= 8000
 # Where `make install` puts a deployable home (binary, schemas, pipeline/, docs/).
 PREFIX       ?= /srv/reel
 
-.PHONY: help setup build run test fuzz bench install clean print-apt
+.PHONY: help setup build run test fuzz bench install clean print-apt pipeline data install-files
 
 help:
 	@echo "make run    install what is missing, build, create data if needed, run the pipeline, start the daemon"
@@ -37,24 +39,43 @@ setup:
 build: setup
 	$(SWIFT) build -c release --product reel
 
-## The whole chain on this checkout: data (synthetic unless bronze holds data), ETL, training,
-## evaluation, publish, then the daemon in the foreground.
+## The whole chain on this checkout: data (synthetic unless bronze holds data), then `reel nightly`
+## (validate, ingest, ETL, training, evaluation, publish, prune: unchanged stages are skipped, so a
+## restart is quick, and every run leaves a record for `reel runs list`), then the daemon in the
+## foreground. A quality-gate block (exit 4) still serves the previous release.
 run: build
-	@if [ ! -s lakehouse/bronze/movielens/ml-25m/ratings.csv ]; then \
-	  echo "lakehouse/bronze is empty: generating the '$(SYNTH_PRESET)' synthetic data set (reel synth)"; \
-	  $(BIN) synth --preset $(SYNTH_PRESET); \
-	fi
-	$(BIN) bronze validate
-	$(BIN) etl
-	$(BIN) train
-	$(BIN) evaluate
-	$(BIN) publish
+	@$(MAKE) --no-print-directory pipeline
 	@echo
 	@echo "Reel is serving http://$(HOST):$(PORT)  (Ctrl-C to stop). Try:"
 	@echo "  curl -s 'http://$(HOST):$(PORT)/v1/users/1/recommendations?k=5'"
 	@echo "  curl -s 'http://$(HOST):$(PORT)/v1/trending?window=7d&k=5'"
-	@echo "  $(BIN) topk --user 1 --k 5"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/openapi.json'"
+	@echo "  $(BIN) topk 1 --k 5"
 	$(BIN) serve --host $(HOST) --port $(PORT)
+
+## Bronze data, then one nightly run (what `make run` does before serving; no build step).
+pipeline: data
+	@$(BIN) nightly; status=$$?; \
+	if [ $$status = 4 ]; then echo "the quality gate kept the previous release (reel runs show)"; \
+	elif [ $$status != 0 ]; then exit $$status; fi
+
+## Bronze data for `make run`: the SYNTH_PRESET synthetic set when bronze is empty. A SYNTH_PRESET
+## given explicitly replaces a synthetic set of another preset; real MovieLens data is never replaced.
+data:
+	@dir=lakehouse/bronze/movielens/ml-25m; \
+	have=$$(sed -n 's/.*"preset" *: *"\([^"]*\)".*/\1/p' $$dir/_manifest.json 2>/dev/null | head -n 1); \
+	if [ ! -s $$dir/ratings.csv ]; then \
+	  echo "lakehouse/bronze is empty: generating the '$(SYNTH_PRESET)' synthetic data set (reel synth)"; \
+	  $(BIN) synth --preset $(SYNTH_PRESET); \
+	elif [ -z "$$have" ]; then \
+	  if [ "$(origin SYNTH_PRESET)" != file ]; then echo "SYNTH_PRESET=$(SYNTH_PRESET) ignored: lakehouse/bronze holds real MovieLens data, which make never replaces"; \
+	  else echo "using the MovieLens data in lakehouse/bronze"; fi; \
+	elif [ "$$have" != "$(SYNTH_PRESET)" ] && [ "$(origin SYNTH_PRESET)" != file ]; then \
+	  echo "lakehouse/bronze holds the '$$have' synthetic data set: replacing it with '$(SYNTH_PRESET)' (SYNTH_PRESET=$(SYNTH_PRESET))"; \
+	  $(BIN) synth --preset $(SYNTH_PRESET) --force; \
+	else \
+	  echo "using the '$$have' synthetic data set in lakehouse/bronze (make run SYNTH_PRESET=tiny|small|ml-25m replaces it)"; \
+	fi
 
 ## Unit and end-to-end tests (debug build), then short bounded fuzzing of the release and Parquet readers.
 test: setup
@@ -73,7 +94,11 @@ fuzz:
 bench: build
 	Benchmarks/run.sh
 
-install: build
+install: build install-files
+
+## What `make install` copies, without the build (BIN=… installs another binary). The systemd
+## units, the crontab and the Prometheus example name the home: /srv/reel becomes $(PREFIX).
+install-files:
 	install -d $(PREFIX)/bin $(PREFIX)/schemas $(PREFIX)/pipeline $(PREFIX)/docs
 	install -m 0755 $(BIN) $(PREFIX)/bin/reel
 	cp -r schemas/. $(PREFIX)/schemas/
@@ -84,6 +109,10 @@ install: build
 	  echo "kept your $(PREFIX)/pipeline/reel.toml; this version's defaults are in reel.toml.dist (reel config show lists the effective settings)"; \
 	else cp pipeline/reel.toml $(PREFIX)/pipeline/reel.toml; fi
 	cp -r docs/. $(PREFIX)/docs/
+	@for f in $(PREFIX)/pipeline/systemd/*.service $(PREFIX)/pipeline/systemd/*.timer $(PREFIX)/pipeline/crontab \
+	          $(PREFIX)/pipeline/monitoring/prometheus.yml; do \
+	  [ -f "$$f" ] && sed -i 's#/srv/reel#$(abspath $(PREFIX))#g' "$$f"; done; true
+	@echo "installed into $(PREFIX): $(PREFIX)/bin/reel; units in $(PREFIX)/pipeline/systemd name $(abspath $(PREFIX))"
 
 clean:
 	rm -rf .build
