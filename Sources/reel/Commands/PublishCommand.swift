@@ -55,9 +55,12 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Threads for top-K scoring (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .customLong("force-publish"), help: "Publish even when the quality gate would block (as `reel nightly --force-publish`).")
+    var forcePublish = false
+
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             let config = try global.config(home)
             var options = config.releaseOptions()
             if let k { options.k = k }
@@ -69,6 +72,16 @@ struct PublishCommand: AsyncParsableCommand {
             let evaluation = model == nil ? EvaluationSummary.latest(home: home) : nil
             let metrics = evaluation.map { EvaluationSummary.releaseJSON($0, config: config) }
             options.blend = noBlend ? nil : EvaluationSummary.servedBlend(evaluation, config: config)
+            // The nightly's quality gate applies here too: after a blocked night, output/models/latest
+            // is the refused model, and a manual publish must not ship it silently.
+            if let evaluation {
+                let verdict = QualityGate(margin: config.double("gate.ndcg_margin"))
+                    .check(candidate: EvaluationSummary.servedNDCG(evaluation, config: config), current: try? Release.current(home: home))
+                if !verdict.pass {
+                    guard forcePublish else { throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway") }
+                    Console.warn("publish", verdict.reason + " — overridden by --force-publish")
+                }
+            }
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
