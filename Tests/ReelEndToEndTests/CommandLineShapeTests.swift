@@ -57,6 +57,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home + "/output"))
     }
 
+    /// The README shows the same table the binary prints.
+    @Test func theReadmeShowsTheSameTable() throws {
+        let readme = try String(contentsOfFile: MakeRunTests.checkout + "/README.md", encoding: .utf8)
+        let help = try ReelBinary.ok(["--help"], root: try makeHome("shapes-readme")).stdout
+        let rows = help.components(separatedBy: "EXIT CODES:\n")[1].split(separator: "\n")
+        #expect(rows.count == 6)
+        for row in rows {
+            let parts = row.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+            let code = String(parts[0]), meaning = parts[1].trimmingCharacters(in: .whitespaces)
+            let words = meaning.split(separator: " ").prefix(3).joined(separator: " ")
+            #expect(readme.contains("| \(code) | \(words)"), "README lacks exit code \(code): \(meaning)")
+        }
+    }
+
     @Test func rootHelpAndVersion() throws {
         let home = try makeHome("shapes-root")
         let help = try ReelBinary.ok(["--help"], root: home)
