@@ -17,7 +17,7 @@ PORT         ?= 8000
 # Where `make install` puts a deployable home (binary, schemas, pipeline/, docs/).
 PREFIX       ?= /srv/reel
 
-.PHONY: help setup build run test fuzz bench install clean print-apt pipeline data install-files
+.PHONY: help setup build run test fuzz bench install clean print-apt pipeline data install-files pyenv
 
 help:
 	@echo "make run    install what is missing, build, create data if needed, run the pipeline, start the daemon"
@@ -78,15 +78,34 @@ data:
 	fi
 
 ## Unit and end-to-end tests (debug build), then short bounded fuzzing of the release and Parquet readers.
+## Quiet by default: the full output goes to .build/test.log and a summary lists every failure and
+## every skip with its reason (VERBOSE=1 prints everything). The Python readers the tests compare
+## against are installed into a virtualenv, .build/pyenv, never into the system Python.
+PYENV := .build/pyenv
 test: setup
-	@python3 -c "import pyarrow, duckdb, deltalake" 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) \
-	  || echo "warning: could not install $(PIP_TEST_PACKAGES); the external-reader tests will say they were skipped"
-	$(SWIFT) build --build-tests
-	# One test at a time: the end-to-end tests wait on real processes, and in parallel they can
-	# starve the daemon tests' timers on a 2-core machine.
-	$(SWIFT) test --skip-build --no-parallel
-	Tests/Fuzz/run.sh 20
-	REEL_FUZZ_SECONDS=15 $(SWIFT) test --skip-build --no-parallel --filter CorruptionTests
+	@$(MAKE) --no-print-directory pyenv
+	@echo "building the tests (log: .build/test-build.log)"
+	@mkdir -p .build; $(SWIFT) build --build-tests > .build/test-build.log 2>&1 || { tail -n 60 .build/test-build.log; exit 1; }
+	@# One test at a time: the end-to-end tests wait on real processes, and in parallel they can
+	@# starve the daemon tests' timers on a 2-core machine.
+	@echo "running the tests (log: .build/test.log)"
+	@if [ -n "$(VERBOSE)" ]; then PATH="$(abspath $(PYENV))/bin:$$PATH" $(SWIFT) test --skip-build --no-parallel 2>&1 | tee .build/test.log; \
+	else PATH="$(abspath $(PYENV))/bin:$$PATH" $(SWIFT) test --skip-build --no-parallel > .build/test.log 2>&1; fi; \
+	status=$$?; scripts/test-summary.sh .build/test.log; [ $$status = 0 ] || exit $$status
+	@echo "fuzzing (bounded)"
+	@Tests/Fuzz/run.sh 20 > .build/fuzz.log 2>&1 || { tail -n 40 .build/fuzz.log; exit 1; }
+	@REEL_FUZZ_SECONDS=15 $(SWIFT) test --skip-build --no-parallel --filter CorruptionTests > .build/fuzz-corruption.log 2>&1 \
+	  || { tail -n 40 .build/fuzz-corruption.log; exit 1; }
+	@echo "fuzzing passed (logs: .build/fuzz.log, .build/fuzz-corruption.log)"
+
+## A virtualenv with the Python packages the tests use as independent readers (pyarrow, duckdb,
+## deltalake, pyyaml). Failing to install them only skips those tests, with the reason printed.
+pyenv:
+	@if ! $(PYENV)/bin/python -c "import pyarrow, duckdb, deltalake, yaml" 2>/dev/null; then \
+	  echo "installing $(PIP_TEST_PACKAGES) pyyaml into the virtualenv $(PYENV) (not the system Python)"; \
+	  python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q $(PIP_TEST_PACKAGES) pyyaml \
+	  || echo "warning: could not install $(PIP_TEST_PACKAGES) into $(PYENV); the external-reader tests will say they were skipped"; \
+	fi
 
 fuzz:
 	Tests/Fuzz/run.sh
