@@ -33,11 +33,29 @@ REEL="${REEL:-$ROOT/bin/reel}"
 
 run() { if [ "$DRY_RUN" = 1 ]; then echo "+ $*"; else "$@"; fi; }
 
-# `reel bundle` prints the bundle path, then the manifest path.
-mapfile -t paths < <("$REEL" bundle --root "$ROOT") || true
-bundle="${paths[0]:-}"; manifest="${paths[1]:-}"
-[ -f "$bundle" ] && [ -f "$manifest" ] || { echo "error: reel bundle failed" >&2; exit 1; }
-echo "bundle: $bundle"
+# rsync and ssh are checked in --dry-run too: a dry run that says ok must mean the real one can run.
+missing=""
+for tool in rsync ssh; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+if [ -n "$missing" ]; then
+  echo "error: not installed:$missing (sudo apt-get install rsync openssh-client; make setup installs them)" >&2
+  exit 64
+fi
+
+if [ "$DRY_RUN" = 1 ]; then
+  # A dry run writes nothing: it names the bundle `reel bundle` would write.
+  current="$(readlink "$ROOT/output/current" 2>/dev/null || true)"
+  [ -n "$current" ] || { echo "error: no current release in $ROOT/output (run reel nightly)" >&2; exit 2; }
+  id="$(basename "$current" .reel)"
+  bundle="$ROOT/output/bundles/$id.reel.zst"; manifest="$ROOT/output/bundles/$id.manifest.json"
+  echo "+ $REEL bundle --root $ROOT"
+  echo "bundle (not written, --dry-run): $bundle"
+else
+  # `reel bundle` prints the bundle path, then the manifest path.
+  mapfile -t paths < <("$REEL" bundle --root "$ROOT") || true
+  bundle="${paths[0]:-}"; manifest="${paths[1]:-}"
+  [ -f "$bundle" ] && [ -f "$manifest" ] || { echo "error: reel bundle failed" >&2; exit 1; }
+  echo "bundle: $bundle"
+fi
 
 failures=0
 while read -r line; do
@@ -49,7 +67,7 @@ while read -r line; do
   echo "== $host ($remote_root)"
   if run rsync -a --partial-dir=.rsync-partial --mkpath "$bundle" "$manifest" "$host:$remote_root/incoming/" \
      && run ssh "$host" "$remote_root/bin/reel" activate --root "$remote_root" --manifest "$remote_root/incoming/$(basename "$manifest")" "$remote_root/incoming/$(basename "$bundle")"; then
-    echo "ok: $host"
+    if [ "$DRY_RUN" = 1 ]; then echo "would ship: $host (dry run: nothing copied)"; else echo "ok: $host"; fi
   else
     echo "FAILED: $host (its current release is unchanged)" >&2
     failures=$((failures + 1))

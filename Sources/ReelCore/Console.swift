@@ -81,9 +81,13 @@ public final class Progress: @unchecked Sendable {
     let unit: String
     let total: Int
     let start = Clock.monotonic()
-    var lastPrint = 0.0
+    /// The first line waits one interval: a rate (and ETA) measured over the first chunk alone
+    /// is start-up cost, not speed (a 1-second job once showed "ETA 2m").
+    lazy var lastPrint = start
     private let lock = NSLockLite()
     private var done = 0
+    /// Lines reported so far (tests: the 100% line is printed once, by `finish`).
+    public private(set) var reports = 0
 
     public init(stage: String, total: Int, unit: String) {
         self.stage = stage
@@ -97,7 +101,8 @@ public final class Progress: @unchecked Sendable {
             done += n
             let now = Clock.monotonic()
             let interval = Console.isTTY ? 0.2 : 5.0
-            if now - lastPrint >= interval { lastPrint = now; report(now, final: false) }
+            // At 100% only `finish` prints, so the complete line appears once.
+            if total == 0 || done < total, now - lastPrint >= interval { lastPrint = now; report(now, final: false) }
         }
     }
 
@@ -107,6 +112,7 @@ public final class Progress: @unchecked Sendable {
     }
 
     private func report(_ now: Double, final: Bool) {
+        reports += 1
         guard !Console.quiet else { return }
         let elapsed = max(now - start, 1e-9)
         let rate = Double(done) / elapsed

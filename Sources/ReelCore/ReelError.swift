@@ -6,7 +6,8 @@
 /// the `reel` command prints `error: <message>` and exits with `kind.exitCode`.
 public struct ReelError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        /// Wrong arguments or configuration.
+        /// Wrong arguments or configuration, or not a Reel home. Exit code 64 (EX_USAGE), as
+        /// ArgumentParser's own parse errors: fixing the command line is the way out.
         case usage
         /// Input data that breaks the contract (bad header, unreadable file, too many rejects).
         case invalidInput
@@ -36,9 +37,11 @@ public struct ReelError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String { message }
 
-    /// Process exit code: 0 success, 1 error, 2 not found, 3 lock held, 4 quality gate.
+    /// Process exit code, the table every `reel --help` ends with: 0 success, 1 error,
+    /// 2 not found, 3 lock held, 4 quality gate, 64 usage.
     public var exitCode: Int32 {
         switch kind {
+        case .usage: return 64
         case .notFound: return 2
         case .locked: return 3
         case .qualityGate: return 4

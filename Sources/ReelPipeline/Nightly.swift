@@ -39,6 +39,11 @@ public struct Nightly {
 
     @discardableResult
     public func run() throws -> RunRecord {
+        // Checked before the lock, the run record and the metrics: a mistyped stage is a usage
+        // error, not a failed night.
+        for name in [options.selection.from, options.selection.only].compactMap({ $0 }) where !Self.stageNames.contains(name) {
+            throw ReelError(.usage, "unknown stage '\(name)'; stages are: \(Self.stageNames.joined(separator: ", "))")
+        }
         let lock = try RunLock.acquire(home: home, purpose: "reel nightly")
         defer { withExtendedLifetime(lock) {} }
         let runID = Clock.runID()

@@ -145,7 +145,8 @@ public enum RunReport {
         if let s = r.failedStage { out += " at \(s)" }
         out += "\nstarted \(r.startedAt)" + (r.finishedAt.map { ", finished \($0)" } ?? "") + "\n"
         if let e = r.error { out += "error: \(e)\n" }
-        if let g = r.gate { out += "quality gate: \(g)\n" }
+        // The verdict already starts "quality gate passed/blocked/skipped": no second label.
+        if let g = r.gate { out += (g.hasPrefix("quality gate") ? g : "quality gate: \(g)") + "\n" }
         if let s = r.serving { out += "served: \(s)\n" }
         if let id = r.releaseID { out += "release: \(id)\n" }
         out += "\nstages:\n" + align([["STAGE", "STATUS", "SECONDS", "DETAIL"]] + r.stages.map {

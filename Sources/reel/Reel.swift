@@ -21,8 +21,10 @@ struct Reel: AsyncParsableCommand {
           reel publish
           reel serve                    # http://127.0.0.1:8000
         """,
+        version: ReelVersion.string,
         subcommands: [
             // The pipeline, in order.
+            InitCommand.self,
             SynthCommand.self,
             BronzeCommand.self,
             EventsCommand.self,
@@ -53,6 +55,12 @@ struct Reel: AsyncParsableCommand {
             ReportCommand.self,
         ]
     )
+
+    /// ArgumentParser's entry point, wrapped: every help ends with the exit-code table and a
+    /// mistyped command or option is named as unknown, with the closest match (`Entry`).
+    static func main() async {
+        await Entry.main(Reel.self, arguments: Array(CommandLine.arguments.dropFirst()))
+    }
 }
 
 /// Options every command shares.
@@ -69,6 +77,22 @@ struct GlobalOptions: ParsableArguments {
         return ReelHome.resolve(root)
     }
 
+    /// The home of a command that writes into it (`output/`, `lakehouse/`): refuses a folder
+    /// that is not a Reel home, before any lock, record or metric is created (exit 64).
+    func existingHome() throws -> ReelHome {
+        let home = home()
+        try home.requireInitialized()
+        return home
+    }
+
+    /// The home of a command that may create a home's first data (`reel synth`): a home, or
+    /// an existing empty folder.
+    func homeOrEmptyFolder() throws -> ReelHome {
+        let home = home()
+        try home.requireInitializedOrEmpty()
+        return home
+    }
+
     /// The effective configuration of `home`: defaults < pipeline/reel.toml < REEL_* variables,
     /// with the latest `reel tune` choice over the unpinned model settings (docs/model.md, "Tuning").
     /// Commands apply their own flags on top.
@@ -78,8 +102,8 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// Runs a command body: checks the CPU baseline, turns a `ReelError` into
-/// `error: <message>` on stderr and its exit code (1 error, 2 not found,
-/// 3 locked, 4 quality gate).
+/// `error: <message>` on stderr and its exit code (the table in `ExitStatus`:
+/// 1 error, 2 not found, 3 locked, 4 quality gate, 64 usage).
 func runReel(_ body: () async throws -> Void) async throws {
     guard reel_cpu_supports_baseline() != 0 else {
         printError("this CPU lacks AVX2/FMA (x86-64-v3), which reel's kernels are built for")

@@ -69,11 +69,11 @@ import Testing
         let statuses = try nightlyStatuses(home)
         #expect(["ingest", "etl", "train", "publish"].allSatisfy { statuses[$0] == "ran" }, "\(statuses)")
         let run = try json(try ReelBinary.ok(["runs", "show", "--json"], root: home).stdout)
-        let ingested = (run["rows"] as? [String: [String: Int]])?["events_ingest"]
+        let ingested = (run["rows"] as? [String: [String: Int]])?["eventsIngest"]
         #expect(ingested == ["read": 5, "accepted": 5, "rejected": 0, "deduplicated": 0])
         // The file moved out of the inbox, into done/<run-id>/ with its relative path.
         #expect(!FileManager.default.fileExists(atPath: inbox + "/app-1.ndjson"))
-        let runID = try #require(run["run_id"] as? String)
+        let runID = try #require(run["runId"] as? String)
         #expect(FileManager.default.fileExists(atPath: home + "/lakehouse/inbox/events/done/\(runID)/rating/app-1.ndjson"))
 
         // Rated movies are seen: none is recommended any more.

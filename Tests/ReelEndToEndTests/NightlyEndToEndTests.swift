@@ -54,7 +54,7 @@ import Testing
 
     @Test func aConcurrentRunIsRefused() throws {
         let home = try makeHome("lock")
-        try FileManager.default.createDirectory(atPath: home + "/output", withIntermediateDirectories: true)
+        try ReelBinary.ok(["init", "--quiet"], root: home)
         // Hold the lock the way a running nightly does (flock on output/.reel.lock).
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
@@ -81,6 +81,11 @@ import Testing
         #expect(r.stderr.contains("quality gate blocked"))
         #expect(currentRelease(home) == before)
         #expect(try nightlyStatuses(home)["publish"] == "blocked")
+        // output/models/latest is the refused model now: a manual publish honours the gate too.
+        let manual = try ReelBinary.run(["publish", "--quiet"], root: home)
+        #expect(manual.status == 4, "\(manual.stderr)")
+        #expect(manual.stderr.contains("--force-publish"))
+        #expect(currentRelease(home) == before)
         let forced = try ReelBinary.run(["nightly", "--quiet", "--force-publish"], root: home, env: env)
         #expect(forced.status == 0)
         #expect(currentRelease(home) != before)

@@ -126,7 +126,7 @@ import Glibc
         try installBronze("bronze-clean", into: home)
         try FileSystem.removeTree(Path.join(home.bronzeMovieLens, "tags.csv"))
         let missing = errorMessage { _ = try ETL.run(home: home, options: testOptions()) }
-        #expect(missing.kind == .invalidInput && missing.message.contains("tags.csv is missing"))
+        #expect(missing.kind == .notFound && missing.message.contains("tags.csv is missing"))
 
         // An empty file.
         try writeBronze(home, "tags.csv", "")

@@ -19,7 +19,7 @@ struct BronzeFile {
     static func open(_ table: BronzeTable, directory: String, contractPath: String) throws -> BronzeFile {
         let path = Path.join(directory, table.file)
         guard FileSystem.exists(path) else {
-            throw ReelError(.invalidInput, "\(path) is missing (the bronze contract requires it): run `reel synth` or `reel bronze bootstrap` first")
+            throw ReelError(.notFound, "\(path) is missing (the bronze contract requires it): run `reel synth` or `reel bronze bootstrap` first")
         }
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch let e as ReelError {

@@ -49,11 +49,12 @@ public enum ALS {
         Console.info("train", "iteration \(it.iteration): loss \(shortNumber(it.loss)), train RMSE \(Console.fixed(it.trainRMSE, 4)), \(Console.duration(it.seconds))")
     }
 
+    /// A loss for the log: grouped digits when large (`84,544,821`), 4 decimals when small. (It
+    /// printed `845448e2` once: a mantissa without its decimal point reads as a different number.)
     static func shortNumber(_ x: Double) -> String {
         guard x.isFinite else { return "\(x)" }
-        var v = abs(x), e = 0
-        while v >= 1e6 { v /= 10; e += 1 }
-        return (x < 0 ? "-" : "") + Console.fixed(v, e > 0 ? 0 : 4) + (e > 0 ? "e\(e)" : "")
+        if abs(x) >= 1e6, abs(x) < 9e18 { return Console.count(Int64(x.rounded())) }
+        return Console.fixed(x, 4)
     }
 }
 

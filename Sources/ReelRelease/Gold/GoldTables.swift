@@ -27,7 +27,10 @@ public enum GoldTables {
         /// One line for logs and the nightly run record.
         public var summary: String {
             "gold tables: " + GoldTables.names.compactMap { name in
-                versions[name].map { "\(name) v\($0) (\(Console.count(rows[name] ?? 0)) rows)" }
+                versions[name].map { v in
+                    let n = rows[name] ?? 0
+                    return "\(name) v\(v) (\(Console.count(n)) row\(n == 1 ? "" : "s"))"
+                }
             }.joined(separator: ", ")
         }
     }

@@ -51,6 +51,6 @@ public enum ReleaseActivator {
         }
         try steps.reached(.afterTempWrite)
         return try ReleasePublisher.install(staging: temp, releaseID: id, size: release.fileSize, catalog: catalog,
-                                            keep: keep, steps: steps)
+                                            keep: keep, steps: steps, logStage: "activate")
     }
 }

@@ -79,7 +79,7 @@ public enum ReleasePublisher {
     /// Renames a verified staging file into the releases folder, switches
     /// current to it and prunes. Shared by publish and activate.
     static func install(staging: String, releaseID: String, size: Int, catalog: ReleaseCatalog,
-                        keep: Int, steps: PublishSteps) throws -> PublishResult {
+                        keep: Int, steps: PublishSteps, logStage: String = "publish") throws -> PublishResult {
         let final = catalog.path(for: releaseID)
         try FileSystem.rename(staging, final)
         try FileSystem.fsyncDirectory(catalog.home.releases)
@@ -88,9 +88,9 @@ public enum ReleasePublisher {
         try steps.reached(.afterRename)
         let previous = catalog.currentID().flatMap { $0 == releaseID ? catalog.previousID() : $0 }
         try catalog.switchCurrent(to: releaseID, previous: previous, steps: steps)
-        Console.info("publish", "current release is now \(releaseID)" + (previous.map { " (previous: \($0))" } ?? ""))
+        Console.info(logStage, "current release is now \(releaseID)" + (previous.map { " (previous: \($0))" } ?? ""))
         let removed = try catalog.prune(keep: keep)
-        if !removed.isEmpty { Console.info("publish", "pruned \(removed.count) old release(s): \(removed.joined(separator: ", "))") }
+        if !removed.isEmpty { Console.info(logStage, "pruned \(removed.count) old release(s): \(removed.joined(separator: ", "))") }
         return PublishResult(releaseID: releaseID, path: final, size: size, previous: previous, removed: removed)
     }
 

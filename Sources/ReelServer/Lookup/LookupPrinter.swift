@@ -15,7 +15,7 @@ public enum LookupPrinter {
     }
 
     /// Answers `request` from `store`. A 404 becomes `ReelError(.notFound)`
-    /// (exit 2), a bad argument `ReelError(.usage)` (exit 1).
+    /// (exit 2), a bad argument `ReelError(.usage)` (exit 64).
     public static func render<Store: RecommendationStore>(_ request: LookupRequest, from store: Store,
                                                           json: Bool) throws -> Output {
         var engine = LookupEngine<Store>()

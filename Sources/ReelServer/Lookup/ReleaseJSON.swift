@@ -3,7 +3,8 @@ import ReelCore
 import ReelRelease
 
 /// The body of `GET /v1/release`: the release's id, times and counts, plus the
-/// metadata object the publisher stored (params, metrics, fingerprints), as is.
+/// metadata object the publisher stored (params, metrics, fingerprints), its keys
+/// camelCased and its numbers rounded (`JSONStyle`).
 enum ReleaseJSON {
     static func write<Store>(_ release: ServedRelease<Store>, now: Int64, into buffer: inout ByteBuffer) {
         let store = release.store
@@ -30,7 +31,9 @@ enum ReleaseJSON {
         buffer.writeStaticString("},\"metadata\":")
         let metadata = store.metadataJSON
         if looksLikeObject(metadata) {
-            buffer.writeBytes(metadata)
+            // Stored with the publisher's snake_case names; served in the API's one style (camelCase
+            // keys, rounded numbers). Not a hot route: converted per request.
+            buffer.writeBytes(JSONStyle.camelCased(metadata))
         } else {
             buffer.writeStaticString("null")
         }

@@ -32,7 +32,7 @@ struct ActivateCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReel {
             let cwd = FileSystem.currentDirectory()
-            let home = global.home()
+            let home = try global.existingHome()
             let result = try ReleaseActivator.activate(file: FileSystem.resolve(file, against: cwd), home: home,
                                                        manifestPath: manifest.map { FileSystem.resolve($0, against: cwd) },
                                                        keep: keep)

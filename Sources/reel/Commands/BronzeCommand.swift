@@ -49,7 +49,7 @@ struct BronzeBootstrapCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.homeOrEmptyFolder()
             let resolved = source.map { $0.contains("://") ? $0 : FileSystem.resolve($0, against: FileSystem.currentDirectory()) }
             try BronzeBootstrap.run(source: resolved, into: home.bronzeMovieLens, force: force)
         }
@@ -78,10 +78,19 @@ struct BronzeValidateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bronze folder to check (default: the home's lakehouse/bronze/movielens/ml-25m).", valueName: "dir"))
     var dir: String?
 
+    @Flag(help: "Print the result as JSON (files, rows, every problem; the exit code is the same).")
+    var json = false
+
     func run() async throws {
         try await runReel {
             let home = global.home()
             let target = dir.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) } ?? home.bronzeMovieLens
+            if json && FileSystem.isDirectory(target) {
+                let checked = BronzeValidator.check(dir: target)
+                print(CLIJSON.bronze(checked))
+                guard checked.isValid else { throw ReelError(.invalidInput, "bronze at \(target) has \(checked.problems.count) problem(s)") }
+                return
+            }
             print(try BronzeValidator.validate(dir: target).summary)
         }
     }

@@ -28,7 +28,7 @@ struct BundleCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let result = try ReleaseBundler.bundle(home: global.home(), id: id, level: level)
+            let result = try ReleaseBundler.bundle(home: try global.existingHome(), id: id, level: level)
             print(result.bundlePath)
             print(result.manifestPath)
         }

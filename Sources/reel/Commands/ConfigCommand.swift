@@ -18,11 +18,22 @@ struct ConfigCommand: AsyncParsableCommand {
             """
         )
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print every setting as JSON (key, value, source, environment variable).") var json = false
 
         func run() async throws {
             try await runReel {
                 let home = global.home()
                 let config = try global.config(home)
+                if json {
+                    let found = FileSystem.exists(home.config)
+                    print(CLIJSON.config(config, file: home.config, fileFound: found))
+                    return
+                }
+                if !FileSystem.exists(home.config) {
+                    // Say so: every value below is then a built-in default or an environment variable.
+                    Console.warn("config", "no \(home.config): showing built-in defaults"
+                        + (home.isInitialized ? "" : "; \(home.root) is not a Reel home (`reel init` makes it one)"))
+                }
                 print(config.render(), terminator: "")
                 // A pinned served list is an operator's override of the evaluation: say so plainly.
                 let pin = config.string("serving.pin")

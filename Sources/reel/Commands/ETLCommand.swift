@@ -15,7 +15,7 @@ struct ETLCommand: AsyncParsableCommand {
 
         For analysts, the same silver is also written as Delta Lake tables of Parquet files, lakehouse/silver/{ratings,movies,tags,events} (columns in open_tables: of schemas/lakehouse/silver_tables.yml; read them with DuckDB, pyarrow, Spark or delta-rs, docs/lakehouse-formats.md): one commit per table, made after the version is complete and before current switches. The run holds output/.reel.lock from the start (exit code 3 when another writer, e.g. reel nightly, holds it).
 
-        Rejected rows go to lakehouse/quarantine/<run-id>/<table>.rejects.csv (line,rule,original). The run fails with exit code 1 and leaves the current silver untouched when a file is missing or unreadable, a header differs from the contract, or a table's rejected/read ratio exceeds --reject-threshold.
+        Rejected rows go to lakehouse/quarantine/<run-id>/<table>.rejects.csv (line,rule,original). The run fails (exit code 2 for a missing file, else 1) and leaves the current silver untouched when a file is missing or unreadable, a header differs from the contract, or a table's rejected/read ratio exceeds --reject-threshold.
 
         Prints the reconciliation (read = accepted + rejected + deduplicated per table) on stdout, or the whole report with --json.
 
@@ -38,7 +38,7 @@ struct ETLCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             var options = try global.config(home).etlOptions()
             if let rejectThreshold { options.rejectThreshold = rejectThreshold }
             if let threads { options.threads = threads }

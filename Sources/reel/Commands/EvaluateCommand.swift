@@ -84,7 +84,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             // pipeline/reel.toml (and REEL_* variables) give the defaults; flags override them.
             var params = try global.config(home).evaluationParams()
             let both = split == "both"

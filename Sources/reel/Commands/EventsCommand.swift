@@ -56,10 +56,10 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReel {
-                let home = global.home()
+                let home = try global.homeOrEmptyFolder()
                 let report = try EventIngest.run(home: home, sources: sources,
                                                  options: EventIngestOptions(runID: runID))
-                print(json ? report.json() : report.render(), terminator: json ? "\n" : "")
+                print(json ? CLIJSON.styled(report.json()) : report.render(), terminator: json ? "\n" : "")
             }
         }
     }

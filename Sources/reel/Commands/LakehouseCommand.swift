@@ -84,7 +84,7 @@ struct LakehouseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReel {
-                let home = global.home()
+                let home = try global.existingHome()
                 let days = try retentionDays ?? global.config(home).int("lakehouse.retention_days")
                 guard days >= 0 else { throw ReelError(.usage, "--retention-days must not be negative (got \(days))") }
                 let results = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(days) * 86_400,

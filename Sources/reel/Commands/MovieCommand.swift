@@ -20,6 +20,7 @@ struct MovieCommand: AsyncParsableCommand {
 
         Examples:
           reel movie 1
+          reel movie --movie 1                 # same
           reel movie 1 --json
           reel movie --search "star wars" --k 5
         """
@@ -28,8 +29,11 @@ struct MovieCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Argument(help: "MovieLens movie id.")
+    @Argument(help: ArgumentHelp("MovieLens movie id (or --movie).", valueName: "movie-id"))
     var id: Int?
+
+    @Option(name: .long, help: "MovieLens movie id (or positionally).")
+    var movie: Int?
 
     @Option(name: .long, help: "Find movies whose title matches this text instead.")
     var search: String?
@@ -41,9 +45,11 @@ struct MovieCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (id == nil) != (search == nil) else {
-            throw ValidationError("give either a movie id or --search TEXT")
+        if search != nil {
+            guard id == nil && movie == nil else { throw ValidationError("give either a movie id or --search TEXT, not both") }
+            return
         }
+        _ = try positionalOrFlag(id, movie, flagName: "--movie")
     }
 
     func run() async throws {
@@ -58,7 +64,7 @@ struct MovieCommand: AsyncParsableCommand {
                 if output.count == 0 { throw ReelError(.notFound, "no title matches \"\(search)\"") }
                 return
             }
-            guard let id else { return }
+            let id = try positionalOrFlag(self.id, movie, flagName: "--movie")
             try printLookup(.movie(id: try userOrMovieID(id, what: "the movie id")), global: global,
                             release: releaseOption, json: json)
         }

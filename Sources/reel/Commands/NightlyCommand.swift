@@ -35,7 +35,8 @@ struct NightlyCommand: AsyncParsableCommand {
         Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
         output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
 
-        Exit codes: 0 success, 1 a stage failed, 3 another run holds the lock, 4 quality gate.
+        Exit codes (the table below): 0 success, 1 a stage failed, 2 an input is missing, 3 another \
+        run holds the lock, 4 quality gate, 64 usage (e.g. an unknown stage name; nothing is written).
 
         Examples:
           reel nightly
@@ -59,9 +60,21 @@ struct NightlyCommand: AsyncParsableCommand {
     @Flag(help: "Run the tune stage now, whatever its schedule (tuning.nightly, tuning.growth, tuning.max_age_days).")
     var tune = false
 
+    /// Stage names are checked while parsing, before any lock, run record or metric exists: a
+    /// typo (`--from trian`) must not leave a record stuck at `running` or a failed-run metric
+    /// that would page the on-call.
+    func validate() throws {
+        for (flag, value) in [("--from", from), ("--only", only)] {
+            guard let value, !Nightly.stageNames.contains(value) else { continue }
+            throw ValidationError("unknown stage '\(value)' for \(flag)\(Suggestion.hint(for: value, in: Nightly.stageNames)) "
+                + "(stages: \(Nightly.stageNames.joined(separator: ", ")))")
+        }
+        if from != nil && only != nil { throw ValidationError("give --from or --only, not both") }
+    }
+
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             let config = try global.config(home)
             var options = NightlyOptions()
             options.selection.force = force
@@ -99,6 +112,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per run, oldest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Show only the newest N runs.") var last: Int?
+        @Flag(help: "Print the run records as one JSON array (camelCase keys).") var json = false
 
         func run() async throws {
             try await runReel {
@@ -106,7 +120,12 @@ struct RunsCommand: AsyncParsableCommand {
                 var ids = store.list()
                 if let last { ids = Array(ids.suffix(max(0, last))) }
                 guard !ids.isEmpty else { throw ReelError(.notFound, "no runs yet under \(store.home.runs): run `reel nightly`") }
-                print(RunReport.table(try ids.map(store.load)), terminator: "")
+                let records = try ids.map(store.load)
+                if json {
+                    print(CLIJSON.styled("[" + records.map { $0.json() }.joined(separator: ",") + "]"))
+                    return
+                }
+                print(RunReport.table(records), terminator: "")
             }
         }
     }
@@ -115,14 +134,14 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything one run recorded.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Run id (default: the newest).") var id: String?
-        @Flag(help: "Print the raw run.json.") var json = false
+        @Flag(help: "Print the run record as JSON (run.json's fields, camelCase).") var json = false
 
         func run() async throws {
             try await runReel {
                 let store = RunStore(home: global.home())
                 guard let id = id ?? store.list().last else { throw ReelError(.notFound, "no runs yet under \(store.home.runs)") }
                 let record = try store.load(id)
-                print(json ? record.json() : RunReport.show(record), terminator: json ? "\n" : "")
+                print(json ? CLIJSON.styled(record.json()) : RunReport.show(record), terminator: json ? "\n" : "")
             }
         }
     }

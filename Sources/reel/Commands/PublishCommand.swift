@@ -63,9 +63,12 @@ struct PublishCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-fold-in-users"), help: "Keep the fold-in sections but not the users' factors (users × rank floats): known users cannot add ratings.")
     var noFoldInUsers = false
 
+    @Flag(name: .customLong("force-publish"), help: "Publish even when the quality gate would block (as `reel nightly --force-publish`).")
+    var forcePublish = false
+
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             let config = try global.config(home)
             // The run lock, as the nightly takes it: a manual publish during a
             // nightly exits 3 before switching anything, instead of racing it.
@@ -85,6 +88,16 @@ struct PublishCommand: AsyncParsableCommand {
             options.served = noBlend ? nil : EvaluationSummary.servedCandidate(evaluation, config: config)
             // The evaluation report travels with the release (served at /report).
             options.reportHTML = Array(ReportPage.html(ReportPage.gather(home: home, history: ReportPage.defaultHistory)).utf8)
+            // The nightly's quality gate applies here too: after a blocked night, output/models/latest
+            // is the refused model, and a manual publish must not ship it silently.
+            if let evaluation {
+                let verdict = QualityGate(margin: config.double("gate.ndcg_margin"))
+                    .check(candidate: EvaluationSummary.servedNDCG(evaluation, config: config), current: try? Release.current(home: home))
+                if !verdict.pass {
+                    guard forcePublish else { throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway") }
+                    Console.warn("publish", verdict.reason + " — overridden by --force-publish")
+                }
+            }
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
                                                       options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")

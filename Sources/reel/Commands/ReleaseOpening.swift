@@ -31,7 +31,7 @@ struct ReleaseOption: ParsableArguments {
 func printLookup(_ request: LookupRequest, global: GlobalOptions, release: ReleaseOption, json: Bool) throws {
     let path = release.path(in: global.home())
     guard FileSystem.exists(path) else {
-        throw ReelError(.usage, "no release at \(path): run `reel publish` first, or pass --release PATH")
+        throw ReelError(.notFound, "no release at \(path): run `reel publish` first, or pass --release PATH")
     }
     let store = try Release.openForLookup(path: path)
     let output = try LookupPrinter.render(request, from: store, json: json)

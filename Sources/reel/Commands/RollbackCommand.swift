@@ -26,7 +26,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             // The run lock: a rollback during a nightly exits 3 untouched rather
             // than being overwritten by the nightly's publish seconds later.
             let runLock = try RunLock.acquire(home: home, purpose: "reel rollback")

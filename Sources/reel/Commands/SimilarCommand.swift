@@ -15,6 +15,7 @@ struct SimilarCommand: AsyncParsableCommand {
         Exit status: 0 answered, 2 the movie is not in the release, 1 error.
 
         Examples:
+          reel similar 1                       # same as --movie 1
           reel similar --movie 1
           reel similar --movie 1 --k 5 --json
         """
@@ -23,8 +24,11 @@ struct SimilarCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Option(name: .long, help: "MovieLens movie id.")
-    var movie: Int
+    @Argument(help: ArgumentHelp("MovieLens movie id (or --movie).", valueName: "movie-id"))
+    var movieID: Int?
+
+    @Option(name: .long, help: "MovieLens movie id (or positionally).")
+    var movie: Int?
 
     @Option(name: .long, help: "How many movies (1 up to the stored K; default 10).")
     var k: Int?
@@ -34,12 +38,13 @@ struct SimilarCommand: AsyncParsableCommand {
 
     /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
     func validate() throws {
-        _ = try userOrMovieID(movie, what: "--movie")
+        _ = try userOrMovieID(try positionalOrFlag(movieID, movie, flagName: "--movie"), what: "--movie")
         try checkLookupK(k)
     }
 
     func run() async throws {
         try await runReel {
+            let movie = try positionalOrFlag(movieID, self.movie, flagName: "--movie")
             let request = LookupRequest.similar(movieID: try userOrMovieID(movie, what: "--movie"), k: k)
             try printLookup(request, global: global, release: releaseOption, json: json)
         }

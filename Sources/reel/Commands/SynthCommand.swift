@@ -72,7 +72,7 @@ struct SynthRatingsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.homeOrEmptyFolder()
             var config = try SynthConfig.preset(preset)
             if let users { config.users = users }
             if let movies { config.movies = movies }

@@ -36,7 +36,7 @@ struct SynthEventsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.homeOrEmptyFolder()
             let ids: SyntheticEventsIDs
             switch (users, movies) {
             case let (u?, m?): ids = try SyntheticEventsIDs.sequential(users: u, movies: m)

@@ -33,6 +33,7 @@ struct TopKCommand: AsyncParsableCommand {
         Exit status: 0 answered, 2 not found, 1 error.
 
         Examples:
+          reel topk 42                         # same as --user 42
           reel topk --ratings 1:5,296:4.5,318:5
           reel topk --ratings-file my-ratings.csv --json
           reel topk --user 42
@@ -44,7 +45,10 @@ struct TopKCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var releaseOption: ReleaseOption
 
-    @Option(name: .long, help: "MovieLens user id.")
+    @Argument(help: ArgumentHelp("MovieLens user id (or --user).", valueName: "user-id"))
+    var userID: Int?
+
+    @Option(name: .long, help: "MovieLens user id (or positionally).")
     var user: Int?
 
     @Option(name: .long, help: ArgumentHelp("Ratings to fold in: movieId:rating pairs (or bare movie ids = liked), comma-separated.", valueName: "pairs"))
@@ -73,7 +77,7 @@ struct TopKCommand: AsyncParsableCommand {
 
     /// Every numeric option in its documented range (`ServeLimits`), or a usage error (exit 64).
     func validate() throws {
-        _ = try userOrMovieID(user, what: "--user")
+        if let user = try givenUser() { _ = try userOrMovieID(user, what: "--user") }
         try checkLookupK(k)
         for (name, weight) in [("--w-model", wModel), ("--w-trending", wTrending), ("--w-diversity", wDiversity)] {
             if let weight, let problem = ServeLimits.problem(name, weight, ServeLimits.hybridWeight) {
@@ -82,8 +86,14 @@ struct TopKCommand: AsyncParsableCommand {
         }
     }
 
+    /// The user id, given positionally or with --user (nil: neither, as a fold-in of --ratings alone).
+    private func givenUser() throws -> Int? {
+        userID == nil && user == nil ? nil : try positionalOrFlag(userID, user, flagName: "--user")
+    }
+
     func run() async throws {
         try await runReel {
+            let user = try givenUser()
             var requested: RecommendationMode?
             if let mode {
                 guard let m = RecommendationMode(rawValue: mode.lowercased()) else {

@@ -65,7 +65,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReel {
-            let home = global.home()
+            let home = try global.existingHome()
             // pipeline/reel.toml (and REEL_MODEL_*) give the defaults; flags override them.
             let params = try global.config(home).alsParams(mode: mode).overriding(
                 rank: rank, lambda: lambda, alpha: alpha, iterations: iterations, seed: seed,

@@ -22,11 +22,20 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Release file, bundle or release id (default: the current release).", valueName: "file"))
     var file: String?
 
+    @Flag(help: "Print the result as JSON ({\"valid\": …}; the exit code is the same).")
+    var json = false
+
     func run() async throws {
         try await runReel {
             let path = ReleaseArgument.path(file, home: global.home())
-            let release = try ReleaseReport.open(path)
-            print(ReleaseReport.verifiedLine(release, path: path))
+            let release: Release
+            do {
+                release = try ReleaseReport.open(path)
+            } catch let error as ReelError where json {
+                print(CLIJSON.invalid(path: path, error: error))
+                throw error
+            }
+            print(json ? CLIJSON.verified(release, path: path) : ReleaseReport.verifiedLine(release, path: path))
         }
     }
 }
