@@ -43,47 +43,51 @@ let package = Package(
         // Byte classification with AVX2 movemask for the CSV fast path (header-only, inlined).
         .target(name: "CReelSIMD"),
 
-        // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout.
-        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd", "CReelIO"]),
+        // Core: errors, checksums, mmap, atomic files, the sectioned container, home layout,
+        // and the SIMD kernels ALS and the fold-in share (`Kernels/`, `package` + @inlinable).
+        .target(name: "ReelCore", dependencies: ["CXXHash", "CZstd", "CReelIO"], swiftSettings: kernelFlags),
+        // Serving: the release format, its verified reader, `RecommendationStore`, and the serving
+        // vocabulary (blend, re-ranker, fold-in). ReelCore only: all the daemon needs of the batch side.
+        .target(name: "ReelServing", dependencies: ["ReelCore"], swiftSettings: kernelFlags),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
         .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd", "CReelSIMD"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
-        .target(name: "ReelModel", dependencies: ["ReelCore", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
-        // Release: file format, builder, reader, publish/activate/bundle.
-        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelParquet", "CZstd"], swiftSettings: kernelFlags),
+        .target(name: "ReelModel", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
+        // Release: builder, publish/activate/bundle, gold tables (the format and reader are ReelServing's).
+        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelParquet", "CZstd"], swiftSettings: kernelFlags),
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
-        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
+        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
         // Parquet + Delta Lake: the open-format layer analysts read (silver and gold tables).
         .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "CZlib", "Yams"], swiftSettings: kernelFlags),
-        // Server: the read-only HTTP lookup daemon.
+        // Server: the read-only HTTP lookup daemon. Nothing of the batch side: ReelCore, ReelServing, NIO.
         .target(name: "ReelServer", dependencies: [
-            "ReelCore", "ReelRelease", "CReelCPU",
+            "ReelCore", "ReelServing", "CReelCPU",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: kernelFlags + serverFlags),
         // The `reel` command: parses arguments and calls the libraries.
         .executableTarget(name: "reel", dependencies: [
-            "ReelCore", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",
+            "ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
         .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReelModelTests", dependencies: ["ReelModel"]),
-        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelParquet"]),
+        .testTarget(name: "ReelModelTests", dependencies: ["ReelModel", "ReelServing", "ReelLakehouse", "ReelCore"]),
+        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelLakehouse", "ReelCore", "ReelParquet"]),
         .testTarget(name: "ReelServerTests", dependencies: [
-            "ReelServer", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
+            "ReelServer", "ReelServing", "ReelCore", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
-            "ReelPipeline", "ReelServer", "ReelParquet", "ReelLakehouse", "ReelModel",
+            "ReelPipeline", "ReelServer", "ReelServing", "ReelRelease", "ReelCore", "ReelParquet", "ReelLakehouse", "ReelModel",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // The lakehouse-format tests check written tables against their YAML, silver and the release.
-        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelParquet", "ReelLakehouse", "ReelRelease"]),
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelCore", "ReelServing", "ReelParquet", "ReelLakehouse", "ReelRelease"]),
         .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
         .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],

@@ -1,3 +1,4 @@
+import ReelCore
 /// The fast path of `TopK.compute`: register-blocked scoring of 4 queries ×
 /// 16 items with `SIMD16` FMA accumulators, items packed 16-wide, a
 /// per-query candidate buffer touched only when a score beats its threshold, and
@@ -114,8 +115,8 @@ enum TopKKernel {
                         // `.>` on SIMD16<Float> is a scalar loop; this is 4 subtracts,
                         // shifts and one horizontal add). Missing queries use +inf.
                         for a in 0..<4 { thresholds[a] = a < users ? lists[b * 4 + a].threshold : .infinity }
-                        let n0 = TopKKernel.notAbove(acc.a0, thresholds[0]), n1 = TopKKernel.notAbove(acc.a1, thresholds[1])
-                        let n2 = TopKKernel.notAbove(acc.a2, thresholds[2]), n3 = TopKKernel.notAbove(acc.a3, thresholds[3])
+                        let n0 = VectorKernels.notAbove(acc.a0, thresholds[0]), n1 = VectorKernels.notAbove(acc.a1, thresholds[1])
+                        let n2 = VectorKernels.notAbove(acc.a2, thresholds[2]), n3 = VectorKernels.notAbove(acc.a3, thresholds[3])
                         if (n0 &+ n1 &+ n2 &+ n3).wrappedSum() == 64 { continue }
                         for a in 0..<users {
                             let i = b * 4 + a
@@ -152,12 +153,6 @@ enum TopKKernel {
             }
             return Block(a0: a0, a1: a1, a2: a2, a3: a3)
         }
-    }
-
-    /// 1 in each lane whose score is not above `threshold` (sign bit of the
-    /// difference; a NaN lane may count either way — the exact check follows).
-    @inline(__always) static func notAbove(_ s: SIMD16<Float>, _ threshold: Float) -> SIMD16<UInt32> {
-        unsafeBitCast(s - SIMD16(repeating: threshold), to: SIMD16<UInt32>.self) &>> 31
     }
 
     struct Block {

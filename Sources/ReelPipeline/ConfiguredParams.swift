@@ -2,6 +2,7 @@ import ReelCore
 import ReelLakehouse
 import ReelModel
 import ReelRelease
+import ReelServing
 
 /// Turns the effective configuration into each stage's parameters, so the
 /// nightly job and the single-stage commands (`reel etl`, `reel train`, …)

@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelModel
 import ReelParquet
 import ReelRelease
+import ReelServing
 
 /// Options of one `reel nightly` run.
 public struct NightlyOptions: Sendable {

@@ -4,7 +4,8 @@
 #
 #   Tests/Fuzz/run.sh [SECONDS]      # default 20
 #
-# Compiles ReelCore and the reader's ReelCore-only sources directly with
+# Compiles ReelCore and the ReelServing target (the release format and reader;
+# it depends on ReelCore alone), with the harness in ReelServing's module, directly with
 # -sanitize=fuzzer,address at -Onone (debug bounds checks on every buffer
 # access), so coverage guidance and ASan see the reader itself. SwiftPM does
 # not build this folder: Tests/Fuzz is not a target.
@@ -21,18 +22,15 @@ printf 'module CReelIO {\n    header "%s/Sources/CReelIO/include/reel_io.h"\n   
 clang -O1 -g -fPIC -c Sources/CReelIO/reel_io.c -I Sources/CReelIO/include -o "$out/reel_io.o"
 
 flags=(-Onone -g -parse-as-library -swift-version 6 -sanitize=fuzzer,address
-       -I Sources/CXXHash -I Sources/CZstd -I "$out/CReelIO")
+       -package-name Reel -I Sources/CXXHash -I Sources/CZstd -I "$out/CReelIO")
 
 echo "fuzz: building ReelCore"
 swiftc "${flags[@]}" -suppress-warnings -module-name ReelCore -emit-module -emit-module-path "$out/ReelCore/ReelCore.swiftmodule" \
-    -emit-library -static -o "$out/libReelCore.a" Sources/ReelCore/*.swift
+    -emit-library -static -o "$out/libReelCore.a" $(find Sources/ReelCore -name '*.swift' | sort)
 
-echo "fuzz: building release-reader-fuzz"
+echo "fuzz: building release-reader-fuzz (every file of Sources/ReelServing + the harness)"
 swiftc "${flags[@]}" -module-name ReleaseReaderFuzz -I "$out/ReelCore" -L "$out" -lReelCore -lxxhash -lzstd \
-    Sources/ReelRelease/Format/ReleaseFormat.swift Sources/ReelRelease/Format/ReleaseContents.swift \
-    Sources/ReelRelease/Read/ReleaseTables.swift Sources/ReelRelease/Read/ReleaseCheck.swift \
-    Sources/ReelRelease/Read/FoldInTables.swift \
-    Sources/ReelRelease/Format/ReleaseWebSections.swift Sources/ReelRelease/Read/ReleaseWebTables.swift \
+    $(find Sources/ReelServing -name '*.swift' | sort) \
     Tests/Fuzz/ReleaseReaderFuzz.swift "$out/reel_io.o" -o "$out/release-reader-fuzz"
 
 echo "fuzz: running for ${seconds}s"

@@ -4,6 +4,7 @@ import ReelCore
 import ReelLakehouse
 import ReelParquet
 import ReelRelease
+import ReelServing
 
 /// The open silver and gold tables as an analyst meets them: written by the
 /// real `reel etl` / `reel publish` / `reel nightly`, checked against their

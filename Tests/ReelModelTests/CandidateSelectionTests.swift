@@ -3,6 +3,7 @@ import Testing
 import ReelCore
 import ReelLakehouse
 @testable import ReelModel
+@testable import ReelServing
 
 /// Serve the best candidate, whatever it is: planted data sets where trending,
 /// the model or all-time popularity must win on validation, the pin knob, and

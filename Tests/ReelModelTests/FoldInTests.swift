@@ -245,5 +245,6 @@ import ReelLakehouse
 
 #if canImport(Glibc)
 import Glibc
+@testable import ReelServing
 func _log2(_ x: Double) -> Double { Glibc.log2(x) }
 #endif

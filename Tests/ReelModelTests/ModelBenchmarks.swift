@@ -81,6 +81,7 @@ func loadAverage() -> Double {
 
 #if canImport(Glibc)
 import Glibc
+@testable import ReelServing
 #endif
 
 /// The grid behind the defaults in docs/model.md (small planted data):

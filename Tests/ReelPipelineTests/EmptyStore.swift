@@ -1,5 +1,7 @@
 import ReelLakehouse
 import ReelRelease
+import ReelServing
+import ReelCore
 
 /// A release with an id, a creation time and counts but no lists: all the
 /// daemon's /metrics reads from the store it serves. Lookups are never made.

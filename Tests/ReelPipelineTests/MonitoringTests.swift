@@ -5,6 +5,7 @@ import ReelCore
 import ReelServer
 import Testing
 import Yams
+@testable import ReelServing
 
 /// pipeline/monitoring/ against what Reel really emits: promtool accepts the
 /// rules, the scrape config and both metrics outputs; the alert unit tests

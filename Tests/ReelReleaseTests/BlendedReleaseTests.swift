@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
 import Testing
+@testable import ReelServing
 
 /// The served blend: precomputed at publish, equal to the request-time re-rank.
 @Suite struct BlendedReleaseTests {

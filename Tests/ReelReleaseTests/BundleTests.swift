@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReelCore
 @testable import ReelRelease
+@testable import ReelServing
 
 /// bundle → copy → activate on an edge host; damaged copies are refused with
 /// a clear reason and the edge's current release stays as it was.

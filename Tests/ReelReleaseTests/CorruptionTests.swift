@@ -2,6 +2,7 @@ import Testing
 import ReelCore
 import ReelModel
 @testable import ReelRelease
+@testable import ReelServing
 
 /// A copied or stored release that is truncated or has any single bit
 /// flipped is refused with a `.corrupt` error — never served, never a crash.

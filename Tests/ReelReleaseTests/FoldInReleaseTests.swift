@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
+@testable import ReelServing
 
 /// The fold-in sections (format 1.1): written when the model records its ALS
 /// parameters, read back and validated, absent (and not an error) otherwise;

@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 import ReelParquet
 @testable import ReelRelease
+@testable import ReelServing
 
 /// The gold open tables: what a publish writes to lakehouse/gold/<table>,
 /// checked against gold_tables.yml and against the release it came from.

@@ -2,6 +2,7 @@ import Testing
 import ReelCore
 import ReelLakehouse
 @testable import ReelRelease
+@testable import ReelServing
 
 /// Files whose checksums are all valid but whose sections contradict each
 /// other (a buggy or malicious writer) are refused with "inconsistent

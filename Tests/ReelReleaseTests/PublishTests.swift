@@ -2,6 +2,7 @@ import Testing
 import ReelCore
 import ReelLakehouse
 @testable import ReelRelease
+@testable import ReelServing
 
 /// Publishing switches `output/current` atomically; a publish killed at any
 /// step leaves the previous release current and servable; rollback and

@@ -4,6 +4,7 @@ import ReelCore
 import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
+@testable import ReelServing
 
 /// Build a small release, read every lookup back through the mmap reader and
 /// compare it with brute force computed here, independently of the builder.

@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
 import Testing
+@testable import ReelServing
 
 /// A release that serves a baseline: every user's list from the served
 /// candidate, rated movies excluded, in the candidate's own order.

@@ -4,6 +4,7 @@ import ReelModel
 @testable import ReelRelease
 #if canImport(Glibc)
 import Glibc
+@testable import ReelServing
 #endif
 
 /// A tiny, seeded world to build releases from: silver ratings, movies and

@@ -1,5 +1,6 @@
 @testable import ReelRelease
 import Testing
+@testable import ReelServing
 
 /// Ten hand-picked queries (and a few more) against a small catalogue in
 /// MovieLens' spelling: exact titles, prefixes, a word from the middle,

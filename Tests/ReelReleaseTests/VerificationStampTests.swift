@@ -3,6 +3,7 @@ import ReelCore
 @testable import ReelRelease
 #if canImport(Glibc)
 import Glibc
+@testable import ReelServing
 #endif
 
 @Suite struct VerificationStampTests {

@@ -1,6 +1,5 @@
 import ReelCore
-import ReelLakehouse
-import ReelRelease
+import ReelServing
 
 /// A small in-memory `RecommendationStore` for the daemon's tests: the same
 /// shape as a release (dense rows, fixed-length lists) without the file.

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import ReelCore
-import ReelModel
 @testable import ReelServer
+@testable import ReelServing
 
 /// A fold-in model for `FakeStore`s whose release id starts with "fold":
 /// 8 movies of rank 4 (movie row 7 without factors), λ 1, α 1, user factors

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelModel
+@testable import ReelServing
 @testable import ReelServer
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 import ReelCore
-import ReelModel
 import NIOCore
 @testable import ReelServer
 import Testing
+@testable import ReelServing
 
 @Suite("Lookups answered from a store")
 struct LookupResponderTests {

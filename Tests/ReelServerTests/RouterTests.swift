@@ -1,6 +1,5 @@
 import ReelCore
-import ReelLakehouse
-import ReelModel
+@testable import ReelServing
 @testable import ReelServer
 import Testing
 

@@ -1,9 +1,7 @@
 import ReelCore
-import ReelLakehouse
-import ReelModel
-import ReelRelease
 @testable import ReelServer
 import Testing
+@testable import ReelServing
 
 /// A `FakeStore` whose release carries a served blend. Its "precomputed"
 /// lists are deliberately not the re-rank (the model list reversed, score

@@ -1,3 +1,4 @@
+import ReelCore
 /// The objective each mode minimises, and the train RMSE, computed after an
 /// iteration. Partial sums run over fixed chunks of users in Double and are
 /// added in chunk order (thread-count independent).

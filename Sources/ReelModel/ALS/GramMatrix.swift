@@ -1,3 +1,4 @@
+import ReelCore
 /// YᵀY of a whole factor matrix, needed once per implicit half-step (it
 /// stands for every unobserved pair) and for the implicit loss.
 ///

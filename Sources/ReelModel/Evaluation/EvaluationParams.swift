@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelServing
 
 /// How `Evaluation.run` splits the data and scores the models.
 public struct EvaluationParams: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelServing
 
 /// One recommender's scores on the split.
 public struct ModeResult: Sendable, Codable, Equatable {

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelModel
+import ReelServing
 
 /// UC1's default lists when the evaluation chose a blend: every user's stored
 /// top-K re-ranked by `HybridRanker` with the release's own popularity, so a

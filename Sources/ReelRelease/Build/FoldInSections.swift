@@ -1,5 +1,6 @@
 import ReelCore
 import ReelModel
+import ReelServing
 
 /// The fold-in sections `reel publish` adds (format 1.1): the training's
 /// `FoldInParams`, YᵀY of the published movie factors and, optionally, the

@@ -1,6 +1,7 @@
 import ReelCore
 import ReelLakehouse
 import ReelModel
+import ReelServing
 
 /// Builds a release from a silver snapshot and trained model factors:
 /// every user's top-K (seen movies excluded), similar movies by cosine,

@@ -1,6 +1,7 @@
 import Foundation
 import ReelCore
 import ReelModel
+import ReelServing
 
 /// The `meta` section: a JSON object describing the release for humans and
 /// tools (`/v1/release`, `reel releases`, `reel inspect`, the nightly job's

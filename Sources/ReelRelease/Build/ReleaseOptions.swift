@@ -2,6 +2,7 @@ import ReelCore
 import ReelModel
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// What to precompute into a release (`reel publish --k --similar-k --trending-k`).

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelServing
 
 /// Builds the title index sections (0x50–0x55) from the movie titles.
 ///

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelServing
 
 /// UC2: trending lists from silver popularity (decayed, weighted event counts
 /// per window, ending at the newest event in the data), globally and per genre.

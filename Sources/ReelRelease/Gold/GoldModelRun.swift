@@ -1,6 +1,7 @@
 import ReelCore
 import ReelLakehouse
 import ReelParquet
+import ReelServing
 
 /// The `model_runs` row of a release: what its `meta` section says about the
 /// model run it serves (run id, fingerprints, parameters, metrics), parsed

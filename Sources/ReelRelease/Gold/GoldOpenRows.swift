@@ -1,6 +1,7 @@
 import ReelCore
 import ReelLakehouse
 import ReelParquet
+import ReelServing
 
 /// A published release's lists as rows of the gold open tables (`tables:` of
 /// `gold_tables.yml`), read through the release reader: dense rows back to

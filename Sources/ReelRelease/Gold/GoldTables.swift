@@ -1,6 +1,7 @@
 import ReelCore
 import ReelLakehouse
 import ReelParquet
+import ReelServing
 
 /// The gold layer as open tables: after every publish, the release just
 /// published is read back (through the verified release reader) and written

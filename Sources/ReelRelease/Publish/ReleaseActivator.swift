@@ -1,6 +1,7 @@
 import ReelCore
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// `reel activate FILE` on an edge host: install a copied release or bundle

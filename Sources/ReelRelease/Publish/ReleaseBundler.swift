@@ -1,4 +1,5 @@
 import ReelCore
+import ReelServing
 
 /// `reel bundle`: compresses a release for edge hosts into
 /// `output/bundles/<id>.reel.zst` plus `<id>.manifest.json`.

@@ -1,6 +1,7 @@
 import ReelCore
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// The releases of a Reel home: `output/releases/<id>.reel`, the

@@ -1,6 +1,7 @@
 import ReelCore
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// Turns a copied release — plain `.reel` or zstd `.reel.zst` — into a local,

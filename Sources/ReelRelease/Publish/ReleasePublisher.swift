@@ -3,6 +3,7 @@ import ReelLakehouse
 import ReelModel
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// What a publish or an activation did.

@@ -2,6 +2,7 @@ import Foundation
 import ReelCore
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// The text and JSON that `reel verify`, `reel inspect` and `reel releases`

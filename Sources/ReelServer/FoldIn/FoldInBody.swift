@@ -1,4 +1,4 @@
-import ReelModel
+import ReelServing
 
 /// The JSON body of a fold-in request, parsed in place:
 ///

@@ -1,7 +1,5 @@
 import ReelCore
-import ReelLakehouse
-import ReelModel
-import ReelRelease
+import ReelServing
 
 /// A fold-in request, from the HTTP body or `reel topk --ratings`.
 public struct FoldInRequest: Sendable, Equatable {

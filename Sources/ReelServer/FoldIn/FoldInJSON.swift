@@ -1,5 +1,5 @@
 import NIOCore
-import ReelRelease
+import ReelServing
 
 /// The body of a fold-in answer: the shape of `GET /v1/users/{id}/recommendations`
 /// with `"source": "fold-in"`, the order served (`mode`) and the request's

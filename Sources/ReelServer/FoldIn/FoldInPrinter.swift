@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// What `reel topk --ratings …` prints: the body of `POST /v1/recommendations`
 /// byte for byte with `--json`, else the same table as `reel topk --user`,

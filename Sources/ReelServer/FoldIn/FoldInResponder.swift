@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// Answers the fold-in routes (`Route.foldIn`): checks the body's media type,
 /// parses it (`FoldInBody`), runs `FoldInEngine` on the served release's

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// Sent to every connection when the daemon shuts down: finish the request
 /// in progress, then close.

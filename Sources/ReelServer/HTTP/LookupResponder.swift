@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// What a response is, apart from its body.
 struct ResponseSummary: Equatable {

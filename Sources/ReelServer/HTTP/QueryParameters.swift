@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelServing
 
 /// The query string of one request, split into the values of the parameters
 /// its route accepts.

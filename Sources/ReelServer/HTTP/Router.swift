@@ -1,4 +1,4 @@
-import ReelModel
+import ReelServing
 
 /// The request methods the router distinguishes: every lookup route answers
 /// GET and HEAD, the fold-in routes POST (`Router+FoldIn`); anything else on a

@@ -1,5 +1,5 @@
 import NIOCore
-import ReelRelease
+import ReelServing
 
 /// Every movie's list-item fields (`"movieId":296,"title":"Pulp Fiction",
 /// "year":1994,"genres":["Comedy","Crime"]`) rendered once when the daemon

@@ -1,6 +1,5 @@
-import ReelLakehouse
-import ReelModel
-import ReelRelease
+import ReelServing
+import ReelCore
 
 /// Where a user's list came from.
 public enum RecommendationSource: String, Sendable, Equatable {

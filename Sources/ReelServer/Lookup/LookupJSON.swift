@@ -1,7 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelLakehouse
-import ReelRelease
+import ReelServing
 
 /// Renders lookup answers and errors as JSON response bodies. The daemon and
 /// the CLI's `--json` both call this, so they print the same bytes.

@@ -1,7 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelLakehouse
-import ReelRelease
+import ReelServing
 
 /// What the lookup commands (`reel topk`, `trending`, `similar`, `movie`)
 /// print: the daemon's JSON body byte for byte with `--json`, otherwise a

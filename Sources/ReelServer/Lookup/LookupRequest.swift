@@ -1,5 +1,5 @@
-import ReelLakehouse
-import ReelModel
+import ReelServing
+import ReelCore
 
 /// How a user's list is ordered: the stored ALS top-K (UC1) or the hybrid
 /// re-rank of it with trending popularity and genre diversity (UC3).

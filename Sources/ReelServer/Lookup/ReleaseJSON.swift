@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// The body of `GET /v1/release`: the release's id, times and counts, plus the
 /// metadata object the publisher stored (params, metrics, fingerprints), its keys

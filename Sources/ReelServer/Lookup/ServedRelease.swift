@@ -1,7 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelModel
-import ReelRelease
+import ReelServing
 
 /// A store as served: the store plus what responses repeat about it,
 /// rendered once when it is loaded (its id as a JSON string, and for the

@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// The daemon's counters: requests and latency by route and status, fallbacks
 /// served, reloads, connections. Recording is a couple of relaxed atomic adds

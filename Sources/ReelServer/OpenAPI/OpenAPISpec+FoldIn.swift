@@ -1,4 +1,4 @@
-import ReelModel
+import ReelServing
 
 /// The fold-in routes in the OpenAPI document: `POST /v1/recommendations` and
 /// `POST /v1/users/{userId}/recommendations`, their body and answer schemas.

@@ -1,5 +1,5 @@
-import ReelRelease
 import Synchronization
+import ReelServing
 
 /// The release the daemon serves right now, swapped atomically on reload.
 ///

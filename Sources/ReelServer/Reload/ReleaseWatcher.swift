@@ -1,7 +1,7 @@
 import Logging
 import ReelCore
-import ReelRelease
 import Synchronization
+import ReelServing
 
 /// What one reload check did.
 public enum ReloadOutcome: Sendable, Equatable {

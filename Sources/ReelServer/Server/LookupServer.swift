@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import ReelCore
-import ReelRelease
 import Synchronization
+import ReelServing
 
 /// The read-only HTTP lookup daemon: HTTP/1.1 with keep-alive on SwiftNIO
 /// (one event loop per core, each with its own listener — see

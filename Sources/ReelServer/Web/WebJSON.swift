@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// JSON bodies of the web face's API routes (the CLI's `--json` prints the same bytes).
 enum WebJSON {

@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// What `reel movie --search` prints: the daemon's `/v1/movies?q=` body with
 /// `--json`, otherwise a table. Same searcher, same ranking as the daemon.

@@ -1,6 +1,6 @@
 import NIOCore
 import ReelCore
-import ReelRelease
+import ReelServing
 
 /// Answers the web face's requests (`WebRequest`): title search, a user's
 /// recent ratings, the pages, the report. One per connection, beside the

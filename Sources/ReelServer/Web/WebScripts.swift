@@ -1,3 +1,4 @@
+import ReelServing
 /// The scripts of the Explore and API pages. Plain ES2020, no build step, no
 /// library. Data from the API is only ever inserted with `textContent` /
 /// text nodes (the `el` helper), never parsed as HTML.

@@ -1,6 +1,7 @@
 import ReelCore
 import ReelLakehouse
 import ReelRelease
+import ReelServing
 
 /// The `--json` bodies of `verify`, `bronze validate` and `config show`, and the camelCase
 /// pass every CLI JSON goes through (`JSONStyle`): one naming style across the API and the CLI.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReelCore
 import ReelRelease
+import ReelServing
 
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 import ReelParquet
 import ReelRelease
+import ReelServing
 
 /// `reel lakehouse …`: the open (Delta Lake / Parquet) silver and gold tables.
 struct LakehouseCommand: AsyncParsableCommand {

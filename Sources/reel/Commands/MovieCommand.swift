@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelRelease
 import ReelServer
+import ReelServing
 
 /// `reel movie ID`: one movie's metadata; `reel movie --search TEXT`: find movies by title.
 struct MovieCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ReelCore
 import ReelParquet
 import ReelPipeline
 import ReelRelease
+import ReelServing
 
 struct PublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import ReelRelease
 import ReelServer
 #if canImport(Glibc)
 import Glibc
+import ReelServing
 #endif
 
 /// Opens (maps and verifies) a release file: the one place `reel serve` and

@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelPipeline
 import ReelRelease
+import ReelServing
 
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

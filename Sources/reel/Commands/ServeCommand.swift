@@ -4,6 +4,7 @@ import ReelCore
 import ReelPipeline
 import ReelRelease
 import ReelServer
+import ReelServing
 
 /// `reel serve`: the read-only HTTP lookup daemon.
 struct ServeCommand: AsyncParsableCommand {

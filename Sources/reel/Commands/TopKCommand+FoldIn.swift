@@ -1,6 +1,7 @@
 import ReelCore
 import ReelRelease
 import ReelServer
+import ReelServing
 
 /// The ratings of `reel topk --ratings` / `--ratings-file` (exactly one).
 func foldInRatings(ratings: String?, file: String?) throws -> FoldInRequest {

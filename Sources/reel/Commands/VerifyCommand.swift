@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReelCore
 import ReelRelease
+import ReelServing
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

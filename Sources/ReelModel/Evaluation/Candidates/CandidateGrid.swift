@@ -1,4 +1,6 @@
 import ReelLakehouse
+import ReelServing
+import ReelCore
 
 /// The candidates the evaluation weighs every night (docs/model.md, "What is served and why").
 public enum CandidateGrid {

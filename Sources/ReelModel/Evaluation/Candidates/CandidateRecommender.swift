@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelServing
 
 /// Everything a candidate may draw on to produce lists for a set of users —
 /// during evaluation the training part of a split, at publish silver.

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelServing
 
 /// One candidate's validation scores, for the report.
 public struct CandidateScore: Sendable, Codable, Equatable {

@@ -1,4 +1,6 @@
 import ReelLakehouse
+import ReelServing
+import ReelCore
 
 /// How simple a candidate is, for the adoption rule: a more complex candidate
 /// is served only when its paired CI says it beats the best simpler one

@@ -8,38 +8,47 @@
 /// * explicit (ALS-WR): G = 0, d = λ·nᵤ, wₖ = 1, tₖ = rₖ;
 /// * implicit (Hu–Koren–Volinsky): G = YᵀY, d = λ, wₖ = cₖ − 1 = α·rₖ,
 ///   tₖ = cₖ = 1 + α·rₖ (the unobserved pairs enter through G).
-struct RowSystem {
-    var gram: UnsafePointer<Float>?
-    var diagonal: Float
-    var factors: UnsafePointer<Float>
-    var rows: UnsafePointer<Int32>
-    var values: UnsafePointer<Float>
-    var count: Int
-    var wScale: Float
-    var wBias: Float
-    var tScale: Float
-    var tBias: Float
+package struct RowSystem {
+    package var gram: UnsafePointer<Float>?
+    package var diagonal: Float
+    package var factors: UnsafePointer<Float>
+    package var rows: UnsafePointer<Int32>
+    package var values: UnsafePointer<Float>
+    package var count: Int
+    package var wScale: Float
+    package var wBias: Float
+    package var tScale: Float
+    package var tBias: Float
+
+    /// Memberwise, spelled out: the fold-in (ReelServing) builds systems too.
+    @inlinable package init(gram: UnsafePointer<Float>?, diagonal: Float, factors: UnsafePointer<Float>,
+                            rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
+                            wScale: Float, wBias: Float, tScale: Float, tBias: Float) {
+        self.gram = gram; self.diagonal = diagonal; self.factors = factors
+        self.rows = rows; self.values = values; self.count = count
+        self.wScale = wScale; self.wBias = wBias; self.tScale = tScale; self.tBias = tBias
+    }
 }
 
 /// Per-thread scratch of the row solvers, allocated once per training run,
 /// so solving a row allocates nothing.
-struct RowScratch {
-    let rank: Int
-    let n16: Int
-    let matrix: UnsafeMutablePointer<Float>
-    let rhs: UnsafeMutablePointer<Float>
-    let diagonal: UnsafeMutablePointer<Float>
-    let residual: UnsafeMutablePointer<Float>
-    let direction: UnsafeMutablePointer<Float>
-    let product: UnsafeMutablePointer<Float>
+package struct RowScratch {
+    package let rank: Int
+    package let n16: Int
+    package let matrix: UnsafeMutablePointer<Float>
+    package let rhs: UnsafeMutablePointer<Float>
+    package let diagonal: UnsafeMutablePointer<Float>
+    package let residual: UnsafeMutablePointer<Float>
+    package let direction: UnsafeMutablePointer<Float>
+    package let product: UnsafeMutablePointer<Float>
     /// Gathered factor rows for `VectorKernels.accumulateOuterProducts`.
-    let gather: UnsafeMutablePointer<Float>
+    package let gather: UnsafeMutablePointer<Float>
     /// The rated rows' factors, transposed (rank × roundUp(n, 16)), for the
     /// dual solve of short explicit rows.
-    let transposed: UnsafeMutablePointer<Float>
-    private let storage: FloatBuffer
+    package let transposed: UnsafeMutablePointer<Float>
+    package let storage: FloatBuffer
 
-    init(rank: Int) {
+    @inlinable package init(rank: Int) {
         self.rank = rank
         n16 = roundUp(max(rank, 1), 16)
         storage = FloatBuffer(count: 2 * n16 * n16 + 5 * n16 + 2 * VectorKernels.gatherRows * n16)
@@ -53,15 +62,15 @@ struct RowScratch {
         transposed = gather + 2 * VectorKernels.gatherRows * n16
     }
 
-    func free() { storage.free() }
+    @inlinable package func free() { storage.free() }
 }
 
 /// Solves `RowSystem`s into factor rows (stride n16, padding kept at zero).
-enum RowSolver {
+package enum RowSolver {
     /// Exact solve by Cholesky. Returns false when the system is singular.
     /// Explicit rows with fewer ratings than the rank take the equivalent
     /// n × n dual system (`dualCholesky`), the others `primalCholesky`.
-    static func cholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+    @inlinable package static func cholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         guard s.count > 0 else { x.update(repeating: 0, count: scratch.n16); return true }
         if s.count < scratch.rank, s.gram == nil, s.wScale == 0, s.wBias == 1, s.diagonal > 0 {
             return dualCholesky(s, x: x, scratch: scratch)
@@ -70,7 +79,7 @@ enum RowSolver {
     }
 
     /// The rank × rank normal equations, accumulated and factorised in place.
-    static func primalCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+    @inlinable package static func primalCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         let rank = scratch.rank, n16 = scratch.n16
         let a = scratch.matrix, b = scratch.rhs
         if let g = s.gram { a.update(from: g, count: n16 * n16) } else { a.update(repeating: 0, count: n16 * n16) }
@@ -91,7 +100,7 @@ enum RowSolver {
     /// A direction with no curvature (pᵀAp ≤ 0, possible only when λ = 0 and
     /// the system is singular) ends the iterations for this row, which leaves
     /// x's component in the null space unchanged instead of producing NaN.
-    static func conjugateGradient(_ s: RowSystem, x: UnsafeMutablePointer<Float>, steps: Int, scratch: RowScratch) {
+    @inlinable package static func conjugateGradient(_ s: RowSystem, x: UnsafeMutablePointer<Float>, steps: Int, scratch: RowScratch) {
         let n16 = scratch.n16
         let r = scratch.residual, p = scratch.direction, ap = scratch.product
         guard s.count > 0 else { x.update(repeating: 0, count: n16); return }
@@ -116,7 +125,7 @@ enum RowSolver {
     }
 
     /// b = Σₖ tₖ yₖ.
-    @inline(__always) static func rightHandSide(_ s: RowSystem, _ b: UnsafeMutablePointer<Float>, _ n16: Int) {
+    @inlinable @inline(__always) package static func rightHandSide(_ s: RowSystem, _ b: UnsafeMutablePointer<Float>, _ n16: Int) {
         b.update(repeating: 0, count: n16)
         for k in 0..<s.count {
             VectorKernels.axpy(s.tScale * s.values[k] + s.tBias, s.factors + Int(s.rows[k]) &* n16, b, n16)
@@ -124,7 +133,7 @@ enum RowSolver {
     }
 
     /// out = A·v without forming A: G·v + d·v + Σₖ wₖ (yₖ·v) yₖ.
-    @inline(__always) static func apply(_ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+    @inlinable @inline(__always) package static func apply(_ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                         _ scratch: RowScratch) {
         let n16 = scratch.n16
         if let g = s.gram {

@@ -1,6 +1,4 @@
 import ReelCore
-import ReelLakehouse
-import ReelModel
 
 /// An opened release: the memory-mapped file the daemon and the CLI answer from.
 ///

@@ -26,12 +26,6 @@ public struct FoldInParams: Sendable, Equatable {
         self.alpha = alpha
     }
 
-    /// The fold-in of a model trained with `params`.
-    public init(_ params: ALSParams) {
-        self.init(rule: params.mode == .implicit ? .implicitConfidence : .explicitWeighted,
-                  lambda: params.lambda, alpha: params.alpha)
-    }
-
     /// The release section.
     public var section: [Float] { [Float(rule.rawValue), lambda, alpha, 0] }
 

@@ -1,4 +1,4 @@
-import ReelLakehouse
+import ReelCore
 
 /// The UC3 blend a release serves by default: the hybrid weights and the
 /// trending window whose popularity is blended in.

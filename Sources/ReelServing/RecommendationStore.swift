@@ -1,6 +1,4 @@
 import ReelCore
-import ReelLakehouse
-import ReelModel
 
 /// A ranked list read in place from a release: movie rows and their scores,
 /// best first. Both buffers have the same count (padding already trimmed).
