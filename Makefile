@@ -85,6 +85,7 @@ data:
 ## against are installed into a virtualenv, .build/pyenv, never into the system Python.
 PYENV := .build/pyenv
 test: setup
+	@python3 scripts/check-imports.py
 	@$(MAKE) --no-print-directory pyenv
 	@echo "building the tests (log: .build/test-build.log)"
 	@mkdir -p .build; $(SWIFT) build --build-tests > .build/test-build.log 2>&1 || { tail -n 60 .build/test-build.log; exit 1; }

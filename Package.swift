@@ -73,12 +73,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
-        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet"], resources: [.copy("Fixtures")]),
+        // Helpers every test target shares (temp folders), so they are written once.
+        .target(name: "ReelTestSupport", path: "Tests/ReelTestSupport"),
+        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", "ReelTestSupport"]),
+        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet", "ReelCore", "ReelTestSupport", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel", "ReelServing", "ReelLakehouse", "ReelCore"]),
-        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelLakehouse", "ReelCore", "ReelParquet"]),
+        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelLakehouse", "ReelCore", "ReelParquet", "ReelTestSupport"]),
         .testTarget(name: "ReelServerTests", dependencies: [
             "ReelServer", "ReelServing", "ReelCore", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
@@ -88,7 +92,7 @@ let package = Package(
         ]),
         // The lakehouse-format tests check written tables against their YAML, silver and the release.
         .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelCore", "ReelServing", "ReelParquet", "ReelLakehouse", "ReelRelease"]),
-        .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet"]),
+        .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet", "ReelCore", "ReelTestSupport"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
         .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],
                           path: "Benchmarks/ParquetBench", swiftSettings: kernelFlags),

@@ -1,5 +1,6 @@
 import Testing
 @testable import ReelCore
+import ReelTestSupport
 
 @Suite struct TOMLTests {
     @Test func parsesTablesScalarsArraysAndComments() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ReelCore
+import ReelTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Testing
 @testable import ReelCore
+import ReelTestSupport
 
 /// Crafted files whose checksums are all recomputed, so only the structural
 /// checks stand between them and the reader (issue 16, items 2 and 3). Before

@@ -1,15 +1,9 @@
 import Testing
 @testable import ReelCore
+import ReelTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A fresh temporary folder per test.
-func makeTempDir(_ tag: String = "reel") -> String {
-    var template = Array("/tmp/\(tag)-XXXXXX".utf8CString)
-    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: p!)
-}
 
 let testKind = SectionFileKind(magic: "REELTEST", major: 1, minor: 2, name: "test")
 

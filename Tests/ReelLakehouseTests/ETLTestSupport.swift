@@ -1,4 +1,5 @@
 import Testing
+import ReelTestSupport
 import ReelCore
 @testable import ReelLakehouse
 #if canImport(Glibc)
@@ -15,9 +16,7 @@ enum TestPaths {
 
 /// A fresh, empty Reel home in /tmp.
 func makeTempHome(_ tag: String = "reel-etl") -> ReelHome {
-    var template = Array("/tmp/\(tag)-XXXXXX".utf8CString)
-    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return ReelHome(root: String(cString: p!))
+    ReelHome(root: makeTempDir(tag))
 }
 
 /// Copies `Fixtures/<name>/*.csv` into the home's bronze folder.

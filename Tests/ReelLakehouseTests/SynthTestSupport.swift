@@ -1,4 +1,5 @@
 import Foundation
+import ReelTestSupport
 import ReelCore
 @testable import ReelLakehouse
 
@@ -6,11 +7,7 @@ import ReelCore
 /// reader and a reference checker of the contract's quality rules, written
 /// independently of the generator so the two can disagree.
 enum SynthTestSupport {
-    static func tempDir(_ tag: String) -> String {
-        let path = NSTemporaryDirectory() + "reel-\(tag)-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func tempDir(_ tag: String) -> String { makeTempDir("reel-\(tag)") }
 
     static func text(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 
 let ratingsSchema = try! TableSchema(name: "ratings", columns: [
     TableColumn("userId", .int32), TableColumn("movieId", .int32),

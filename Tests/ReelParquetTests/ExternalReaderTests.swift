@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 
 /// The real readers: pyarrow, DuckDB and delta-rs (the `deltalake` package)
 /// read what Reel writes, and Reel reads what pyarrow writes. Needs

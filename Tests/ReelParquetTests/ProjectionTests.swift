@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 
 @Suite struct ProjectionTests {
     @Test func onlyRequestedColumnsArePaged() throws {

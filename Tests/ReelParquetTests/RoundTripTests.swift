@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 
 @Suite struct RoundTripTests {
     func roundTrip(_ sample: SampleTable, _ options: ParquetWriteOptions) throws -> (ParquetTable, ParquetFileSummary) {

@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 
 @Suite struct TableSchemaTests {
     let yaml = """

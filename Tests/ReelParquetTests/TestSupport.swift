@@ -1,15 +1,9 @@
 import ReelCore
 @testable import ReelParquet
+import ReelTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A fresh temporary folder per test.
-func makeTempDir(_ tag: String = "reel-parquet") -> String {
-    var template = Array("/tmp/\(tag)-XXXXXX".utf8CString)
-    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: p!)
-}
 
 /// A small table with every column type, nulls in the nullable columns, and
 /// values chosen so that some columns are low-cardinality (dictionary) and

@@ -5,6 +5,7 @@ import ReelModel
 @testable import ReelRelease
 import Testing
 @testable import ReelServing
+import ReelTestSupport
 
 /// The served blend: precomputed at publish, equal to the request-time re-rank.
 @Suite struct BlendedReleaseTests {

@@ -3,6 +3,7 @@ import Testing
 import ReelCore
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// bundle → copy → activate on an edge host; damaged copies are refused with
 /// a clear reason and the edge's current release stays as it was.

@@ -3,6 +3,7 @@ import ReelCore
 import ReelModel
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// A copied or stored release that is truncated or has any single bit
 /// flipped is refused with a `.corrupt` error — never served, never a crash.

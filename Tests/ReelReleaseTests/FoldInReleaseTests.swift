@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// The fold-in sections (format 1.1): written when the model records its ALS
 /// parameters, read back and validated, absent (and not an error) otherwise;

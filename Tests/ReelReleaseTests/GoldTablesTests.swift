@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelParquet
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// The gold open tables: what a publish writes to lakehouse/gold/<table>,
 /// checked against gold_tables.yml and against the release it came from.

@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// Files whose checksums are all valid but whose sections contradict each
 /// other (a buggy or malicious writer) are refused with "inconsistent

@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// Publishing switches `output/current` atomically; a publish killed at any
 /// step leaves the previous release current and servable; rollback and

@@ -5,6 +5,7 @@ import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// Build a small release, read every lookup back through the mmap reader and
 /// compare it with brute force computed here, independently of the builder.

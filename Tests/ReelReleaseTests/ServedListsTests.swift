@@ -5,6 +5,7 @@ import ReelModel
 @testable import ReelRelease
 import Testing
 @testable import ReelServing
+import ReelTestSupport
 
 /// A release that serves a baseline: every user's list from the served
 /// candidate, rated movies excluded, in the candidate's own order.

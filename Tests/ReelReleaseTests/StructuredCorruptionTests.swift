@@ -6,6 +6,7 @@ import Glibc
 #endif
 @testable import ReelRelease
 @testable import ReelServing
+import ReelTestSupport
 
 /// A release-file fuzzer that mutates header, TOC and footer *fields* with
 /// values chosen to break arithmetic (0, -1, Int64.max, the file size ± an

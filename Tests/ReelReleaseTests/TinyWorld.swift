@@ -2,6 +2,7 @@ import ReelCore
 import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
+import ReelTestSupport
 #if canImport(Glibc)
 import Glibc
 @testable import ReelServing
@@ -95,13 +96,6 @@ struct TinyWorld {
                                  metadata: ReleaseMetadata(releaseID: id, createdAt: createdAt, modelRun: "run-1",
                                                            modelFingerprint: 0x1234))
     }
-}
-
-/// A fresh temporary folder per test.
-func makeTempDir(_ tag: String = "reel-release") -> String {
-    var template = Array("/tmp/\(tag)-XXXXXX".utf8CString)
-    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: p!)
 }
 
 /// The message of the error `body` throws, or "" when it does not throw.

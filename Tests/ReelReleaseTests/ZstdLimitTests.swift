@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelRelease
+import ReelTestSupport
 
 /// Issue 16 item 7: a small bundle that expands far beyond what it declares
 /// (here a 1 KiB frame followed by a 32 MiB one) is refused, and nothing past
