@@ -20,4 +20,11 @@ if [ -n "$failures" ]; then
   echo "failures:"
   printf '%s\n' "$failures" | head -n 50 | sed 's/^/  /'
 fi
-grep -E 'Test run with|Executed [0-9]+ tests' "$log" | tail -n 2 || echo "no closing line: the run did not finish"
+if ! grep -E 'Test run with|Executed [0-9]+ tests' "$log" | tail -n 2; then
+  # A crash ends the run without a closing line: name the test that was running and the
+  # runtime's own message, so a CI log's tail is enough to find it.
+  echo "no closing line: the run did not finish (a crash?)"
+  started=$(grep -E '^◇ Test .* started\.$' "$log" | sed -E 's/^◇ Test (.*) started\.$/\1/' | tail -n 1)
+  [ -n "$started" ] && echo "last test started: $started"
+  grep -E 'Fatal error|fatal error|Crash|crashed|Precondition failed|Assertion failed|Illegal instruction|Thread [0-9]+ crashed|at /.*\.swift:[0-9]+' "$log" | head -n 20 | sed 's/^/  /'
+fi

@@ -8,6 +8,7 @@ import ReelCore
     @Test func publishAndRollbackExitThreeWhileTheRunLockIsHeld() throws {
         let home = try makeHome("runlock")
         defer { try? FileManager.default.removeItem(atPath: home) }
+        try ReelBinary.ok(["init", "--quiet"], root: home)
         let lockPath = home + "/output/.reel.lock"
         let held = try FileLock(path: lockPath, purpose: "reel nightly (test)") { $0 }
         for command in [["rollback"], ["publish"]] {

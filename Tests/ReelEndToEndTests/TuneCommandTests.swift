@@ -35,7 +35,7 @@ import Testing
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
         #expect(try nightlyStatuses(home)["tune"] == "ran")
         let show = try ReelBinary.ok(["runs", "show", "--json"], root: home)
-        #expect(show.stdout.contains("tuning.record") && show.stdout.contains("tuning_validation_ndcg_at_10"))
+        #expect(show.stdout.contains("tuning.record") && show.stdout.contains("tuningValidationNdcgAt10"))
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
         #expect(try nightlyStatuses(home)["tune"] == "skipped")
         try ReelBinary.ok(["nightly", "--quiet", "--tune"], root: home, env: env)

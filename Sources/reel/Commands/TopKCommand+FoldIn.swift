@@ -13,7 +13,7 @@ func foldInRatings(ratings: String?, file: String?) throws -> FoldInRequest {
         return FoldInRequest(movieIDs: pairs.ids, ratings: pairs.ratings)
     case (nil, .some(let path)):
         let resolved = FileSystem.resolve(path, against: FileSystem.currentDirectory())
-        guard FileSystem.exists(resolved) else { throw ReelError(.usage, "--ratings-file \(path): no such file") }
+        guard FileSystem.exists(resolved) else { throw ReelError(.notFound, "--ratings-file \(path): no such file") }
         let text = try FileSystem.readText(resolved)
         if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
             return try FoldInPrinter.parseJSON(text, source: path)
@@ -29,7 +29,7 @@ func foldInRatings(ratings: String?, file: String?) throws -> FoldInRequest {
 func printFoldIn(_ request: FoldInRequest, global: GlobalOptions, release: ReleaseOption, json: Bool) throws {
     let path = release.path(in: global.home())
     guard FileSystem.exists(path) else {
-        throw ReelError(.usage, "no release at \(path): run `reel publish` first, or pass --release PATH")
+        throw ReelError(.notFound, "no release at \(path): run `reel publish` first, or pass --release PATH")
     }
     let store = try Release.openForLookup(path: path)
     let output = try FoldInPrinter.render(request, from: store, json: json)
