@@ -181,9 +181,12 @@ def main():
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             header = f.readline().rstrip("\r\n").lstrip("\ufeff")
         check_header(tables[name], header, path)
-        # Bytes, not text: Spark's own decoding would turn bytes that are not UTF-8 into U+FFFD,
-        # hiding them from the `utf8` rule (contracts.decode keeps them).
-        lines = spark.sparkContext.textFile(path, use_unicode=False).zipWithIndex().filter(lambda p: p[1] > 0)
+        # Bytes, not text: textFile (even with use_unicode=False) goes through a Java String, which
+        # turns bytes that are not UTF-8 into U+FFFD and hides them from the `utf8` rule. The text
+        # source keeps a line's bytes as they are, and a cast to binary hands them over unchanged
+        # (contracts.decode then keeps the bad ones visible).
+        lines = (spark.read.text(path).select(F.col("value").cast("binary")).rdd.map(lambda r: bytes(r[0]))
+                 .zipWithIndex().filter(lambda p: p[1] > 0))
 
         def validate(partition):
             rules = contracts.TableRules(contracts.load(contract_path)[name], run_clock)
