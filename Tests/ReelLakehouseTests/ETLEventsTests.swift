@@ -117,7 +117,7 @@ private typealias F = EventsFixture
             F.line(.click, id: 2, movie: 3, ts: "2040-01-01T00:00:00Z"),
             // Newest of all, but of a movie that does not exist.
             F.line(.view, id: 3, movie: 404, ts: "2015-10-27T00:00:00Z"),
-        ])
+        ], now: 2_300_000_000) // a clock after 2040, so the future click reaches bronze
         let report = try ETL.run(home: home, options: testOptions(threshold: 1))
         let s = try SilverSnapshot.open(home: home)
         let end: Int64 = 1_445_817_600 // 2015-10-26T00:00:00Z

@@ -26,8 +26,10 @@ enum EventsFixture {
 
     static func cleanup(_ home: ReelHome) { try? FileSystem.removeTree(home.root) }
 
-    static func options(_ run: String = "test", workers: Int? = 2) -> EventIngestOptions {
-        EventIngestOptions(runID: run, schemas: schemas, workers: workers)
+    static func options(_ run: String = "test", workers: Int? = 2, now: Int64? = nil) -> EventIngestOptions {
+        var o = EventIngestOptions(runID: run, schemas: schemas, workers: workers)
+        if let now { o.now = now }
+        return o
     }
 
     /// A deterministic UUID for event number `n`.
@@ -58,11 +60,13 @@ enum EventsFixture {
 
     static func bytes(_ lines: [String]) -> [UInt8] { Array((lines.joined(separator: "\n") + "\n").utf8) }
 
-    /// Ingests lines held in memory.
+    /// Ingests lines held in memory; `now` is the ingest's clock (default the
+    /// wall clock; a later one lets in events an older ingest, without the
+    /// contract's time rules, would have accepted).
     @discardableResult
     static func ingest(_ home: ReelHome, _ lines: [String], name: String = "test.ndjson", run: String = "test",
-                       workers: Int? = 2) throws -> EventIngestReport {
-        try EventIngest.run(home: home, inputs: [.bytes(name: name, bytes(lines))], options: options(run, workers: workers))
+                       workers: Int? = 2, now: Int64? = nil) throws -> EventIngestReport {
+        try EventIngest.run(home: home, inputs: [.bytes(name: name, bytes(lines))], options: options(run, workers: workers, now: now))
     }
 
     /// The quarantine records of a run, parsed.

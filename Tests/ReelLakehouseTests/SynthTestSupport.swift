@@ -10,7 +10,8 @@ enum SynthTestSupport {
     static func tempDir(_ tag: String) -> String { makeTempDir("reel-\(tag)") }
 
     static func text(_ path: String) -> String {
-        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // Bytes that are not UTF-8 (the `*_invalid_utf8` rows) read as U+FFFD.
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// Data lines of a CSV (header dropped). Synth never puts a line break in a field.
@@ -79,12 +80,13 @@ enum SynthTestSupport {
             guard let movie = positiveInt32(f[1]) else { return .movieIdInvalid }
             if table == .ratings {
                 guard validRatings.contains(f[2]) else { return .ratingInvalid }
-            } else if f[2].isEmpty { return .tagEmpty }
+            } else if f[2].contains("\u{FFFD}") { return .tagInvalidUTF8 } else if f[2].isEmpty { return .tagEmpty }
             if let broken = time(f[3]) { return broken }
             return movies.contains(movie) ? nil : .movieIdOrphan
         case .movies:
             guard let id = positiveInt32(f[0]) else { return .movieIdInvalid }
             guard !seenMovies.contains(id) else { return .movieIdDuplicate }
+            guard !f[1].contains("\u{FFFD}") else { return .titleInvalidUTF8 }
             guard !f[1].isEmpty else { return .titleEmpty }
             let tokens = f[2].split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let known = tokens == [Genres.noneListed] || tokens.allSatisfy { Genres.index(of: $0) != nil }

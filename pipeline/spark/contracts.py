@@ -15,7 +15,7 @@ import time
 import yaml
 
 IMPLEMENTED = {"field_count", "positive_int32", "integer", "decimal_step", "not_before",
-               "not_after_run_clock", "not_empty", "digits", "genre_list", "unique", "reference"}
+               "not_after_run_clock", "not_empty", "utf8", "digits", "genre_list", "unique", "reference"}
 MICROS = 1_000_000
 
 
@@ -116,6 +116,19 @@ def has_text(s):
     return any(c not in " \t" for c in s)
 
 
+def decode(raw):
+    """Bytes of a line as text that keeps any byte that is not UTF-8 as a lone surrogate
+    (U+DC80..U+DCFF, Python's `surrogateescape`), so the `utf8` rule can see it and the
+    quarantine can write the original bytes back. Python's UTF-8 decoder is as strict as
+    Reel's `UTF8Check`: overlongs, encoded surrogates and code points above U+10FFFF are errors."""
+    return raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
+
+
+def is_utf8(s):
+    """Whether text decoded by `decode` (or opened with errors="surrogateescape") came from valid UTF-8."""
+    return not any("\ud800" <= c <= "\udfff" for c in s)
+
+
 class TableRules:
     """One table's columns and rules, compiled once per executor."""
 
@@ -128,6 +141,11 @@ class TableRules:
         for r in self.rules:
             if r["check"] == "not_before":
                 r["_limit"] = utc_seconds(r["not_before"])
+            if r["check"] == "not_after_run_clock":
+                tolerance = int(r.get("tolerance_seconds", 0))
+                if not 0 <= tolerance <= 86400:
+                    raise ContractError(f"table {self.name} rule {r['name']}: tolerance_seconds must be 0...86400")
+                r["_limit"] = run_clock + tolerance
             if r["check"] == "decimal_step":
                 r["_min"], r["_max"], r["_step"] = micros(r["min"]), micros(r["max"]), micros(r["step"])
 
@@ -181,7 +199,9 @@ class TableRules:
         if check == "not_before":
             return isinstance(raw, int) and raw >= r["_limit"], None
         if check == "not_after_run_clock":
-            return isinstance(raw, int) and raw <= self.run_clock, None
+            return isinstance(raw, int) and raw <= r["_limit"], None
+        if check == "utf8":
+            return is_utf8(raw), None
         if check == "not_empty":
             return has_text(raw), None
         if check == "digits":

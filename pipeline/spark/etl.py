@@ -51,7 +51,8 @@ def parse_args():
 
 def read_lines(path):
     """(line number, text) of every data line of a small CSV, on the driver."""
-    with open(path, encoding="utf-8", newline="") as f:
+    # Bytes that are not UTF-8 survive as lone surrogates for the contract's `utf8` rule.
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
         text = f.read()
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -145,7 +146,7 @@ def main():
 
     def write_rejects(name, rejects):
         path = os.path.join(quarantine, f"{name}.rejects.csv")
-        with open(path, "w", encoding="utf-8") as f:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:  # original bytes, as read
             f.write("line,rule,original\n")
             for line_no, rule, text in sorted(rejects):
                 f.write(f'{line_no},{rule},"{text.replace(chr(34), chr(34) * 2)}"\n')
@@ -177,15 +178,21 @@ def main():
 
     def big_table(name):
         path = os.path.join(a.bronze, tables[name]["file"])
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
             header = f.readline().rstrip("\r\n").lstrip("\ufeff")
         check_header(tables[name], header, path)
-        lines = spark.sparkContext.textFile(path).zipWithIndex().filter(lambda p: p[1] > 0)
+        # Bytes, not text: textFile (even with use_unicode=False) goes through a Java String, which
+        # turns bytes that are not UTF-8 into U+FFFD and hides them from the `utf8` rule. The text
+        # source keeps a line's bytes as they are, and a cast to binary hands them over unchanged
+        # (contracts.decode then keeps the bad ones visible).
+        lines = (spark.read.text(path).select(F.col("value").cast("binary")).rdd.map(lambda r: bytes(r[0]))
+                 .zipWithIndex().filter(lambda p: p[1] > 0))
 
         def validate(partition):
             rules = contracts.TableRules(contracts.load(contract_path)[name], run_clock)
             ids = known.value
-            for text, index in partition:
+            for raw, index in partition:
+                text = contracts.decode(raw)
                 text = text[:-1] if text.endswith("\r") else text
                 values, broken, pending = rules.check_row(text)
                 if broken is None:

@@ -25,9 +25,9 @@ public enum MovieLensFile: String, CaseIterable, Sendable {
             return [.fieldCount, .userIdInvalid, .movieIdInvalid, .ratingInvalid, .timestampInvalid,
                     .timestampTooOld, .timestampInFuture, .movieIdOrphan]
         case .movies:
-            return [.fieldCount, .movieIdInvalid, .movieIdDuplicate, .titleEmpty, .genreUnknown]
+            return [.fieldCount, .movieIdInvalid, .movieIdDuplicate, .titleInvalidUTF8, .titleEmpty, .genreUnknown]
         case .tags:
-            return [.fieldCount, .userIdInvalid, .movieIdInvalid, .tagEmpty, .timestampInvalid,
+            return [.fieldCount, .userIdInvalid, .movieIdInvalid, .tagInvalidUTF8, .tagEmpty, .timestampInvalid,
                     .timestampTooOld, .timestampInFuture, .movieIdOrphan]
         case .links:
             return [.fieldCount, .movieIdInvalid, .imdbIdInvalid, .tmdbIdInvalid, .movieIdOrphan]
@@ -50,8 +50,10 @@ public enum BronzeQualityRule: String, CaseIterable, Sendable {
     case timestampInFuture = "timestamp_in_future"
     case movieIdOrphan = "movieId_orphan"
     case movieIdDuplicate = "movieId_duplicate"
+    case titleInvalidUTF8 = "title_invalid_utf8"
     case titleEmpty = "title_empty"
     case genreUnknown = "genre_unknown"
+    case tagInvalidUTF8 = "tag_invalid_utf8"
     case tagEmpty = "tag_empty"
     case imdbIdInvalid = "imdbId_invalid"
     case tmdbIdInvalid = "tmdbId_invalid"

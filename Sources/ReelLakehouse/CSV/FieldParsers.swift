@@ -1,3 +1,5 @@
+import ReelCore
+
 /// Parsing numbers straight from CSV bytes: no String, no allocation, no
 /// locale. Each parser takes a field's byte range and accepts exactly the
 /// contract's syntax (ASCII digits, no spaces, no `+`); anything else is
@@ -102,6 +104,14 @@ public enum FieldParsers {
     public static func hasText(_ field: UnsafeRawBufferPointer) -> Bool {
         for b in field where b != 0x20 && b != 0x09 { return true }
         return false
+    }
+
+    /// Whether the field is valid UTF-8 (`UTF8Check`'s strict rules). ASCII,
+    /// nearly every field, is settled by one pass without calls.
+    @inline(__always)
+    public static func isUTF8(_ field: UnsafeRawBufferPointer) -> Bool {
+        for b in field where b >= 0x80 { return UTF8Check.firstInvalid(field) == nil }
+        return true
     }
 
     /// A decimal from the contract (e.g. 0.5) in millionths, or nil when it

@@ -53,6 +53,7 @@ struct ContractDocument: Decodable {
         var none_listed: String?
         var vocabulary: [String]?
         var references: String?
+        var tolerance_seconds: Int?
     }
     struct Dedupe: Decodable {
         var key: [String]
@@ -96,7 +97,11 @@ struct ContractCompiler {
     let path: String
 
     static let knownChecks = ["field_count", "positive_int32", "integer", "decimal_step", "not_before",
-                              "not_after_run_clock", "not_empty", "digits", "genre_list", "unique", "reference"]
+                              "not_after_run_clock", "not_empty", "utf8", "digits", "genre_list", "unique", "reference"]
+
+    /// The largest `tolerance_seconds` of `not_after_run_clock`: a day. More
+    /// would no longer be a clock-skew allowance.
+    static let maxToleranceSeconds = 86_400
 
     func fail(_ message: String) -> ReelError {
         ReelError(.invalidInput, "\(path): \(message)")
@@ -163,9 +168,15 @@ struct ContractCompiler {
             case "not_after_run_clock":
                 let c = try column(r.column, r.name)
                 guard parsedIntegers.contains(c) else { throw fail("\(here): not_after_run_clock needs an earlier integer check on the same column") }
-                check = .notAfterRunClock(column: c)
+                let tolerance = r.tolerance_seconds ?? 0
+                guard tolerance >= 0, tolerance <= Self.maxToleranceSeconds else {
+                    throw fail("\(here): tolerance_seconds must be 0...\(Self.maxToleranceSeconds) (got \(tolerance))")
+                }
+                check = .notAfterRunClock(column: c, toleranceSeconds: Int64(tolerance))
             case "not_empty":
                 check = .notEmpty(column: try column(r.column, r.name))
+            case "utf8":
+                check = .utf8(column: try column(r.column, r.name))
             case "digits":
                 let c = try column(r.column, r.name)
                 let maxLength = r.max_length ?? 18

@@ -100,8 +100,15 @@ public enum QualityCheck: Sendable, Equatable {
     case decimalStep(column: Int, minMicros: Int64, maxMicros: Int64, stepMicros: Int64)
     /// An integer (parsed by an earlier check) not below `time` (Unix seconds).
     case notBefore(column: Int, time: Int64)
-    /// An integer (parsed by an earlier check) not above the run's clock.
-    case notAfterRunClock(column: Int)
+    /// An integer (parsed by an earlier check) not above the run's clock plus
+    /// `toleranceSeconds` (clients' clocks run a little ahead of the server's;
+    /// ingest and the ETL apply the same tolerance, so whatever ingest accepted
+    /// the later ETL accepts too).
+    case notAfterRunClock(column: Int, toleranceSeconds: Int64)
+    /// Valid UTF-8 (strict: no overlongs, surrogates or code points above
+    /// U+10FFFF). Text columns are copied into silver and releases as is; a
+    /// bad byte found only at publish names a temp-file offset, not a row.
+    case utf8(column: Int)
     /// Not empty after trimming spaces and tabs.
     case notEmpty(column: Int)
     /// 1 ... maxLength ASCII digits.
@@ -117,8 +124,8 @@ public enum QualityCheck: Sendable, Equatable {
     public var column: Int? {
         switch self {
         case .fieldCount: return nil
-        case .positiveInt32(let c), .integer(let c), .notBefore(let c, _), .notAfterRunClock(let c),
-             .notEmpty(let c), .digits(let c, _), .unique(let c):
+        case .positiveInt32(let c), .integer(let c), .notBefore(let c, _), .notAfterRunClock(let c, _),
+             .notEmpty(let c), .digits(let c, _), .unique(let c), .utf8(let c):
             return c
         case .decimalStep(let c, _, _, _), .genreList(let c, _, _, _), .reference(let c, _, _):
             return c

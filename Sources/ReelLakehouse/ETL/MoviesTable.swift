@@ -11,7 +11,7 @@ struct MoviesSink: RowSink {
 
     init(table: BronzeTable) throws {
         id = try table.column("movieId", needs: .id32)
-        title = try table.column("title")
+        title = try table.column("title", needs: .text)
         genres = try table.column("genres", needs: .genreMask)
     }
 

@@ -17,7 +17,7 @@ import CReelSIMD
 /// Built from a `RowValidator` when the table qualifies: each column has
 /// exactly one parsing check (`positive_int32`, `integer`, `decimal_step`
 /// or `digits`), the other checks are `not_before`, `not_after_run_clock`
-/// and `reference`, and there is no `unique`, `not_empty` or `genre_list`.
+/// and `reference`, and there is no `unique`, `not_empty`, `utf8` or `genre_list`.
 struct NumericRowFastPath: Sendable {
     enum Syntax: Sendable { case positiveInt32, integer, decimal, digits }
 
@@ -80,10 +80,10 @@ struct NumericRowFastPath: Sendable {
                       setSyntax(c, Column(syntax: .decimal, maxDigits: 12, min: lo, max: hi, step: DivisibilityTest(step))) else { return nil }
             case .digits(let c, let maxLength):
                 guard setSyntax(c, Column(syntax: .digits, maxDigits: Swift.min(maxLength, DigitRun.maxDigits))) else { return nil }
-            case .notBefore(let c, _), .notAfterRunClock(let c), .reference(let c, _):
+            case .notBefore(let c, _), .notAfterRunClock(let c, _), .reference(let c, _):
                 // They read the value a parsing check stored, so that check must come first.
                 guard c < columns.count, columns[c] != nil else { return nil }
-            case .notEmpty, .genreList, .unique: return nil
+            case .notEmpty, .genreList, .unique, .utf8: return nil
             }
         }
         guard let n = fieldCount, n >= 1, n <= 8, columns.count == n, columns.allSatisfy({ $0 != nil }) else { return nil }
@@ -91,7 +91,7 @@ struct NumericRowFastPath: Sendable {
         for step in validator.steps {
             switch step {
             case .notBefore(let c, let t): merged[c].min = Swift.max(merged[c].min, t)
-            case .notAfterRunClock(let c): merged[c].max = Swift.min(merged[c].max, validator.runClock)
+            case .notAfterRunClock(let c, let limit): merged[c].max = Swift.min(merged[c].max, limit)
             case .reference(let c, let slot): merged[c].reference = slot
             default: break
             }

@@ -25,8 +25,10 @@ public struct RowValidator: Sendable {
         case integer(Int)
         case decimalStep(Int, min: Int64, max: Int64, step: Int64)
         case notBefore(Int, Int64)
-        case notAfterRunClock(Int)
+        /// The column and the latest accepted time (run clock + tolerance).
+        case notAfterRunClock(Int, limit: Int64)
         case notEmpty(Int)
+        case utf8(Int)
         case digits(Int, maxLength: Int)
         case genreList(Int)
         case unique(Int)
@@ -46,7 +48,8 @@ public struct RowValidator: Sendable {
 
     /// - Parameters:
     ///   - references: accepted keys of referenced tables, by "table.column".
-    ///   - runClock: the run's clock for `not_after_run_clock` (Unix seconds).
+    ///   - runClock: the run's clock for `not_after_run_clock` (Unix seconds),
+    ///     to which each such rule adds its tolerance.
     public init(table: BronzeTable, runClock: Int64, references: [String: DenseIDIndex]) throws {
         var steps: [Step] = []
         var slots: [DenseIDIndex] = []
@@ -58,8 +61,10 @@ public struct RowValidator: Sendable {
             case .integer(let c): steps.append(.integer(c))
             case .decimalStep(let c, let lo, let hi, let step): steps.append(.decimalStep(c, min: lo, max: hi, step: step))
             case .notBefore(let c, let t): steps.append(.notBefore(c, t))
-            case .notAfterRunClock(let c): steps.append(.notAfterRunClock(c))
+            case .notAfterRunClock(let c, let tolerance):
+                steps.append(.notAfterRunClock(c, limit: runClock.addingReportingOverflow(tolerance).overflow ? .max : runClock + tolerance))
             case .notEmpty(let c): steps.append(.notEmpty(c))
+            case .utf8(let c): steps.append(.utf8(c))
             case .digits(let c, let n): steps.append(.digits(c, maxLength: n))
             case .genreList(let c, let sep, let none, let vocabulary):
                 genres = GenreMatcher(separator: sep, noneListed: none, vocabulary: vocabulary)
@@ -126,8 +131,10 @@ public struct RowValidator: Sendable {
             store(c, x)
         case .notBefore(let c, let t):
             return skip(c) || v.values[c] >= t
-        case .notAfterRunClock(let c):
-            return skip(c) || v.values[c] <= runClock
+        case .notAfterRunClock(let c, let limit):
+            return skip(c) || v.values[c] <= limit
+        case .utf8(let c):
+            return skip(c) || FieldParsers.isUTF8(r.field(c, in: bytes))
         case .notEmpty(let c):
             if skip(c) { return true }
             guard FieldParsers.hasText(r.field(c, in: bytes)) else { return false }

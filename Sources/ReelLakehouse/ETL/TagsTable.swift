@@ -12,7 +12,7 @@ struct TagsSink: RowSink {
     init(table: BronzeTable) throws {
         user = try table.column("userId", needs: .id32)
         movie = try table.column("movieId", needs: .reference)
-        tag = try table.column("tag")
+        tag = try table.column("tag", needs: .text)
         time = try table.column("timestamp", needs: .integer)
         guard table.dedupe == nil else {
             throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must not dedupe (every accepted tag is kept)")

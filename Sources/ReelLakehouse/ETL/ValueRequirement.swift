@@ -9,6 +9,9 @@ enum ValueRequirement: CustomStringConvertible {
     /// Any parsed integer (Int64).
     case integer
     case decimal, reference, genreMask
+    /// Text copied into silver as is: a utf8 check (silver, releases and
+    /// JSON responses must never hold invalid UTF-8).
+    case text
 
     var description: String {
         switch self {
@@ -17,6 +20,7 @@ enum ValueRequirement: CustomStringConvertible {
         case .decimal: return "decimal_step"
         case .reference: return "reference"
         case .genreMask: return "genre_list"
+        case .text: return "utf8"
         }
     }
 
@@ -25,7 +29,7 @@ enum ValueRequirement: CustomStringConvertible {
             switch (needs, rule.check) {
             case (.id32, .positiveInt32(let c)), (.integer, .positiveInt32(let c)), (.integer, .integer(let c)),
                  (.integer, .digits(let c, _)), (.decimal, .decimalStep(let c, _, _, _)), (.reference, .reference(let c, _, _)),
-                 (.genreMask, .genreList(let c, _, _, _)):
+                 (.genreMask, .genreList(let c, _, _, _)), (.text, .utf8(let c)):
                 return c == column
             default:
                 return false

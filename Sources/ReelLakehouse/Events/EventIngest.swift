@@ -11,6 +11,12 @@ public struct EventIngestOptions: Sendable {
     public var workers: Int?
     /// Bytes validated per step (bounded memory for streamed inputs).
     public var chunkSize: Int = 8 << 20
+    /// The run's clock (Unix seconds): an event whose `ts` is after it, plus
+    /// the contract's tolerance, is quarantined as `timestamp_in_future`.
+    public var now: Int64 = Clock.now()
+    /// The bronze contract whose ratings time rules events must pass;
+    /// default: found with `ContractLocator`.
+    public var contract: BronzeContract?
 
     public init(runID: String? = nil, schemas: EventSchemaSet? = nil, workers: Int? = nil) {
         self.runID = runID
@@ -25,7 +31,10 @@ public struct EventIngestOptions: Sendable {
 /// Every line is validated against the loaded schemas (on all cores); an
 /// accepted event whose `event_id` is already in bronze — from an earlier
 /// run, an earlier file or earlier in the same file — is counted as a
-/// duplicate; the others go to `<type>/date=<UTC date of ts>/part-<run>.ndjson`,
+/// duplicate; an event that passes the schema but breaks the bronze
+/// contract's time rules (`timestamp_too_old`, `timestamp_in_future`: `ts`
+/// after this run's clock plus the contract's tolerance) is rejected, so it
+/// never reaches bronze, where it would fail every later ETL; the others go to `<type>/date=<UTC date of ts>/part-<run>.ndjson`,
 /// each part written atomically; rejected lines go to the quarantine with
 /// their line number and rule. The report reconciles: read = accepted +
 /// rejected + duplicate, per type and in total.
@@ -57,6 +66,13 @@ public enum EventIngest {
         defer { withExtendedLifetime(lock) {} }
 
         let validator = ParallelLineValidator(schemas: schemas, workers: options.workers)
+        // After the schema, the contract's time rules (the ETL applies the same ones).
+        let contract = try options.contract ?? BronzeContract.load(home: home)
+        let timeRules = try EventRowRules(ratings: try contract.table("ratings"), runClock: options.now, timeOnly: true)
+        let admission = ParallelLineValidator.Admission(rules: timeRules, firstCode: UInt16(schemas.ruleNames.count))
+        func ruleName(_ code: UInt16) -> String {
+            Int(code) < schemas.ruleNames.count ? schemas.ruleName(code) : timeRules.names[Int(code) - schemas.ruleNames.count]
+        }
         var ids = EventIDSet(expected: 1 << 16)
         let loaded = try EventIDIndex.loadAll(home: home, validator: validator, into: &ids)
         var report = EventIngestReport(runID: runID)
@@ -65,7 +81,7 @@ public enum EventIngest {
 
         var counts = [EventCounts](repeating: EventCounts(), count: EventType.allCases.count)
         var untyped = EventCounts()
-        var ruleCounts = [Int](repeating: 0, count: schemas.ruleNames.count)
+        var ruleCounts = [Int](repeating: 0, count: schemas.ruleNames.count + timeRules.names.count)
         var partitions = EventPartitionBuffers()
         var quarantine = EventQuarantineWriter()
         let progress = Progress(stage: "events", total: 0, unit: "lines ingested")
@@ -77,7 +93,7 @@ public enum EventIngest {
             let quotedSource = JSONText.quote(input.name)
             var lineBase = 0
             try EventChunks.forEach(input, chunkSize: options.chunkSize) { chunk in
-                let used = validator.validate(chunk, fileType: fileType)
+                let used = validator.validate(chunk, fileType: fileType, admission: admission)
                 let slices = validator.slices
                 var lines = 0
                 for w in 0..<used {
@@ -105,7 +121,7 @@ public enum EventIngest {
                         ruleCounts[Int(rejected.rule)] += 1
                         let span = rejected.span
                         quarantine.add(line: lineBase + rejected.line + 1, quotedSource: quotedSource,
-                                       rule: schemas.ruleName(rejected.rule),
+                                       rule: ruleName(rejected.rule),
                                        original: UnsafeRawBufferPointer(rebasing: chunk[span.offset..<span.offset + span.length]))
                     }
                     lineBase += slice.lines
@@ -123,7 +139,7 @@ public enum EventIngest {
         report.quarantineFile = try quarantine.write(home: home, runID: runID)
         for t in EventType.allCases { report.byType[t] = counts[t.index] }
         report.untyped = untyped
-        for (code, n) in ruleCounts.enumerated() where n > 0 { report.rejectedByRule[schemas.ruleName(UInt16(code))] = n }
+        for (code, n) in ruleCounts.enumerated() where n > 0 { report.rejectedByRule[ruleName(UInt16(code))] = n }
         report.seconds = Clock.monotonic() - start
         return report
     }

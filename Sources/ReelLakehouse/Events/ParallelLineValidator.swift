@@ -70,17 +70,27 @@ final class ParallelLineValidator: @unchecked Sendable {
         let base: UnsafeRawPointer
         let bounds: [Int]
         let fileType: EventType?
+        let admission: Admission?
         let slices: UnsafeMutableBufferPointer<ValidatedSlice>
         let scratches: UnsafeMutableBufferPointer<EventValidator.Scratch>
 
         func run(_ w: Int) {
-            ParallelLineValidator.run(validator, base, bounds[w], bounds[w + 1], fileType, &slices[w], &scratches[w])
+            ParallelLineValidator.run(validator, base, bounds[w], bounds[w + 1], fileType, admission, &slices[w], &scratches[w])
         }
+    }
+
+    /// The contract's time rules that ingest applies after the schema
+    /// (`EventRowRules`, time only); a line breaking rule i is rejected with
+    /// code `firstCode + i`. Not used when re-reading bronze (index rebuilds,
+    /// the ETL's reader), which must see every line a part file holds.
+    struct Admission: Sendable {
+        let rules: EventRowRules
+        let firstCode: UInt16
     }
 
     /// Validates every line of `buffer`; returns how many slices (from index
     /// 0) hold its results. `fileType` is the type the input declares, if any.
-    func validate(_ buffer: UnsafeRawBufferPointer, fileType: EventType?) -> Int {
+    func validate(_ buffer: UnsafeRawBufferPointer, fileType: EventType?, admission: Admission? = nil) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let n = buffer.count
         let used = n < Self.parallelThreshold ? 1 : workers
@@ -92,7 +102,8 @@ final class ParallelLineValidator: @unchecked Sendable {
             bounds.append(cut)
         }
         bounds.append(n)
-        let job = Job(validator: validator, base: base, bounds: bounds, fileType: fileType, slices: slices, scratches: scratches)
+        let job = Job(validator: validator, base: base, bounds: bounds, fileType: fileType, admission: admission,
+                      slices: slices, scratches: scratches)
         if used == 1 {
             job.run(0)
         } else {
@@ -102,7 +113,8 @@ final class ParallelLineValidator: @unchecked Sendable {
     }
 
     fileprivate static func run(_ validator: EventValidator, _ base: UnsafeRawPointer, _ start: Int, _ end: Int,
-                            _ fileType: EventType?, _ out: inout ValidatedSlice, _ scratch: inout EventValidator.Scratch) {
+                            _ fileType: EventType?, _ admission: Admission?,
+                            _ out: inout ValidatedSlice, _ scratch: inout EventValidator.Scratch) {
         out.reset()
         var pos = start
         let bytes = base.assumingMemoryBound(to: UInt8.self)
@@ -114,6 +126,11 @@ final class ParallelLineValidator: @unchecked Sendable {
             let span = LineSpan(offset: pos, length: length)
             switch validator.validate(UnsafeRawBufferPointer(start: base + pos, count: length), fileType: fileType, scratch: &scratch) {
             case .accepted(let record):
+                if let admission, let broken = admission.rules.firstBroken(movieRow: 0, time: record.seconds) {
+                    out.rejected.append(RejectedLine(line: out.lines, span: span, rule: admission.firstCode + UInt16(broken),
+                                                     type: record.type))
+                    break
+                }
                 out.accepted.append(record)
                 out.acceptedSpans.append(span)
             case .rejected(let rule, let type):

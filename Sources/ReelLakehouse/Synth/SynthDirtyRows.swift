@@ -29,6 +29,15 @@ enum SynthDirtyRows {
         }
     }
 
+    /// Byte sequences that are not UTF-8: Latin-1 "é", a lone continuation
+    /// byte, a truncated sequence, an overlong "/", an encoded surrogate.
+    static let badUTF8: [[UInt8]] = [[0xE9], [0x80], [0xC3, 0x20], [0xC0, 0xAF], [0xED, 0xA0, 0x80]]
+
+    /// `text` with a sequence that is not UTF-8 in front of it.
+    static func withBadUTF8(_ text: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+        badUTF8[Int(rng.next() % UInt64(badUTF8.count))] + text
+    }
+
     static let badRatings = ["0.0", "5.5", "3.3", "6.0", "-1.0", "four", "4.25"].map { Array($0.utf8) }
     static let badTimes = ["abc", "2019-01-01", "1e9", "12:00"].map { Array($0.utf8) }
 
@@ -60,9 +69,11 @@ enum SynthDirtyRows {
 
     /// A tags.csv row (`userId,movieId,tag,timestamp`) breaking `rule`.
     static func tag(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, tag: [UInt8], _ rng: inout SplitMix64) {
-        c.require(maxRowBytes + CSVText.quotedBound(tag.count))
+        c.require(maxRowBytes + CSVText.quotedBound(tag.count + 3))
         userMovieRow(&c, rule, x, &rng) { c, rng in
-            if rule != .tagEmpty { c.field(tag) } else if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
+            if rule == .tagInvalidUTF8 {
+                c.field(withBadUTF8(tag, &rng))
+            } else if rule != .tagEmpty { c.field(tag) } else if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
         }
     }
 
@@ -117,6 +128,8 @@ enum SynthDirtyRows {
         case .movieIdInvalid, .movieIdDuplicate:
             if rule == .movieIdInvalid { badID(&c, &rng) } else { c.int(earlierID) }
             c.comma(); c.field(title); c.comma(); c.bytes(Array("Comedy".utf8))
+        case .titleInvalidUTF8:
+            c.int(freshID); c.comma(); c.field(withBadUTF8(title, &rng)); c.comma(); c.bytes(Array("Drama".utf8))
         case .titleEmpty:
             c.int(freshID); c.comma()
             if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
