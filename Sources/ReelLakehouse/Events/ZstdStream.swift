@@ -117,22 +117,3 @@ final class ByteStream {
         }
     }
 }
-
-/// One-shot zstd compression, for writing `.ndjson.zst` files (synthetic
-/// events, tests). Level 3 is zstd's default: fast, and what a log shipper uses.
-public enum Zstd {
-    public static func compress(_ bytes: [UInt8], level: Int32 = 3) throws -> [UInt8] {
-        let bound = ZSTD_compressBound(bytes.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = out.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in
-                ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level)
-            }
-        }
-        if ZSTD_isError(n) != 0 {
-            throw ReelError(.io, "zstd compression failed: \(String(cString: ZSTD_getErrorName(n)))")
-        }
-        out.removeSubrange(n...)
-        return out
-    }
-}

@@ -134,7 +134,7 @@ struct ColumnChunkDecoder {
             return body
         }
         let out = scratch.pageBuffer(size)
-        try scratch.decompressor.decompress(body, into: out)
+        do { try scratch.decompressor.decompress(body, into: out) } catch let e as ZstdDataError { throw PageDecodeError(e.message) }
         return UnsafeRawBufferPointer(out)
     }
 

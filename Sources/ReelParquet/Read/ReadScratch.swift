@@ -1,3 +1,5 @@
+import ReelCore
+
 /// Per-worker reusable buffers for reading: the decompressed page, and the
 /// decoded levels / dictionary indices. Grown on demand, never shrunk, so a
 /// worker allocates a handful of times per file rather than per page.

@@ -1,20 +1,21 @@
 import CZstd
-import ReelCore
 
-/// Streaming zstd for release bundles (libzstd; multithreaded compression
-/// when the library supports `ZSTD_c_nbWorkers`). Frames carry their content
-/// size and zstd's own checksum, and the bundle manifest carries the
-/// release's xxh3, so a damaged copy is caught twice.
-enum Zstd {
+/// The one zstd wrapper (issue 15: there were three): one-shot compression for
+/// `.ndjson.zst` files, and streaming compression for release bundles
+/// (multithreaded when libzstd supports `ZSTD_c_nbWorkers`; frames carry their
+/// content size and zstd's own checksum, and the bundle manifest carries the
+/// release's xxh3, so a damaged copy is caught twice). Parquet pages use the
+/// reusable contexts of `ZstdCompressor`/`ZstdDecompressor` beside it.
+package enum Zstd {
     /// zstd frame magic, little-endian 0xFD2FB528.
-    static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+    package static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
-    static func looksCompressed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func looksCompressed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 4 && Array(bytes[0..<4]) == magic
     }
 
     /// Compresses `input` into `writer` as one frame.
-    static func compress(_ input: UnsafeRawBufferPointer, level: Int, workers: Int, into writer: FileWriter, name: String) throws {
+    package static func compress(_ input: UnsafeRawBufferPointer, level: Int, workers: Int, into writer: FileWriter, name: String) throws {
         guard let cctx = ZSTD_createCCtx() else { throw ReelError(.io, "zstd: cannot create a compression context") }
         defer { ZSTD_freeCCtx(cctx) }
         try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, Int32(level)), "set level \(level)", name)
@@ -50,7 +51,7 @@ enum Zstd {
     /// Decompresses zstd `input` into `writer` (when given), hashing the
     /// output. Refuses a truncated stream, garbage and (with `limit`) output
     /// larger than expected, naming `path`.
-    static func decompress(_ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
+    package static func decompress(_ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
                            limit: Int? = nil) throws -> (size: Int, xxh3: UInt64) {
         guard let dctx = ZSTD_createDCtx() else { throw ReelError(.io, "zstd: cannot create a decompression context") }
         defer { ZSTD_freeDCtx(dctx) }
@@ -92,7 +93,7 @@ enum Zstd {
     /// `expected` (the manifest's size) when one is known. A frame without a
     /// declared size, or declaring another size, is refused before a single
     /// byte is written — a 33 KB bomb can no longer fill the disk.
-    static func outputLimit(_ input: UnsafeRawBufferPointer, name path: String, expected: Int?) throws -> Int {
+    package static func outputLimit(_ input: UnsafeRawBufferPointer, name path: String, expected: Int?) throws -> Int {
         let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
         switch declared {
         case UInt64.max - 1:
@@ -114,5 +115,22 @@ enum Zstd {
         if ZSTD_isError(code) != 0 {
             throw ReelError(.io, "zstd: cannot \(what) for \(name): \(String(cString: ZSTD_getErrorName(code)))")
         }
+    }
+
+    /// One-shot compression (synthetic events, tests). Level 3 is zstd's
+    /// default: fast, and what a log shipper uses.
+    package static func compress(_ bytes: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+        let bound = ZSTD_compressBound(bytes.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = out.withUnsafeMutableBytes { dst in
+            bytes.withUnsafeBytes { src in
+                ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level)
+            }
+        }
+        if ZSTD_isError(n) != 0 {
+            throw ReelError(.io, "zstd compression failed: \(String(cString: ZSTD_getErrorName(n)))")
+        }
+        out.removeSubrange(n...)
+        return out
     }
 }
