@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ReelCore
 @testable import ReelServer
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReelCore
 
 /// Small inline-SVG charts for the evaluation report: drawn by Reel, no
 /// script, no external file, presentation attributes only (so the report's
@@ -118,18 +119,5 @@ enum SVGChart {
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
     /// Escapes text for HTML and SVG (content and quoted attributes).
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { HTMLText.escape(s) }
 }

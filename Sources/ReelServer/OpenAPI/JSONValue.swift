@@ -1,3 +1,5 @@
+import ReelCore
+
 /// A JSON document written as Swift literals, keys kept in the order written.
 ///
 /// The OpenAPI document is one of these, so the served `/openapi.json` and
@@ -150,26 +152,7 @@ extension JSONValue {
         return "\(n)"
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONStyle.string(s) }
 
     /// A string as a YAML scalar: plain when it is made of safe characters and
     /// cannot be read as another type, else double-quoted.

@@ -62,22 +62,3 @@ struct WebResponder<Store: RecommendationStore> {
         return ResponseSummary(status: status, route: route, contentType: .web(.report))
     }
 }
-
-/// Escapes text for HTML (element content and quoted attribute values).
-public enum HTMLText {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-}
