@@ -140,12 +140,13 @@ public final class FoldInModel: @unchecked Sendable {
     /// when fewer movies are eligible). Movies without factors and the rated
     /// movies of `scratch` are left out; ties go to the lower movie row.
     ///
-    /// Two passes, exact: the bf16 scan (`FoldInScan`) scores every movie
-    /// within a bound E of its f32 score and finds the k-th best of those
+    /// Two passes, exact: the bf16 scan (`FoldInScan`, movies by decreasing
+    /// norm, stopping where no later movie can compete) scores movies within a
+    /// bound E of their f32 scores and finds the k-th best of those
     /// approximate scores, â₍ₖ₎. Any movie of the exact top k scores at least
-    /// â₍ₖ₎ − 2E approximately, so re-scoring only those in f32 (`score`)
-    /// gives the same list and scores as an f32 scan of every movie, ties
-    /// included — from half the bytes, plus a few hundred rows re-read.
+    /// â₍ₖ₎ − 2E approximately, so re-scoring only those in f32 (`score`), in
+    /// row order, gives the same list and scores as an f32 scan of every
+    /// movie, ties included.
     public func topK(_ k: Int, _ scratch: FoldInScratch) -> Int {
         let k = min(k, scratch.maxK)
         guard k > 0 else { return 0 }
@@ -154,37 +155,58 @@ public final class FoldInModel: @unchecked Sendable {
         defer { for i in 0..<scratch.count { let m = Int(scratch.rows[i]); excluded[m] = blocked[m] } }
         let x = UnsafePointer(scratch.user.base)
         let approx = scratch.approxScores
+        let xNorm = FoldInScan.norm(x, rank: rank)
+        let bound = scan.errorBound(xNorm: xNorm)
         var list = TopKCandidates(scores: scratch.candidateScores, items: scratch.candidateItems, k: k)
-        scan.scores(x, into: approx, excluded: excluded, movieCount: movieCount, best: &list)
-        // Every eligible movie is a candidate when there are at most k of them
+        let scanned = scan.scores(x, xNorm: xNorm, bound: bound, into: approx, excluded: excluded, best: &list)
+        // Every scanned eligible movie is a candidate when fewer than k were found
         // or the bound is not finite (a hostile model): the scan then decides nothing.
         var floor = -Float.infinity
-        let bound = scan.errorBound(x, rank: rank)
         if list.count >= k && bound.isFinite {
             list.keepBest()
             floor = list.threshold - 2 * bound
         }
-        list = TopKCandidates(scores: scratch.candidateScores, items: scratch.candidateItems, k: k)
-        var rescored = 0
-        var panelBase = 0
-        while panelBase < movieCount {
-            let s = VectorKernels.load(approx + panelBase)
+        // The candidates' rows, then ranked in row order (TopKCandidates' tie rule).
+        let candidates = scratch.candidateRows
+        var n = 0
+        for panel in 0..<scanned {
+            let base = panel &* 16
             // Lanes at or above the floor (NaN lanes count as above: re-scored).
-            if (s .< SIMD16(repeating: floor)) != SIMDMask(repeating: true) {
-                for l in 0..<min(16, movieCount &- panelBase) {
-                    let m = panelBase &+ l
-                    guard !(approx[m] < floor), excluded[m] == 0 else { continue }
-                    rescored &+= 1
-                    let exact = score(row: m, x)
-                    if exact > list.threshold { list.push(exact, Int32(m)) }
-                }
+            if (VectorKernels.load(approx + base) .< SIMD16(repeating: floor)) == SIMDMask(repeating: true) { continue }
+            for l in 0..<16 where !(approx[base &+ l] < floor) {
+                let row = scan.rows[base &+ l]
+                if row >= 0 && excluded[Int(row)] == 0 { candidates[n] = row; n &+= 1 }
             }
-            panelBase &+= 16
         }
-        scratch.rescored = rescored
-        let n = min(list.count, k)
+        sortRows(candidates, n)
+        list = TopKCandidates(scores: scratch.candidateScores, items: scratch.candidateItems, k: k)
+        for i in 0..<n {
+            let exact = score(row: Int(candidates[i]), x)
+            if exact > list.threshold { list.push(exact, candidates[i]) }
+        }
+        scratch.rescored = n
+        scratch.scanned = min(movieCount, scanned &* 16)
+        let found = min(list.count, k)
         list.drain(into: scratch.movies, scratch.scores)
-        return n
+        return found
+    }
+
+    /// Sorts `n` rows in place: insertion sort for the usual hundred or so
+    /// (the stable stdlib sort would allocate a buffer per call).
+    private func sortRows(_ rows: UnsafeMutablePointer<Int32>, _ n: Int) {
+        guard n <= 512 else {
+            var all = UnsafeMutableBufferPointer(start: rows, count: n)
+            all.sort()
+            return
+        }
+        var i = 1
+        while i < n {
+            let r = rows[i]
+            var j = i &- 1
+            while j >= 0 && rows[j] > r { rows[j &+ 1] = rows[j]; j &-= 1 }
+            rows[j &+ 1] = r
+            i &+= 1
+        }
     }
 
     /// The score of one movie for `scratch.user`: exactly what `topK` ranks by.
@@ -235,8 +257,12 @@ public final class FoldInScratch: @unchecked Sendable {
     let candidateItems: UnsafeMutablePointer<Int32>
     /// The bf16 scan's score of every movie (padded to whole panels of 16).
     let approxScores: UnsafeMutablePointer<Float>
+    /// Movie rows the scan could not rule out (`panels × 16`).
+    let candidateRows: UnsafeMutablePointer<Int32>
     /// Movies the last `topK` re-scored in f32 (the bf16 scan's candidates).
     public internal(set) var rescored = 0
+    /// Movies the last `topK`'s bf16 scan scored before its norm bound stopped it.
+    public internal(set) var scanned = 0
     private let movieCount: Int
 
     init(model: FoldInModel, maxK: Int, maxRatings: Int) {
@@ -255,12 +281,13 @@ public final class FoldInScratch: @unchecked Sendable {
         candidateScores = .allocate(capacity: capacity)
         candidateItems = .allocate(capacity: capacity)
         approxScores = .allocate(capacity: max(1, model.panels) * 16)
+        candidateRows = .allocate(capacity: max(1, model.panels) * 16)
     }
 
     deinit {
         rows.deallocate(); values.deallocate(); movies.deallocate(); scores.deallocate()
         user.free(); row.free(); excluded.deallocate()
-        candidateScores.deallocate(); candidateItems.deallocate(); approxScores.deallocate()
+        candidateScores.deallocate(); candidateItems.deallocate(); approxScores.deallocate(); candidateRows.deallocate()
     }
 
     /// Replaces the ratings: movie rows (each in range) and their ratings. A
