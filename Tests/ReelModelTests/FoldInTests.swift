@@ -15,9 +15,18 @@ import ReelLakehouse
         let model: FoldInModel
     }
 
-    func fixture(rank: Int, movies: Int, params: FoldInParams, seed: UInt64 = 5, users: [Float]? = nil) -> Fixture {
+    func fixture(rank: Int, movies: Int, params: FoldInParams, seed: UInt64 = 5, users: [Float]? = nil,
+                 duplicates: Bool = false) -> Fixture {
         var g = SplitMix64(seed: seed)
         var factors = (0..<movies * rank).map { _ in Float(g.nextGaussian()) * 0.4 }
+        if duplicates {   // norms as skewed as ALS's, and every 10th movie repeats the one before (ties)
+            for m in 0..<movies {
+                let s = Float(1 + abs(g.nextGaussian()))
+                let scale = s * s * s
+                for d in 0..<rank { factors[m * rank + d] *= scale }
+            }
+            for m in stride(from: 10, to: movies, by: 10) { for d in 0..<rank { factors[m * rank + d] = factors[(m - 1) * rank + d] } }
+        }
         var mask = [UInt8](repeating: 1, count: movies)
         for m in stride(from: 7, to: movies, by: 13) {   // some movies without factors: zero rows, never ranked
             mask[m] = 0
@@ -241,6 +250,41 @@ import ReelLakehouse
         #expect(folded >= 0.9 * trainedMean, "folded-in NDCG@10 \(folded) vs trained \(trainedMean)")
         #expect(trainedMean > 0.05, "the model learned something (NDCG@10 \(trainedMean))")
     }
+
+    /// The bf16 first pass and its norm cut-off must not change the answer: at
+    /// rank 64 over 4,000 movies with skewed norms and exact duplicates (tied
+    /// scores), `topK(k)` equals a full f32 ranking by `score(movieRow:)` —
+    /// same movies, same order, same scores — while scanning and re-scoring
+    /// only part of the catalogue.
+    @Test(arguments: [10, 100])
+    func bf16ScanGivesTheFullF32RankingIncludingTies(k: Int) {
+        let movies = 4_000, rank = 64
+        let f = fixture(rank: rank, movies: movies, params: FoldInParams(rule: .implicitConfidence, lambda: 2, alpha: 1),
+                        seed: 11, duplicates: true)
+        let scratch = f.model.makeScratch(maxK: 100, maxRatings: 100)
+        var g = SplitMix64(seed: 23)
+        var rescoredTotal = 0, scannedTotal = 0
+        for _ in 0..<6 {
+            let rows = (0..<Int32(movies)).shuffled(using: &g).prefix(50).map { $0 }
+            #expect(scratch.setRatings(rows: rows, values: rows.map { _ in Float(1 + (g.nextDouble() * 8).rounded()) / 2 }))
+            #expect(f.model.solve(scratch))
+            let n = f.model.topK(k, scratch)
+            #expect(n == k)
+            var all: [(Float, Int32)] = []
+            for m in 0..<movies where f.mask[m] == 1 && !rows.contains(Int32(m)) {
+                all.append((f.model.score(movieRow: m, scratch), Int32(m)))
+            }
+            all.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+            #expect((0..<n).map { scratch.movies[$0] } == all.prefix(k).map(\.1))
+            #expect((0..<n).map { scratch.scores[$0] } == all.prefix(k).map(\.0))
+            rescoredTotal += scratch.rescored
+            scannedTotal += scratch.scanned
+        }
+        #expect(rescoredTotal >= 6 * k && rescoredTotal < 6 * movies / 8, "re-scored \(rescoredTotal) over 6 fold-ins")
+        // The norm cut-off: most of the catalogue is skipped at k = 10, some of it even at k = 100 (2.5%).
+        #expect(scannedTotal < (k == 10 ? 6 * movies / 2 : 6 * movies * 9 / 10), "scanned \(scannedTotal) of \(6 * movies) over 6 fold-ins")
+    }
+
 }
 
 #if canImport(Glibc)

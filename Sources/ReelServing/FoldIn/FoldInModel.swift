@@ -6,8 +6,9 @@ import ReelCore
 /// A fold-in solves the one ALS row training would have solved for those
 /// ratings — the same `RowSystem`, by the same `RowSolver.cholesky` — then
 /// scores every movie that has factors. Cost: one rank × rank system
-/// (≈ r³/6 FMAs plus n·r² for n ratings) and M·r FMAs for M movies; at
-/// ml-25m scale (62k movies, rank 64) about 0.1–0.3 ms on one core.
+/// (≈ r³/6 FMAs plus n·r² for n ratings) and M·r FMAs for M movies, read
+/// from a bf16 copy of the factors (`FoldInScan`, 2 bytes per factor) with the
+/// few movies near the cut re-scored in f32, so the list is the f32 one.
 ///
 /// Immutable after `init` and shared by every connection; per-call state lives
 /// in a `FoldInScratch` (one per connection or thread), so a fold-in allocates
@@ -24,10 +25,10 @@ public final class FoldInModel: @unchecked Sendable {
     let factors: UnsafePointer<Float>
     /// YᵀY, n16 × n16, zero padding.
     let gram: FloatBuffer
-    /// Movie factors packed in panels of 16 movies, `[panel][d][16]`, so a
-    /// panel's 16 scores are one SIMD16 accumulation with no horizontal sums.
-    let packed: FloatBuffer
-    let panels: Int
+    /// The movie factors' bf16 copy for the first scan (`FoldInScan`), half
+    /// the bytes of f32; `topK` re-scores its candidates exactly from `factors`.
+    let scan: FoldInScan
+    var panels: Int { scan.panels }
     /// 1 for movies that can never be recommended (no factors).
     let blocked: [UInt8]
     let userFactors: UnsafePointer<Float>?
@@ -65,12 +66,7 @@ public final class FoldInModel: @unchecked Sendable {
         let g = FloatBuffer(count: n16 * n16)
         for i in 0..<rank { for j in 0..<rank { g[i * n16 + j] = gram[i * rank + j] } }
         self.gram = g
-        panels = (movieCount + 15) / 16
-        packed = FloatBuffer(count: max(1, panels) * rank * 16)
-        for m in 0..<movieCount {
-            let p = packed.base + (m / 16) * rank * 16 + (m % 16)
-            for d in 0..<rank { p[d * 16] = movieFactors[m * rank + d] }
-        }
+        scan = FoldInScan(movieFactors: movieFactors, movieCount: movieCount, rank: rank)
         blocked = recommendable.map { $0 == 0 ? 1 : 0 }
         if let userFactors, userFactors.count % rank == 0, let base = userFactors.baseAddress {
             self.userFactors = base
@@ -83,7 +79,7 @@ public final class FoldInModel: @unchecked Sendable {
 
     deinit {
         gram.free()
-        packed.free()
+        scan.free()
         paddedFactors?.free()
     }
 
@@ -143,49 +139,100 @@ public final class FoldInModel: @unchecked Sendable {
     /// `scratch.movies`/`scratch.scores` (returns how many: fewer than k only
     /// when fewer movies are eligible). Movies without factors and the rated
     /// movies of `scratch` are left out; ties go to the lower movie row.
+    ///
+    /// Two passes, exact: the bf16 scan (`FoldInScan`, movies by decreasing
+    /// norm, stopping where no later movie can compete) scores movies within a
+    /// bound E of their f32 scores and finds the k-th best of those
+    /// approximate scores, â₍ₖ₎. Any movie of the exact top k scores at least
+    /// â₍ₖ₎ − 2E approximately, so re-scoring only those in f32 (`score`), in
+    /// row order, gives the same list and scores as an f32 scan of every
+    /// movie, ties included.
     public func topK(_ k: Int, _ scratch: FoldInScratch) -> Int {
         let k = min(k, scratch.maxK)
         guard k > 0 else { return 0 }
         let excluded = scratch.excluded
         for i in 0..<scratch.count { excluded[Int(scratch.rows[i])] = 1 }
         defer { for i in 0..<scratch.count { let m = Int(scratch.rows[i]); excluded[m] = blocked[m] } }
+        let x = UnsafePointer(scratch.user.base)
+        let approx = scratch.approxScores
+        let xNorm = FoldInScan.norm(x, rank: rank)
+        let bound = scan.errorBound(xNorm: xNorm)
         var list = TopKCandidates(scores: scratch.candidateScores, items: scratch.candidateItems, k: k)
-        let x = scratch.user.base
-        let rank = self.rank, movieCount = self.movieCount
-        let lanes = scratch.laneScores
-        var p = UnsafePointer(packed.base)
-        for panel in 0..<panels {
-            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-            var d = 0
-            while d &+ 4 <= rank {
-                a0.addProduct(SIMD16(repeating: x[d]), VectorKernels.load(p + d &* 16))
-                a1.addProduct(SIMD16(repeating: x[d &+ 1]), VectorKernels.load(p + (d &+ 1) &* 16))
-                a2.addProduct(SIMD16(repeating: x[d &+ 2]), VectorKernels.load(p + (d &+ 2) &* 16))
-                a3.addProduct(SIMD16(repeating: x[d &+ 3]), VectorKernels.load(p + (d &+ 3) &* 16))
-                d &+= 4
-            }
-            while d < rank {
-                a0.addProduct(SIMD16(repeating: x[d]), VectorKernels.load(p + d &* 16))
-                d &+= 1
-            }
-            p += rank &* 16
-            let s = (a0 + a1) + (a2 + a3)
-            if VectorKernels.notAbove(s, list.threshold).wrappedSum() == 16 { continue }
-            VectorKernels.store(s, lanes)
+        let scanned = scan.scores(x, xNorm: xNorm, bound: bound, into: approx, excluded: excluded, best: &list)
+        // Every scanned eligible movie is a candidate when fewer than k were found
+        // or the bound is not finite (a hostile model): the scan then decides nothing.
+        var floor = -Float.infinity
+        if list.count >= k && bound.isFinite {
+            list.keepBest()
+            floor = list.threshold - 2 * bound
+        }
+        // The candidates' rows, then ranked in row order (TopKCandidates' tie rule).
+        let candidates = scratch.candidateRows
+        var n = 0
+        for panel in 0..<scanned {
             let base = panel &* 16
-            for l in 0..<min(16, movieCount &- base) where lanes[l] > list.threshold && excluded[base &+ l] == 0 {
-                list.push(lanes[l], Int32(base &+ l))
+            // Lanes at or above the floor (NaN lanes count as above: re-scored).
+            if (VectorKernels.load(approx + base) .< SIMD16(repeating: floor)) == SIMDMask(repeating: true) { continue }
+            for l in 0..<16 where !(approx[base &+ l] < floor) {
+                let row = scan.rows[base &+ l]
+                if row >= 0 && excluded[Int(row)] == 0 { candidates[n] = row; n &+= 1 }
             }
         }
-        let n = min(list.count, k)
+        sortRows(candidates, n)
+        list = TopKCandidates(scores: scratch.candidateScores, items: scratch.candidateItems, k: k)
+        for i in 0..<n {
+            let exact = score(row: Int(candidates[i]), x)
+            if exact > list.threshold { list.push(exact, candidates[i]) }
+        }
+        scratch.rescored = n
+        scratch.scanned = min(movieCount, scanned &* 16)
+        let found = min(list.count, k)
         list.drain(into: scratch.movies, scratch.scores)
-        return n
+        return found
     }
 
-    /// The score of one movie for `scratch.user` (what `topK` ranks by, up to rounding).
+    /// Sorts `n` rows in place: insertion sort for the usual hundred or so
+    /// (the stable stdlib sort would allocate a buffer per call).
+    private func sortRows(_ rows: UnsafeMutablePointer<Int32>, _ n: Int) {
+        guard n <= 512 else {
+            var all = UnsafeMutableBufferPointer(start: rows, count: n)
+            all.sort()
+            return
+        }
+        var i = 1
+        while i < n {
+            let r = rows[i]
+            var j = i &- 1
+            while j >= 0 && rows[j] > r { rows[j &+ 1] = rows[j]; j &-= 1 }
+            rows[j &+ 1] = r
+            i &+= 1
+        }
+    }
+
+    /// The score of one movie for `scratch.user`: exactly what `topK` ranks by.
     public func score(movieRow: Int, _ scratch: FoldInScratch) -> Float {
         precondition(movieRow >= 0 && movieRow < movieCount, "movie row out of range")
-        return VectorKernels.dot(factors + movieRow * n16, scratch.user.base, n16)
+        return score(row: movieRow, UnsafePointer(scratch.user.base))
+    }
+
+    /// x · y_m in f32 with four interleaved partial sums (dimension d into sum
+    /// d mod 4, fused multiply-adds), the order the earlier all-f32 panel scan
+    /// used, so scores and tie order are those of a full f32 scan.
+    @inline(__always) func score(row m: Int, _ x: UnsafePointer<Float>) -> Float {
+        let y = UnsafeRawPointer(factors + m &* n16)
+        let xr = UnsafeRawPointer(x)
+        var acc = SIMD4<Float>()
+        var d = 0
+        while d &+ 4 <= rank {
+            acc.addProduct(xr.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self),
+                           y.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self))
+            d &+= 4
+        }
+        while d < rank {
+            acc[0] = acc[0].addingProduct(x[d], factors[m &* n16 &+ d])
+            d &+= 1
+        }
+        return (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
 }
 
@@ -208,7 +255,14 @@ public final class FoldInScratch: @unchecked Sendable {
     let excluded: UnsafeMutablePointer<UInt8>
     let candidateScores: UnsafeMutablePointer<Float>
     let candidateItems: UnsafeMutablePointer<Int32>
-    let laneScores: UnsafeMutablePointer<Float>
+    /// The bf16 scan's score of every movie (padded to whole panels of 16).
+    let approxScores: UnsafeMutablePointer<Float>
+    /// Movie rows the scan could not rule out (`panels × 16`).
+    let candidateRows: UnsafeMutablePointer<Int32>
+    /// Movies the last `topK` re-scored in f32 (the bf16 scan's candidates).
+    public internal(set) var rescored = 0
+    /// Movies the last `topK`'s bf16 scan scored before its norm bound stopped it.
+    public internal(set) var scanned = 0
     private let movieCount: Int
 
     init(model: FoldInModel, maxK: Int, maxRatings: Int) {
@@ -226,13 +280,14 @@ public final class FoldInScratch: @unchecked Sendable {
         let capacity = TopKCandidates.capacity(k: self.maxK)
         candidateScores = .allocate(capacity: capacity)
         candidateItems = .allocate(capacity: capacity)
-        laneScores = .allocate(capacity: 16)
+        approxScores = .allocate(capacity: max(1, model.panels) * 16)
+        candidateRows = .allocate(capacity: max(1, model.panels) * 16)
     }
 
     deinit {
         rows.deallocate(); values.deallocate(); movies.deallocate(); scores.deallocate()
         user.free(); row.free(); excluded.deallocate()
-        candidateScores.deallocate(); candidateItems.deallocate(); laneScores.deallocate()
+        candidateScores.deallocate(); candidateItems.deallocate(); approxScores.deallocate(); candidateRows.deallocate()
     }
 
     /// Replaces the ratings: movie rows (each in range) and their ratings. A
