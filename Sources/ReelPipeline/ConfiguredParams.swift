@@ -56,12 +56,14 @@ public extension ReelConfig {
     }
 
     func evaluationParams() -> EvaluationParams {
-        EvaluationParams(fraction: double("evaluation.split_fraction"),
-                         explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
-                         hybrid: hybridWeights(), hybridCandidates: int("release.k"),
-                         tuneBlend: bool("hybrid.tune"), pin: string("serving.pin"),
-                         validationUsers: int("evaluation.validation_users"),
-                         testWarmIterations: int("evaluation.test_warm_iterations"))
+        var p = EvaluationParams(fraction: double("evaluation.split_fraction"),
+                                 explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
+                                 hybrid: hybridWeights(), hybridCandidates: int("release.k"),
+                                 tuneBlend: bool("hybrid.tune"), pin: string("serving.pin"),
+                                 validationUsers: int("evaluation.validation_users"),
+                                 testWarmIterations: int("evaluation.test_warm_iterations"))
+        p.itemKNN = bool("evaluation.item_knn")
+        return p
     }
 
     func releaseOptions() -> ReleaseOptions {

@@ -18,9 +18,9 @@ import ReelLakehouse
         let popular = try #require(report.result("popular"))
         let implicit = try #require(report.result("implicit-als"))
         #expect(implicit.ndcg > 1.3 * popular.ndcg, "implicit \(implicit.ndcg) vs popular \(popular.ndcg)")
-        // The served candidate (when it is a blend) follows the model; every baseline after.
+        // The served candidate (when it is a blend) follows the model, then item-knn; every baseline after.
         #expect(report.results.map(\.mode).filter { $0 != "hybrid" } ==
-                ["explicit-als", "implicit-als", "popular", "trending-24h", "trending-7d", "trending-30d"])
+                ["explicit-als", "implicit-als", "item-knn", "popular", "trending-24h", "trending-7d", "trending-30d"])
         let explicit = try #require(report.result("explicit-als"))
         #expect(explicit.rmse != nil && explicit.rmse! < 1.2 && implicit.rmse == nil)
         #expect(report.split.evaluatedUsers > 50)

@@ -16,11 +16,26 @@ enum SynthTimeline {
     static let start: Int64 = Int64(Clock.daysFromCivil(year: 1995, month: 1, day: 9)) * 86_400
     static let day: Int64 = 86_400
 
-    /// Shares of a user's draws: the movies in their popularity life cycle at
-    /// the rating's time, the all-time popular catalogue, and taste draws (the
-    /// rest). Trend draws are thinned by taste too (`trendTasteFloor`).
-    static let trendShare = 0.4
-    static let popularShare = 0.12
+    /// Shares of a user's draws in later sessions: the movies in their
+    /// popularity life cycle at the rating's time, the all-time popular
+    /// catalogue, and taste draws (the rest). Trend draws are thinned by taste
+    /// too (`trendTasteFloor`). A returning user mostly rates what they have
+    /// just seen — the new releases — having rated the classics at sign-up:
+    /// this is what makes recent popularity beat all-time popularity on a
+    /// global time split of real MovieLens.
+    static let trendShare = 0.6
+    static let popularShare = 0.05
+    /// The same shares in the sign-up burst: the all-time popular catalogue
+    /// and taste weigh more, the current releases less.
+    static let burstTrendShare = 0.3
+    static let burstPopularShare = 0.3
+    /// Each release year's strongest this many movies are its hits; the
+    /// others keep `nonHitTrend` of their trend strength. A fixed number per
+    /// year, not a share of the catalogue: otherwise a larger catalogue (8,000
+    /// or 62,000 movies instead of 1,500) spreads the same trend mass over
+    /// more concurrently trending movies, and no top-10 list can follow it.
+    static let hitsPerYear = 25
+    static let nonHitTrend = 0.05
     /// A trend draw of a movie outside the user's liked dimensions is kept
     /// with this probability (1 for the user's favourite dimension).
     static let trendTasteFloor = 0.35
@@ -74,7 +89,14 @@ struct SynthTrends: Sendable {
 
     init(movies: SynthMovies, seed: UInt64) {
         var rng = SynthWorld.rng(seed, .timeline).split(1)
-        let strength = movies.popularity.map { $0 * exp(SynthTimeline.trendSigma * rng.nextGaussian()) }
+        var strength = movies.popularity.map { $0 * exp(SynthTimeline.trendSigma * rng.nextGaussian()) }
+        // Hits: each release year's strongest `hitsPerYear` (ties by row); the rest trend faintly.
+        var byYear: [Int16: [Int]] = [:]
+        for m in strength.indices where strength[m] > 0 { byYear[movies.years[m], default: []].append(m) }
+        for (_, ms) in byYear {
+            let sorted = ms.sorted { (strength[$0], $1) > (strength[$1], $0) }
+            for m in sorted.dropFirst(SynthTimeline.hitsPerYear) { strength[m] *= SynthTimeline.nonHitTrend }
+        }
         let span = SynthTimeline.epochDays * SynthTimeline.day
         let epochs = SynthTimeline.epoch(SynthModel.end) + 1
         var tables: [AliasTable?] = [], members: [[Int32]] = []

@@ -13,7 +13,7 @@ extension SynthUserRows {
     func sampleMoviesOverTime(_ u: Int, _ s: inout Scratch) {
         var rng = SynthWorld.rng(world.config.seed, .ratings).split(UInt64(u))
         let n = Int(world.users.ratingCounts[u])
-        schedule(u, n, &s.times, &rng)
+        let burst = schedule(u, n, &s.times, &rng)
         let start = world.users.start[u], span = max(world.users.end[u] - start, 1)
         let cdf = world.users.dimensionCDF[u], drifted = world.users.driftedCDF[u]
         // Taste weight of each dimension relative to the user's favourite, for thinning trend draws.
@@ -26,11 +26,13 @@ extension SynthUserRows {
         }
         like /= best
         let floor = Float(SynthTimeline.trendTasteFloor)
-        let trendShare = SynthTimeline.trendShare, popularBelow = trendShare + SynthTimeline.popularShare
         let tag = Int32(u)
         s.picks.removeAll(keepingCapacity: true)
         s.keys.removeAll(keepingCapacity: true)
-        for t in s.times {
+        for (i, t) in s.times.enumerated() {
+            let inBurst = i < burst
+            let trendShare = inBurst ? SynthTimeline.burstTrendShare : SynthTimeline.trendShare
+            let popularBelow = trendShare + (inBurst ? SynthTimeline.burstPopularShare : SynthTimeline.popularShare)
             let driftChance = SynthTimeline.drift * Double(t - start) / Double(span)
             var chosen = -1
             for _ in 0..<8 {
@@ -67,7 +69,8 @@ extension SynthUserRows {
     /// The times of user `u`'s `n` ratings: a burst on the sign-up day (every
     /// rating for one-day users), then sessions of a few ratings a minute or
     /// two apart, their starts skewed towards the beginning of the activity.
-    private func schedule(_ u: Int, _ n: Int, _ times: inout [Int64], _ rng: inout SplitMix64) {
+    /// Returns how many of the times (the first ones) are the sign-up burst.
+    private func schedule(_ u: Int, _ n: Int, _ times: inout [Int64], _ rng: inout SplitMix64) -> Int {
         let start = world.users.start[u], end = world.users.end[u]
         let last = SynthModel.end
         times.removeAll(keepingCapacity: true)
@@ -94,5 +97,6 @@ extension SynthUserRows {
                 times.append(s)
             }
         }
+        return burst
     }
 }

@@ -58,6 +58,8 @@ public enum Evaluation {
                                        threads: params.implicit.threads)
         var test: [ServingCandidate] = needModel ? [.model] : []
         if chosen != .model && !chosen.family.isBaseline { test.append(chosen) }
+        // The second family on test too, for the report (the nightly, lean, only when it is served).
+        if params.itemKNN && !params.lean && chosen != .itemKNN { test.append(.itemKNN) }
         test += CandidateGrid.baselines
         let scored = CandidateScoring.score(test, context: context, users: users, k: k)
         for s in scored {
@@ -71,6 +73,9 @@ public enum Evaluation {
                     + (params.testWarmIterations > 0 ? " (\(params.testWarmIterations) iterations from the validation model)" : "")
             case .popular: summary = "most ratings in train (all time)"
             case .trending(let w): summary = "decayed rating count in the \(w.label) before the cut"
+            case .itemKNN:
+                let p = ItemKNNParams()
+                summary = "item-item cosine over co-ratings, \(p.neighbours) neighbours, shrinkage \(decimal(p.shrinkage)), movies with ≥ \(p.minSupport) ratings"
             case .blend, .activityBlend:
                 seconds += modelSeconds + selectionSeconds
                 summary = "\(c.label) over the model's top \(params.hybridCandidates) (chosen on validation)"

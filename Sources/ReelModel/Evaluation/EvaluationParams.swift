@@ -55,6 +55,10 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     /// A validation split with fewer users who have a relevant rating is widened,
     /// then replaced by the per-user rule (`ValidationCarve`); 500 by default.
     public var minValidationUsers: Int
+    /// Score the item-based `item-knn` candidate too (`evaluation.item_knn`):
+    /// one item-item training on the validation split, and one on the test
+    /// split when it is served or when the evaluation is not lean.
+    public var itemKNN = true
 
     public init(split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
                 relevantThreshold: Float = 4.0,
@@ -83,7 +87,7 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case split, fraction, holdout, k, relevantThreshold, explicit, implicit, hybrid, hybridCandidates, hybridWindow, tuneBlend
-        case pin, validationUsers, lean, includeExplicit, testWarmIterations, minValidationUsers
+        case pin, validationUsers, lean, includeExplicit, testWarmIterations, minValidationUsers, itemKNN
     }
 
     /// Decodes reports written before `tuneBlend` existed as untuned.
@@ -103,6 +107,7 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
                   includeExplicit: try c.decodeIfPresent(Bool.self, forKey: .includeExplicit) ?? true,
                   testWarmIterations: try c.decodeIfPresent(Int.self, forKey: .testWarmIterations) ?? 0,
                   minValidationUsers: try c.decodeIfPresent(Int.self, forKey: .minValidationUsers) ?? 500)
+        itemKNN = try c.decodeIfPresent(Bool.self, forKey: .itemKNN) ?? false
     }
 
     /// The pinned candidate, nil for `auto`; a usage error names the accepted values.

@@ -18,9 +18,11 @@ public enum CandidateGrid {
     /// Every candidate scored on validation, simplest family first: the
     /// baselines, the model's own order, then the blends (every window ×
     /// `trendingWeights` × `diversities`, or only the configured blend when
-    /// `tune` is off). Activity blends are derived from the blends' validation scores
+    /// `tune` is off), then the item-based `item-knn` when `itemBased` is on
+    /// (a second model family; it does not depend on the blend search).
+    /// Activity blends are derived from the blends' validation scores
     /// (`CandidateSelection`), not listed here.
-    public static func candidates(tune: Bool, configured: ServingBlend) -> [ServingCandidate] {
+    public static func candidates(tune: Bool, configured: ServingBlend, itemBased: Bool = true) -> [ServingCandidate] {
         var out = baselines + [.model]
         if tune {
             for window in TrendingWindow.allCases {
@@ -34,6 +36,7 @@ public enum CandidateGrid {
         } else if !configured.isPureModel {
             out.append(.blend(configured))
         }
+        if itemBased { out.append(.itemKNN) }
         return out
     }
 }

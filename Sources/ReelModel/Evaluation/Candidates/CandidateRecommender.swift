@@ -71,6 +71,7 @@ extension ServingCandidate {
         case .trending(let w): return GlobalRankingRecommender(window: w)
         case .blend(let b): return BlendRecommender(blendFor: { _ in b })
         case .activityBlend(let a): return BlendRecommender(blendFor: { a.blend(forRatings: $0) })
+        case .itemKNN: return ItemKNNRecommender(params: ItemKNNParams())
         }
     }
 }

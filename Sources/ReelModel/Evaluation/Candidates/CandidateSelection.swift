@@ -67,7 +67,7 @@ enum CandidateSelection {
                            model: nil)
         }
         let users = carved.users, split = carved.split, k = params.k
-        var grid = CandidateGrid.candidates(tune: params.tuneBlend, configured: configured)
+        var grid = CandidateGrid.candidates(tune: params.tuneBlend, configured: configured, itemBased: params.itemKNN)
         if let pin, !grid.contains(pin) { grid.insert(pin, at: grid.firstIndex { $0.family > pin.family } ?? grid.count) }
         Console.info("evaluate", "validation: \(carved.info.rule) at \(carved.info.cut), \(Console.count(split.train.ratingCount)) ratings, \(Console.count(users.count)) of \(Console.count(users.totalCount)) users; \(grid.count) candidates")
 

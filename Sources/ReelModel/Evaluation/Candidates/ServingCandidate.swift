@@ -106,6 +106,9 @@ public enum ServingCandidate: Sendable, Equatable {
     case blend(ServingBlend)
     /// The same with a per-user trending weight (`hybrid`, by activity).
     case activityBlend(ActivityBlend)
+    /// Item-item cosine over co-ratings (`item-knn`), trained from the
+    /// context's ratings with `ItemKNNParams`' defaults: no ALS needed.
+    case itemKNN
 
     /// The canonical list name (the report's mode and the response's `source`).
     public var name: String {
@@ -114,13 +117,14 @@ public enum ServingCandidate: Sendable, Equatable {
         case .popular: return "popular"
         case .trending(let w): return "trending-\(w.label)"
         case .blend, .activityBlend: return "hybrid"
+        case .itemKNN: return "item-knn"
         }
     }
 
     /// A label unique among the candidates of one evaluation.
     public var label: String {
         switch self {
-        case .model, .popular, .trending: return name
+        case .model, .popular, .trending, .itemKNN: return name
         case .blend(let b):
             if b.isPureModel { return "implicit-als" }
             return "hybrid \(b.window.label) t=\(decimal(b.weights.trending))" + (b.weights.diversity > 0 ? " d=\(decimal(b.weights.diversity))" : "")
@@ -137,17 +141,19 @@ public enum ServingCandidate: Sendable, Equatable {
         case .trending: return .trending
         case .blend(let b): return b.isPureModel ? .model : .blend
         case .activityBlend: return .activityBlend
+        case .itemKNN: return .itemBased
         }
     }
 
-    /// True when the candidate needs the model's lists.
-    public var usesModel: Bool { !family.isBaseline }
+    /// True when the candidate needs the ALS model's lists (item-knn trains its own state).
+    public var usesModel: Bool { !family.isBaseline && family != .itemBased }
 
     /// Parses a pin (`serving.pin`): a canonical name, or `hybrid` for `configured`.
     public static func pinned(_ text: String, configured: ServingBlend) -> ServingCandidate? {
         switch text {
         case "implicit-als", "als": return .model
         case "popular": return .popular
+        case "item-knn": return .itemKNN
         case "hybrid": return .blend(configured)
         default:
             guard text.hasPrefix("trending-"), let w = TrendingWindow(label: String(text.dropFirst("trending-".count))) else { return nil }
@@ -156,7 +162,7 @@ public enum ServingCandidate: Sendable, Equatable {
     }
 
     /// The names `pinned` accepts, for messages and `reel config`.
-    public static let pinNames = ["auto", "implicit-als", "hybrid", "popular", "trending-24h", "trending-7d", "trending-30d"]
+    public static let pinNames = ["auto", "implicit-als", "hybrid", "popular", "trending-24h", "trending-7d", "trending-30d", "item-knn"]
 }
 
 /// "0.3", not "0.30000001".
@@ -181,6 +187,7 @@ extension ServingCandidate: Codable {
             self = .trending(w)
         case "blend": self = .blend(try c.decode(ServingBlend.self, forKey: .blend))
         case "activityBlend": self = .activityBlend(try c.decode(ActivityBlend.self, forKey: .activity))
+        case "itemKNN": self = .itemKNN
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown candidate kind '\(other)'")
         }
@@ -195,6 +202,7 @@ extension ServingCandidate: Codable {
         case .trending(let w): try c.encode("trending", forKey: .kind); try c.encode(w.label, forKey: .window)
         case .blend(let b): try c.encode("blend", forKey: .kind); try c.encode(b, forKey: .blend)
         case .activityBlend(let a): try c.encode("activityBlend", forKey: .kind); try c.encode(a, forKey: .activity)
+        case .itemKNN: try c.encode("itemKNN", forKey: .kind)
         }
     }
 }
