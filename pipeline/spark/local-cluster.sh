@@ -28,7 +28,16 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 start_one() { # name class args...
   local name=$1; shift
   if alive "$STATE/$name.pid"; then echo "local-cluster: $name already running"; return; fi
-  SPARK_HOME=$SH nohup "$SH/bin/spark-class" "$@" >"$STATE/$name.log" 2>&1 &
+  # The daemons keep only stdin/stdout/stderr: a descriptor inherited from the caller (a pipe, the
+  # socket by which Swift's Process notices its child ended, a flock) would stay open for as long
+  # as the cluster runs, and whoever waits on it would wait until `stop`.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    SPARK_HOME=$SH exec nohup "$SH/bin/spark-class" "$@" </dev/null >"$STATE/$name.log" 2>&1
+  ) &
   echo $! >"$STATE/$name.pid"
 }
 
