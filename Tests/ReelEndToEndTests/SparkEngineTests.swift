@@ -7,7 +7,7 @@ import Testing
 /// `engine.kind = spark`, the release served, and the Spark-trained model's
 /// NDCG@10 on held-out future ratings compared with Reel's own on the same
 /// split. Needs Java and pyspark: `REEL_SPARK_PYTHON` names a Python that has
-/// pyspark (.ci/run makes one), else `.build/venv-spark/bin/python`, else
+/// pyspark, pyyaml and numpy (.ci/run makes one), else `.build/venv-spark/bin/python`, else
 /// python3; without them the suite is skipped and says why.
 @Suite(.serialized, .enabled(if: SparkEnvironment.shared.python != nil, SparkEnvironment.shared.skipReason))
 struct SparkEngineTests {
@@ -180,7 +180,8 @@ struct SparkEnvironment: Sendable {
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: candidate)
-            p.arguments = ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"]
+            // yaml: the jobs load the contract YAML; numpy: pyspark.ml (ALS) imports it.
+            p.arguments = ["-c", "import os, yaml, numpy, pyspark; print(os.path.dirname(pyspark.__file__))"]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
@@ -192,7 +193,7 @@ struct SparkEnvironment: Sendable {
             (python, sparkSubmit, skipReason) = (candidate, FileManager.default.isExecutableFile(atPath: beside) ? beside : home + "/bin/spark-submit", "")
             return
         }
-        (python, sparkSubmit, skipReason) = (nil, nil, "skipped: no Python with pyspark (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark) for the Spark engine tests")
+        (python, sparkSubmit, skipReason) = (nil, nil, "skipped: no Python with pyspark, pyyaml and numpy (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark pyyaml numpy) for the Spark engine tests")
     }
 }
 
