@@ -80,7 +80,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     a = ap.parse_args()
-    bindir = os.path.dirname(a.python)
+    bindir = os.path.dirname(os.path.abspath(a.python))
     home = tempfile.mkdtemp(prefix="reel-bench-spark-")
     state = os.path.join(home, "cluster")
     env = dict(os.environ, REEL_ROOT=home, REEL_MODEL_RANK=str(a.rank), REEL_MODEL_IMPLICIT_ITERATIONS=str(a.iterations),

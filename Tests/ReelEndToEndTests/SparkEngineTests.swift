@@ -269,7 +269,10 @@ final class LocalSparkCluster {
         environment = env
         master = "spark://127.0.0.1:\(port)"
         let r = try Self.script("start", env: env)
-        guard r.status == 0 else { throw HeldOut.Bad.format("local-cluster.sh start failed: \(r.output)") }
+        guard r.status == 0 else {
+            _ = try? Self.script("stop", env: env) // whatever did start must not outlive the test
+            throw HeldOut.Bad.format("local-cluster.sh start failed: \(r.output)")
+        }
     }
 
     func stop() {

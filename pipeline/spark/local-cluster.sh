@@ -42,13 +42,27 @@ start_one() { # name class args...
 }
 
 wait_for() { # file pattern what
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do
     grep -q "$2" "$1" 2>/dev/null && return 0
     sleep 0.5
   done
-  echo "local-cluster: $3 did not start in 60 s; see $1" >&2
+  echo "local-cluster: $3 did not start in 120 s; see $1" >&2
   tail -20 "$1" >&2 || true
+  stop_all  # a half-started cluster leaves nothing behind
   exit 1
+}
+
+stop_all() {
+  for name in worker2 worker1 master; do
+    if alive "$STATE/$name.pid"; then
+      pid=$(cat "$STATE/$name.pid")
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$STATE/$name.pid"
+  done
 }
 
 case "${1:-}" in
@@ -67,16 +81,7 @@ case "${1:-}" in
     echo "$MASTER"
     ;;
   stop)
-    for name in worker2 worker1 master; do
-      if alive "$STATE/$name.pid"; then
-        pid=$(cat "$STATE/$name.pid")
-        pkill -TERM -P "$pid" 2>/dev/null || true
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
-      rm -f "$STATE/$name.pid"
-    done
+    stop_all
     echo "local-cluster: stopped"
     ;;
   status)

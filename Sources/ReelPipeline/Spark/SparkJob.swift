@@ -16,13 +16,15 @@ enum SparkJob {
         return submit
     }
 
-    /// A name on PATH or a path, as an absolute executable path.
+    /// A name on PATH or a path, as an absolute executable path (absolute, because
+    /// the venv's Python beside it becomes the executors' PYSPARK_PYTHON, which they
+    /// start from their own working directory).
     static func resolveExecutable(_ name: String) throws -> String {
         if name.contains("/") {
             guard access(name, X_OK) == 0 else {
                 throw ReelError(.notFound, "spark-submit not found at \(name) (engine.spark_submit); install pyspark (pip install pyspark) and Java")
             }
-            return name
+            return name.hasPrefix("/") ? name : Path.join(FileManager.default.currentDirectoryPath, name)
         }
         for dir in (ProcessEnvironment.all()["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = Path.join(String(dir), name)
