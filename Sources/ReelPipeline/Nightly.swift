@@ -160,7 +160,9 @@ public struct Nightly {
             }, run: { record in
                 var etlOptions = config.etlOptions()
                 etlOptions.openTablesLock = .heldByCaller // this run holds output/.reel.lock
-                let report = try ETL.run(home: home, options: etlOptions)
+                let report = config.trainingEngine() == .spark
+                    ? try SparkETL.run(home: home, options: etlOptions, settings: config.sparkSettings())
+                    : try ETL.run(home: home, options: etlOptions)
                 silverBox.value = nil
                 for t in report.tables {
                     record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]

@@ -7,7 +7,7 @@ import Testing
 /// `engine.kind = spark`, the release served, and the Spark-trained model's
 /// NDCG@10 on held-out future ratings compared with Reel's own on the same
 /// split. Needs Java and pyspark: `REEL_SPARK_PYTHON` names a Python that has
-/// pyspark (.ci/run makes one), else `.build/venv-spark/bin/python`, else
+/// pyspark, pyyaml and numpy (.ci/run makes one), else `.build/venv-spark/bin/python`, else
 /// python3; without them the suite is skipped and says why.
 @Suite(.serialized, .enabled(if: SparkEnvironment.shared.python != nil, SparkEnvironment.shared.skipReason))
 struct SparkEngineTests {
@@ -18,9 +18,11 @@ struct SparkEngineTests {
         let reelHome = try makeHome("spark-reel")
         try ReelBinary.ok(["synth", "--preset", "small", "--seed", "11", "--quiet"], root: reelHome)
         try ReelBinary.ok(["etl", "--quiet"], root: reelHome)
-        // Hold out the future: evaluate's temporal split, then silver = its train part only.
+        // Hold out each user's last 5 ratings (the per-user split: on the small preset the global
+        // time split leaves only a few dozen test users), then silver = its train part only.
         let split = reelHome + "/split"
-        try ReelBinary.ok(["evaluate", "--export-split", split, "--quiet"], root: reelHome, env: fastModel)
+        try ReelBinary.ok(["evaluate", "--split", "leave-last-n", "--holdout", "5", "--no-explicit", "--export-split", split, "--quiet"],
+                          root: reelHome, env: fastModel)
         let bronzeRatings = reelHome + "/lakehouse/bronze/movielens/ml-25m/ratings.csv"
         try FileManager.default.removeItem(atPath: bronzeRatings)
         try FileManager.default.copyItem(atPath: split + "/train.csv", toPath: bronzeRatings)
@@ -63,6 +65,7 @@ struct SparkEngineTests {
         let mean = diffs.reduce(0, +) / n
         let sd = (diffs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
         let half = 1.96 * sd / n.squareRoot()
+        print("spark engine: NDCG@10 Spark \(sparkScores.reduce(0, +) / n) vs Reel \(reel.reduce(0, +) / n), paired diff \(mean) ± \(half) over \(diffs.count) users")
         #expect(diffs.count >= 100, "enough test users to compare: \(diffs.count)")
         #expect(mean + half >= 0, "Spark's NDCG@10 \(sparkScores.reduce(0, +) / n) is significantly below Reel's \(reel.reduce(0, +) / n) (paired diff \(mean) ± \(half))")
         #expect(sparkScores.reduce(0, +) / n > 0.01, "the Spark model recommends something relevant")
@@ -84,39 +87,73 @@ struct SparkEngineTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home + "/output/models/latest") == latest)
     }
 
+    /// The Spark ETL engine (pipeline/spark/etl.py, its tables imported: `reel etl --engine spark`,
+    /// the nightly's etl stage with engine.kind = spark) on dirty bronze: the same reconciliation, the same quarantined rows, and a byte-identical silver version (same
+    /// fingerprint) as `reel etl`; a job over the reject threshold fails and leaves silver alone.
     @Test func sparkETLQuarantinesAndCountsExactlyAsReelETLDoesOnDirtyBronze() throws {
         let home = try makeHome("spark-etl")
-        try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "5", "--dirty", "--quiet"], root: home)
+        // The dirty preset breaks every rule at least once: on tiny tables that is above the default 1%.
+        try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "5", "--dirty", "0.005", "--quiet"], root: home)
         try? FileManager.default.removeItem(atPath: home + "/lakehouse/bronze/events")
-        try ReelBinary.ok(["etl", "--quiet"], root: home)
-        let reelReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home + "/lakehouse/silver/current/report.json"))) as? [String: Any]
-        let out = home + "/spark-silver"
-        let repo = SparkEnvironment.repository
-        let run = try SparkEnvironment.submit(["--master", "local[2]", repo + "/pipeline/spark/etl.py",
-                                               "--bronze", home + "/lakehouse/bronze/movielens/ml-25m",
-                                               "--contract", repo + "/schemas/lakehouse/bronze_tables.yml",
-                                               "--silver-contract", repo + "/schemas/lakehouse/silver_tables.yml",
-                                               "--out", out, "--run-id", "spark-etl-test"], sparkSubmit: spark.sparkSubmit!)
-        #expect(run.status == 0, "etl.py: \(run.output.suffix(3000))")
-        let sparkReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/_reports/spark-etl-test.json"))) as? [String: Any]
-        let reelTables = Dictionary(uniqueKeysWithValues: ((reelReport?["tables"] as? [[String: Any]]) ?? []).map { ($0["table"] as! String, $0) })
-        let sparkTables = Dictionary(uniqueKeysWithValues: ((sparkReport?["tables"] as? [[String: Any]]) ?? []).map { ($0["table"] as! String, $0) })
+        try FileManager.default.createDirectory(atPath: home + "/pipeline", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: SparkEnvironment.repository + "/pipeline/spark", toPath: home + "/pipeline/spark")
+        try ReelBinary.ok(["etl", "--reject-threshold", "0.2", "--quiet"], root: home)
+        let reelReport = try silverReport(home)
+        let reelVersion = try FileManager.default.destinationOfSymbolicLink(atPath: home + "/lakehouse/silver/current")
+        let sparkEnv = ["REEL_ENGINE_MASTER": "local[2]", "REEL_ENGINE_SPARK_SUBMIT": spark.sparkSubmit!]
+
+        // Over the threshold (the default 1%): the job fails before committing, silver stays.
+        let refused = try ReelBinary.run(["etl", "--engine", "spark"], root: home, env: sparkEnv)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("above the threshold 0.01"), "\(refused.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home + "/lakehouse/silver/current") == reelVersion)
+        let kept = Set((try? FileManager.default.contentsOfDirectory(atPath: home + "/output/spark")) ?? [])
+        #expect(!kept.isEmpty, "a failed job's folder and log are kept for inspection")
+
+        // The nightly's etl stage with engine.kind = spark.
+        let run = try ReelBinary.run(["nightly", "--only", "etl"], root: home,
+                                     env: sparkEnv.merging(["REEL_ENGINE_KIND": "spark", "REEL_ETL_REJECT_THRESHOLD": "0.2"]) { $1 })
+        #expect(run.status == 0, "reel nightly --only etl (engine spark): \(run.stderr.suffix(3000))")
+        #expect(run.stderr.contains("etl: spark: etl: ratings: read 3018"), "progress lines are forwarded: \(run.stderr)")
+        #expect(try nightlyStatuses(home)["etl"] == "ran")
+        let sparkReport = try silverReport(home)
+        #expect(sparkReport["version_id"] as? String != reelReport["version_id"] as? String, "a new version is current")
+        #expect(sparkReport["fingerprint"] as? String == reelReport["fingerprint"] as? String, "the same silver, byte for byte")
+        let reelTables = try tablesByName(reelReport), sparkTables = try tablesByName(sparkReport)
         for table in ["movies", "links", "ratings", "tags"] {
             let r = try #require(reelTables[table], "reel etl reports \(table)")
-            let s = try #require(sparkTables[table], "etl.py reports \(table)")
+            let s = try #require(sparkTables[table], "the Spark engine reports \(table)")
             for key in ["read", "accepted", "rejected", "deduplicated"] {
                 #expect(r[key] as? Int == s[key] as? Int, "\(table).\(key): reel \(r[key] ?? "-") spark \(s[key] ?? "-")")
             }
-            let reelRules = ((r["rejected_by_rule"] ?? r["rejectedByRule"]) as? [[String: Any]] ?? [])
-                .reduce(into: [String: Int]()) { $0[$1["rule"] as! String] = $1["count"] as? Int }.filter { $0.value > 0 }
-            #expect(reelRules == (s["rejectsByRule"] as? [String: Int] ?? [:]), "\(table) rejects by rule")
+            #expect(ruleCounts(r) == ruleCounts(s), "\(table) rejects by rule")
+            // The same rows quarantined, with the same line numbers and rule names.
+            let reelRejects = try String(contentsOfFile: r["quarantine_file"] as? String ?? "", encoding: .utf8)
+            let sparkRejects = try String(contentsOfFile: s["quarantine_file"] as? String ?? "", encoding: .utf8)
+            #expect(reelRejects == sparkRejects, "\(table).rejects.csv")
         }
         #expect((reelTables["ratings"]?["rejected"] as? Int ?? 0) > 0, "the dirty preset breaks rules")
-        // The tables are Delta tables Reel's reader understands, with the contract's columns.
-        let ratings = try DeltaTable(path: out + "/ratings").read()
+        // The open tables are Reel's own commit of the imported version; the job's folder is gone.
+        let ratings = try DeltaTable(path: home + "/lakehouse/silver/ratings").read()
         #expect(ratings.names == ["userId", "movieId", "rating", "timestamp"])
         #expect(ratings.rowCount == reelTables["ratings"]?["accepted"] as? Int)
-        #expect(try DeltaTable(path: out + "/movies").read().rowCount == reelTables["movies"]?["accepted"] as? Int)
+        #expect(Set((try? FileManager.default.contentsOfDirectory(atPath: home + "/output/spark")) ?? []) == kept,
+                "the imported job's folder and log are removed")
+    }
+
+    private func silverReport(_ home: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: home + "/lakehouse/silver/current/report.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    private func tablesByName(_ report: [String: Any]) throws -> [String: [String: Any]] {
+        let tables = try #require(report["tables"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: tables.map { ($0["table"] as? String ?? "?", $0) })
+    }
+
+    private func ruleCounts(_ table: [String: Any]) -> [String: Int] {
+        (table["rejected_by_rule"] as? [[String: Any]] ?? [])
+            .reduce(into: [String: Int]()) { $0[$1["rule"] as? String ?? "?"] = $1["count"] as? Int }
     }
 
     /// Each user's served list from the release just published (gold table).
@@ -176,7 +213,8 @@ struct SparkEnvironment: Sendable {
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: candidate)
-            p.arguments = ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"]
+            // yaml: the jobs load the contract YAML; numpy: pyspark.ml (ALS) imports it.
+            p.arguments = ["-c", "import os, yaml, numpy, pyspark; print(os.path.dirname(pyspark.__file__))"]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
@@ -188,7 +226,7 @@ struct SparkEnvironment: Sendable {
             (python, sparkSubmit, skipReason) = (candidate, FileManager.default.isExecutableFile(atPath: beside) ? beside : home + "/bin/spark-submit", "")
             return
         }
-        (python, sparkSubmit, skipReason) = (nil, nil, "skipped: no Python with pyspark (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark) for the Spark engine tests")
+        (python, sparkSubmit, skipReason) = (nil, nil, "skipped: no Python with pyspark, pyyaml and numpy (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark pyyaml numpy) for the Spark engine tests")
     }
 }
 
@@ -231,7 +269,10 @@ final class LocalSparkCluster {
         environment = env
         master = "spark://127.0.0.1:\(port)"
         let r = try Self.script("start", env: env)
-        guard r.status == 0 else { throw HeldOut.Bad.format("local-cluster.sh start failed: \(r.output)") }
+        guard r.status == 0 else {
+            _ = try? Self.script("stop", env: env) // whatever did start must not outlive the test
+            throw HeldOut.Bad.format("local-cluster.sh start failed: \(r.output)")
+        }
     }
 
     func stop() {

@@ -12,8 +12,6 @@ the caller which of them remain (`pending`) so that the job resolves them with j
 import calendar
 import time
 
-import yaml
-
 IMPLEMENTED = {"field_count", "positive_int32", "integer", "decimal_step", "not_before",
                "not_after_run_clock", "not_empty", "utf8", "digits", "genre_list", "unique", "reference"}
 MICROS = 1_000_000
@@ -24,6 +22,7 @@ class ContractError(Exception):
 
 
 def load(path):
+    import yaml  # on the driver only: executors receive the parsed tables
     with open(path, encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     tables = {}
@@ -222,6 +221,7 @@ class TableRules:
 
 def open_table_schemas(path):
     """`open_tables:` of silver_tables.yml: table → [(column, type, nullable)] in order."""
+    import yaml
     with open(path, encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     return {name: [(c["name"], c["type"], bool(c.get("nullable", False))) for c in t["columns"]]

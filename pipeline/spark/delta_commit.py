@@ -53,15 +53,16 @@ def commit_overwrite(table_dir, staging_dir, columns, parameters):
     actions += [{"remove": {"path": p, "deletionTimestamp": now, "dataChange": True}} for p in old]
     actions += adds
     path = os.path.join(log_dir, f"{version:020d}.json")
-    fd = os.open(path + ".tmp-" + uuid.uuid4().hex[:8], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    temporary = path + ".tmp-" + uuid.uuid4().hex[:8]
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write("\n".join(json.dumps(x, separators=(",", ":")) for x in actions) + "\n")
         f.flush()
         os.fsync(f.fileno())
     try:
-        os.link(f.name, path)  # fails if the version exists: another writer committed first
+        os.link(temporary, path)  # fails if the version exists: another writer committed first
     finally:
-        os.remove(f.name)
+        os.remove(temporary)
     dfd = os.open(log_dir, os.O_RDONLY)
     os.fsync(dfd)
     os.close(dfd)

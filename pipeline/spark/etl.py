@@ -139,6 +139,8 @@ def main():
              .config("spark.sql.session.timeZone", "UTC")
              .getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
+    # The executors' Python workers import the contract rules too; ship the module with the job.
+    spark.sparkContext.addPyFile(contracts.__file__)
     say("etl", f"run {a.run_id}: {a.bronze} -> {a.out} on {spark.sparkContext.master}")
     counts = Counts()
     quarantine = os.path.join(a.out, "_quarantine", a.run_id)
@@ -174,7 +176,7 @@ def main():
 
     # Ratings and tags on the executors.
     known = spark.sparkContext.broadcast(frozenset(movie_ids))
-    contract_path, run_clock = a.contract, a.run_clock
+    run_clock = a.run_clock
 
     def big_table(name):
         path = os.path.join(a.bronze, tables[name]["file"])
@@ -187,9 +189,10 @@ def main():
         # (contracts.decode then keeps the bad ones visible).
         lines = (spark.read.text(path).select(F.col("value").cast("binary")).rdd.map(lambda r: bytes(r[0]))
                  .zipWithIndex().filter(lambda p: p[1] > 0))
+        definition = tables[name]  # travels with the closure: executors need not see the YAML file
 
         def validate(partition):
-            rules = contracts.TableRules(contracts.load(contract_path)[name], run_clock)
+            rules = contracts.TableRules(definition, run_clock)
             ids = known.value
             for raw, index in partition:
                 text = contracts.decode(raw)

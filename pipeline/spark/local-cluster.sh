@@ -28,18 +28,41 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 start_one() { # name class args...
   local name=$1; shift
   if alive "$STATE/$name.pid"; then echo "local-cluster: $name already running"; return; fi
-  SPARK_HOME=$SH nohup "$SH/bin/spark-class" "$@" >"$STATE/$name.log" 2>&1 &
+  # The daemons keep only stdin/stdout/stderr: a descriptor inherited from the caller (a pipe, the
+  # socket by which Swift's Process notices its child ended, a flock) would stay open for as long
+  # as the cluster runs, and whoever waits on it would wait until `stop`.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    SPARK_HOME=$SH exec nohup "$SH/bin/spark-class" "$@" </dev/null >"$STATE/$name.log" 2>&1
+  ) &
   echo $! >"$STATE/$name.pid"
 }
 
 wait_for() { # file pattern what
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do
     grep -q "$2" "$1" 2>/dev/null && return 0
     sleep 0.5
   done
-  echo "local-cluster: $3 did not start in 60 s; see $1" >&2
+  echo "local-cluster: $3 did not start in 120 s; see $1" >&2
   tail -20 "$1" >&2 || true
+  stop_all  # a half-started cluster leaves nothing behind
   exit 1
+}
+
+stop_all() {
+  for name in worker2 worker1 master; do
+    if alive "$STATE/$name.pid"; then
+      pid=$(cat "$STATE/$name.pid")
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$STATE/$name.pid"
+  done
 }
 
 case "${1:-}" in
@@ -58,16 +81,7 @@ case "${1:-}" in
     echo "$MASTER"
     ;;
   stop)
-    for name in worker2 worker1 master; do
-      if alive "$STATE/$name.pid"; then
-        pid=$(cat "$STATE/$name.pid")
-        pkill -TERM -P "$pid" 2>/dev/null || true
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
-      rm -f "$STATE/$name.pid"
-    done
+    stop_all
     echo "local-cluster: stopped"
     ;;
   status)

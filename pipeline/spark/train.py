@@ -56,7 +56,10 @@ def main():
     if os.path.isdir(a.out) and os.listdir(a.out):
         fail("train", f"{a.out} exists and is not empty; give a new folder")
 
-    from pyspark.ml.recommendation import ALS
+    try:
+        from pyspark.ml.recommendation import ALS
+    except ModuleNotFoundError as e:  # pyspark.ml needs numpy, which the pyspark wheel does not pull in
+        fail("train", f"{e.name} is missing for pyspark.ml (pip install numpy in the Python that runs spark-submit)")
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 

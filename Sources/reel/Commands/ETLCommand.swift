@@ -19,9 +19,12 @@ struct ETLCommand: AsyncParsableCommand {
 
         Prints the reconciliation (read = accepted + rejected + deduplicated per table) on stdout, or the whole report with --json.
 
+        --engine spark submits pipeline/spark/etl.py (the same contract, applied on the cluster of [engine] in pipeline/reel.toml) and imports its silver tables, report and quarantine into the new version; bronze events are not read by it (docs/scaling.md).
+
         Examples:
           reel synth --preset small && reel etl
           reel etl --reject-threshold 0.05 --threads 2 --json
+          reel etl --engine spark
         """
     )
 
@@ -33,16 +36,22 @@ struct ETLCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Threads for parsing and building (default: etl.threads, 2).")
     var threads: Int?
 
+    @Option(help: "reel (built-in) or spark (pipeline/spark/etl.py on engine.master, tables imported; default: engine.kind).")
+    var engine: TrainingEngine?
+
     @Flag(name: .long, help: "Print the run report as JSON instead of the summary table.")
     var json = false
 
     func run() async throws {
         try await runReel {
             let home = try global.existingHome()
-            var options = try global.config(home).etlOptions()
+            let config = try global.config(home)
+            var options = config.etlOptions()
             if let rejectThreshold { options.rejectThreshold = rejectThreshold }
             if let threads { options.threads = threads }
-            let report = try ETL.run(home: home, options: options)
+            let report = (engine ?? config.trainingEngine()) == .spark
+                ? try SparkETL.run(home: home, options: options, settings: config.sparkSettings())
+                : try ETL.run(home: home, options: options)
             print(json ? report.json() : report.summary(), terminator: "")
         }
     }

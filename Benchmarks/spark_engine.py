@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The Spark engine (issue 20) against Reel's own ETL and training, on one synthetic data set.
+
+    Benchmarks/spark_engine.py --python .build/venv-spark/bin/python [--users N --movies N --ratings N]
+
+Per run (interleaved, BENCH_RUNS times, medians quoted), each stage as a whole process:
+  * reel etl                          vs  reel etl --engine spark   (pipeline/spark/etl.py + import)
+  * reel train (implicit, same rank)  vs  reel train --engine spark (pipeline/spark/train.py + import)
+  * reel publish after the Spark-trained model, and the two imports alone (the durations Reel logs).
+Spark runs on pipeline/spark/local-cluster.sh: a master and two workers (1 core, 2g each) on this
+machine, started once. CPU seconds of a Spark stage = reel and everything it waits for (spark-submit,
+the driver JVM, its Python) + what the master and the workers (and the executors they reap) used
+meanwhile, read from /proc; wall and CPU-s are printed with the load average before each run.
+Hold the CPU lock around it: flock /tmp/reel-cpu.lock Benchmarks/spark_engine.py …
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+from procstat import children  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pids):
+    """CPU seconds of `pids` including the children they have reaped (executors, workers' JVMs)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])
+    return total / TICK
+
+
+def cluster_pids(state):
+    pids = []
+    for name in ("master", "worker1", "worker2"):
+        with open(os.path.join(state, f"{name}.pid")) as f:
+            pid = int(f.read())
+        pids.append(pid)
+        pids += children(pid)  # running executors
+    return pids
+
+
+def timed(cmd, env, cluster_state=None):
+    """(wall s, CPU s, stderr) of one command, the cluster's CPU added when it is given."""
+    before = tree_cpu(cluster_pids(cluster_state)) if cluster_state else 0
+    load = os.getloadavg()[0]
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, err = p.communicate()
+    wall = time.monotonic() - start
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-3000:]}")
+    cpu = 0.0
+    if cluster_state:
+        cpu += tree_cpu(cluster_pids(cluster_state)) - before
+    return wall, cpu, load, err
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--python", required=True, help="a Python with pyspark, pyyaml and numpy")
+    ap.add_argument("--reel", default=os.path.join(ROOT, ".build", "release", "reel"))
+    ap.add_argument("--users", type=int, default=20_000)
+    ap.add_argument("--movies", type=int, default=8_000)
+    ap.add_argument("--ratings", type=int, default=1_000_000)
+    ap.add_argument("--rank", type=int, default=32)
+    ap.add_argument("--iterations", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    a = ap.parse_args()
+    bindir = os.path.dirname(os.path.abspath(a.python))
+    home = tempfile.mkdtemp(prefix="reel-bench-spark-")
+    state = os.path.join(home, "cluster")
+    env = dict(os.environ, REEL_ROOT=home, REEL_MODEL_RANK=str(a.rank), REEL_MODEL_IMPLICIT_ITERATIONS=str(a.iterations),
+               REEL_MODEL_MODE="implicit", REEL_ENGINE_SPARK_SUBMIT=os.path.join(bindir, "spark-submit"),
+               REEL_ENGINE_EXECUTOR_MEMORY="1g", REEL_SCHEMAS=os.path.join(ROOT, "schemas"))
+    cluster_env = dict(os.environ, PYTHON=a.python, REEL_SPARK_STATE=state, REEL_SPARK_PORT="17777", SPARK_WORKER_MEMORY="2g")
+    script = os.path.join(ROOT, "pipeline", "spark", "local-cluster.sh")
+    subprocess.run([a.reel, "synth", "--users", str(a.users), "--movies", str(a.movies), "--ratings", str(a.ratings),
+                    "--seed", "7", "--quiet"], env=env, check=True)
+    shutil.rmtree(os.path.join(home, "lakehouse", "bronze", "events"), ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "pipeline", "spark"), os.path.join(home, "pipeline", "spark"))
+    master = subprocess.run([script, "start"], env=cluster_env, check=True, capture_output=True, text=True).stdout.split()[-1]
+    spark_env = dict(env, REEL_ENGINE_MASTER=master)
+    rows = {k: [] for k in ("reel etl", "spark etl", "reel train", "spark train", "etl import", "factor import", "publish")}
+    try:
+        for i in range(a.runs):
+            for label, cmd, e, cl in (("reel etl", [a.reel, "etl"], env, None),
+                                      ("spark etl", [a.reel, "etl", "--engine", "spark"], spark_env, state),
+                                      ("reel train", [a.reel, "train", "--threads", "2"], env, None),
+                                      ("spark train", [a.reel, "train", "--engine", "spark"], spark_env, state),
+                                      ("publish", [a.reel, "publish"], env, None)):
+                wall, cluster_cpu, load, err = timed(["/usr/bin/time", "-f", "CPU %U %S", *cmd], e, cl)
+                m = re.findall(r"CPU ([\d.]+) ([\d.]+)", err)
+                cpu = float(m[-1][0]) + float(m[-1][1]) + cluster_cpu
+                rows[label].append((wall, cpu, load))
+                print(f"run {i + 1} {label}: {wall:.1f} s wall, {cpu:.1f} CPU-s, load {load:.1f}", flush=True)
+                if label == "spark etl":
+                    s = re.findall(r"silver version \S+ is current \(.*\) in ([\d.]+) s", err)
+                    rows["etl import"].append((float(s[-1]), 0, load))
+                if label == "spark train":
+                    s = re.findall(r"import: .* in ([\d.]+) s;", err)
+                    rows["factor import"].append((float(s[-1]), 0, load))
+    finally:
+        subprocess.run([script, "stop"], env=cluster_env, capture_output=True)
+    print(f"\n{a.ratings:,} ratings, {a.users:,} users, {a.movies:,} movies; rank {a.rank}, {a.iterations} iterations; "
+          f"medians of {a.runs} runs")
+    for label, samples in rows.items():
+        print(f"| {label} | {statistics.median(s[0] for s in samples):.2f} s | {statistics.median(s[1] for s in samples):.1f} CPU-s |"
+              f" load {statistics.median(s[2] for s in samples):.1f} |")
+    shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
