@@ -26,3 +26,21 @@ import Testing
         #expect(try ReelBinary.run(["etl", "--log-format", "xml"], root: home).status == 64)
     }
 }
+
+/// Issue 18's log wording: `reel activate` logs as `activate:`, not `publish:`.
+@Suite(.serialized) struct LogWordingEndToEndTests {
+    @Test func activateLogsUnderItsOwnStage() throws {
+        let origin = try makeHome("wording-origin")
+        for stage in [["synth", "--preset", "tiny", "--seed", "6"], ["etl"], ["train"], ["publish"]] {
+            try ReelBinary.ok(stage + ["--quiet"], root: origin, env: fastModel)
+        }
+        let releases = origin + "/output/releases"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: releases).first { $0.hasSuffix(".reel") })
+        let edge = try makeHome("wording-edge")
+        try ReelBinary.ok(["init"], root: edge)
+        let activated = try ReelBinary.ok(["activate", releases + "/" + file], root: edge)
+        let lines = activated.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.contains(" activate: ") }, "\(activated.stderr)")
+        #expect(!lines.contains { $0.contains(" publish: ") }, "\(activated.stderr)")
+    }
+}
