@@ -95,6 +95,11 @@ test: setup
 	@if [ -n "$(VERBOSE)" ]; then PATH="$(abspath $(PYENV))/bin:$$PATH" $(SWIFT) test --skip-build --no-parallel 2>&1 | tee .build/test.log; \
 	else PATH="$(abspath $(PYENV))/bin:$$PATH" $(SWIFT) test --skip-build --no-parallel > .build/test.log 2>&1; fi; \
 	status=$$?; scripts/test-summary.sh .build/test.log; [ $$status = 0 ] || exit $$status
+	@# The Airflow DAG (pipeline/airflow): parsed and run by Apache Airflow from PyPI in .build/airflow-venv
+	@# (install bounded by REEL_AIRFLOW_INSTALL_TIMEOUT); plain-Python checks only, saying so, if it cannot be installed.
+	@echo "airflow DAG test (log: .build/airflow.log)"
+	@Tests/Airflow/run.sh .build/debug/reel > .build/airflow.log 2>&1 || { tail -n 40 .build/airflow.log; exit 1; }
+	@grep -E "^(skipped|airflow DAG test passed)" .build/airflow.log | tail -n 2 || true
 	@# The web face in a real browser (skips, saying why, only when Chromium or Selenium cannot be had).
 	@echo "browser test of the web face (log: .build/browser.log)"
 	@Tests/Browser/run.sh .build/debug/reel > .build/browser.log 2>&1 || { tail -n 40 .build/browser.log; exit 1; }

@@ -12,16 +12,21 @@ public enum Console {
     /// Set by `--quiet`: only warnings and errors are printed.
     nonisolated(unsafe) public static var quiet = false
 
+    /// Set by `--log-format` (or `log.format`): text lines or JSON objects (`LogLine`).
+    nonisolated(unsafe) public static var format: LogFormat = .text
+
     public static func info(_ stage: String, _ message: String) {
         guard !quiet else { return }
-        emit("\(Clock.iso8601(Clock.now())) \(stage): \(message)\n")
+        emit(LogLine.render(format, time: Clock.iso8601(Clock.now()), level: .info, stage: stage, message: message))
     }
 
     public static func warn(_ stage: String, _ message: String) {
-        emit("\(Clock.iso8601(Clock.now())) \(stage): warning: \(message)\n")
+        emit(LogLine.render(format, time: Clock.iso8601(Clock.now()), level: .warning, stage: stage, message: message))
     }
 
-    static func emit(_ line: String) {
+    /// Writes a rendered line to stderr whole (one `write` for a short line: lines of
+    /// concurrent threads do not interleave).
+    public static func emit(_ line: String) {
         var l = line
         l.withUTF8 { buf in
             var offset = 0
@@ -122,7 +127,7 @@ public final class Progress: @unchecked Sendable {
         line += ", \(Console.count(Int(rate)))/s"
         if !final, total > 0, rate > 0 { line += ", ETA \(Console.duration(Double(total - done) / rate))" }
         if final { line += ", \(Console.duration(elapsed))" }
-        if Console.isTTY {
+        if Console.isTTY && Console.format == .text {
             Console.emit("\r\u{1B}[2K\(stage): " + line + (final ? "\n" : ""))
         } else {
             Console.info(stage, line)

@@ -71,9 +71,15 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only warnings and errors on stderr.")
     var quiet = false
 
-    /// The resolved home folder; also applies `--quiet`.
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "Log lines on stderr: text (<time> <stage>: <message>) or json (one object per line; default: log.format).",
+        valueName: "text|json"))
+    var logFormat: LogFormat?
+
+    /// The resolved home folder; also applies `--quiet` and `--log-format`.
     func home() -> ReelHome {
         Console.quiet = quiet
+        if let logFormat { Console.format = logFormat }
         return ReelHome.resolve(root)
     }
 
@@ -97,9 +103,13 @@ struct GlobalOptions: ParsableArguments {
     /// with the latest `reel tune` choice over the unpinned model settings (docs/model.md, "Tuning").
     /// Commands apply their own flags on top.
     func config(_ home: ReelHome) throws -> ReelConfig {
-        try ReelConfig.load(path: home.config).applyingTuning(home: home)
+        let config = try ReelConfig.load(path: home.config).applyingTuning(home: home)
+        if logFormat == nil, let format = LogFormat(rawValue: config.string("log.format")) { Console.format = format }
+        return config
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// Runs a command body: checks the CPU baseline, turns a `ReelError` into
 /// `error: <message>` on stderr and its exit code (the table in `ExitStatus`:
@@ -118,7 +128,10 @@ func runReel(_ body: () async throws -> Void) async throws {
 }
 
 func printError(_ message: String) {
-    var line = "error: \(message)\n"
+    // With --log-format json the error is one more JSON line (level "error", stage "reel").
+    var line = Console.format == .json
+        ? LogLine.render(.json, time: Clock.iso8601(Clock.now()), level: .error, stage: "reel", message: message)
+        : "error: \(message)\n"
     line.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
 }
 

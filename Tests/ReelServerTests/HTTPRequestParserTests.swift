@@ -32,11 +32,12 @@ struct HTTPRequestParserTests {
         #expect(head.length == text.utf8.count)
     }
 
-    @Test("methods: GET, HEAD and POST (fold-in) are known, any other token is 'other' (405 at the router)")
+    @Test("methods: GET, HEAD, POST (fold-in) and OPTIONS (preflight) are known, any other token is 'other' (405 at the router)")
     func methods() {
         #expect(request("HEAD /healthz HTTP/1.1\r\n\r\n")?.head.method == .head)
         #expect(request("POST /healthz HTTP/1.1\r\n\r\n")?.head.method == .post)
-        for method in ["PUT", "DELETE", "OPTIONS", "get", "BREW"] {
+        #expect(request("OPTIONS /healthz HTTP/1.1\r\n\r\n")?.head.method == .options)
+        for method in ["PUT", "DELETE", "get", "BREW"] {
             #expect(request("\(method) /healthz HTTP/1.1\r\n\r\n")?.head.method == .other, "\(method)")
         }
     }

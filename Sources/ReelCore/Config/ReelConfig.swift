@@ -150,6 +150,8 @@ public struct ReelConfig: Sendable {
                 help: "Port `reel serve` listens on (0: any free port)."),
         Setting(key: "serve.poll_interval", kind: .float(0.1...3600), defaultValue: .float(2),
                 help: "Seconds between checks of output/current for a new release."),
+        Setting(key: "serve.cors_origin", kind: .string, defaultValue: .string(""),
+                help: "Origin allowed to call the API from a browser (https://app.example.com, or *); empty: CORS off."),
         Setting(key: "engine.kind", kind: .choice(["reel", "spark"]), defaultValue: .string("reel"),
                 help: "Who trains the model: reel (built-in ALS) or spark (pipeline/spark/train.py, factors imported; docs/scaling.md)."),
         Setting(key: "engine.master", kind: .string, defaultValue: .string("local[2]"),
@@ -158,6 +160,8 @@ public struct ReelConfig: Sendable {
                 help: "The spark-submit to run (a path, or a name on PATH)."),
         Setting(key: "engine.executor_memory", kind: .string, defaultValue: .string("2g"),
                 help: "Memory per Spark executor (spark-submit --executor-memory)."),
+        Setting(key: "log.format", kind: .choice(["text", "json"]), defaultValue: .string("text"),
+                help: "Log lines on stderr, pipeline and daemon alike: text (<time> <stage>: <message>) or json (one object per line); --log-format overrides."),
     ]
 
     static let byKey: [String: Setting] = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0) })

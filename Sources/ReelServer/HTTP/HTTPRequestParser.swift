@@ -19,6 +19,11 @@ struct RequestHead: Equatable {
     var bodyLength = 0
     /// What `Content-Type` says the body is (POST only).
     var bodyType: BodyType = .missing
+    /// Where the `If-None-Match` value lies in the parsed bytes (nil: no such header);
+    /// compared with the release's entity tag (`EntityTag`) for a 304.
+    var ifNoneMatch: Range<Int>? = nil
+    /// Where the `User-Agent` value lies in the parsed bytes (nil: none); for the access log.
+    var userAgent: Range<Int>? = nil
 }
 
 /// A POST body's declared media type, as far as the fold-in route cares.
@@ -96,6 +101,8 @@ struct HTTPRequestParser: Sendable {
         if let problem = fields.scan(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 1)..<end])) {
             return .failure(problem)
         }
+        let ifNoneMatch = fields.ifNoneMatch.map { ($0.lowerBound + lineEnd + 1)..<($0.upperBound + lineEnd + 1) }
+        let userAgent = fields.userAgent.map { ($0.lowerBound + lineEnd + 1)..<($0.upperBound + lineEnd + 1) }
         let persistence: Persistence = !fields.keepAlive ? .close : http10 ? .keepAliveHTTP10 : .keepAlive
         if method == .post {
             // No Content-Length: an empty body (a 405 on GET-only routes, a 400 on the fold-in ones).
@@ -103,10 +110,11 @@ struct HTTPRequestParser: Sendable {
             let length = fields.contentLength ?? 0
             guard length <= maxBodyBytes else { return .failure(.bodyTooLarge) }
             return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
-                                        bodyLength: length, bodyType: fields.bodyType))
+                                        bodyLength: length, bodyType: fields.bodyType, userAgent: userAgent))
         }
         if fields.announcesBody { return .failure(.bodyAnnounced) }
-        return .request(RequestHead(method: method, target: target, persistence: persistence, length: end))
+        return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
+                                    ifNoneMatch: ifNoneMatch, userAgent: userAgent))
     }
 
     /// How many CR and LF bytes precede the next request (clients may send
@@ -193,7 +201,7 @@ private enum RequestLine {
             return .invalid
         }
         let m: RequestMethod = method.equals("GET") ? .get : method.equals("HEAD") ? .head
-            : method.equals("POST") ? .post : .other
+            : method.equals("POST") ? .post : method.equals("OPTIONS") ? .options : .other
         return .valid(m, target: target, http10: http10)
     }
 }
@@ -208,6 +216,9 @@ private struct HeaderFields {
     var contentLength: Int?
     var chunked = false
     var bodyType: BodyType = .missing
+    /// The `If-None-Match` value, as offsets into the scanned block.
+    var ifNoneMatch: Range<Int>?
+    var userAgent: Range<Int>?
     private let http10: Bool
 
     init(http10: Bool) {
@@ -245,6 +256,10 @@ private struct HeaderFields {
             case 12 where name.equalsIgnoringCase("content-type"):
                 let (media, _) = value.splitOnce(at: UInt8(ascii: ";"))
                 bodyType = media.trimmingWhitespace().equalsIgnoringCase("application/json") ? .json : .other
+            case 13 where name.equalsIgnoringCase("if-none-match"):
+                ifNoneMatch = Self.range(of: value, in: block)
+            case 10 where name.equalsIgnoringCase("user-agent"):
+                userAgent = Self.range(of: value, in: block)
             case 17 where name.equalsIgnoringCase("transfer-encoding"):
                 announcesBody = true
                 chunked = true
@@ -253,6 +268,13 @@ private struct HeaderFields {
             }
         }
         return nil
+    }
+
+    /// Where `value` (a slice of `block`) lies in `block`.
+    private static func range(of value: UnsafeRawBufferPointer, in block: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard let start = value.baseAddress, let origin = block.baseAddress else { return nil }
+        let offset = origin.distance(to: start)
+        return offset..<(offset + value.count)
     }
 
     /// `Connection: close` / `keep-alive`, possibly among other comma-separated options.

@@ -18,6 +18,8 @@ struct HandlerSettings: Sendable {
     /// and reading (backpressure); see `ServerConfiguration.maxQueuedBytesPerConnection`.
     var flushThresholdBytes: Int = 128 * 1024
     var accessLog: Bool
+    /// `Access-Control-Allow-Origin` on every response, when CORS is on.
+    var cors: CORSPolicy? = nil
 }
 
 /// The whole HTTP/1.1 side of one connection, on the raw bytes read from the
@@ -73,6 +75,8 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     /// requests read meanwhile wait in `partial`, complete ones included.
     private var paused = false
     private var idleCheck: Scheduled<Void>?
+    /// The client's address as the access log shows it, rendered at its first line.
+    private var client: String?
 
     init(slot: ReleaseSlot<Store>, metrics: ServerMetrics, settings: HandlerSettings, logger: Logger) {
         self.responder = LookupResponder(slot: slot, metrics: metrics)
@@ -237,7 +241,10 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
                         awaitingBody = true
                         parsed = .incomplete
                     } else {
-                        respond(context, head, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]),
+                        let ifNoneMatch = head.ifNoneMatch.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) }
+                            ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                        respond(context, head, bytes, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]),
+                                ifNoneMatch: ifNoneMatch,
                                 payload: UnsafeRawBufferPointer(rebasing: bytes[head.length..<(head.length + head.bodyLength)]),
                                 startedAt: startedAt)
                     }
@@ -261,23 +268,55 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         }
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ head: RequestHead, target: UnsafeRawBufferPointer,
-                         payload: UnsafeRawBufferPointer, startedAt: UInt64) {
+    private func respond(_ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
+                         target: UnsafeRawBufferPointer,
+                         ifNoneMatch: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, startedAt: UInt64) {
         body.clear()
         let summary = head.method == .post
             ? foldIn.respond(target: target, bodyType: head.bodyType, requestBody: payload, into: &body)
-            : responder.respond(head.method, target: target, into: &body)
+            : responder.respond(head.method, target: target, ifNoneMatch: ifNoneMatch, into: &body)
         let persistence = quiescing ? .close : head.persistence
+        let preflight = summary.status == .noContent
         ResponseHead.write(summary.status, contentType: summary.contentType, contentLength: body.readableBytes,
-                           persistence: persistence, allowHeader: summary.status == .methodNotAllowed,
-                           allow: summary.route.allowedMethods, date: &date, into: &out)
+                           persistence: persistence, allowHeader: summary.status == .methodNotAllowed || preflight,
+                           allow: summary.route.allowedMethods, caching: summary.caching, cors: settings.cors,
+                           preflight: preflight, date: &date, into: &out)
         if head.method != .head { out.writeImmutableBuffer(body) }
         let elapsed = Clock.nanos() &- startedAt
         metrics.recordRequest(route: summary.route, status: summary.status, nanoseconds: elapsed)
         if settings.accessLog {
-            logger.info("\(String(decoding: target, as: UTF8.self)) \(summary.status.rawValue) \(elapsed / 1000)µs")
+            logAccess(context, head, bytes, status: summary.status,
+                      bodyBytes: head.method == .head ? 0 : body.readableBytes, nanoseconds: elapsed)
         }
         if case .close = persistence { writeAndClose(context) }
+    }
+
+    /// One access-log line (`--access-log`): method, target, status, body bytes
+    /// sent, duration, client address and user agent, as structured fields of
+    /// the daemon's log line (`ConsoleLogHandler`: text or JSON). Off by
+    /// default: it formats strings, which the request path otherwise never does.
+    private func logAccess(_ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
+                           status: ResponseStatus, bodyBytes: Int, nanoseconds: UInt64) {
+        if client == nil {
+            client = context.channel.remoteAddress.map { address in
+                let ip = address.ipAddress ?? "unix"
+                let host = ip.contains(":") ? "[\(ip)]" : ip
+                return address.port.map { "\(host):\($0)" } ?? host
+            } ?? "-"
+        }
+        // The method is the request line up to the space before the target.
+        let method = String(decoding: bytes[0..<max(head.target.lowerBound - 1, 0)], as: UTF8.self)
+        var metadata: Logger.Metadata = [
+            "stage": "access",
+            "method": .string(method),
+            "path": .string(String(decoding: bytes[head.target], as: UTF8.self)),
+            "status": .stringConvertible(status.rawValue),
+            "bytes": .stringConvertible(bodyBytes),
+            "durationMicros": .stringConvertible(Int(nanoseconds / 1000)),
+            "client": .string(client ?? "-"),
+        ]
+        if let agent = head.userAgent { metadata["userAgent"] = .string(String(decoding: bytes[agent], as: UTF8.self)) }
+        logger.info("request", metadata: metadata)
     }
 
     /// Answers a request refused before routing and closes the connection: once the answer is

@@ -2,6 +2,10 @@
 /// pre-encoded status line and its own slot in the metrics tables.
 public enum ResponseStatus: Int, Sendable, CaseIterable {
     case ok = 200
+    /// An OPTIONS answer (CORS preflight): headers only.
+    case noContent = 204
+    /// `If-None-Match` named the current entity tag: headers only, the client's copy is current.
+    case notModified = 304
     case badRequest = 400
     case notFound = 404
     case methodNotAllowed = 405
@@ -18,6 +22,8 @@ public enum ResponseStatus: Int, Sendable, CaseIterable {
     var line: StaticString {
         switch self {
         case .ok: return "200 OK"
+        case .noContent: return "204 No Content"
+        case .notModified: return "304 Not Modified"
         case .badRequest: return "400 Bad Request"
         case .notFound: return "404 Not Found"
         case .methodNotAllowed: return "405 Method Not Allowed"
@@ -47,6 +53,8 @@ public enum ResponseStatus: Int, Sendable, CaseIterable {
         case .serviceUnavailable: return 9
         case .lengthRequired: return 10
         case .unsupportedMediaType: return 11
+        case .noContent: return 12
+        case .notModified: return 13
         }
     }
 }

@@ -1,10 +1,11 @@
 import ReelServing
 
 /// The request methods the router distinguishes: every lookup route answers
-/// GET and HEAD, the fold-in routes POST (`Router+FoldIn`); anything else on a
-/// known path is a 405.
+/// GET and HEAD, the fold-in routes POST (`Router+FoldIn`), every known path
+/// OPTIONS (the CORS preflight, `LookupResponder`); anything else on a known
+/// path is a 405.
 public enum RequestMethod: Sendable {
-    case get, head, post, other
+    case get, head, post, options, other
 }
 
 /// The outcome of routing: which route (always known, for metrics) and either
@@ -29,7 +30,7 @@ public enum Router {
                 .notFound, "no_route", "no route for \(quoted(path)); see /openapi.json for the API")))
         }
         if method == .post || id == .foldIn { return routeFoldIn(method, id, path: path, query: query) }
-        guard method != .other else {
+        guard method == .get || method == .head else {
             return Routed(id: id, outcome: .failure(LookupFailure(
                 .methodNotAllowed, "method_not_allowed", "\(id.template ?? "this route") answers only GET and HEAD")))
         }

@@ -20,6 +20,8 @@ public final class ServedRelease<Store: RecommendationStore>: Sendable {
     /// The fold-in solver (`POST /v1/recommendations`), built at load when
     /// pre-rendering (the daemon) and the release has the sections; else nil.
     public let foldIn: FoldInModel?
+    /// The `ETag` and `Cache-Control` of its lookup answers (`CacheHeaders.release`).
+    let cacheHeaders: CacheHeaders
 
     /// - Parameter preRender: render every movie's list-item JSON now (`MovieSummaryTable`):
     ///   worth it for a daemon answering many requests, not for one CLI lookup.
@@ -31,6 +33,7 @@ public final class ServedRelease<Store: RecommendationStore>: Sendable {
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
         buffer.writeJSONString(store.releaseID)
         self.idJSON = Array(buffer.readableBytesView)
+        self.cacheHeaders = .release(id: store.releaseID, createdAt: store.createdAt, metadata: store.metadataJSON)
     }
 
     public var releaseID: String { store.releaseID }

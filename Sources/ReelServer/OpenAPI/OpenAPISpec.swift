@@ -26,7 +26,12 @@ public enum OpenAPISpec {
                 Read-only answers from the release file published by the nightly job (memory-mapped, checksummed). \
                 Every list carries titles and genres. Errors are JSON objects with an `error` code and a `detail` \
                 sentence. All routes answer GET and HEAD; other methods get 405 with an Allow header. Query \
-                parameters are strict: an unknown, repeated or empty parameter is a 400.
+                parameters are strict: an unknown, repeated or empty parameter is a 400. Lookup answers carry \
+                an `ETag` fixed per release and `Cache-Control: public, max-age=60`; `If-None-Match` with that \
+                tag is answered 304 with no body. Errors, `/v1/release`, `/healthz`, `/readyz` and `/metrics` are \
+                `no-store`. With `reel serve --cors-origin ORIGIN` every response carries \
+                `Access-Control-Allow-Origin: ORIGIN`, and OPTIONS on any route (the CORS preflight) is answered \
+                204 with the route's methods.
                 """,
             "license": ["name": "Proprietary", "identifier": "LicenseRef-Proprietary"],
         ],
@@ -180,7 +185,11 @@ public enum OpenAPISpec {
     static func operation(id: String, tag: String, summary: String, description: String,
                                   parameters: [JSONValue], ok: (schema: String, description: String),
                                   errors: [String]) -> JSONValue {
-        var responses = okResponse(ok.description, "application/json", ref(ok.schema))
+        let cached = cachedOperations.contains(id)
+        var responses = okResponse(ok.description, "application/json", ref(ok.schema),
+                                   headers: cached ? cachingHeaders : nil)
+        if cached { responses = responses.merging(["304": ["$ref": "#/components/responses/NotModified"]]) }
+        let parameters = cached ? parameters + [ifNoneMatchParameter] : parameters
         for code in errors {
             responses = responses.merging([code: ["$ref": .string("#/components/responses/" + errorNames[code]!)]])
         }
@@ -191,8 +200,11 @@ public enum OpenAPISpec {
     }
 
     /// `200` with `schema` as `mediaType`, then the errors every route can answer.
-    private static func okResponse(_ description: String, _ mediaType: String, _ schema: JSONValue) -> JSONValue {
-        let ok: JSONValue = ["200": ["description": .string(description), "content": [mediaType: ["schema": schema]]]]
+    private static func okResponse(_ description: String, _ mediaType: String, _ schema: JSONValue,
+                                   headers: JSONValue? = nil) -> JSONValue {
+        var response: JSONValue = ["description": .string(description)]
+        if let headers { response = response.merging(["headers": headers]) }
+        let ok: JSONValue = ["200": response.merging(["content": [mediaType: ["schema": schema]]])]
         return ok.merging(protocolErrors)
     }
 
@@ -232,7 +244,8 @@ public enum OpenAPISpec {
     // MARK: Components
 
     private static var components: JSONValue {
-        ["schemas": schemas.merging(foldInSchemas), "responses": responses.merging(foldInResponses)]
+        ["schemas": schemas.merging(foldInSchemas),
+         "responses": responses.merging(foldInResponses).merging(cachingResponses)]
     }
 
     static func ref(_ schema: String) -> JSONValue {

@@ -154,7 +154,8 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             idleNanoseconds: Self.nanoseconds(configuration.idleTimeout, atLeast: 0.001),
             headDeadlineNanoseconds: Self.nanoseconds(configuration.requestHeadTimeout, atLeast: 0),
             flushThresholdBytes: queued / 2,
-            accessLog: configuration.accessLog)
+            accessLog: configuration.accessLog,
+            cors: CORSPolicy(origin: configuration.corsOrigin))
 
         return bootstrap
             .serverChannelOption(ChannelOptions.backlog, value: configuration.backlog)

@@ -47,6 +47,7 @@ public enum ServeLimits {
             problem("--threads", c.threads, threads),
             problem("--max-connections", c.maxConnections, maxConnections),
             problem("--max-queued-bytes", c.maxQueuedBytesPerConnection, maxQueuedBytesPerConnection),
+            c.corsOrigin.flatMap(CORSPolicy.problem),
         ].compactMap { $0 }
     }
 }

@@ -28,6 +28,10 @@ public struct ServerConfiguration: Sendable {
     public var maxHeaderBytes = 32 * 1024
     /// Log one line per request (off by default: the request path stays allocation-free).
     public var accessLog = false
+    /// The origin a browser front end is served from (`https://app.example.com`, or `*`):
+    /// sent as `Access-Control-Allow-Origin` on every response, and OPTIONS preflights
+    /// answered for it (`CORSPolicy`). Nil or empty: CORS off (the default).
+    public var corsOrigin: String? = nil
     /// Listen backlog.
     public var backlog: Int32 = 1024
     /// Most client connections open at once. One more is answered with a 503

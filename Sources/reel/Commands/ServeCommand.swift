@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
           GET /v1/trending?window=24h|7d|30d&genre=Comedy&k=20
           GET /v1/movies/{movieId}    GET /v1/movies/{movieId}/similar?k=10
           GET /v1/release  /healthz  /readyz  /metrics  /openapi.json
+        Lookups carry an ETag fixed per release (If-None-Match: 304) and
+        Cache-Control: public, max-age=60; --cors-origin lets a browser page
+        from another origin call the API (docs/serving.md, "Caching and CORS").
 
         Hot swap: when the release path starts pointing at another file (checked
         every --poll-interval seconds) or on SIGHUP, the new release is mapped and
@@ -81,8 +84,15 @@ struct ServeCommand: AsyncParsableCommand {
             + "reads (16384-268435456; default 262144).", valueName: "bytes"))
     var maxQueuedBytes: Int?
 
-    @Flag(name: .customLong("access-log"), help: "Log one line per request (off by default).")
+    @Flag(name: .customLong("access-log"), help: ArgumentHelp(
+        "Log one line per request: method, path, status, bytes, duration, client, user agent (off by default)."))
     var accessLog = false
+
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
+        "Let a browser page from ORIGIN call the API (https://app.example.com, or *): Access-Control-Allow-Origin "
+            + "on every response and OPTIONS preflights answered (default: serve.cors_origin, empty: off).",
+        valueName: "origin"))
+    var corsOrigin: String?
 
     /// The command-line settings over `configuration` (defaults or the home's reel.toml).
     func apply(to configuration: inout ServerConfiguration) {
@@ -94,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxConnections { configuration.maxConnections = maxConnections }
         if let maxQueuedBytes { configuration.maxQueuedBytesPerConnection = maxQueuedBytes }
         configuration.accessLog = accessLog
+        if let corsOrigin { configuration.corsOrigin = corsOrigin }
         configuration.listenerPerLoop = !singleListener
     }
 
@@ -112,11 +123,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.host = self.host ?? config.string("serve.host")
             configuration.port = config.int("serve.port")
             configuration.pollInterval = config.double("serve.poll_interval")
+            configuration.corsOrigin = config.string("serve.cors_origin")
             apply(to: &configuration)
             if let problem = ServeLimits.problems(configuration).first { throw ValidationError(problem) }
             let host = configuration.host
 
-            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let format = Console.format
+            LoggingSystem.bootstrap { _ in ConsoleLogHandler(stage: "serve", format: format) }
             var logger = Logger(label: "reel.serve")
             logger.logLevel = global.quiet ? .warning : .info
 

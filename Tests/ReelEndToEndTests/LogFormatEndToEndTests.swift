@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `--log-format json` (and `log.format` through REEL_LOG_FORMAT): every stderr line of a stage is one JSON object.
+@Suite(.serialized) struct LogFormatEndToEndTests {
+    private func objects(_ stderr: String) throws -> [[String: Any]] {
+        try stderr.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+    }
+
+    @Test func pipelineLinesAsJSONByFlagAndByConfig() throws {
+        let home = try makeHome("logjson")
+        let synth = try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "4", "--log-format", "json"], root: home)
+        let lines = try objects(synth.stderr)
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(line["time"] is String && line["stage"] is String && line["message"] is String && line["level"] is String)
+        }
+        let etl = try ReelBinary.ok(["etl"], root: home, env: ["REEL_LOG_FORMAT": "json"])
+        let etlLines = try objects(etl.stderr)
+        #expect(etlLines.contains { $0["stage"] as? String == "etl" }, "\(etl.stderr)")
+        // The default stays text: `<time> <stage>: <message>`.
+        let text = try ReelBinary.ok(["etl"], root: home)
+        #expect(text.stderr.split(separator: "\n").allSatisfy { $0.contains(": ") && !$0.hasPrefix("{") }, "\(text.stderr)")
+        #expect(try ReelBinary.run(["etl", "--log-format", "xml"], root: home).status == 64)
+    }
+}
+
+/// Issue 18's log wording: `reel activate` logs as `activate:`, not `publish:`.
+@Suite(.serialized) struct LogWordingEndToEndTests {
+    @Test func activateLogsUnderItsOwnStage() throws {
+        let origin = try makeHome("wording-origin")
+        for stage in [["synth", "--preset", "tiny", "--seed", "6"], ["etl"], ["train"], ["publish"]] {
+            try ReelBinary.ok(stage + ["--quiet"], root: origin, env: fastModel)
+        }
+        let releases = origin + "/output/releases"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: releases).first { $0.hasSuffix(".reel") })
+        let edge = try makeHome("wording-edge")
+        try ReelBinary.ok(["init"], root: edge)
+        let activated = try ReelBinary.ok(["activate", releases + "/" + file], root: edge)
+        let lines = activated.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.contains(" activate: ") }, "\(activated.stderr)")
+        #expect(!lines.contains { $0.contains(" publish: ") }, "\(activated.stderr)")
+    }
+}
