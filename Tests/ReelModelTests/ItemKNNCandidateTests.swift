@@ -3,6 +3,7 @@ import Testing
 import ReelCore
 import ReelLakehouse
 @testable import ReelModel
+@testable import ReelServing
 
 /// `item-knn` as an evaluation candidate: served when local co-rating
 /// structure that a low-rank model cannot hold decides what users rate next,

@@ -4,6 +4,8 @@ import ReelLakehouse
 import ReelModel
 @testable import ReelRelease
 import Testing
+@testable import ReelServing
+import ReelTestSupport
 
 /// A release whose served candidate is `item-knn`: every user's list is the
 /// candidate's own (trained on silver by the same code the evaluation
