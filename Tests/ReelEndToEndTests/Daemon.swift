@@ -57,7 +57,7 @@ struct HTTP {
     struct Response { var status: Int; var body: String }
 
     static func get(_ url: String) throws -> Response {
-        let r = try run(["-s", "-o", "-", "-w", "\n%{http_code}", url])
+        let r = try curl(["-s", "-o", "-", "-w", "\n%{http_code}", url])
         let lines = r.split(separator: "\n", omittingEmptySubsequences: false)
         return Response(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
     }
@@ -66,7 +66,7 @@ struct HTTP {
     static func statuses(_ urls: [String]) throws -> [Int] {
         var args = ["-s"]
         for u in urls { args += ["-o", "/dev/null", "-w", "%{http_code}\n", u] }
-        return try run(args).split(separator: "\n").compactMap { Int($0) }
+        return try curl(args).split(separator: "\n").compactMap { Int($0) }
     }
 
     static func json(_ url: String) throws -> (Int, [String: Any]) {
@@ -75,7 +75,8 @@ struct HTTP {
         return (r.status, object)
     }
 
-    private static func run(_ args: [String]) throws -> String {
+    /// curl with `args` (20 s limit); its standard output. One runner for every e2e test.
+    static func curl(_ args: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         p.arguments = ["--max-time", "20"] + args

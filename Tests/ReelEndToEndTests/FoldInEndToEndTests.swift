@@ -16,24 +16,11 @@ import Testing
         var args = ["--max-time", "20", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "--data-binary", "@" + file]
         args += ["-H", contentType.map { "Content-Type: \($0)" } ?? "Content-Type:"]
         args.append(url)
-        let text = try curl(args)
+        let text = try HTTP.curl(args)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let raw = lines.dropLast().joined(separator: "\n")
         let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
         return Reply(status: Int(lines.last ?? "") ?? 0, body: object, raw: raw)
-    }
-
-    static func curl(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func ids(_ o: [String: Any]) -> [Int] { (o["items"] as? [[String: Any]] ?? []).compactMap { $0["movieId"] as? Int } }
@@ -129,7 +116,7 @@ import Testing
                     args += ["-o", "/dev/null", "-w", "%{http_code}\n", "\(daemon.base)/v1/users/\(1 + (i + worker) % 30)/recommendations"]
                 }
             }
-            let out = (try? Self.curl(args)) ?? ""
+            let out = (try? HTTP.curl(args)) ?? ""
             statuses.append(out)
         }
         let codes = statuses.all.split(separator: "\n")

@@ -11,16 +11,7 @@ import Testing
     }
 
     static func curl(_ args: [String]) throws -> Answer {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["--max-time", "20", "-s", "-i"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try HTTP.curl(["-s", "-i"] + args)
         let parts = text.components(separatedBy: "\r\n\r\n")
         var answer = Answer()
         var lines = parts[0].components(separatedBy: "\r\n")
