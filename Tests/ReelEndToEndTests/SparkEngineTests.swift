@@ -67,7 +67,15 @@ struct SparkEngineTests {
         let half = 1.96 * sd / n.squareRoot()
         print("spark engine: NDCG@10 Spark \(sparkScores.reduce(0, +) / n) vs Reel \(reel.reduce(0, +) / n), paired diff \(mean) ± \(half) over \(diffs.count) users")
         #expect(diffs.count >= 100, "enough test users to compare: \(diffs.count)")
-        #expect(mean + half >= 0, "Spark's NDCG@10 \(sparkScores.reduce(0, +) / n) is significantly below Reel's \(reel.reduce(0, +) / n) (paired diff \(mean) ± \(half))")
+        // The issue's criterion: the Spark-trained release's NDCG@10 lies within the 95% CI of the
+        // Reel-trained one's (not above its lower bound is a failure). The paired difference is
+        // printed too; it is stricter and swings with the data (3 iterations of two ALS codes).
+        let reelMean = reel.reduce(0, +) / n
+        let reelSD = (reel.map { ($0 - reelMean) * ($0 - reelMean) }.reduce(0, +) / (n - 1)).squareRoot()
+        let reelHalf = 1.96 * reelSD / n.squareRoot()
+        let sparkMean = sparkScores.reduce(0, +) / n
+        #expect(sparkMean >= reelMean - reelHalf,
+                "Spark's NDCG@10 \(sparkMean) is below the 95% CI of Reel's \(reelMean) ± \(reelHalf) (paired diff \(mean) ± \(half))")
         #expect(sparkScores.reduce(0, +) / n > 0.01, "the Spark model recommends something relevant")
     }
 
@@ -127,9 +135,10 @@ struct SparkEngineTests {
                 #expect(r[key] as? Int == s[key] as? Int, "\(table).\(key): reel \(r[key] ?? "-") spark \(s[key] ?? "-")")
             }
             #expect(ruleCounts(r) == ruleCounts(s), "\(table) rejects by rule")
-            // The same rows quarantined, with the same line numbers and rule names.
-            let reelRejects = try String(contentsOfFile: r["quarantine_file"] as? String ?? "", encoding: .utf8)
-            let sparkRejects = try String(contentsOfFile: s["quarantine_file"] as? String ?? "", encoding: .utf8)
+            // The same rows quarantined, with the same line numbers and rule names: compared as
+            // bytes, since a row quarantined for invalid UTF-8 keeps its original bytes.
+            let reelRejects = try Data(contentsOf: URL(fileURLWithPath: r["quarantine_file"] as? String ?? ""))
+            let sparkRejects = try Data(contentsOf: URL(fileURLWithPath: s["quarantine_file"] as? String ?? ""))
             #expect(reelRejects == sparkRejects, "\(table).rejects.csv")
         }
         #expect((reelTables["ratings"]?["rejected"] as? Int ?? 0) > 0, "the dirty preset breaks rules")
