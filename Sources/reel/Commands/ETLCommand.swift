@@ -52,7 +52,7 @@ struct ETLCommand: AsyncParsableCommand {
             let report = (engine ?? config.trainingEngine()) == .spark
                 ? try SparkETL.run(home: home, options: options, settings: config.sparkSettings())
                 : try ETL.run(home: home, options: options)
-            print(json ? report.json() : report.summary(), terminator: "")
+            print(json ? CLIJSON.styled(report.json()) : report.summary(), terminator: "")
         }
     }
 }
