@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelRelease
 import ReelServing

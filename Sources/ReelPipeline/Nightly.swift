@@ -1,6 +1,7 @@
 import Foundation
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelParquet
 import ReelRelease

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// An item-based recommender, the second model family beside ALS
 /// (candidate name `item-knn`): cosine similarity of movies' implicit

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 
 /// `reel tune` as a library call (also the nightly's tune stage): search on

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
 

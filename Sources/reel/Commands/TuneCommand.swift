@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
 

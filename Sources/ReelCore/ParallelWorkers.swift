@@ -1,5 +1,3 @@
-import ReelCore
-
 /// Runs `count` pieces of work on their own threads (piece 0 on the calling
 /// thread) and waits for all of them, on `JoinableThread`s (why not
 /// Dispatch: see there).
