@@ -25,7 +25,7 @@ import subprocess
 import urllib.request
 
 from benchlib import (BENCH_DIR, HOME, REEL, ROOT, RUNS, SCALE, Bench, bronze_dir, ensure_release, fail, log,
-                      reel, which_or_fail)
+                      reel, run_wrk, which_or_fail)
 from bench_serve import free_port, wait_ready
 from procstat import cpu_seconds, memory_mb
 from sectionfile import SectionFile
@@ -69,17 +69,7 @@ def histories(path, count=2000, size=50, seed=17):
 
 
 def wrk(port, seconds, bodies, connections=SWEEP[-1]):
-    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LUA, f"http://127.0.0.1:{port}"]
-    before = os.times()
-    p = subprocess.run(cmd, env={**os.environ, "WRK_FOLDIN_BODIES": bodies}, capture_output=True, text=True,
-                       timeout=seconds + 60)
-    after = os.times()
-    line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
-    if p.returncode != 0 or line is None:
-        fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
-    result = json.loads(line[len("WRK_JSON "):])
-    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
-    return result
+    return run_wrk(LUA, port, connections, seconds, {"WRK_FOLDIN_BODIES": bodies}, threads=min(2, connections))
 
 
 def foldin_histogram(port):

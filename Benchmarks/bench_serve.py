@@ -35,7 +35,7 @@ import subprocess
 import threading
 import time
 
-from benchlib import (BENCH_DIR, HOME, REEL, RUNS, SCALE, Bench, ensure_release, fail, log, which_or_fail)
+from benchlib import (BENCH_DIR, HOME, REEL, RUNS, SCALE, Bench, ensure_release, fail, log, run_wrk, which_or_fail)
 from procstat import children, cpu_seconds, memory_mb
 from sectionfile import SectionFile
 
@@ -142,19 +142,7 @@ def start_nginx(static, port):
 
 
 def wrk(port, connections, seconds, ids_file):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LUA,
-           f"http://127.0.0.1:{port}"]
-    before = os.times()
-    p = subprocess.run(cmd, env={**os.environ, "WRK_USER_IDS": ids_file}, capture_output=True, text=True,
-                       timeout=seconds + 60)
-    after = os.times()
-    line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
-    if p.returncode != 0 or line is None:
-        fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
-    result = json.loads(line[len("WRK_JSON "):])
-    # wrk's own CPU time: it shares the 2 cores with the server, so it bounds what either server can reach.
-    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
-    return result
+    return run_wrk(LUA, port, connections, seconds, {"WRK_USER_IDS": ids_file})
 
 
 def main():

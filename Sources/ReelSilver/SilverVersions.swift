@@ -13,9 +13,7 @@ public enum SilverVersions {
 
     /// The folder `current` points at, or nil when there is none.
     public static func currentDirectory(home: ReelHome) -> String? {
-        guard let target = FileSystem.readLink(home.silverCurrent) else { return nil }
-        let dir = FileSystem.resolve(target, against: home.silver)
-        return FileSystem.isDirectory(dir) ? dir : nil
+        FileSystem.linkedDirectory(home.silverCurrent)
     }
 
     /// The id (folder name) of the current version, or nil.

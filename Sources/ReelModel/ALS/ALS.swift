@@ -156,7 +156,7 @@ final class ALSTrainer {
         let gramBox = SendablePointer(gram.base)
         let n16 = self.n16
         let scratch = self.scratch
-        ParallelChunks.run(count: csr.rows, chunkSize: 64, threads: p.threads) { _, rows, worker in
+        Parallel.forEachChunk(count: csr.rows, chunkSize: 64, threads: p.threads) { _, rows, worker in
             let s = scratch[worker]
             for row in rows {
                 let range = csr.range(row)

@@ -72,7 +72,7 @@ public enum ItemKNN {
                     let ho = SendablePointer(ho.baseAddress!), hm = SendablePointer(hm.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                     let mo = SendablePointer(mo.baseAddress!), mu = SendablePointer(mu.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                     let outM = SendablePointer(outM.baseAddress!), outS = SendablePointer(outS.baseAddress!)
-                    ParallelChunks.run(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
+                    Parallel.forEachChunk(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
                         let s = scratch[worker]
                         for i in rows {
                             let usersOfI = Int(mo[i])..<Int(mo[i + 1])

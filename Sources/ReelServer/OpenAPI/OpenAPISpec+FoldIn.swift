@@ -1,3 +1,4 @@
+import ReelCore
 import ReelServing
 
 /// The fold-in routes in the OpenAPI document: `POST /v1/recommendations` and
@@ -71,7 +72,7 @@ extension OpenAPISpec {
                 "type": "object", "required": ["ratings"], "additionalProperties": false,
                 "properties": [
                     "ratings": [
-                        "type": "array", "maxItems": .number(Double(FoldInLimits.maxRatings)),
+                        "type": "array", "maxItems": .decimal(Double(FoldInLimits.maxRatings)),
                         "description": .string("Rated movies: objects, or bare movie ids meaning watched/liked (rating \(FoldInLimits.likedRating)). A movie given twice counts once, with its last rating."),
                         "items": ["oneOf": [
                             ["type": "object", "required": ["movieId", "rating"], "additionalProperties": false,

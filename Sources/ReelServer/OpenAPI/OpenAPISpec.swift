@@ -7,7 +7,7 @@ import ReelServing
 /// another calls every documented route on a running daemon).
 public enum OpenAPISpec {
     /// The document served at `/openapi.json`, rendered once.
-    public static let jsonBytes: [UInt8] = Array(document.json.utf8)
+    public static let jsonBytes: [UInt8] = Array(document.prettyJSON.utf8)
 
     /// The document as YAML, as checked in at `docs/openapi.yaml`.
     public static var yaml: String {
@@ -120,8 +120,8 @@ public enum OpenAPISpec {
                      "schema": ["type": "string", "minLength": 1]],
                     ["name": "k", "in": "query", "required": false, "example": 5,
                      "description": .string("How many movies to return, 1 to \(WebRoutes.maxSearchK). Default \(WebRoutes.defaultSearchK)."),
-                     "schema": ["type": "integer", "minimum": 1, "maximum": .number(Double(WebRoutes.maxSearchK)),
-                                "default": .number(Double(WebRoutes.defaultSearchK))]],
+                     "schema": ["type": "integer", "minimum": 1, "maximum": .decimal(Double(WebRoutes.maxSearchK)),
+                                "default": .decimal(Double(WebRoutes.defaultSearchK))]],
                 ],
                 ok: ("MovieSearch", "The matching movies, best first (possibly none)."),
                 errors: ["400", "503"])],
@@ -232,13 +232,13 @@ public enum OpenAPISpec {
         ["name": "k", "in": "query", "required": false, "example": 5,
          "description": .string("How many to return: 1 up to the \(what) stored in the release (see `/v1/release`). "
              + "Default \(value), capped at what is stored. Out of range is a 400 naming the range."),
-         "schema": ["type": "integer", "minimum": 1, "default": .number(Double(value))]]
+         "schema": ["type": "integer", "minimum": 1, "default": .decimal(Double(value))]]
     }
 
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false,
          "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."),
-         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
+         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .decimal((Double(value) * 1e6).rounded() / 1e6)]]
     }
 
     // MARK: Components

@@ -57,8 +57,7 @@ public enum VerificationStamp {
 
     /// Follows `output/current` (a symlink relative to its folder) to the release file.
     static func resolved(_ path: String) -> String {
-        guard let target = FileSystem.readLink(path) else { return path }
-        return target.hasPrefix("/") ? target : Path.join(Path.parent(path), target)
+        FileSystem.linkTarget(path) ?? path
     }
 }
 

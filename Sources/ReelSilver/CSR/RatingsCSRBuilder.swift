@@ -233,12 +233,12 @@ package enum RatingsCSRBuilder {
     static func sortAndDedupe(_ u: inout UserMajor, threads: Int) -> Int {
         let ranges = balancedRanges(offsets: u.offsets, parts: threads)
         let offsets = u.offsets
-        let kept = ParallelWorkers.Results<[Int64]>(count: ranges.count)
+        let kept = ParallelSlots<[Int64]>(count: ranges.count)
         u.movies.withUnsafeMutableBufferPointer { m in
             u.ratings.withUnsafeMutableBufferPointer { r in
                 u.times.withUnsafeMutableBufferPointer { t in
                     let columns = Columns(movies: m, ratings: r, times: t)
-                    ParallelWorkers.run(ranges.count) { part in
+                    Parallel.onWorkers(ranges.count) { part in
                         kept[part] = sortAndDedupe(rows: ranges[part], offsets: offsets, columns)
                     }
                 }
@@ -322,10 +322,10 @@ package enum RatingsCSRBuilder {
         let ranges = balancedRanges(offsets: u.offsets, parts: threads)
         let n = u.movies.count
         // Per-thread counts per movie.
-        let counts = ParallelWorkers.Results<[Int64]>(count: ranges.count)
+        let counts = ParallelSlots<[Int64]>(count: ranges.count)
         let userOffsets = u.offsets
         let userMovies = u.movies
-        ParallelWorkers.run(ranges.count) { part in
+        Parallel.onWorkers(ranges.count) { part in
             var c = [Int64](repeating: 0, count: movieCount)
             let range = ranges[part]
             for j in Int(userOffsets[range.lowerBound])..<Int(userOffsets[range.upperBound]) { c[Int(userMovies[j])] += 1 }
@@ -353,7 +353,7 @@ package enum RatingsCSRBuilder {
                 times = .hugeUninitialized(count: n) { tt in
                     let out = MovieColumns(users: uu, ratings: rr, times: tt)
                     let startsByPart = starts
-                    ParallelWorkers.run(ranges.count) { part in
+                    Parallel.onWorkers(ranges.count) { part in
                         var cursor = startsByPart[part]
                         for row in ranges[part] {
                             for j in Int(userOffsets[row])..<Int(userOffsets[row + 1]) {

@@ -79,7 +79,7 @@ struct PublishCommand: AsyncParsableCommand {
             if let k { options.k = k }
             if let similarK { options.similarK = similarK }
             if let trendingK { options.trendingK = trendingK }
-            options.threads = threads ?? ReleaseOptions.availableCores
+            options.threads = threads ?? Parallel.availableCores
             options.foldIn = !noFoldIn
             options.foldInUsers = !noFoldInUsers
             // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics,

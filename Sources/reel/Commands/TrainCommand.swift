@@ -69,7 +69,7 @@ struct TrainCommand: AsyncParsableCommand {
             // pipeline/reel.toml (and REEL_MODEL_*) give the defaults; flags override them.
             let params = try global.config(home).alsParams(mode: mode).overriding(
                 rank: rank, lambda: lambda, alpha: alpha, iterations: iterations, seed: seed,
-                threads: threads ?? ParallelChunks.defaultThreads, cgSteps: cgSteps, solver: solver)
+                threads: threads ?? Parallel.availableCores, cgSteps: cgSteps, solver: solver)
             let config = try global.config(home)
             if (engine ?? config.trainingEngine()) == .spark {
                 guard !warmStart, warmStartFrom == nil else {

@@ -1,5 +1,5 @@
 import Testing
-@testable import ReelParquet
+@testable import ReelCore
 
 @Suite struct JSONTests {
     @Test func parsesAndSerializesRoundTrip() throws {
