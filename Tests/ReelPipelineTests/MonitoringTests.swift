@@ -3,6 +3,7 @@ import NIOCore
 import ReelCore
 @testable import ReelPipeline
 import ReelServer
+import ReelSettings
 import Testing
 import Yams
 @testable import ReelServing

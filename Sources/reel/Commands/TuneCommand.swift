@@ -3,6 +3,7 @@ import ReelCore
 import ReelLakehouse
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel tune`: choose the implicit-ALS hyper-parameters on validation data.
 struct TuneCommand: AsyncParsableCommand {
