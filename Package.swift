@@ -77,21 +77,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // Helpers every test target shares (temp folders), so they are written once.
-        .target(name: "ReelTestSupport", path: "Tests/ReelTestSupport"),
+        // Helpers every test target shares (temp folders, the metrics-only store), so they are written once.
+        .target(name: "ReelTestSupport", dependencies: ["ReelCore", "ReelServing"], path: "Tests/ReelTestSupport"),
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", "ReelTestSupport"]),
         .testTarget(name: "ReelSettingsTests", dependencies: ["ReelSettings", "ReelCore", "ReelTestSupport"]),
         .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet", "ReelCore", "ReelTestSupport", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReelModelTests", dependencies: ["ReelModel", "ReelServing", "ReelLakehouse", "ReelCore"]),
         .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelLakehouse", "ReelCore", "ReelParquet", "ReelTestSupport"]),
         .testTarget(name: "ReelServerTests", dependencies: [
-            "ReelServer", "ReelServing", "ReelCore", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
+            "ReelServer", "ReelServing", "ReelCore", "CReelCPU", "ReelTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
-            "ReelPipeline", "ReelSettings", "ReelServer", "ReelServing", "ReelRelease", "ReelCore", "ReelParquet", "ReelLakehouse", "ReelModel",
+            "ReelPipeline", "ReelSettings", "ReelServer", "ReelServing", "ReelRelease", "ReelCore", "ReelParquet", "ReelLakehouse", "ReelModel", "ReelTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),

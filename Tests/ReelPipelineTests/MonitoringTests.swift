@@ -4,6 +4,7 @@ import ReelCore
 @testable import ReelPipeline
 import ReelServer
 import ReelSettings
+import ReelTestSupport
 import Testing
 import Yams
 @testable import ReelServing
