@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelLakehouse
 import ReelPipeline
+import ReelSettings
 
 /// `reel etl`: bronze CSV → a new validated silver version.
 struct ETLCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ReelCore
 import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel evaluate`: every mode side by side on a held-out split.
 struct EvaluateCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ReelCore
 import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel train`: ALS on the current silver version; writes a model run.
 struct TrainCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel tune`: choose the implicit-ALS hyper-parameters on validation data.
 struct TuneCommand: AsyncParsableCommand {
