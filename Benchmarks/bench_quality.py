@@ -76,8 +76,8 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks", "peers"))
-from benchlib import (HOME, REEL, SCALE, Bench, check_binary, display_command, fail, log, read_json,  # noqa: E402
-                      reel, run_timed)
+from benchlib import (HOME, REEL, SCALE, Bench, check_binary, display_command, fail, log, machine,  # noqa: E402
+                      read_json, reel, run_timed)
 import implicit_grid  # noqa: E402
 import quality_lib as q  # noqa: E402
 
@@ -327,6 +327,13 @@ def main():
     check_binary()
     reel_env()
     bench = Bench("quality", "served default against every baseline and tuned implicit, both protocols", [14])
+    if SCALE == "full":
+        bench.result["preset"] = "reel synth --users 20000 --movies 8000 --ratings 2000000"
+    m = machine()
+    bench.result["data"].update({
+        "machine": f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB",
+        "command": ("Benchmarks/run.sh quality" if SCALE == "full" else "BENCH_SCALE=small Benchmarks/run.sh quality")
+                   + " (or python3 Benchmarks/bench_quality.py; then python3 Benchmarks/report.py --only quality)"})
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     log("data: reel init, reel synth (default dynamics), reel nightly (defaults)")
@@ -350,7 +357,13 @@ def main():
         if p:
             results.append(p)
     bench.result["protocols"] = results
+    render(bench, results, evaluation, tuning, chosen)
+    bench.save()
 
+
+def render(bench, results, evaluation, tuning, chosen):
+    """The page's targets, ratios, tables and notes from the protocols' results and the synth
+    home's evaluation and tuning records."""
     cols = ["protocol", "list", "users", "NDCG@10", "R@10", "P@10", "MAP@10", "coverage"]
     rows = []
     for p in results:
@@ -387,6 +400,26 @@ def main():
         if p["implicitGrid"]["validation"]["note"]:
             bench.note(f"{p['name']}: implicit's validation split {p['implicitGrid']['validation']['note']}.")
 
+    check = []
+    for p in results:
+        reel_ndcg = {r["mode"]: r["ndcg"] for r in p["reelEvaluate"]["results"]}
+        for base in q.BASELINES:
+            mine, theirs = p["summaries"][base]["ndcg"], reel_ndcg.get(base)
+            check.append([p["name"], base, f"{mine:.4f}", "—" if theirs is None else f"{theirs:.4f}",
+                          "same" if theirs is not None and abs(mine - theirs) < 5e-4 else "DIFFERENT"])
+        for mode in ("implicit-als", "item-knn", "hybrid"):
+            if mode in reel_ndcg:
+                check.append([p["name"], f"{mode} (reel evaluate on the synth home, its tuned settings)", "",
+                              f"{reel_ndcg[mode]:.4f}", ""])
+    bench.table("Cross-check: the baselines scored here against `reel evaluate`'s own test figures on the same split",
+                ["protocol", "list", "NDCG@10 here", "reel evaluate", ""], check)
+    for p in results:
+        lost = [f"{label} (served − it {ci['diff']:+.4f}, 95% CI [{ci['low']:+.4f}, {ci['high']:+.4f}])"
+                for label, ci in p["pairedNDCG"].items() if ci["low"] <= 0]
+        bench.result["data"][f"verdict, {p['name']}"] = (
+            f"served {p['served']['served']} beats all {len(p['pairedNDCG'])} others (every paired CI above 0)"
+            if not lost else "NOT above: " + "; ".join(lost))
+
     rows, others = blend_curve(evaluation)
     bench.table("Validation curve that chose the served candidate (the synth home's nightly, `reel evaluate`'s "
                 f"validation split: {chosen['validation'].get('rule', '?')} at {chosen['validation'].get('cut', '?')}, "
@@ -401,8 +434,23 @@ def main():
                 [r for p in results for r in grid_curve(p)])
     bench.note("Quality figures are deterministic (fixed seeds: synth 42, Reel's models, implicit random_state 42); "
                "each nightly is timed once, for context only.")
+
+
+def rerender():
+    """`--render-only`: rebuilds the tables of Benchmarks/results/quality.json from the results
+    it holds (no run), e.g. after a change to the page's layout."""
+    path = os.path.join(ROOT, "Benchmarks", "results", "quality.json")
+    old = read_json(path)
+    bench = Bench("quality", old["title"], old["issues"])
+    keep = ("scale", "preset", "runs", "subjects", "data", "errors", "nightly", "protocols")
+    bench.result.update({k: old[k] for k in keep if k in old})
+    bench.result["notes"] = []
+    nightly = old.get("nightly", {})
+    render(bench, old.get("protocols", []), {"choice": {"candidates": nightly.get("candidates", [])}},
+           nightly.get("tuning"), nightly.get("choice", {}))
+    bench.started = time.time() - old.get("elapsed_s", 0)
     bench.save()
 
 
 if __name__ == "__main__":
-    main()
+    rerender() if "--render-only" in sys.argv[1:] else main()
