@@ -90,6 +90,9 @@ PROTOCOLS = (("temporal", "global time split (train before the 80% time quantile
 WORK = os.path.join(HOME, "quality")
 SCHEMAS = os.path.join(ROOT, "schemas")
 THREADS = 2
+# An extra row, not a target: `implicit` fitted with the settings Reel's own tuning chose (rank, λ, α,
+# confidence transform, recency, iterations), which separates the library from the tuning.
+REEL_SETTINGS = "implicit at Reel's tuned settings"
 
 
 def reel_env():
@@ -240,13 +243,17 @@ def protocol(bench, home, name, title, args):
     log(f"{name}: implicit chose rank {best['rank']} λ {best['lambda']:g} α {best['alpha']:g} "
         f"(validation NDCG@10 {best['ndcg']:.4f}); refit on train")
     lists["implicit (tuned)"] = implicit_grid.refit_lists(split, best, threads=THREADS)
+    reel_tuned = (latest_tuning(shome) or {}).get("chosen")
+    if reel_tuned:
+        log(f"{name}: implicit at the settings Reel's tuning chose on this train part ({reel_tuned})")
+        lists[REEL_SETTINGS] = implicit_grid.refit_lists(split, reel_tuned, threads=THREADS)
 
     metrics = {label: q.per_user(split, l) for label, l in lists.items()}
     summaries = {label: q.summary(m) for label, m in metrics.items()}
     cis = {label: q.paired_ci(metrics["served"]["ndcg"], m["ndcg"]) for label, m in metrics.items() if label != "served"}
     return {"name": name, "title": title, "split": meta, "users": int(len(split.scored)),
             "trainRatings": int(len(split.train)), "testRatings": int(len(split.test)),
-            "served": served_choice, "servedSources": sources, "runRecord": run.get("id") or run.get("runId"),
+            "served": served_choice, "reelTuned": reel_tuned, "servedSources": sources, "runRecord": run.get("id") or run.get("runId"),
             "summaries": summaries, "pairedNDCG": cis,
             "implicitGrid": {"validation": {"rule": validation.rule, "fraction": validation.fraction,
                                             "cut": validation.cut, "users": int(len(validation.scored)),
@@ -262,6 +269,11 @@ def protocol(bench, home, name, title, args):
 def verdict_rows(bench, p):
     rows = []
     for label, ci in p["pairedNDCG"].items():
+        if label == REEL_SETTINGS:
+            rows.append([p["name"], f"served − {label}", f"{ci['users']:,}", f"{p['summaries']['served']['ndcg']:.4f}",
+                         f"{p['summaries'][label]['ndcg']:.4f}", f"{ci['diff']:+.4f}",
+                         f"[{ci['low']:+.4f}, {ci['high']:+.4f}]", "(context)"])
+            continue
         ok = ci["low"] > 0
         rows.append([p["name"], f"served − {label}", f"{ci['users']:,}", f"{p['summaries']['served']['ndcg']:.4f}",
                      f"{p['summaries'][label]['ndcg']:.4f}", f"{ci['diff']:+.4f}",
@@ -372,6 +384,11 @@ def render(bench, results, evaluation, tuning, chosen):
             if label == "implicit (tuned)":
                 b = p["implicitGrid"]["best"]
                 name += f" rank {b['rank']} λ {b['lambda']:g} α {b['alpha']:g}"
+            if label == REEL_SETTINGS and p.get("reelTuned"):
+                t = p["reelTuned"]
+                name += (f" (rank {t['rank']} λ {t['lambda']:g} α {t['alpha']:g} {t['confidence']}"
+                         f"{', half-life %g d' % t['recencyHalfLifeDays'] if t.get('recencyHalfLifeDays') else ''}, "
+                         f"{t['iterations']} it)")
             rows.append([p["name"], name, f"{s['users']:,}"] + [f"{s[c]:.4f}" for c in ("ndcg", "recall", "precision", "map")]
                         + [f"{s['coverage']:.3f}"])
     bench.table("Test quality of every list, scored user by user by one code (quality_lib.py; relevant = rating ≥ 4; "
@@ -415,9 +432,9 @@ def render(bench, results, evaluation, tuning, chosen):
                 ["protocol", "list", "NDCG@10 here", "reel evaluate", ""], check)
     for p in results:
         lost = [f"{label} (served − it {ci['diff']:+.4f}, 95% CI [{ci['low']:+.4f}, {ci['high']:+.4f}])"
-                for label, ci in p["pairedNDCG"].items() if ci["low"] <= 0]
+                for label, ci in p["pairedNDCG"].items() if ci["low"] <= 0 and label != REEL_SETTINGS]
         bench.result["data"][f"verdict, {p['name']}"] = (
-            f"served {p['served']['served']} beats all {len(p['pairedNDCG'])} others (every paired CI above 0)"
+            f"served {p['served']['served']} beats all {len(q.BASELINES) + 1} others (every paired CI above 0)"
             if not lost else "NOT above: " + "; ".join(lost))
 
     rows, others = blend_curve(evaluation)

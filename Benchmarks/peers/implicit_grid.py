@@ -22,11 +22,23 @@ ALPHAS = (0.25, 1.0, 4.0)
 ITERATIONS = 15
 
 
-def fit(split, rank, lam, alpha, iterations=ITERATIONS, threads=2, seed=42):
-    from implicit.cpu.als import AlternatingLeastSquares
+def confidence_matrix(split, alpha, confidence="raw", half_life_days=0.0):
+    """users × movies of c = 1 + α·f(r)·2^(−age / half-life), Reel's transforms (ConfidenceTransform):
+    `raw` f(r) = r, `log` f(r) = ln(1 + r), `positive` only ratings ≥ 4 (f(r) = r); age from the
+    newest rating kept."""
     t = split.train
-    confidence = (1.0 + alpha * t.rating.values).astype(np.float32)
-    user_items = sp.csr_matrix((confidence, (t.u.values, t.m.values)), shape=(split.n_users, split.n_movies))
+    keep = t.rating.values >= 4.0 if confidence == "positive" else np.ones(len(t), dtype=bool)
+    r, ts = t.rating.values[keep].astype(np.float64), t.timestamp.values[keep]
+    x = np.log1p(r) if confidence == "log" else r
+    if half_life_days > 0:
+        x = x * np.exp2(-(ts.max() - ts) / (half_life_days * 86_400))
+    c = (1.0 + alpha * x).astype(np.float32)
+    return sp.csr_matrix((c, (t.u.values[keep], t.m.values[keep])), shape=(split.n_users, split.n_movies))
+
+
+def fit(split, rank, lam, alpha, iterations=ITERATIONS, threads=2, seed=42, confidence="raw", half_life_days=0.0):
+    from implicit.cpu.als import AlternatingLeastSquares
+    user_items = confidence_matrix(split, alpha, confidence, half_life_days)
     model = AlternatingLeastSquares(factors=rank, regularization=lam, alpha=1.0, iterations=iterations, use_cg=True,
                                     num_threads=threads, random_state=seed, calculate_training_loss=False)
     model.fit(user_items, show_progress=False)
@@ -53,6 +65,9 @@ def tune(validation, log, threads=2, seed=42):
 
 
 def refit_lists(split, best, threads=2, seed=42):
-    """The chosen point refitted on the whole train part: lists for the split's scored users."""
-    user_f, movie_f = fit(split, best["rank"], best["lambda"], best["alpha"], threads=threads, seed=seed)
+    """The chosen point refitted on the whole train part: lists for the split's scored users
+    (`best` may also name iterations, confidence and recencyHalfLifeDays, as a Reel tuning record does)."""
+    user_f, movie_f = fit(split, best["rank"], best["lambda"], best["alpha"], iterations=best.get("iterations", ITERATIONS),
+                          threads=threads, seed=seed, confidence=best.get("confidence", "raw"),
+                          half_life_days=best.get("recencyHalfLifeDays", 0.0))
     return factor_lists(split, user_f, movie_f, split.scored, catalog=split.movie_counts > 0)
