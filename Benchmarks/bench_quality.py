@@ -370,6 +370,11 @@ def main():
             results.append(p)
     bench.result["protocols"] = results
     render(bench, results, evaluation, tuning, chosen)
+    import resource
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    bench.result["data"]["whole benchmark"] = (f"{time.time() - bench.started:.0f} s wall, {cpu:.0f} CPU-s "
+                                               f"(load {os.getloadavg()[0]:.1f} at the end)")
     bench.save()
 
 
