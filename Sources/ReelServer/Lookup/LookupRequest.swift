@@ -18,8 +18,8 @@ public enum RecommendationMode: String, Sendable, Equatable, CaseIterable {
         self = found.mode
     }
 
-    /// For error messages: "implicit-als, explicit-als, als or hybrid".
-    public static let allowed = "implicit-als (or its alias als) or hybrid"
+    /// For error messages.
+    public static let allowed = "the model's candidate name (implicit-als, explicit-als; alias als) or hybrid"
 }
 
 /// The hybrid weights a request names; the others come from the release's
