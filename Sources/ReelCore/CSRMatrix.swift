@@ -30,6 +30,7 @@ public struct CSRMatrix: Sendable, Equatable {
     /// The transpose (columns become rows), by a counting sort: walking the
     /// rows in order keeps each new row's indices ascending, so the transpose
     /// of a user-major rating matrix is the movie-major one, entry for entry.
+    /// Only for a matrix without a `problem()` (it indexes by the offsets and columns).
     public func transposed() -> CSRMatrix {
         var out = [Int64](repeating: 0, count: columnCount + 1)
         for c in indices { out[Int(c) + 1] += 1 }
