@@ -2,6 +2,8 @@
 """Renders Benchmarks/results/*.json (written by the bench_*.py scripts) into docs/benchmarks.md.
 
   python3 Benchmarks/report.py [--out docs/benchmarks.md]
+  python3 Benchmarks/report.py --only quality   # re-render one benchmark's section and summary rows,
+                                                # leaving the rest of the page as it is
 
 Benchmarks that have a bench_<name> script but no result are listed as not run; a
 results/<name>.failed marker (left by run.sh) as failed. Verdicts (PASS/MISS) are given only for
@@ -166,10 +168,47 @@ def section(r):
     return out
 
 
+def splice(page, r):
+    """`page` with benchmark `r`'s summary rows and section replaced (appended when absent): one
+    benchmark re-run alone updates its part of the page without dropping the others'."""
+    name = r["benchmark"]
+    lines = page.rstrip("\n").split("\n")
+    full = render({name: r}, set(), []).rstrip("\n").split("\n")
+    rows = [x for x in full if x.startswith(f"| [{name}](#{name})")]
+    kept = [x for x in lines if not x.startswith(f"| [{name}](#{name})") and x != f"| {name} | | | | not run |"]
+    summary_end = next((i for i, x in enumerate(kept) if i > 0 and kept[i - 1].startswith("|") and not x.startswith("|")
+                        and any(y.startswith("| benchmark |") for y in kept[:i])), len(kept))
+    kept[summary_end:summary_end] = rows
+    anchor = f'<a id="{name}"></a>'
+    start = kept.index(anchor) if anchor in kept else None
+    if start is not None:
+        end = next((i for i in range(start + 1, len(kept)) if kept[i].startswith('<a id="')), len(kept))
+        while end > start and kept[end - 1] == "":
+            end -= 1
+        kept[start:end] = section(r)
+        while kept and kept[-1] == "":
+            kept.pop()
+    else:
+        kept += [""] + section(r)
+    return "\n".join(kept).rstrip("\n") + "\n"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    p.add_argument("--only", metavar="NAME", help="re-render only this benchmark's section and summary rows")
     args = p.parse_args()
+    if args.only:
+        with open(os.path.join(RESULTS, f"{args.only}.json")) as f:
+            r = json.load(f)
+        with open(args.out) as f:
+            text = splice(f.read(), r)
+        tmp = args.out + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, args.out)
+        print(f"wrote {os.path.relpath(args.out, ROOT)} (section {args.only})")
+        return
     results = {}
     for path in sorted(glob.glob(os.path.join(RESULTS, "*.json"))):
         with open(path) as f:

@@ -1,6 +1,6 @@
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 /// Speed figures, not timed tests: skipped unless REEL_BENCH is set. Run in

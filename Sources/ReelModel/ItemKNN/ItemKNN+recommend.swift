@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 extension ItemKNNModel {
     /// Top-`k` movie rows (best first, -1 padded) and scores for each of

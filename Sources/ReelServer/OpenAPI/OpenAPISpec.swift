@@ -60,9 +60,9 @@ public enum OpenAPISpec {
                 parameters: [
                     pathID("userId", "MovieLens user id."),
                     kParameter(default: LookupDefaults.recommendationsK, what: "recommendations per user"),
-                    ["name": "mode", "in": "query", "required": false, "example": "als",
-                     "description": "`als`: the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
-                     "schema": ["type": "string", "enum": ["als", "hybrid"]]],
+                    ["name": "mode", "in": "query", "required": false, "example": "implicit-als",
+                     "description": "`implicit-als` (alias `als`): the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
+                     "schema": ["type": "string", "enum": .array(RecommendationMode.names.map { .string($0.name) })]],
                     weight("w_model", HybridWeights().model, "Weight of the min-max normalised model score."),
                     weight("w_trending", HybridWeights().trending, "Weight of the movie's trending popularity (0-1), in the blend's window (7d without one)."),
                     weight("w_diversity", HybridWeights().diversity, "Penalty per unit of genre overlap with movies already picked."),
@@ -280,8 +280,8 @@ public enum OpenAPISpec {
                 "type": "object", "required": ["userId", "source", "release", "count", "items"],
                 "properties": [
                     "userId": ["type": "integer", "format": "int32"],
-                    "source": ["type": "string", "enum": ["als", "hybrid", "fallback"],
-                               "description": "fallback: the user is not in the release; items are the 7-day trending list."],
+                    "source": ["type": "string", "example": "implicit-als",
+                               "description": "The candidate the list came from, named as in the evaluation report: `implicit-als` (the model's order; `als` in releases that do not name their model), `hybrid` (a blend), a baseline served by the release (`popular`, `trending-24h`, `trending-7d`, `trending-30d`), `item-knn`; or `fallback`: the user is not in the release and the items are the 7-day trending list."],
                     "window": ["type": "string", "enum": ["24h", "7d", "30d"], "description": "Only with source fallback."],
                     "weights": [
                         "type": "object", "description": "Only with source hybrid: the weights applied.",

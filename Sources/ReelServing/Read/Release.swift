@@ -77,6 +77,8 @@ public final class Release: RecommendationStore, @unchecked Sendable {
 
     public var servedName: String? { tables.servedName }
 
+    public var modelName: String? { tables.modelName }
+
     public func servedRecommendations(userRow: Int) -> RankedList? {
         guard tables.servedName != nil else { return nil }
         return list(tables.servedRange(userRow: userRow), tables.userServedMovies, tables.userServedScores)

@@ -1,8 +1,9 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel evaluate`: every mode side by side on a held-out split.
 struct EvaluateCommand: AsyncParsableCommand {

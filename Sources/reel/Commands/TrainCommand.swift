@@ -1,8 +1,9 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel train`: ALS on the current silver version; writes a model run.
 struct TrainCommand: AsyncParsableCommand {

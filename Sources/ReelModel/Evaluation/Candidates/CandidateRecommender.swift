@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 
 /// Everything a candidate may draw on to produce lists for a set of users —

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// The `item-knn` candidate's lists: an `ItemKNNModel` trained on the
 /// context's ratings (the training part of a split during evaluation, silver

@@ -9,7 +9,7 @@ import Glibc
 /// an atomic symlink rename: readers see the old version or the new one,
 /// never a half-written one, and a failed run leaves `current` alone.
 public enum SilverVersions {
-    static let stagingPrefix = ".staging-"
+    package static let stagingPrefix = ".staging-"
 
     /// The folder `current` points at, or nil when there is none.
     public static func currentDirectory(home: ReelHome) -> String? {
@@ -27,7 +27,7 @@ public enum SilverVersions {
     }
 
     /// A fresh staging folder for `runID`, owned by this process.
-    static func makeStaging(home: ReelHome, runID: String) throws -> String {
+    package static func makeStaging(home: ReelHome, runID: String) throws -> String {
         let dir = Path.join(home.silverVersions, "\(stagingPrefix)\(runID)-\(getpid())")
         try FileSystem.removeTree(dir)
         try FileSystem.createDirectory(dir)
@@ -35,7 +35,7 @@ public enum SilverVersions {
     }
 
     /// Renames the staging folder to `versions/<runID>` and points `current` at it.
-    static func publish(staging: String, runID: String, home: ReelHome) throws {
+    package static func publish(staging: String, runID: String, home: ReelHome) throws {
         let final = Path.join(home.silverVersions, runID)
         guard !FileSystem.exists(final) else {
             throw ReelError(.io, "\(final) already exists; refusing to replace a published silver version")
@@ -53,7 +53,7 @@ public enum SilverVersions {
     /// `discard` frees ~2 GB/s) and would otherwise end every run. Returns
     /// what it retired.
     @discardableResult
-    static func prune(home: ReelHome, keep: Int) throws -> [String] {
+    package static func prune(home: ReelHome, keep: Int) throws -> [String] {
         let current = currentVersionID(home: home)
         var retired: [String] = []
         let versions = list(home: home)
@@ -69,12 +69,12 @@ public enum SilverVersions {
         return retired
     }
 
-    static let prunedPrefix = ".pruned-"
+    package static let prunedPrefix = ".pruned-"
 
     /// Deletes the folders `prune` retired, and staging folders of runs
     /// that died. Returns what it deleted.
     @discardableResult
-    static func deletePruned(home: ReelHome) throws -> [String] {
+    package static func deletePruned(home: ReelHome) throws -> [String] {
         let names = FileSystem.list(home.silverVersions).filter { $0.hasPrefix(prunedPrefix) } + deadStagingFolders(home: home)
         for name in names { try FileSystem.removeTree(Path.join(home.silverVersions, name)) }
         return names

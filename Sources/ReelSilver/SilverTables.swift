@@ -46,6 +46,17 @@ public struct SilverRatings: Sendable {
     public var userCount: Int { userIDs.count }
     public var movieCount: Int { movieIDs.count }
     public var ratingCount: Int { userMovies.count }
+
+    /// The user-major layout as a plain matrix (users × movies, ratings as
+    /// values) — what `ALS.train` takes. The arrays are shared, not copied.
+    public var byUser: CSRMatrix {
+        CSRMatrix(offsets: userOffsets, indices: userMovies, values: userRatings, columnCount: movieCount)
+    }
+
+    /// The movie-major layout as a plain matrix (movies × users), the transpose of `byUser`.
+    public var byMovie: CSRMatrix {
+        CSRMatrix(offsets: movieOffsets, indices: movieUsers, values: movieRatings, columnCount: userCount)
+    }
 }
 
 /// Movie metadata, one row per accepted movie (rows as in `SilverRatings.movieIDs`).

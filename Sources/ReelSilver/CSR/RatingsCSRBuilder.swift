@@ -46,9 +46,9 @@ extension Array where Element: Equatable {
 /// movie only when a user's ratings are out of order, and dedupe of repeated
 /// (user, movie) pairs in the same pass. Both cores share the per-user work
 /// and the movie-major scatter.
-enum RatingsCSRBuilder {
+package enum RatingsCSRBuilder {
     /// Both layouts. Consumes `chunks` (emptied as they are scattered, to free memory early).
-    static func build(_ chunks: inout [RatingColumns], movieIDs: [Int32], threads: Int)
+    package static func build(_ chunks: inout [RatingColumns], movieIDs: [Int32], threads: Int)
         -> (ratings: SilverRatings, deduplicated: Int) {
         let byUser = userMajor(&chunks, threads: threads)
         let byMovie = movieMajor(byUser, movieCount: movieIDs.count, threads: threads)
@@ -61,7 +61,7 @@ enum RatingsCSRBuilder {
 
     /// The user-major layout alone (the ETL writes it before building the
     /// movie-major one, so the two are never in memory with a copy of either).
-    static func userMajor(_ chunks: inout [RatingColumns], threads: Int) -> UserMajor {
+    package static func userMajor(_ chunks: inout [RatingColumns], threads: Int) -> UserMajor {
         var byUser = groupedByUser(&chunks) ?? scatterByUser(&chunks, users: userIndex(chunks))
         byUser.deduplicated = sortAndDedupe(&byUser, threads: threads)
         return byUser
@@ -100,14 +100,14 @@ enum RatingsCSRBuilder {
         let times = ColumnBox(all.times)
         all.times = []
         let rest = chunks.dropFirst().map(\.times)
-        let timesDone = BackgroundTask { for t in rest { times.value.append(contentsOf: t) } }
+        let timesDone = JoinableThread { for t in rest { times.value.append(contentsOf: t) } }
         for k in 1..<chunks.count {
             let c = chunks[k]
             chunks[k] = RatingColumns()
             all.movieRows.append(contentsOf: c.movieRows)
             all.ratings.append(contentsOf: c.ratings)
         }
-        try! timesDone.value() // appending cannot throw
+        timesDone.join()
         return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings,
                          times: times.take())
     }
@@ -124,27 +124,27 @@ enum RatingsCSRBuilder {
         }
     }
 
-    struct UserMajor {
+    package struct UserMajor {
         /// Row → external userId, ascending.
-        var userIDs: [Int32]
-        var offsets: [Int64]
-        var movies: [Int32]
-        var ratings: [Float]
-        var times: [Int64]
+        package var userIDs: [Int32]
+        package var offsets: [Int64]
+        package var movies: [Int32]
+        package var ratings: [Float]
+        package var times: [Int64]
         /// Ratings dropped as repeats of a (user, movie) pair.
-        var deduplicated = 0
+        package var deduplicated = 0
 
-        var userCount: Int { userIDs.count }
+        package var userCount: Int { userIDs.count }
 
         /// No ratings (what is left where a layout was handed on).
-        static var empty: UserMajor { UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: []) }
+        package static var empty: UserMajor { UserMajor(userIDs: [], offsets: [0], movies: [], ratings: [], times: []) }
     }
 
-    struct MovieMajor {
-        var offsets: [Int64]
-        var users: [Int32]
-        var ratings: [Float]
-        var times: [Int64]
+    package struct MovieMajor {
+        package var offsets: [Int64]
+        package var users: [Int32]
+        package var ratings: [Float]
+        package var times: [Int64]
     }
 
     /// The distinct user ids, ascending, as an index.
@@ -318,7 +318,7 @@ enum RatingsCSRBuilder {
     /// Movie-major CSR by a counting sort over the user-major layout: walking
     /// users in ascending order keeps each movie's users ascending. Each
     /// thread scatters its own users into its own slice of every movie.
-    static func movieMajor(_ u: UserMajor, movieCount: Int, threads: Int) -> MovieMajor {
+    package static func movieMajor(_ u: UserMajor, movieCount: Int, threads: Int) -> MovieMajor {
         let ranges = balancedRanges(offsets: u.offsets, parts: threads)
         let n = u.movies.count
         // Per-thread counts per movie.

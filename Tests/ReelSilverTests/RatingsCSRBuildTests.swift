@@ -1,10 +1,10 @@
 import Testing
 import ReelCore
-@testable import ReelLakehouse
+@testable import ReelSilver
 
 /// `SilverRatings.build` against a slow, obviously correct reference: sort
 /// all rows by (user, movie, time, position), keep the last of each pair.
-@Suite struct ETLBuildTests {
+@Suite struct RatingsCSRBuildTests {
     struct Row: Equatable { var user: Int32, movie: Int32, rating: Float, time: Int64 }
 
     static func reference(_ rows: [Row], allMovieIDs: [Int32]) -> SilverRatings {

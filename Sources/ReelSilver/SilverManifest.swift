@@ -11,6 +11,12 @@ public struct SilverManifest: Codable, Sendable, Equatable {
         public var bytes: Int
         /// 16 lowercase hex digits.
         public var xxh3: String
+
+        public init(name: String, bytes: Int, xxh3: String) {
+            self.name = name
+            self.bytes = bytes
+            self.xxh3 = xxh3
+        }
     }
 
     public struct Counts: Codable, Sendable, Equatable {
@@ -18,6 +24,13 @@ public struct SilverManifest: Codable, Sendable, Equatable {
         public var movies: Int
         public var ratings: Int
         public var tags: Int
+
+        public init(users: Int, movies: Int, ratings: Int, tags: Int) {
+            self.users = users
+            self.movies = movies
+            self.ratings = ratings
+            self.tags = tags
+        }
     }
 
     /// The bronze events one type contributed (see `docs/events.md`).

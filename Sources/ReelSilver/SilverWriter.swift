@@ -27,7 +27,7 @@ public enum SilverWriter {
         return try writeManifest(files: files, counts: counts, popularityEndTime: d.popularity.endTime, to: directory)
     }
 
-    static func writeRatingsByUser(userIDs: [Int32], offsets: [Int64], movies: [Int32], ratings: [Float], times: [Int64],
+    package static func writeRatingsByUser(userIDs: [Int32], offsets: [Int64], movies: [Int32], ratings: [Float], times: [Int64],
                                    movieCount: Int, to directory: String) throws -> SilverManifest.File {
         try emit(SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser, in: directory,
                  words: [UInt64(userIDs.count), UInt64(movieCount), UInt64(movies.count)]) { w in
@@ -39,7 +39,7 @@ public enum SilverWriter {
         }
     }
 
-    static func writeRatingsByMovie(offsets: [Int64], users: [Int32], ratings: [Float], times: [Int64],
+    package static func writeRatingsByMovie(offsets: [Int64], users: [Int32], ratings: [Float], times: [Int64],
                                     userCount: Int, to directory: String) throws -> SilverManifest.File {
         try emit(SilverFormat.ratingsByMovieFile, SilverFormat.ratingsByMovie, in: directory,
                  words: [UInt64(userCount), UInt64(offsets.count - 1), UInt64(users.count)]) { w in
@@ -50,7 +50,7 @@ public enum SilverWriter {
         }
     }
 
-    static func writeMovies(_ m: SilverMovies, links: SilverLinks, to directory: String) throws -> SilverManifest.File {
+    package static func writeMovies(_ m: SilverMovies, links: SilverLinks, to directory: String) throws -> SilverManifest.File {
         try emit(SilverFormat.moviesFile, SilverFormat.movies, in: directory, words: [UInt64(m.count)]) { w in
             w.add("ids", m.ids)
             w.add("titleOffsets", m.titleOffsets)
@@ -64,7 +64,7 @@ public enum SilverWriter {
         }
     }
 
-    static func writeTags(_ t: SilverTags, movieCount: Int, to directory: String) throws -> SilverManifest.File {
+    package static func writeTags(_ t: SilverTags, movieCount: Int, to directory: String) throws -> SilverManifest.File {
         try emit(SilverFormat.tagsFile, SilverFormat.tags, in: directory, words: [UInt64(t.count), UInt64(movieCount)]) { w in
             w.add("movieOffsets", t.movieOffsets)
             w.add("userIDs", t.userIDs)
@@ -74,7 +74,7 @@ public enum SilverWriter {
         }
     }
 
-    static func writePopularity(_ p: SilverPopularity, movieCount: Int, to directory: String) throws -> SilverManifest.File {
+    package static func writePopularity(_ p: SilverPopularity, movieCount: Int, to directory: String) throws -> SilverManifest.File {
         let windows = TrendingWindow.allCases
         return try emit(SilverFormat.popularityFile, SilverFormat.popularity, in: directory,
                         words: [UInt64(bitPattern: p.endTime), UInt64(movieCount), UInt64(windows.count)]) { w in
@@ -87,7 +87,7 @@ public enum SilverWriter {
     /// Writes `manifest.json` last: a version folder without it is
     /// incomplete. First fsyncs every file it lists (and the folder), so a
     /// manifest never survives a crash that its files did not.
-    static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
+    package static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
                               events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
         try sync(files, in: directory)
         let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
@@ -97,7 +97,7 @@ public enum SilverWriter {
 
     /// fsyncs written files and their folder (the ETL's writer strands do
     /// it as soon as they are done; `writeManifest` does it in any case).
-    static func sync(_ files: [SilverManifest.File], in directory: String) throws {
+    package static func sync(_ files: [SilverManifest.File], in directory: String) throws {
         try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
     }
 
