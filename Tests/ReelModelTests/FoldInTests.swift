@@ -46,6 +46,21 @@ import ReelSilver
         return Fixture(rank: rank, movies: movies, factors: factors, mask: mask, model: model)
     }
 
+    /// The fold-in model a release carries for `trained`: its movie factors,
+    /// their Gram matrix, every movie recommendable.
+    func foldInModel(_ trained: ModelFactors, movieCount: Int, params: ALSParams) -> FoldInModel {
+        let gram = FoldInModel.gram(of: trained.movieFactors, rows: movieCount, rank: trained.rank, threads: 2)
+        let mask = [UInt8](repeating: 1, count: movieCount)
+        return trained.movieFactors.withUnsafeBufferPointer { f in
+            gram.withUnsafeBufferPointer { gr in
+                mask.withUnsafeBufferPointer {
+                    FoldInModel(movieFactors: f, movieCount: movieCount, rank: trained.rank, gram: gr, recommendable: $0,
+                                params: FoldInParams(params))
+                }
+            }
+        }
+    }
+
     /// (G + d·I + Σ w yyᵀ) x = Σ t y in Double, by Gaussian elimination with partial pivoting.
     func directSolve(_ f: Fixture, rows: [Int32], values: [Float], params: FoldInParams) -> [Double] {
         let r = f.rank
@@ -164,16 +179,7 @@ import ReelSilver
         let params = ALSParams(mode: .implicit, rank: 16, lambda: 2, alpha: 1, iterations: 15, threads: 2)
         let trained = try ALS.train(ratings, params: params, log: { _ in })
         let rank = trained.rank
-        let gram = FoldInModel.gram(of: trained.movieFactors, rows: ratings.movieCount, rank: rank, threads: 2)
-        let mask = [UInt8](repeating: 1, count: ratings.movieCount)
-        let model = trained.movieFactors.withUnsafeBufferPointer { f in
-            gram.withUnsafeBufferPointer { gr in
-                mask.withUnsafeBufferPointer {
-                    FoldInModel(movieFactors: f, movieCount: ratings.movieCount, rank: rank, gram: gr, recommendable: $0,
-                                params: FoldInParams(params))
-                }
-            }
-        }
+        let model = foldInModel(trained, movieCount: ratings.movieCount, params: params)
         let scratch = model.makeScratch(maxK: 10, maxRatings: 1000)
         var overlap = 0.0
         for u in 0..<ratings.userCount {
@@ -214,16 +220,7 @@ import ReelSilver
         let params = ALSParams(mode: .implicit, rank: 16, lambda: 5, alpha: 1, iterations: 15, threads: 2)
         let trained = try ALS.train(trainRatings, params: params, log: { _ in })
         let rank = trained.rank
-        let gram = FoldInModel.gram(of: trained.movieFactors, rows: all.movieCount, rank: rank, threads: 2)
-        let mask = [UInt8](repeating: 1, count: all.movieCount)
-        let model = trained.movieFactors.withUnsafeBufferPointer { f in
-            gram.withUnsafeBufferPointer { gr in
-                mask.withUnsafeBufferPointer {
-                    FoldInModel(movieFactors: f, movieCount: all.movieCount, rank: rank, gram: gr, recommendable: $0,
-                                params: FoldInParams(params))
-                }
-            }
-        }
+        let model = foldInModel(trained, movieCount: all.movieCount, params: params)
         let scratch = model.makeScratch(maxK: 10, maxRatings: 1000)
         func ndcg(_ u: Int) -> Double {
             _ = model.topK(10, scratch)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ReelCore
 @testable import ReelServer
 import Testing
 
@@ -42,6 +43,13 @@ struct JSONBytesTests {
         let controls = String(repeating: "\u{01}", count: 50)
         let text = render { $0.writeJSONString(controls) }
         #expect(text.utf8.count == RawJSONWriter.maxStringBytes(50))
+    }
+
+    @Test("the request path escapes strings exactly as ReelCore's JSONValue does")
+    func sameEscapingAsJSONValue() {
+        for text in ["plain", "Grumpier \"Old\" Men \\ \t\n\r\u{01}\u{1f}\u{7f} Amélie 🎬", "", "\u{0}/"] {
+            #expect(render { $0.writeJSONString(text) } == JSONValue.quoted(text), "\(text)")
+        }
     }
 
     @Test("strings escape quotes, backslashes and control characters and keep UTF-8")

@@ -27,6 +27,25 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// The byte a one-letter escape stands for: `\b \f \n \r \t` their
+    /// control characters, `\" \\ \/` the character itself; nil for `u`
+    /// (four hex digits follow) and for letters JSON does not allow. Shared by
+    /// the reader and ingest's flat scanner, which decodes in place.
+    @inlinable
+    public static func unescapedByte(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return letter
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        default: return nil
+        }
+    }
+}
+
 /// Reel's one JSON reader (`JSONValue(parsing:)`, `JSONSyntax`). Not the
 /// event ingest's flat scanner, which validates NDJSON lines in place
 /// without building values.
@@ -158,13 +177,8 @@ struct JSONReader {
                 guard i < bytes.count else { throw fail("unterminated escape") }
                 let e = bytes[i]
                 i += 1
+                if let byte = JSONValue.unescapedByte(e) { out.append(byte); continue }
                 switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {

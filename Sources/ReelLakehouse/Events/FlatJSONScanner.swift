@@ -1,3 +1,5 @@
+import ReelCore
+
 /// The kind of a JSON value found by `FlatJSONScanner`.
 enum JSONValueKind: UInt8 {
     case string, number, trueLiteral, falseLiteral, null, object, array
@@ -270,12 +272,8 @@ enum FlatJSONScanner {
             guard c == UInt8(ascii: "\\") else { out.append(c); i += 1; continue }
             let e = p[i + 1]
             i += 2
+            if let byte = JSONValue.unescapedByte(e) { out.append(byte); continue }
             switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = hex4(i)
                 i += 4
@@ -288,7 +286,7 @@ enum FlatJSONScanner {
                 }
                 if scalar >= 0xD800 && scalar < 0xE000 { scalar = 0xFFFD }
                 appendUTF8(scalar, to: &out)
-            default: out.append(e) // \" \\ \/
+            default: out.append(e)  // not reached: the scan accepted only valid escapes
             }
         }
     }

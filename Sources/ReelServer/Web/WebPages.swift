@@ -3,17 +3,25 @@
 /// inserted as text nodes (never as HTML), so a title holding markup shows
 /// as text.
 enum WebPages {
-    static let exploreHTML = #"""
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Reel — Explore</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/reel.css">
-<script src="/static/explore.js" defer></script>
-</head>
+    /// The `<head>` both pages share (and everything before it): the page's
+    /// title and its one deferred script differ, the icon and stylesheet do not.
+    static func pageHead(title: String, script: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Reel — \(title)</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+        <link rel="stylesheet" href="/static/reel.css">
+        <script src="/static/\(script)" defer></script>
+        </head>
+
+        """
+    }
+
+    static let exploreHTML = pageHead(title: "Explore", script: "explore.js") + #"""
 <body>
 <a class="skip" href="#view">Skip to content</a>
 <header class="top">
@@ -49,17 +57,7 @@ enum WebPages {
 </html>
 """#
 
-    static let docsHTML = #"""
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Reel — API</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/reel.css">
-<script src="/static/docs.js" defer></script>
-</head>
+    static let docsHTML = pageHead(title: "API", script: "docs.js") + #"""
 <body>
 <a class="skip" href="#ops">Skip to the routes</a>
 <header class="top">

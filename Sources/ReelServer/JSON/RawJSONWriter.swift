@@ -7,6 +7,12 @@ import NIOCore
 /// the `ByteBuffer` and then plain stores and `memcpy`s, so there is no
 /// per-token capacity check, uniqueness check or exclusivity check. The CLI
 /// renders with the same code, so both print identical JSON.
+///
+/// The request path's own writer, deliberately apart from ReelCore's
+/// `JSONValue` (Reel's one JSON value, writer and reader, for everything off
+/// the request path): it writes tokens straight into reserved bytes and never
+/// builds a value. Its string escaping matches `JSONValue.appendString` byte
+/// for byte (`JSONBytesTests`).
 struct RawJSONWriter {
     private let base: UnsafeMutableRawPointer
     /// Bytes written so far.
