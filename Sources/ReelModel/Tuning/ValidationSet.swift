@@ -37,16 +37,22 @@ public struct ValidationSet: @unchecked Sendable {
         outer.split = .temporal
         let evaluationTrain = try EvaluationSplit.make(ratings, params: outer).train
         let temporal = try EvaluationSplit.make(evaluationTrain, params: outer)
-        let temporalUsers = EvaluationUsers(split: temporal, relevantThreshold: params.relevantThreshold)
-        if temporalUsers.count >= minimumUsers {
+        // Scored on a seeded sample of at most `validationUsers`, as the candidate choice is: every
+        // trial scores its model on them, and scoring all of a large fallback split (e.g. 15,000
+        // users' last ratings) cost as much as a quarter of a training run per trial, which left
+        // the 3x budget room for the configured point alone (docs/model.md, section 13).
+        let temporalUsers = EvaluationUsers(split: temporal, relevantThreshold: params.relevantThreshold,
+                                            sample: params.validationUsers, seed: params.implicit.seed)
+        if temporalUsers.totalCount >= minimumUsers {
             return ValidationSet(rule: EvaluationParams.Split.temporal.rawValue, split: temporal, users: temporalUsers, note: nil, k: params.k)
         }
         var perUser = params
         perUser.split = .leaveLastN
         let fallback = try EvaluationSplit.make(evaluationTrain, params: perUser)
-        let fallbackUsers = EvaluationUsers(split: fallback, relevantThreshold: params.relevantThreshold)
-        let why = "the global time split left \(temporalUsers.count) validation users (< \(minimumUsers))"
-        if fallbackUsers.count > temporalUsers.count {
+        let fallbackUsers = EvaluationUsers(split: fallback, relevantThreshold: params.relevantThreshold,
+                                            sample: params.validationUsers, seed: params.implicit.seed)
+        let why = "the global time split left \(temporalUsers.totalCount) validation users (< \(minimumUsers))"
+        if fallbackUsers.totalCount > temporalUsers.totalCount {
             return ValidationSet(rule: EvaluationParams.Split.leaveLastN.rawValue, split: fallback, users: fallbackUsers,
                                  note: why + "; validated on each user's last \(params.holdout) ratings instead", k: params.k)
         }
