@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries from Debian packages (libzstd-dev, libxxhash-dev).
@@ -49,14 +50,20 @@ let package = Package(
         // Serving: the release format, its verified reader, `RecommendationStore`, and the serving
         // vocabulary (blend, re-ranker, fold-in). ReelCore only: all the daemon needs of the batch side.
         .target(name: "ReelServing", dependencies: ["ReelCore"], swiftSettings: kernelFlags),
+        // Silver: the contract between the ETL and everything after it — silver types, the CSR
+        // build, the version reader/writer, manifest, versions, popularity. ReelCore only.
+        .target(name: "ReelSilver", dependencies: ["ReelCore"], swiftSettings: kernelFlags),
+        // Settings: pipeline/reel.toml (read with TOMLKit), REEL_* variables, typed setting keys.
+        // The batch side and the CLI read it; the daemon gets its few settings from the CLI.
+        .target(name: "ReelSettings", dependencies: ["ReelCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Lakehouse: contracts, CSV, bronze, synth, silver ETL, events, the open (Delta) silver tables.
-        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelParquet", "Yams", "CZstd", "CReelSIMD"], swiftSettings: kernelFlags),
+        .target(name: "ReelLakehouse", dependencies: ["ReelCore", "ReelSilver", "ReelParquet", "Yams", "CZstd", "CReelSIMD"], swiftSettings: kernelFlags),
         // Model: ALS, evaluation, factor files, scoring kernels.
-        .target(name: "ReelModel", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "CReelCPU"], swiftSettings: kernelFlags),
+        .target(name: "ReelModel", dependencies: ["ReelCore", "ReelServing", "ReelSilver", "CReelCPU"], swiftSettings: kernelFlags),
         // Release: builder, publish/activate/bundle, gold tables (the format and reader are ReelServing's).
-        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelParquet", "CZstd"], swiftSettings: kernelFlags),
+        .target(name: "ReelRelease", dependencies: ["ReelCore", "ReelServing", "ReelSilver", "ReelLakehouse", "ReelModel", "ReelParquet", "CZstd"], swiftSettings: kernelFlags),
         // Pipeline: the nightly job (stages, lock, fingerprints, run records, metrics, MLflow).
-        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
+        .target(name: "ReelPipeline", dependencies: ["ReelCore", "ReelSettings", "ReelServing", "ReelSilver", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelParquet"]),
         // Parquet + Delta Lake: the open-format layer analysts read (silver and gold tables).
         .target(name: "ReelParquet", dependencies: ["ReelCore", "CZstd", "CZlib", "Yams"], swiftSettings: kernelFlags),
         // Server: the read-only HTTP lookup daemon. Nothing of the batch side: ReelCore, ReelServing, NIO.
@@ -68,30 +75,32 @@ let package = Package(
         ], swiftSettings: kernelFlags + serverFlags),
         // The `reel` command: parses arguments and calls the libraries.
         .executableTarget(name: "reel", dependencies: [
-            "ReelCore", "ReelServing", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",
+            "ReelCore", "ReelSettings", "ReelServing", "ReelSilver", "ReelLakehouse", "ReelModel", "ReelRelease", "ReelPipeline", "ReelServer", "ReelParquet", "CReelCPU",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // Helpers every test target shares (temp folders), so they are written once.
-        .target(name: "ReelTestSupport", path: "Tests/ReelTestSupport"),
+        // Helpers every test target shares (temp folders, the metrics-only store), so they are written once.
+        .target(name: "ReelTestSupport", dependencies: ["ReelCore", "ReelServing"], path: "Tests/ReelTestSupport"),
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", "ReelTestSupport"]),
-        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelParquet", "ReelCore", "ReelTestSupport", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReelModelTests", dependencies: ["ReelModel", "ReelServing", "ReelLakehouse", "ReelCore"]),
-        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelLakehouse", "ReelCore", "ReelParquet", "ReelTestSupport"]),
+        .testTarget(name: "ReelSettingsTests", dependencies: ["ReelSettings", "ReelCore", "ReelTestSupport"]),
+        .testTarget(name: "ReelLakehouseTests", dependencies: ["ReelLakehouse", "ReelSilver", "ReelParquet", "ReelCore", "ReelTestSupport", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReelModelTests", dependencies: ["ReelModel", "ReelServing", "ReelSilver", "ReelLakehouse", "ReelCore"]),
+        .testTarget(name: "ReelSilverTests", dependencies: ["ReelSilver", "ReelCore", "ReelTestSupport"]),
+        .testTarget(name: "ReelReleaseTests", dependencies: ["ReelRelease", "ReelServing", "ReelModel", "ReelSilver", "ReelLakehouse", "ReelCore", "ReelParquet", "ReelTestSupport"]),
         .testTarget(name: "ReelServerTests", dependencies: [
-            "ReelServer", "ReelServing", "ReelCore", "CReelCPU", .product(name: "NIOEmbedded", package: "swift-nio"),
+            "ReelServer", "ReelServing", "ReelCore", "CReelCPU", "ReelTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The monitoring tests render the daemon's metrics too, and read the alert rules (YAML).
         .testTarget(name: "ReelPipelineTests", dependencies: [
-            "ReelPipeline", "ReelServer", "ReelServing", "ReelRelease", "ReelCore", "ReelParquet", "ReelLakehouse", "ReelModel",
+            "ReelPipeline", "ReelSettings", "ReelServer", "ReelServing", "ReelRelease", "ReelCore", "ReelParquet", "ReelSilver", "ReelLakehouse", "ReelModel", "ReelTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // The lakehouse-format tests check written tables against their YAML, silver and the release.
-        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelCore", "ReelServing", "ReelParquet", "ReelLakehouse", "ReelRelease"]),
+        .testTarget(name: "ReelEndToEndTests", dependencies: ["reel", "ReelCore", "ReelServing", "ReelParquet", "ReelSilver", "ReelLakehouse", "ReelRelease"]),
         .testTarget(name: "ReelParquetTests", dependencies: ["ReelParquet", "ReelCore", "ReelTestSupport"]),
         // Benchmark: Reel's Parquet writer/reader on silver-ratings-shaped data (Benchmarks/parquet_bench.py).
         .executableTarget(name: "reel-parquet-bench", dependencies: ["ReelParquet", "ReelCore"],

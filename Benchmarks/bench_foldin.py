@@ -6,9 +6,10 @@ at ml-25m scale (62k movies, rank 64), loaded by wrk, against benfred/implicit's
 * Histories: 2,000 bodies of 50 ratings each, sampled (seeded) from real users of the bronze
   ratings (users with at least 60 ratings, from the start of ratings.csv), written one per line.
 * Reel: `reel serve --release <current>` (the release must carry the fold-in sections: republished
-  when it does not), wrk -t2 -c64 with Benchmarks/wrk_foldin.lua drawing a random body per request;
-  a 3 s warm-up, then BENCH_RUNS runs of BENCH_WRK_SECONDS. Targets: p99 <= 2 ms and >= 5,000 req/s
-  with wrk sharing the 2 cores. The daemon's own fold-in histogram (solve + rank, no HTTP) is read
+  when it does not), wrk with Benchmarks/wrk_foldin.lua drawing a random body per request; a 3 s
+  warm-up, then BENCH_RUNS runs of BENCH_WRK_SECONDS at each connection count of a sweep (2 … 64).
+  Target: p99 <= 2 ms and >= 5,000 req/s with wrk sharing the 2 cores, at one load: the busiest
+  point of the sweep whose p99 is within 2 ms must carry >= 5,000 req/s. The daemon's own fold-in histogram (solve + rank, no HTTP) is read
   from /metrics after the runs.
 * implicit: Benchmarks/peers/foldin_implicit.py in the venv BENCH_FOLDIN_PYTHON (default
   .build/foldin-venv/bin/python), one thread, the same bodies; per-call latency. The ratio printed
@@ -24,14 +25,14 @@ import subprocess
 import urllib.request
 
 from benchlib import (BENCH_DIR, HOME, REEL, ROOT, RUNS, SCALE, Bench, bronze_dir, ensure_release, fail, log,
-                      reel, which_or_fail)
+                      reel, run_wrk, which_or_fail)
 from bench_serve import free_port, wait_ready
 from procstat import cpu_seconds, memory_mb
 from sectionfile import SectionFile
 
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 10 if SCALE == "full" else 3))
-CONNECTIONS = 64
-LOW_CONNECTIONS = 2
+# wrk connection counts, lowest load first; BENCH_FOLDIN_CONNECTIONS="2,8,64" overrides.
+SWEEP = [int(c) for c in os.environ.get("BENCH_FOLDIN_CONNECTIONS", "2,4,8,16,32,64").split(",")]
 LUA = os.path.join(BENCH_DIR, "wrk_foldin.lua")
 WORK = os.path.join(HOME, "foldin-bench")
 PEER_PYTHON = os.environ.get("BENCH_FOLDIN_PYTHON", os.path.join(ROOT, ".build", "foldin-venv", "bin", "python"))
@@ -67,18 +68,8 @@ def histories(path, count=2000, size=50, seed=17):
     return len(users)
 
 
-def wrk(port, seconds, bodies, connections=CONNECTIONS):
-    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LUA, f"http://127.0.0.1:{port}"]
-    before = os.times()
-    p = subprocess.run(cmd, env={**os.environ, "WRK_FOLDIN_BODIES": bodies}, capture_output=True, text=True,
-                       timeout=seconds + 60)
-    after = os.times()
-    line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
-    if p.returncode != 0 or line is None:
-        fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
-    result = json.loads(line[len("WRK_JSON "):])
-    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
-    return result
+def wrk(port, seconds, bodies, connections=SWEEP[-1]):
+    return run_wrk(LUA, port, connections, seconds, {"WRK_FOLDIN_BODIES": bodies}, threads=min(2, connections))
 
 
 def foldin_histogram(port):
@@ -123,31 +114,27 @@ def main():
     daemon = subprocess.Popen([REEL, "serve", "--root", HOME, "--release", release, "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL,
                               stderr=open(os.path.join(WORK, "daemon.log"), "w"))
-    samples, low = [], []
+    sweep = {c: [] for c in SWEEP}
     try:
         wait_ready(port, "/readyz", daemon, "reel serve")
         log("  warm-up, 3 s")
         wrk(port, 3, bodies)
-        for i in range(RUNS):
-            load = os.getloadavg()[0]
-            c0 = cpu_seconds([daemon.pid])
-            w = wrk(port, SECONDS, bodies)
-            s = sample(w, load, cpu_seconds([daemon.pid]) - c0, memory_mb([daemon.pid]))
-            samples.append(s)
-            log(f"  run {i + 1}/{RUNS}: {s['rps']:,.0f} req/s, p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.2f} ms, "
-                f"non-2xx {s['non2xx']}, socket errors {s['socket_errors']}, server {s['cpu_s']:.1f} CPU-s, "
-                f"wrk {s['wrk_cpu_s']:.1f} CPU-s, RSS {s['rss_mb']:.0f} MB, load {load:.2f}")
+        # Closed-loop load (wrk): each connection sends its next request when the answer arrives,
+        # so more connections means more offered load and more queueing (Little's law: mean
+        # latency ≈ connections / throughput). The sweep finds the load the daemon carries
+        # within the p99 target.
+        for conns in SWEEP:
+            for i in range(RUNS):
+                load = os.getloadavg()[0]
+                c0 = cpu_seconds([daemon.pid])
+                s = sample(wrk(port, SECONDS, bodies, connections=conns), load,
+                           cpu_seconds([daemon.pid]) - c0, memory_mb([daemon.pid]))
+                sweep[conns].append(s)
+                log(f"  {conns} connections, run {i + 1}/{RUNS}: {s['rps']:,.0f} req/s, p50 {s['p50_ms']:.2f} ms, "
+                    f"p99 {s['p99_ms']:.2f} ms, non-2xx {s['non2xx']}, socket errors {s['socket_errors']}, "
+                    f"server {s['cpu_s']:.1f} CPU-s, wrk {s['wrk_cpu_s']:.1f} CPU-s, RSS {s['rss_mb']:.0f} MB, "
+                    f"load {load:.2f}")
         total, count, buckets = foldin_histogram(port)
-        # The same load from 2 connections: at 64, a request waits behind the others
-        # (Little's law: mean latency ≈ 64 / throughput), which no fold-in speed removes.
-        for i in range(RUNS):
-            load = os.getloadavg()[0]
-            c0 = cpu_seconds([daemon.pid])
-            s = sample(wrk(port, SECONDS, bodies, connections=LOW_CONNECTIONS), load,
-                       cpu_seconds([daemon.pid]) - c0, memory_mb([daemon.pid]))
-            low.append(s)
-            log(f"  {LOW_CONNECTIONS} connections, run {i + 1}/{RUNS}: {s['rps']:,.0f} req/s, p50 {s['p50_ms']:.2f} ms, "
-                f"p99 {s['p99_ms']:.2f} ms, non-2xx {s['non2xx']}, socket errors {s['socket_errors']}")
     finally:
         if daemon.poll() is None:
             daemon.send_signal(signal.SIGTERM)
@@ -156,18 +143,27 @@ def main():
             except subprocess.TimeoutExpired:
                 daemon.kill()
     shown = (f".build/release/reel serve --root $BENCH_HOME --release {release.replace(HOME, '$BENCH_HOME')} --port P\n"
-             f"WRK_FOLDIN_BODIES=$BENCH_HOME/foldin-bench/bodies.jsonl wrk -t2 -c{CONNECTIONS} -d{SECONDS}s --timeout 5s "
+             f"WRK_FOLDIN_BODIES=$BENCH_HOME/foldin-bench/bodies.jsonl wrk -tT -cC -d{SECONDS}s --timeout 5s "
              f"-s Benchmarks/wrk_foldin.lua http://127.0.0.1:PORT")
-    bench.add(f"reel serve, POST /v1/recommendations, {CONNECTIONS} connections", "reel", shown, samples)
-    r = bench.subject(f"reel serve, POST /v1/recommendations, {CONNECTIONS} connections")
-    bench.target("fold-in of a 50-rating history, p99 (wrk)", r["p99_ms"], "<=", 2, "ms", issue=17)
-    bench.target("fold-in requests/s (wrk, 64 connections)", r["rps"], ">=", 5000, "req/s", issue=17)
-    bench.target("fold-in non-2xx + socket errors", sum(s["non2xx"] + s["socket_errors"] for s in samples + low), "==", 0,
-                 "", issue=17, scale=SCALE)
-    low_label = f"reel serve, POST /v1/recommendations, {LOW_CONNECTIONS} connections"
-    bench.add(low_label, "reel", shown.replace(f"-t2 -c{CONNECTIONS}", f"-t{LOW_CONNECTIONS} -c{LOW_CONNECTIONS}"), low)
-    bench.target(f"fold-in round trip p99 (wrk, {LOW_CONNECTIONS} connections)", bench.subject(low_label)["p99_ms"],
-                 "<=", 2, "ms", issue=17)
+    within = []
+    for conns in SWEEP:
+        label = f"reel serve, POST /v1/recommendations, {conns} connections"
+        bench.add(label, "reel", shown.replace("-tT -cC", f"-t{min(2, conns)} -c{conns}"), sweep[conns])
+        r = bench.subject(label)
+        if r["p99_ms"] <= 2:
+            within.append((r["rps"], conns, r["p99_ms"]))
+    # The issue's target is one operating point: >= 5,000 requests/s with p99 <= 2 ms. The best
+    # such point of the sweep (medians of the runs at one connection count) is the verdict.
+    rps, conns, p99 = max(within) if within else (0.0, 0, float("inf"))
+    bench.result["data"]["best_within_p99"] = {"connections": conns, "rps": rps, "p99_ms": p99}
+    log(f"  most requests/s with p99 <= 2 ms: {rps:,.0f} at {conns} connections (p99 {p99:.2f} ms)")
+    bench.target("fold-in requests/s at the busiest load with round-trip p99 <= 2 ms (wrk sweep)", rps, ">=", 5000,
+                 "req/s", issue=17)
+    top = bench.subject(f"reel serve, POST /v1/recommendations, {SWEEP[-1]} connections")
+    bench.target(f"fold-in requests/s (wrk, {SWEEP[-1]} connections, saturated)", top["rps"], ">=", 5000, "req/s",
+                 issue=17)
+    bench.target("fold-in non-2xx + socket errors", sum(s["non2xx"] + s["socket_errors"] for v in sweep.values() for s in v),
+                 "==", 0, "", issue=17, scale=SCALE)
     p99_s = histogram_quantile(buckets, count, 0.99)
     bench.target("fold-in p99 in the daemon (reel_foldin_duration_seconds bucket bound)", 1000 * p99_s, "<=", 2, "ms",
                  issue=17)

@@ -19,7 +19,9 @@ the 2 cores with the server) with Benchmarks/wrk_random_users.lua: random users 
 For each of 64 and 256 connections: a 3 s warm-up per server, then BENCH_RUNS runs of
 BENCH_WRK_SECONDS (10 at full scale) per server, interleaved. Reported per run: requests/s,
 p50/p99 latency, non-2xx responses and socket errors, the server's CPU seconds and RSS after the
-run (nginx: master + workers). Then `reel topk --user ID` as a whole process with hyperfine
+run (nginx: master + workers). BENCH_REEL_BASE=<an older reel binary> adds that binary's daemon on
+the same release as a fourth server in the same interleaved runs, with the ratio new/base: how a
+change is shown not to slow the hot route. Then `reel topk --user ID` as a whole process with hyperfine
 (median <= 10 ms); `cat` of that user's static file is timed beside it as the floor of starting a
 process and reading a file.
 """
@@ -33,7 +35,7 @@ import subprocess
 import threading
 import time
 
-from benchlib import (BENCH_DIR, HOME, REEL, RUNS, SCALE, Bench, ensure_release, fail, log, which_or_fail)
+from benchlib import (BENCH_DIR, HOME, REEL, RUNS, SCALE, Bench, ensure_release, fail, log, run_wrk, which_or_fail)
 from procstat import children, cpu_seconds, memory_mb
 from sectionfile import SectionFile
 
@@ -42,6 +44,7 @@ CONNECTIONS = [64, 256]
 LUA = os.path.join(BENCH_DIR, "wrk_random_users.lua")
 WORK = os.path.join(HOME, "serve-bench")
 TUNED = os.environ.get("BENCH_NGINX_TUNED") == "1"
+BASE = os.environ.get("BENCH_REEL_BASE")
 
 
 def free_port():
@@ -139,19 +142,7 @@ def start_nginx(static, port):
 
 
 def wrk(port, connections, seconds, ids_file):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LUA,
-           f"http://127.0.0.1:{port}"]
-    before = os.times()
-    p = subprocess.run(cmd, env={**os.environ, "WRK_USER_IDS": ids_file}, capture_output=True, text=True,
-                       timeout=seconds + 60)
-    after = os.times()
-    line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
-    if p.returncode != 0 or line is None:
-        fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
-    result = json.loads(line[len("WRK_JSON "):])
-    # wrk's own CPU time: it shares the 2 cores with the server, so it bounds what either server can reach.
-    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
-    return result
+    return run_wrk(LUA, port, connections, seconds, {"WRK_USER_IDS": ids_file})
 
 
 def main():
@@ -167,17 +158,21 @@ def main():
     bench = Bench("serve", "reel serve vs nginx static files (wrk), reel topk (hyperfine)", [6])
     reel_port, single_port, nginx_port = free_port(), free_port(), free_port()
 
-    def start_daemon(port, *extra):
-        return subprocess.Popen([REEL, "serve", "--root", HOME, "--release", release, "--host", "127.0.0.1",
+    def start_daemon(port, *extra, binary=REEL):
+        return subprocess.Popen([binary, "serve", "--root", HOME, "--release", release, "--host", "127.0.0.1",
                                  "--port", str(port), *extra], stdout=subprocess.DEVNULL,
                                 stderr=open(os.path.join(WORK, f"daemon-{port}.log"), "w"))
 
     daemon = start_daemon(reel_port)
     single = start_daemon(single_port, "--single-listener")
+    base_port = free_port()
+    base = start_daemon(base_port, binary=BASE) if BASE else None
     nginx = None
     try:
         wait_ready(reel_port, "/readyz", daemon, "reel serve")
         wait_ready(single_port, "/readyz", single, "reel serve --single-listener")
+        if base:
+            wait_ready(base_port, "/readyz", base, f"{BASE} serve")
         release_id = os.path.basename(release).removesuffix(".reel")
         static = os.path.join(WORK, "static", release_id)
         if not os.path.exists(os.path.join(static, "complete")):
@@ -189,8 +184,11 @@ def main():
         servers = {"reel serve": (reel_port, lambda: [daemon.pid]),
                    "reel serve --single-listener": (single_port, lambda: [single.pid]),
                    "nginx static": (nginx_port, lambda: [nginx.pid] + children(nginx.pid))}
+        if base:
+            servers["reel serve (base binary)"] = (base_port, lambda: [base.pid])
         serve_cmd = f".build/release/reel serve --root $BENCH_HOME --release {release.replace(HOME, '$BENCH_HOME')} --port P"
         shown = {"reel serve": serve_cmd, "reel serve --single-listener": serve_cmd + " --single-listener",
+                 "reel serve (base binary)": serve_cmd.replace(".build/release/reel", "$BENCH_REEL_BASE"),
                  "nginx static": "nginx -p $BENCH_HOME/serve-bench/nginx -c nginx.conf -g 'daemon off;'  (config: see bench_serve.py)"}
         for conns in CONNECTIONS:
             samples = {name: [] for name in servers}
@@ -220,6 +218,12 @@ def main():
             bench.ratio(f"reel/nginx req/s, {conns} connections", r["rps"] / n["rps"], goal=(">=", 1.2), issue=6,
                         meaning="(goal >= 1.2)")
             bench.target(f"reel p99 / nginx p99, {conns} connections", r["p99_ms"] / n["p99_ms"], "<=", 1.0, "", issue=6)
+            if base:
+                b = bench.subject(f"reel serve (base binary), {conns} connections")
+                bench.ratio(f"reel/base binary req/s, {conns} connections", r["rps"] / b["rps"],
+                            meaning="(1 = unchanged; the base is BENCH_REEL_BASE)")
+                bench.ratio(f"reel/base binary p99, {conns} connections", r["p99_ms"] / b["p99_ms"],
+                            meaning="(1 = unchanged)")
             bench.target(f"reel non-2xx + socket errors, {conns} connections",
                          sum(s["non2xx"] + s["socket_errors"] for s in samples["reel serve"]), "==", 0, "", issue=6,
                          scale=SCALE)
@@ -229,7 +233,7 @@ def main():
                                      "static_bytes_per_user": os.path.getsize(os.path.join(static, "u", f"{ids[0]}.json"))})
         log(f"  daemon RSS after the runs: {bench.result['data']['daemon_rss_mb_after']:.0f} MB")
     finally:
-        for proc in (nginx, daemon, single):
+        for proc in (nginx, daemon, single, base):
             if proc and proc.poll() is None:
                 proc.send_signal(signal.SIGQUIT if proc is nginx else signal.SIGTERM)
                 try:

@@ -330,6 +330,24 @@ def ensure_release():
     return os.path.realpath(current)
 
 
+def run_wrk(script, port, connections, seconds, env, threads=2):
+    """One wrk run of `script` (a Benchmarks/wrk_*.lua, which ends with wrk_common.lua's WRK_JSON line)
+    against 127.0.0.1:`port`; `env` passes the script its inputs. Returns the WRK_JSON counts and
+    percentiles plus `cpu_s`, wrk's own CPU time: it shares the 2 cores with the server, so it bounds
+    what any server can reach."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", script,
+           f"http://127.0.0.1:{port}"]
+    before = os.times()
+    p = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True, timeout=seconds + 60)
+    after = os.times()
+    line = next((l for l in p.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
+    if p.returncode != 0 or line is None:
+        fail(f"wrk failed ({p.returncode}): {p.stdout[-1500:]} {p.stderr[-1500:]}")
+    result = json.loads(line[len("WRK_JSON "):])
+    result["cpu_s"] = (after.children_user + after.children_system) - (before.children_user + before.children_system)
+    return result
+
+
 def read_json(path):
     with open(path) as f:
         return json.load(f)

@@ -8,11 +8,8 @@ local ids = {}
 for line in io.lines(os.getenv("WRK_USER_IDS")) do ids[#ids + 1] = line end
 local k = os.getenv("WRK_K") or "10"
 
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
+-- setup() (a seed per thread) and done() (the WRK_JSON line) come from wrk_common.lua.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 
 function init(args)
   math.randomseed(seed or 1)
@@ -20,14 +17,4 @@ end
 
 function request()
   return wrk.format("GET", "/v1/users/" .. ids[math.random(#ids)] .. "/recommendations?k=" .. k)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"non2xx":%d,"connect_errors":%d,' ..
-    '"read_errors":%d,"write_errors":%d,"timeouts":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
-    '"max_us":%d,"mean_us":%.1f}\n',
-    summary.requests, summary.duration, summary.bytes, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
 end

@@ -3,7 +3,12 @@
 
 SwiftPM lets a target import any module that reaches it transitively; that hides
 dependencies (issue 15: the daemon once linked the whole batch side that way).
-Run by `make test`; prints each undeclared import with the target and file."""
+Run by `make test`; prints each undeclared import with the target and file.
+
+Also fails on `@inlinable` with `package` access: Swift 6.3 serializes the bodies of `public`
+declarations only (package CMO needs library evolution), so an `@inlinable package` kernel is an
+out-of-line call from every other module — measured: `reel publish`'s top-K 2.2x slower when the
+SIMD kernels of ReelCore/Kernels were `package` (docs/architecture.md, "Access")."""
 import glob, os, re, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,6 +32,10 @@ for i, m in enumerate(starts):
             im = re.match(r'^(?:@testable |@preconcurrency |@_implementationOnly |internal |public |package )*import (?:(?:struct|enum|class|func) )?(\w+)', line)
             if im and im.group(1) not in declared | SYSTEM | {name}:
                 problems.append(f'{p}:{n}: {name} imports {im.group(1)}, which its Package.swift entry does not declare')
+for p in sorted(glob.glob('Sources/**/*.swift', recursive=True)):
+    for n, line in enumerate(open(p, encoding='utf-8'), 1):
+        if re.match(r'^\s*@inlinable\b.*\bpackage\b', line) and not line.lstrip().startswith('///'):
+            problems.append(f'{p}:{n}: @inlinable package: another module cannot inline it (Swift 6.3); make it public')
 for line in problems:
     print(line)
 if problems:

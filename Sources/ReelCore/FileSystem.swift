@@ -127,6 +127,23 @@ public enum FileSystem {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The path a symlink such as `output/current`, `output/models/latest` or
+    /// `lakehouse/silver/current` points at, or nil when `link` is not a
+    /// symlink. A relative target is taken relative to the link's own folder,
+    /// as the kernel does, so the result can be opened from any working
+    /// directory. Resolving once and then opening the result means a link
+    /// switched in between yields the old or the new target, whole.
+    public static func linkTarget(_ link: String) -> String? {
+        readLink(link).map { resolve($0, against: Path.parent(link)) }
+    }
+
+    /// The folder the symlink `link` points at, or nil when `link` is not a
+    /// symlink or its target is not a folder (yet, or any more).
+    public static func linkedDirectory(_ link: String) -> String? {
+        guard let dir = linkTarget(link), isDirectory(dir) else { return nil }
+        return dir
+    }
+
     /// Points the symlink `link` at `target` atomically: a new link under a temp
     /// name, renamed over the old one. A reader sees the old or the new target.
     public static func replaceSymlink(_ link: String, target: String) throws {

@@ -10,21 +10,41 @@ public enum JSONStyle {
     /// `model.implicit_lambda` → `model.implicitLambda`: a dotted setting name keeps its section)
     /// and every non-integer number rounded to 6 significant digits (`0.10999999999999993` → `0.11`).
     /// Input that is not well-formed JSON is copied through unchanged where it is not understood.
+    ///
+    /// Keys that are data, not field names, keep their spelling: the keys of an object under a
+    /// key ending in `by_rule` are quality-rule names (`ts_in_future`), which the quarantine
+    /// files, schemas and docs spell in snake_case; camelCasing them would give one rule two names.
     public static func camelCased(_ json: some Collection<UInt8>) -> [UInt8] {
         let bytes = Array(json)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        // Per open object or array: whether its keys are data (copied verbatim).
+        var verbatim: [Bool] = []
+        var lastKeyNamesData = false
         var i = 0
         while i < bytes.count {
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
+            if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                verbatim.append(c == UInt8(ascii: "{") && lastKeyNamesData)
+                lastKeyNamesData = false
+                out.append(c)
+                i += 1
+            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                _ = verbatim.popLast()
+                out.append(c)
+                i += 1
+            } else if c == UInt8(ascii: "\"") {
                 var j = i + 1
                 while j < bytes.count, bytes[j] != UInt8(ascii: "\"") { j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1 }
                 let end = min(j, bytes.count - 1)
                 var k = end + 1
                 while k < bytes.count, isSpace(bytes[k]) { k += 1 }
                 let isKey = k < bytes.count && bytes[k] == UInt8(ascii: ":")
-                if isKey, !bytes[(i + 1)..<end].contains(UInt8(ascii: "\\")) {
+                if isKey {
+                    let key = bytes[(i + 1)..<end].reversed()
+                    lastKeyNamesData = dataMapSuffixes.contains { key.starts(with: $0.utf8.reversed()) }
+                }
+                if isKey, verbatim.last != true, !bytes[(i + 1)..<end].contains(UInt8(ascii: "\\")) {
                     out.append(UInt8(ascii: "\""))
                     out += camelCase(Array(bytes[(i + 1)..<end]))
                     out.append(UInt8(ascii: "\""))
@@ -53,6 +73,9 @@ public enum JSONStyle {
         }
         return out
     }
+
+    /// A key ending in one of these names a map from quality-rule names (`rejected_by_rule`).
+    static let dataMapSuffixes = ["by_rule", "ByRule"]
 
     /// `snake_case` → `camelCase`, segment by segment between dots. Hyphens stay: list names
     /// such as `trending-7d` and `implicit-als` are identifiers, not field names.
@@ -92,27 +115,8 @@ public enum JSONStyle {
         "{" + pairs.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal.
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (`JSONValue.quoted`: one escaper for all of Reel's JSON).
+    public static func string(_ s: String) -> String { JSONValue.quoted(s) }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
     private static func isNumberByte(_ b: UInt8) -> Bool {

@@ -7,8 +7,8 @@ import Glibc
 /// The batch kernels start their own threads rather than use Dispatch: the
 /// first `concurrentPerform` in a process was seen running on one core only,
 /// and a long kernel wants its threads for its whole run. One type for every
-/// such thread (`ParallelChunks`, `ParallelWorkers`, the ETL's background
-/// writes), so each gets the same fallback: when no thread can be had, the
+/// such thread (every `Parallel` loop, the ETL's background writes), so
+/// each gets the same fallback: when no thread can be had, the
 /// closure runs on the caller's thread and the work still gets done.
 ///
 /// Joining is idempotent, and a thread not joined by its owner is joined

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// `reel train` as a library call: silver → ALS → model run folder.
 public enum ModelTraining {

@@ -66,9 +66,7 @@ public enum ModelStore {
 
     /// The folder `latest` points at, or nil before the first `reel train`.
     public static func latestFolder(home: ReelHome) -> String? {
-        guard let target = FileSystem.readLink(home.latestModel) else { return nil }
-        let dir = FileSystem.resolve(target, against: home.models)
-        return FileSystem.isDirectory(dir) ? dir : nil
+        FileSystem.linkedDirectory(home.latestModel)
     }
 
     /// The latest model's factors (fully verified).

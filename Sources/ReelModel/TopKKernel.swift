@@ -37,7 +37,7 @@ enum TopKKernel {
                 let tiles = (queryCount + tileQueries - 1) / tileQueries
                 let workers = max(1, min(threads, tiles))
                 let scratch = (0..<workers).map { _ in TileScratch(rank: rank, k: k) }
-                ParallelChunks.run(count: queryCount, chunkSize: tileQueries, threads: workers) { _, rows, worker in
+                Parallel.forEachChunk(count: queryCount, chunkSize: tileQueries, threads: workers) { _, rows, worker in
                     job.scoreTile(rows, scratch: scratch[worker], outMovies: outMovies, outScores: outScores)
                 }
                 for s in scratch { s.free() }

@@ -1,6 +1,7 @@
 import Foundation
 import ReelCore
 import ReelModel
+import ReelSettings
 
 /// The offline metrics a release carries (its `meta.metrics`) and a run
 /// record keeps: the served mode's NDCG@10 (what the quality gate compares)
@@ -11,12 +12,12 @@ public enum EvaluationSummary {
     /// `trending-*`); an explicit model's own list otherwise (the candidates
     /// are built on implicit-ALS lists).
     public static func servedMode(_ report: EvaluationReport, config: ReelConfig) -> String {
-        config.string("model.mode") == "implicit" ? report.defaultMode : config.string("model.mode") + "-als"
+        config.string(.modelMode) == "implicit" ? report.defaultMode : config.string(.modelMode) + "-als"
     }
 
     /// The candidate `reel publish` precomputes and UC1 serves (nil: the model's own order).
     public static func servedCandidate(_ report: EvaluationReport?, config: ReelConfig) -> ServingCandidate? {
-        guard let report, config.string("model.mode") == "implicit" else { return nil }
+        guard let report, config.string(.modelMode) == "implicit" else { return nil }
         let c = report.servedCandidate
         return c == .model ? nil : c
     }
@@ -29,8 +30,8 @@ public enum EvaluationSummary {
     /// What is served and why, in one sentence (the run record's `serving`).
     public static func servingSentence(_ report: EvaluationReport, config: ReelConfig) -> String {
         let mode = servedMode(report, config: config)
-        guard config.string("model.mode") == "implicit", let c = report.choice else {
-            return "serving \(mode) (model.mode = \(config.string("model.mode")))"
+        guard config.string(.modelMode) == "implicit", let c = report.choice else {
+            return "serving \(mode) (model.mode = \(config.string(.modelMode)))"
         }
         var s = "serving \(c.chosenLabel)"
         if c.pinned { s += " (PINNED by serving.pin)" }

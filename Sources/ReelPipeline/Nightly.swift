@@ -1,10 +1,12 @@
 import Foundation
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelParquet
 import ReelRelease
 import ReelServing
+import ReelSettings
 
 /// Options of one `reel nightly` run.
 public struct NightlyOptions: Sendable {
@@ -201,12 +203,12 @@ public struct Nightly {
                     let train = try SparkTraining.run(home: home, silver: silver(), params: config.alsParams(),
                                                       settings: config.sparkSettings())
                     record.metrics["train_seconds"] = train.trainSeconds
-                    return "model \(train.runID): implicit rank \(train.params.rank), trained by Spark on \(config.string("engine.master")) and imported"
+                    return "model \(train.runID): implicit rank \(train.params.rank), trained by Spark on \(config.string(.engineMaster)) and imported"
                 }
                 // Warm start only from a model of the same mode and rank (a changed setting starts cold).
                 let previous = try? ModelStore.latestRecord(home: home)
                 let params = config.alsParams()
-                let warm = config.bool("model.warm_start") && previous.map { $0.params.rank == params.rank && $0.params.mode == params.mode } == true
+                let warm = config.bool(.modelWarmStart) && previous.map { $0.params.rank == params.rank && $0.params.mode == params.mode } == true
                 let train = try ModelTraining.run(home: home, silver: silver(), params: params,
                                                   warmStart: warm, warmStartFrom: nil)
                 record.metrics["train_seconds"] = train.trainSeconds
@@ -248,7 +250,7 @@ public struct Nightly {
                     for (k, v) in EvaluationSummary.metrics(evaluation, config: config) where record.metrics[k] == nil { record.metrics[k] = v }
                     if record.serving == nil { record.serving = EvaluationSummary.servingSentence(evaluation, config: config) }
                 }
-                let gate = QualityGate(margin: config.double("gate.ndcg_margin"))
+                let gate = QualityGate(margin: config.double(.gateNDCGMargin))
                 let verdict = gate.check(candidate: evaluation.map { EvaluationSummary.servedNDCG($0, config: config) }, current: try? Release.current(home: home))
                 record.gate = verdict.reason
                 if !verdict.pass {
@@ -267,7 +269,7 @@ public struct Nightly {
                 let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
                                                           options: releaseOptions,
                                                           metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },
-                                                          keep: config.int("release.keep"))
+                                                          keep: config.int(.releaseKeep))
                 record.releaseID = result.releaseID
                 record.releaseBytes = result.size
                 publishedBox.value = result
@@ -278,10 +280,10 @@ public struct Nightly {
                 // Always runs: cheap, and what is prunable changes with time.
                 UInt64.random(in: 0...UInt64.max)
             }, run: { _ in
-                let runs = try RunStore(home: home).prune(keep: config.int("runs.keep"))
-                let quarantined = try QuarantineRetention.prune(home: home, keep: config.int("runs.keep"))
-                let models = try ModelRetention.prune(home: home, keep: config.int("release.keep"))
-                let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int("lakehouse.retention_days")) * 86_400,
+                let runs = try RunStore(home: home).prune(keep: config.int(.runsKeep))
+                let quarantined = try QuarantineRetention.prune(home: home, keep: config.int(.runsKeep))
+                let models = try ModelRetention.prune(home: home, keep: config.int(.releaseKeep))
+                let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int(.lakehouseRetentionDays)) * 86_400,
                                                              lock: .heldByCaller)
                 return "removed \(runs.count) old run records, \(quarantined.count) old quarantine folders, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
             }),

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSettings
 
 /// Writes `output/metrics/reel_nightly.prom` for node_exporter's textfile
 /// collector after every run (success or not): the job's health, stage
@@ -35,7 +36,7 @@ public enum NightlyMetrics {
                   value: read > 0 ? Double(counts["rejected"] ?? 0) / read : 0)
         }
         p.add("reel_nightly_reject_threshold", help: "The configured reject ratio that fails the ETL.",
-              value: config.double("etl.reject_threshold"))
+              value: config.double(.etlRejectThreshold))
         for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) {
             p.add("reel_nightly_model_metric", help: "Offline metrics of the model of the last run.",
                   labels: [("metric", name)], value: value)

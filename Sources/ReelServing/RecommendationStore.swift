@@ -74,6 +74,10 @@ public protocol RecommendationStore: AnyObject, Sendable {
     /// The stored top-K re-ranked by `blend`, precomputed by `reel publish`
     /// (equal to `HybridRanker` over `recommendations` with those weights); nil without a blend.
     func blendedRecommendations(userRow: Int) -> RankedList?
+    /// The candidate name of the model whose order `recommendations` holds
+    /// (`implicit-als`, `explicit-als`); nil when the release does not say.
+    /// Answers from that order carry it as their `source`.
+    var modelName: String? { get }
     /// The name of the candidate UC1 serves by default when the release stores
     /// its lists (a baseline such as `trending-30d`, or a per-user blend), else nil.
     var servedName: String? { get }
@@ -101,6 +105,8 @@ public extension RecommendationStore {
     func blendedRecommendations(userRow: Int) -> RankedList? { nil }
     /// Stores without precomputed served lists.
     var servedName: String? { nil }
+    /// Stores that do not name their model (release format 1.0, test stores).
+    var modelName: String? { nil }
     func servedRecommendations(userRow: Int) -> RankedList? { nil }
     var web: ReleaseWebTables? { nil }
 }

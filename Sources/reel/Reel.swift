@@ -2,6 +2,7 @@ import ArgumentParser
 import CReelCPU
 import ReelCore
 import ReelPipeline
+import ReelSettings
 
 /// `reel`: the one binary of the nightly batch, the lookup CLI and the daemon.
 /// Subcommands only parse arguments and call the libraries.
@@ -104,7 +105,7 @@ struct GlobalOptions: ParsableArguments {
     /// Commands apply their own flags on top.
     func config(_ home: ReelHome) throws -> ReelConfig {
         let config = try ReelConfig.load(path: home.config).applyingTuning(home: home)
-        if logFormat == nil, let format = LogFormat(rawValue: config.string("log.format")) { Console.format = format }
+        if logFormat == nil, let format = LogFormat(rawValue: config.string(.logFormat)) { Console.format = format }
         return config
     }
 }

@@ -47,7 +47,7 @@ import Testing
             let cliBody = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])
             #expect(ids(cliBody) == ids(byDefault))
             let (_, als) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=8&mode=als")
-            #expect(als["source"] as? String == "als")
+            #expect(als["source"] as? String == "implicit-als")
             checked += 1
         }
         #expect(checked >= 5, "too few users with stored lists to compare")
@@ -58,10 +58,10 @@ import Testing
         while Date() < deadline {
             let (_, r) = try HTTP.json("\(daemon.base)/v1/users/1/recommendations?k=3")
             source = r["source"] as? String ?? ""
-            if source == "als" { break }
+            if source == "implicit-als" { break }
             usleep(100_000)
         }
-        #expect(source == "als")
+        #expect(source == "implicit-als")
     }
 
     /// A served baseline: publish stores every user's trending list minus what they rated, and the
@@ -83,7 +83,7 @@ import Testing
             guard s == 200, body["source"] as? String != "fallback" else { continue }
             #expect(body["source"] as? String == "trending-30d", "\(body)")
             let (_, als) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=5&mode=als")
-            #expect(als["source"] as? String == "als")
+            #expect(als["source"] as? String == "implicit-als")
             checked += 1
         }
         #expect(checked >= 5)

@@ -18,7 +18,7 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let total = report?["total"] as? [String: Int]
         #expect(total == ["read": 2, "accepted": 1, "rejected": 1, "duplicate": 0])
-        #expect((report?["rejectedByRule"] as? [String: Int]) == ["ratingInvalid": 1])
+        #expect((report?["rejectedByRule"] as? [String: Int]) == ["rating_invalid": 1], "a rule keeps the name the quarantine file gives it")
         #expect(report?["reconciles"] as? Bool == true)
 
         let stats = try ReelBinary.run(["events", "stats"], root: home)

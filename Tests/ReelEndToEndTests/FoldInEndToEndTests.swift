@@ -91,7 +91,7 @@ import Testing
 
         // A known user: extra ratings on top of the stored row; none added = the stored list.
         let (_, stored) = try HTTP.json("\(daemon.base)/v1/users/1/recommendations?k=10&mode=als")
-        try #require(stored["source"] as? String == "als", "user 1 has a stored list")
+        try #require(stored["source"] as? String == "implicit-als", "user 1 has a stored list, named by its model")
         let same = try Self.post("\(daemon.base)/v1/users/1/recommendations", "{\"ratings\":[],\"mode\":\"als\",\"k\":10}")
         #expect(same.status == 200, "\(same.raw)")
         #expect(Self.ids(same.body) == Self.ids(stored), "no new ratings: the stored order")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelParquet
 import ReelRelease
 import ReelServing

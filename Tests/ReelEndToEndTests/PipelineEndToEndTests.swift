@@ -14,9 +14,15 @@ let fastModel = ["REEL_MODEL_RANK": "8", "REEL_MODEL_IMPLICIT_ITERATIONS": "3", 
             try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
         }
         // CLI lookups: found (0), not found (2), JSON identical in shape to the daemon's.
+        // `als` stays an alias of the model's candidate name, which the answer gives as its source.
+        for mode in ["als", "implicit-als", "IMPLICIT-ALS"] {
+            let topk = try ReelBinary.ok(["topk", "--user", "1", "--k", "5", "--mode", mode, "--json"], root: home)
+            let named = try #require(try JSONSerialization.jsonObject(with: Data(topk.stdout.utf8)) as? [String: Any])
+            #expect(named["source"] as? String == "implicit-als", "--mode \(mode)")
+        }
+        #expect(try ReelBinary.run(["topk", "--user", "1", "--mode", "alsx"], root: home).status == 64)
         let topk = try ReelBinary.ok(["topk", "--user", "1", "--k", "5", "--mode", "als", "--json"], root: home)
         let body = try #require(try JSONSerialization.jsonObject(with: Data(topk.stdout.utf8)) as? [String: Any])
-        #expect(body["source"] as? String == "als")
         #expect((body["items"] as? [Any])?.count == 5)
         #expect(try ReelBinary.run(["movie", "999999"], root: home).status == 2)
         #expect(try ReelBinary.run(["similar", "--movie", "1", "--k", "3"], root: home).status == 0)
@@ -29,6 +35,9 @@ let fastModel = ["REEL_MODEL_RANK": "8", "REEL_MODEL_IMPLICIT_ITERATIONS": "3", 
         #expect(rec["items"] as? [[String: Any]] == nil || (rec["items"] as! [[String: Any]]).count == 5)
         let (s2, hybrid) = try HTTP.json("\(daemon.base)/v1/users/1/recommendations?k=5&mode=hybrid")
         #expect(s2 == 200 && hybrid["source"] as? String == "hybrid")
+        let (s4, named) = try HTTP.json("\(daemon.base)/v1/users/1/recommendations?k=5&mode=implicit-als")
+        #expect(s4 == 200 && named["source"] as? String == "implicit-als", "the model's order by its candidate name")
+        #expect(try HTTP.get("\(daemon.base)/v1/users/1/recommendations?mode=alsx").status == 400)
         let (s3, fallback) = try HTTP.json("\(daemon.base)/v1/users/999999/recommendations")
         #expect(s3 == 200 && fallback["source"] as? String == "fallback")
         #expect(try HTTP.get("\(daemon.base)/v1/trending?window=30d&k=3").status == 200)

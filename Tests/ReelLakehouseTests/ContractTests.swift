@@ -2,6 +2,7 @@ import Testing
 import ReelCore
 import Yams
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 /// The contract is loaded, not restated: these tests pin the rule names the
 /// docs and `reel synth --dirty` rely on, show that the ETL follows the YAML's

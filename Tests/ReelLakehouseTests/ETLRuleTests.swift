@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 /// The dirty fixture breaks every rule of the contract at least once, on
 /// known lines; the ETL must reject exactly those rows, name the first rule

@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 #if canImport(Glibc)
 import Glibc
 #endif

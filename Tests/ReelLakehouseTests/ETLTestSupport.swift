@@ -2,6 +2,7 @@ import Testing
 import ReelTestSupport
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 private typealias F = EventsFixture
 

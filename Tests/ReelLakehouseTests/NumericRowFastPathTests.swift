@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 /// The ratings fast path must accept exactly what the general scanner and
 /// validator accept, with the same values, and hand everything else back.

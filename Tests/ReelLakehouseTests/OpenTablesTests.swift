@@ -2,6 +2,7 @@ import Testing
 import ReelCore
 import ReelParquet
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 /// Silver as open tables: what the ETL writes to lakehouse/silver/<table>,
 /// checked against `open_tables:` of silver_tables.yml and against silver itself.

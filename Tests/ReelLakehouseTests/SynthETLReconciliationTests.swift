@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 
 /// The ETL catches exactly what `reel synth --dirty` injected: per table and
 /// rule, the rejected counts equal the manifest's, duplicates are

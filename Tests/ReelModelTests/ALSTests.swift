@@ -1,6 +1,7 @@
 import Testing
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 @Suite struct ALSTests {

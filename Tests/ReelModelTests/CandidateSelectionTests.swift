@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 @testable import ReelServing
 

@@ -1,6 +1,6 @@
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 /// Fold-in (`FoldInModel`): the solved row against a direct solve of the same

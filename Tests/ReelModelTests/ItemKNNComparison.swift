@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 /// Figures, not a timed test: item-knn against implicit ALS and all-time

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import Testing
 @testable import ReelModel
 
@@ -70,8 +70,24 @@ struct ItemKNNTests {
         #expect(Array(h.movies[Int(h.offsets[1])..<Int(h.offsets[2])]) == [1, 2])
     }
 
+    /// The pair budget lowers the per-user cap only when Σ min(n, cap)² would exceed it, to the
+    /// largest cap that fits; small data keep maxUserItems.
+    @Test func pairBudgetLowersTheCapJustEnough() {
+        let counts = [1000, 500, 50, 3]
+        #expect(ItemKNN.userCap(counts, maxUserItems: 300, pairBudget: .max) == 300)
+        // cap 100: 100² + 100² + 50² + 3² = 22,509; cap 101 costs 20,402 + 2,509 > 22,600.
+        #expect(ItemKNN.userCap(counts, maxUserItems: 300, pairBudget: 22_600) == 100)
+        #expect(ItemKNN.userCap(counts, maxUserItems: 300, pairBudget: 22_509) == 100)
+        #expect(ItemKNN.userCap(counts, maxUserItems: 300, pairBudget: 22_508) == 99)
+        #expect(ItemKNN.userCap(counts, maxUserItems: 300, pairBudget: 1) == 1)
+        // Through history: a budget of 4 pairs keeps one (the newest) movie of a 3-movie user.
+        let h = ItemKNN.history(ratings, params: ItemKNNParams(minSupport: 1, maxUserItems: 10, pairBudget: 4))
+        #expect(h.offsets[2] - h.offsets[1] <= 2)
+    }
+
     @Test func badParamsAreUsageErrors() {
         #expect(throws: ReelError.self) { try ItemKNNParams(neighbours: 0).validate() }
         #expect(throws: ReelError.self) { try ItemKNNParams(shrinkage: -1).validate() }
+        #expect(throws: ReelError.self) { try ItemKNNParams(pairBudget: 0).validate() }
     }
 }

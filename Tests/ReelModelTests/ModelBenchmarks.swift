@@ -1,6 +1,6 @@
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 /// Speed figures, not timed tests: skipped unless REEL_BENCH is set. Run in
@@ -14,7 +14,7 @@ import ReelLakehouse
     @Test func alsAndTopKThroughput() throws {
         let users = benchValue("REEL_BENCH_USERS", 20_000), movies = benchValue("REEL_BENCH_MOVIES", 5_000)
         let perUser = benchValue("REEL_BENCH_PER_USER", 50), rank = benchValue("REEL_BENCH_RANK", 64)
-        let threads = benchValue("REEL_BENCH_THREADS", ParallelChunks.defaultThreads)
+        let threads = benchValue("REEL_BENCH_THREADS", Parallel.availableCores)
         let ratings = randomRatings(users: users, movies: movies, perUser: perUser)
         print("data: \(users) users × \(movies) movies, \(ratings.ratingCount) ratings, rank \(rank), \(threads) threads")
         for (mode, solver) in benchValue("REEL_BENCH_SKIP_ALS", 0) == 1 ? [] : [(ALSParams.Mode.explicit, ALSParams.Solver.cholesky), (.explicit, .cg), (.implicit, .cg), (.implicit, .cholesky)] {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReelCore
 @testable import ReelLakehouse
+@testable import ReelSilver
 @testable import ReelModel
 
 /// The real-MovieLens facts the default synthetic data must reproduce

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelModel
 
 /// In-memory silver ratings for tests, built without the ETL: users and

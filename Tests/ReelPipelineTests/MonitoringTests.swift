@@ -3,6 +3,8 @@ import NIOCore
 import ReelCore
 @testable import ReelPipeline
 import ReelServer
+import ReelSettings
+import ReelTestSupport
 import Testing
 import Yams
 @testable import ReelServing

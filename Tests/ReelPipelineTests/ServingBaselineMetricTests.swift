@@ -1,3 +1,4 @@
+import ReelSettings
 import Testing
 import ReelCore
 import ReelModel
@@ -16,7 +17,7 @@ import ReelModel
 
     @Test func pinIsReadFromTheConfig() throws {
         var config = ReelConfig()
-        try config.set("serving.pin", .string("trending-7d"), source: .commandLine)
+        try config.set(.servingPin, .string("trending-7d"), source: .commandLine)
         #expect(config.evaluationParams().pin == "trending-7d")
         #expect(try config.evaluationParams().pinnedCandidate() == .trending(.week))
         #expect(try ReelConfig().evaluationParams().pinnedCandidate() == nil)

@@ -1,4 +1,5 @@
 import Foundation
+import ReelSettings
 import Testing
 import ReelCore
 @testable import ReelPipeline

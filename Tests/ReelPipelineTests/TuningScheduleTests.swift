@@ -1,5 +1,6 @@
 import Foundation
 import ReelCore
+import ReelSettings
 import Testing
 @testable import ReelModel
 @testable import ReelPipeline
@@ -54,13 +55,13 @@ struct TuningScheduleTests {
         try FileSystem.writeAtomically(path, text: ReelConfig.defaultTOML().replacingFirst("alpha = 1.0", with: "alpha = 2.0"))
         let config = try ReelConfig.load(path: path, environment: ["REEL_MODEL_IMPLICIT_ITERATIONS": "15"])
         let tuned = try config.applyingTuning(Self.record(ratings: 1, at: 0), path: "output/tuning/t1/tuning.json")
-        #expect(tuned.int("model.rank") == 96)
-        #expect(tuned.double("model.implicit_lambda") == 50)
-        #expect(tuned.string("model.confidence") == "log")
-        #expect(tuned.double("model.recency_half_life_days") == 365)
-        #expect(tuned.source("model.rank") == .tuning("output/tuning/t1/tuning.json"))
-        #expect(tuned.double("model.alpha") == 2)                 // non-default in the file: pinned
-        #expect(tuned.int("model.implicit_iterations") == 15)     // environment: pinned
+        #expect(tuned.int(.modelRank) == 96)
+        #expect(tuned.double(.modelImplicitLambda) == 50)
+        #expect(tuned.string(.modelConfidence) == "log")
+        #expect(tuned.double(.modelRecencyHalfLifeDays) == 365)
+        #expect(tuned.source(.modelRank) == .tuning("output/tuning/t1/tuning.json"))
+        #expect(tuned.double(.modelAlpha) == 2)                 // non-default in the file: pinned
+        #expect(tuned.int(.modelImplicitIterations) == 15)     // environment: pinned
         #expect(tuned.render().contains("tuned: output/tuning/t1/tuning.json"))
         let params = tuned.alsParams(mode: .implicit)
         #expect(params.rank == 96 && params.confidence == .log && params.recencyHalfLifeDays == 365)
@@ -70,16 +71,16 @@ struct TuningScheduleTests {
 
     @Test func pinListAndApplySwitch() throws {
         var config = ReelConfig()
-        try config.set("tuning.pin", .string("rank, lambda"), source: .commandLine)
+        try config.set(.tuningPin, .string("rank, lambda"), source: .commandLine)
         let tuned = try config.applyingTuning(Self.record(ratings: 1, at: 0), path: "p")
-        #expect(tuned.int("model.rank") == 64 && tuned.double("model.implicit_lambda") == 20)
-        #expect(tuned.double("model.alpha") == 0.5)
+        #expect(tuned.int(.modelRank) == 64 && tuned.double(.modelImplicitLambda) == 20)
+        #expect(tuned.double(.modelAlpha) == 0.5)
         #expect(try TuningRun.pinned(config) == ["model.rank", "model.implicit_lambda"])
-        try config.set("tuning.pin", .string("rnak"), source: .commandLine)
+        try config.set(.tuningPin, .string("rnak"), source: .commandLine)
         #expect(throws: ReelError.self) { try config.applyingTuning(Self.record(ratings: 1, at: 0), path: "p") }
         var off = ReelConfig()
-        try off.set("tuning.apply", .boolean(false), source: .commandLine)
-        #expect(try off.applyingTuning(Self.record(ratings: 1, at: 0), path: "p").int("model.rank") == 64)
+        try off.set(.tuningApply, .boolean(false), source: .commandLine)
+        #expect(try off.applyingTuning(Self.record(ratings: 1, at: 0), path: "p").int(.modelRank) == 64)
     }
 }
 

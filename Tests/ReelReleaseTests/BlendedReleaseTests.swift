@@ -1,6 +1,6 @@
 import Foundation
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 @testable import ReelRelease
 import Testing
@@ -54,7 +54,7 @@ import ReelTestSupport
             let r = try written(contents)
             #expect(r.blend == nil && r.blendedRecommendations(userRow: 0) == nil)
             #expect(!r.sections.contains { $0.name == ReleaseFormat.Section.userBlendMovies })
-            #expect(String(decoding: r.metadataJSON, as: UTF8.self).contains(#""serving":{"defaultMode":"als"}"#))
+            #expect(String(decoding: r.metadataJSON, as: UTF8.self).contains(#""serving":{"defaultMode":"implicit-als"}"#))
         }
     }
 

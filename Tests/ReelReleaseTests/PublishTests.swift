@@ -1,6 +1,6 @@
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 @testable import ReelRelease
 @testable import ReelServing
 import ReelTestSupport

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 @testable import ReelRelease
 @testable import ReelServing

@@ -1,6 +1,6 @@
 import Foundation
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 @testable import ReelRelease
 import Testing

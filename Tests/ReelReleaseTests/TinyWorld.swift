@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 @testable import ReelRelease
 import ReelTestSupport

@@ -1,5 +1,6 @@
 import Testing
 import ReelCore
+import ReelTestSupport
 @testable import ReelRelease
 #if canImport(Glibc)
 import Glibc
@@ -56,5 +57,32 @@ import Glibc
         #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
         #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
         #expect(!VerificationStamp.matches(path))
+    }
+}
+
+/// A lookup that had to verify a release in full stamps it, so the next one is fast: a release
+/// copied to an edge host, or stamped by an older Reel (no change time in the stamp), is hashed
+/// once, not by every `reel topk`. A damaged file gets no stamp.
+@Suite struct LookupStampingTests {
+    let dir = makeTempDir()
+
+    @Test func fullVerificationByALookupWritesTheStamp() throws {
+        let path = dir + "/r.reel"
+        try TinyWorld.make().contents().write(to: path)
+        // A stamp in the older format (no change time): it does not match.
+        try FileSystem.writeAtomically(VerificationStamp.path(for: path), text: "1 2 3 4.5 0123456789abcdef\n")
+        #expect(!VerificationStamp.matches(path))
+        _ = try Release.openForLookup(path: path)
+        #expect(VerificationStamp.matches(path), "the lookup verified in full and stamped the file")
+        // Through output/current's relative symlink the stamp is the target's.
+        symlink("r.reel", dir + "/current")
+        #expect(VerificationStamp.matches(dir + "/current"))
+
+        var bytes = try FileSystem.readBytes(path)
+        bytes[bytes.count / 2] ^= 1
+        let damaged = dir + "/damaged.reel"
+        try FileSystem.writeAtomically(damaged, bytes: bytes)
+        #expect(throws: ReelError.self) { _ = try Release.openForLookup(path: damaged) }
+        #expect(!FileSystem.exists(VerificationStamp.path(for: damaged)), "a refused file is never stamped")
     }
 }

@@ -8,7 +8,8 @@ import ReelServing
 /// - movies 1…8 (rows 0…7) with titles that need JSON escaping, years, genres;
 ///   movie 1 is "Toy Story" (1995), movie 8 has no year and no genres;
 /// - users 1, 2, 3 (rows 0…2), each with `storedK` recommendations;
-/// - similar lists of `similarK`, trending lists of `trendingK` per window and genre.
+/// - similar lists of `similarK`, trending lists of up to `trendingK` per window and genre
+///   (a genre's list holds only movies of that genre, as in a release).
 final class FakeStore: RecommendationStore, @unchecked Sendable {
     // @unchecked: immutable after init; the buffers are freed in deinit.
     let releaseID: String
@@ -40,8 +41,9 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     private let recScores: UnsafeMutableBufferPointer<Float>
     private let simMovies: UnsafeMutableBufferPointer<Int32>
     private let simScores: UnsafeMutableBufferPointer<Float>
-    /// Trending: list index = window * (1 + genres) + (genre + 1).
+    /// Trending: list index = window * (1 + genres) + (genre + 1); `trendCounts[list]` entries each.
     private let trendMovies: UnsafeMutableBufferPointer<Int32>
+    private let trendCounts: [Int]
     private let trendScores: UnsafeMutableBufferPointer<Float>
     private let metadata: UnsafeMutableRawBufferPointer
     private let onDeinit: (@Sendable () -> Void)?
@@ -80,10 +82,17 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
             let (m, j) = (i / similarK, i % similarK)
             return (Int32((m + 1 + j) % movies), 0.9 - Float(j) * 0.1)
         }
+        // List l: the movies from row l on, wrapping, of the list's genre (all for the global lists).
         let lists = TrendingWindow.allCases.count * (Genres.all.count + 1)
+        let members = (0..<lists).map { list -> [Int32] in
+            let genre = list % (Genres.all.count + 1) - 1
+            let rows = (0..<movies).map { (list + $0) % movies }
+            return Array(rows.filter { genre < 0 || Self.genreMasks[$0] & (1 << UInt32(genre)) != 0 }.prefix(trendingK).map(Int32.init))
+        }
+        trendCounts = members.map(\.count)
         (trendMovies, trendScores) = fill(lists * trendingK) { i in
             let (list, j) = (i / trendingK, i % trendingK)
-            return (Int32((list + j) % movies), 100 - Float(j) * 7.5)
+            return j < members[list].count ? (members[list][j], 100 - Float(j) * 7.5) : (-1, 0)
         }
         self.metadata = .allocate(byteCount: max(metadata.utf8.count, 1), alignment: 1)
         self.metadata.copyBytes(from: Array(metadata.utf8))
@@ -112,7 +121,10 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     func similar(movieRow: Int) -> RankedList { slice(simMovies, simScores, movieRow, similarK) }
 
     func trending(window: TrendingWindow, genre: Int?) -> RankedList {
-        slice(trendMovies, trendScores, window.rawValue * (Genres.all.count + 1) + (genre.map { $0 + 1 } ?? 0), trendingK)
+        let list = window.rawValue * (Genres.all.count + 1) + (genre.map { $0 + 1 } ?? 0)
+        let start = list * trendingK
+        return RankedList(movies: UnsafeBufferPointer(rebasing: trendMovies[start..<start + trendCounts[list]]),
+                          scores: UnsafeBufferPointer(rebasing: trendScores[start..<start + trendCounts[list]]))
     }
 
     func popularity(movieRow: Int, window: TrendingWindow) -> Float {

@@ -85,7 +85,7 @@ struct RouterTests {
             ("/v1/trending?window=1y", "window must be 24h, 7d or 30d"),
             ("/v1/trending?genre=Cartoon", "unknown genre 'Cartoon'"),
             ("/v1/trending?genre=%zz", "malformed percent-encoding"),
-            ("/v1/users/1/recommendations?mode=deep", "mode must be als or hybrid"),
+            ("/v1/users/1/recommendations?mode=deep", "mode must be the model's candidate name (implicit-als, explicit-als; alias als) or hybrid"),
             ("/v1/users/1/recommendations?w_model=0.5", "only with mode=hybrid"),
             ("/v1/users/1/recommendations?mode=hybrid&w_model=-1", "non-negative decimal"),
             ("/v1/users/1/recommendations?mode=hybrid&w_trending=1e3", "non-negative decimal"),

@@ -9,19 +9,19 @@
 /// updates. Nearly all of the r³/6 FMAs run in the tiles, with loads and
 /// no stores in the inner loop (the right-looking version it replaced did a
 /// load-FMA-store per 8 lanes and cost a third of explicit training).
-package enum CholeskySolver {
+public enum CholeskySolver {
     /// A pivot at or below this fraction of its original diagonal entry means
     /// the system is singular to Float precision.
-    package static let singularPivotRatio: Float = 1e-6
+    public static let singularPivotRatio: Float = 1e-6
 
     /// Rows finished per block.
-    package static let block = 4
+    public static let block = 4
 
     /// Factorises in place. `diagonal` (length ≥ rank) is scratch for the
     /// original diagonal. Returns false when the matrix is not positive
     /// definite (a non-positive, tiny or non-finite pivot). Entries below the
     /// diagonal are scratch: read (finite) and overwritten.
-    @inlinable package static func factor(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
+    @inlinable public static func factor(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
                        diagonal: UnsafeMutablePointer<Float>) -> Bool {
         for j in 0..<rank { diagonal[j] = a[j * n16 + j] }
         let n8 = roundUp(rank, 8), columns = roundUp(rank, 16)
@@ -54,7 +54,7 @@ package enum CholeskySolver {
     }
 
     /// y[c] += a · x[c] for c in from..<to (8-aligned bounds).
-    @inlinable @inline(__always) package static func axpy8(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    @inlinable @inline(__always) public static func axpy8(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                         from: Int, to: Int) {
         let s = SIMD8<Float>(repeating: a)
         var c = from
@@ -73,7 +73,7 @@ package enum CholeskySolver {
     /// Both substitutions run on rows of U: the forward one spreads z[k] onto
     /// the later entries (an 8-lane axpy once the row is 8-aligned), the
     /// backward one is an 8-lane dot product with the row's upper part.
-    @inlinable package static func solve(_ u: UnsafePointer<Float>, rank: Int, n16: Int, _ b: UnsafeMutablePointer<Float>) {
+    @inlinable public static func solve(_ u: UnsafePointer<Float>, rank: Int, n16: Int, _ b: UnsafeMutablePointer<Float>) {
         let n8 = roundUp(rank, 8)
         // Uᵀ z = b: forward.
         for k in 0..<rank {
@@ -99,11 +99,11 @@ package enum CholeskySolver {
         }
     }
 
-    @inlinable @inline(__always) package static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    @inlinable @inline(__always) public static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 
-    @inlinable @inline(__always) package static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    @inlinable @inline(__always) public static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }

@@ -11,7 +11,7 @@ extension RowSolver {
     /// r × r factorisations and substitutions, mostly theirs, took half of
     /// explicit training. Only for d > 0, where YYᵀ + dI is positive definite; with
     /// λ = 0 the primal path reports the singular system.
-    @inlinable package static func dualCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+    @inlinable public static func dualCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         let rank = scratch.rank, n16 = scratch.n16
         let n = s.count, ld = roundUp(n, 16)
         let yt = scratch.transposed, dual = scratch.matrix, z = scratch.rhs

@@ -8,20 +8,20 @@
 /// * explicit (ALS-WR): G = 0, d = λ·nᵤ, wₖ = 1, tₖ = rₖ;
 /// * implicit (Hu–Koren–Volinsky): G = YᵀY, d = λ, wₖ = cₖ − 1 = α·rₖ,
 ///   tₖ = cₖ = 1 + α·rₖ (the unobserved pairs enter through G).
-package struct RowSystem {
-    package var gram: UnsafePointer<Float>?
-    package var diagonal: Float
-    package var factors: UnsafePointer<Float>
-    package var rows: UnsafePointer<Int32>
-    package var values: UnsafePointer<Float>
-    package var count: Int
-    package var wScale: Float
-    package var wBias: Float
-    package var tScale: Float
-    package var tBias: Float
+public struct RowSystem {
+    public var gram: UnsafePointer<Float>?
+    public var diagonal: Float
+    public var factors: UnsafePointer<Float>
+    public var rows: UnsafePointer<Int32>
+    public var values: UnsafePointer<Float>
+    public var count: Int
+    public var wScale: Float
+    public var wBias: Float
+    public var tScale: Float
+    public var tBias: Float
 
     /// Memberwise, spelled out: the fold-in (ReelServing) builds systems too.
-    @inlinable package init(gram: UnsafePointer<Float>?, diagonal: Float, factors: UnsafePointer<Float>,
+    @inlinable public init(gram: UnsafePointer<Float>?, diagonal: Float, factors: UnsafePointer<Float>,
                             rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
                             wScale: Float, wBias: Float, tScale: Float, tBias: Float) {
         self.gram = gram; self.diagonal = diagonal; self.factors = factors
@@ -32,23 +32,23 @@ package struct RowSystem {
 
 /// Per-thread scratch of the row solvers, allocated once per training run,
 /// so solving a row allocates nothing.
-package struct RowScratch {
-    package let rank: Int
-    package let n16: Int
-    package let matrix: UnsafeMutablePointer<Float>
-    package let rhs: UnsafeMutablePointer<Float>
-    package let diagonal: UnsafeMutablePointer<Float>
-    package let residual: UnsafeMutablePointer<Float>
-    package let direction: UnsafeMutablePointer<Float>
-    package let product: UnsafeMutablePointer<Float>
+public struct RowScratch {
+    public let rank: Int
+    public let n16: Int
+    public let matrix: UnsafeMutablePointer<Float>
+    public let rhs: UnsafeMutablePointer<Float>
+    public let diagonal: UnsafeMutablePointer<Float>
+    public let residual: UnsafeMutablePointer<Float>
+    public let direction: UnsafeMutablePointer<Float>
+    public let product: UnsafeMutablePointer<Float>
     /// Gathered factor rows for `VectorKernels.accumulateOuterProducts`.
-    package let gather: UnsafeMutablePointer<Float>
+    public let gather: UnsafeMutablePointer<Float>
     /// The rated rows' factors, transposed (rank × roundUp(n, 16)), for the
     /// dual solve of short explicit rows.
-    package let transposed: UnsafeMutablePointer<Float>
-    package let storage: FloatBuffer
+    public let transposed: UnsafeMutablePointer<Float>
+    public let storage: FloatBuffer
 
-    @inlinable package init(rank: Int) {
+    @inlinable public init(rank: Int) {
         self.rank = rank
         n16 = roundUp(max(rank, 1), 16)
         storage = FloatBuffer(count: 2 * n16 * n16 + 5 * n16 + 2 * VectorKernels.gatherRows * n16)
@@ -62,15 +62,15 @@ package struct RowScratch {
         transposed = gather + 2 * VectorKernels.gatherRows * n16
     }
 
-    @inlinable package func free() { storage.free() }
+    @inlinable public func free() { storage.free() }
 }
 
 /// Solves `RowSystem`s into factor rows (stride n16, padding kept at zero).
-package enum RowSolver {
+public enum RowSolver {
     /// Exact solve by Cholesky. Returns false when the system is singular.
     /// Explicit rows with fewer ratings than the rank take the equivalent
     /// n × n dual system (`dualCholesky`), the others `primalCholesky`.
-    @inlinable package static func cholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+    @inlinable public static func cholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         guard s.count > 0 else { x.update(repeating: 0, count: scratch.n16); return true }
         if s.count < scratch.rank, s.gram == nil, s.wScale == 0, s.wBias == 1, s.diagonal > 0 {
             return dualCholesky(s, x: x, scratch: scratch)
@@ -79,7 +79,7 @@ package enum RowSolver {
     }
 
     /// The rank × rank normal equations, accumulated and factorised in place.
-    @inlinable package static func primalCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
+    @inlinable public static func primalCholesky(_ s: RowSystem, x: UnsafeMutablePointer<Float>, scratch: RowScratch) -> Bool {
         let rank = scratch.rank, n16 = scratch.n16
         let a = scratch.matrix, b = scratch.rhs
         if let g = s.gram { a.update(from: g, count: n16 * n16) } else { a.update(repeating: 0, count: n16 * n16) }
@@ -100,7 +100,7 @@ package enum RowSolver {
     /// A direction with no curvature (pᵀAp ≤ 0, possible only when λ = 0 and
     /// the system is singular) ends the iterations for this row, which leaves
     /// x's component in the null space unchanged instead of producing NaN.
-    @inlinable package static func conjugateGradient(_ s: RowSystem, x: UnsafeMutablePointer<Float>, steps: Int, scratch: RowScratch) {
+    @inlinable public static func conjugateGradient(_ s: RowSystem, x: UnsafeMutablePointer<Float>, steps: Int, scratch: RowScratch) {
         let n16 = scratch.n16
         let r = scratch.residual, p = scratch.direction, ap = scratch.product
         guard s.count > 0 else { x.update(repeating: 0, count: n16); return }
@@ -125,7 +125,7 @@ package enum RowSolver {
     }
 
     /// b = Σₖ tₖ yₖ.
-    @inlinable @inline(__always) package static func rightHandSide(_ s: RowSystem, _ b: UnsafeMutablePointer<Float>, _ n16: Int) {
+    @inlinable @inline(__always) public static func rightHandSide(_ s: RowSystem, _ b: UnsafeMutablePointer<Float>, _ n16: Int) {
         b.update(repeating: 0, count: n16)
         for k in 0..<s.count {
             VectorKernels.axpy(s.tScale * s.values[k] + s.tBias, s.factors + Int(s.rows[k]) &* n16, b, n16)
@@ -133,7 +133,7 @@ package enum RowSolver {
     }
 
     /// out = A·v without forming A: G·v + d·v + Σₖ wₖ (yₖ·v) yₖ.
-    @inlinable @inline(__always) package static func apply(_ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+    @inlinable @inline(__always) public static func apply(_ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                         _ scratch: RowScratch) {
         let n16 = scratch.n16
         if let g = s.gram {

@@ -7,25 +7,25 @@
 /// scoring kernel at k = 100. Order: higher score first, then the lower
 /// item row — `TopK.reference`'s order. Items arrive in ascending row order,
 /// so a candidate equal to the threshold is never better than a kept entry.
-package struct TopKCandidates {
-    package let scores: UnsafeMutablePointer<Float>
-    package let items: UnsafeMutablePointer<Int32>
-    package let k: Int
-    package let capacity: Int
-    package var count = 0
+public struct TopKCandidates {
+    public let scores: UnsafeMutablePointer<Float>
+    public let items: UnsafeMutablePointer<Int32>
+    public let k: Int
+    public let capacity: Int
+    public var count = 0
     /// A candidate must score strictly above this to enter.
-    package var threshold: Float = -.infinity
+    public var threshold: Float = -.infinity
 
-    @inlinable package static func capacity(k: Int) -> Int { 2 * k + 32 }
+    @inlinable public static func capacity(k: Int) -> Int { 2 * k + 32 }
 
-    @inlinable package init(scores: UnsafeMutablePointer<Float>, items: UnsafeMutablePointer<Int32>, k: Int) {
+    @inlinable public init(scores: UnsafeMutablePointer<Float>, items: UnsafeMutablePointer<Int32>, k: Int) {
         self.scores = scores
         self.items = items
         self.k = k
         capacity = Self.capacity(k: k)
     }
 
-    @inlinable @inline(__always) package mutating func push(_ score: Float, _ item: Int32) {
+    @inlinable @inline(__always) public mutating func push(_ score: Float, _ item: Int32) {
         scores[count] = score
         items[count] = item
         count &+= 1
@@ -33,24 +33,24 @@ package struct TopKCandidates {
     }
 
     /// Keeps the best k in [0, k) and raises the threshold to the k-th best.
-    @inlinable package mutating func keepBest() {
+    @inlinable public mutating func keepBest() {
         select(k - 1, count)
         count = k
         threshold = scores[k - 1]
     }
 
-    @inlinable @inline(__always) package func better(_ i: Int, _ j: Int) -> Bool {
+    @inlinable @inline(__always) public func better(_ i: Int, _ j: Int) -> Bool {
         scores[i] > scores[j] || (scores[i] == scores[j] && items[i] < items[j])
     }
 
-    @inlinable @inline(__always) package func swapAt(_ i: Int, _ j: Int) {
+    @inlinable @inline(__always) public func swapAt(_ i: Int, _ j: Int) {
         let s = scores[i]; scores[i] = scores[j]; scores[j] = s
         let t = items[i]; items[i] = items[j]; items[j] = t
     }
 
     /// Quickselect over [0, n): afterwards position `target` holds the entry
     /// of that rank and every entry before it is better.
-    @inlinable package func select(_ target: Int, _ n: Int) {
+    @inlinable public func select(_ target: Int, _ n: Int) {
         var lo = 0, hi = n - 1
         while lo < hi {
             // Median of three as the pivot, moved to `hi`.
@@ -71,7 +71,7 @@ package struct TopKCandidates {
 
     /// Writes the best k, best first, into `outItems`/`outScores` (length k),
     /// padding with -1 / -inf, and empties the buffer.
-    @inlinable package mutating func drain(into outItems: UnsafeMutablePointer<Int32>, _ outScores: UnsafeMutablePointer<Float>) {
+    @inlinable public mutating func drain(into outItems: UnsafeMutablePointer<Int32>, _ outScores: UnsafeMutablePointer<Float>) {
         if count > k { select(k - 1, count); count = k }
         for j in count..<k { outItems[j] = -1; outScores[j] = -.infinity }
         // Heap sort on the kept entries: a min-heap by `better`, popped from the back.
@@ -89,7 +89,7 @@ package struct TopKCandidates {
     }
 
     /// Restores the min-heap (root = worst) below `start` within [0, n).
-    @inlinable package func siftDown(_ start: Int, _ n: Int) {
+    @inlinable public func siftDown(_ start: Int, _ n: Int) {
         var i = start
         while true {
             let l = 2 * i + 1

@@ -2,23 +2,27 @@
 /// length is padded to a multiple of 16 (`n16`) with zeros, so every loop is
 /// whole `SIMD16` steps with no tail. Built for x86-64-v3, `addProduct`
 /// becomes one FMA per 8 lanes.
-package enum VectorKernels {
+///
+/// `public` and `@inlinable`, not `package`: Swift serialises only public bodies for other
+/// modules, and an out-of-line `load` per FMA made the top-K kernel 2.2x slower
+/// (docs/architecture.md, "Access").
+public enum VectorKernels {
     /// 1 in each lane whose score is not above `threshold` (sign bit of the
     /// difference; a NaN lane may count either way — the exact check follows).
-    @inlinable @inline(__always) package static func notAbove(_ s: SIMD16<Float>, _ threshold: Float) -> SIMD16<UInt32> {
+    @inlinable @inline(__always) public static func notAbove(_ s: SIMD16<Float>, _ threshold: Float) -> SIMD16<UInt32> {
         unsafeBitCast(s - SIMD16(repeating: threshold), to: SIMD16<UInt32>.self) &>> 31
     }
 
-    @inlinable @inline(__always) package static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    @inlinable @inline(__always) public static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
     }
 
-    @inlinable @inline(__always) package static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    @inlinable @inline(__always) public static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 
     /// x · y over `n16` floats (one horizontal sum at the end).
-    @inlinable @inline(__always) package static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n16: Int) -> Float {
+    @inlinable @inline(__always) public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n16: Int) -> Float {
         var acc = SIMD16<Float>()
         var i = 0
         while i < n16 { acc.addProduct(load(x + i), load(y + i)); i &+= 16 }
@@ -26,7 +30,7 @@ package enum VectorKernels {
     }
 
     /// y += a · x over `n16` floats.
-    @inlinable @inline(__always) package static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
+    @inlinable @inline(__always) public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
         let s = SIMD16<Float>(repeating: a)
         var i = 0
         while i < n16 {
@@ -38,7 +42,7 @@ package enum VectorKernels {
     }
 
     /// y = x + b · y over `n16` floats (the CG direction update).
-    @inlinable @inline(__always) package static func xpby(_ x: UnsafePointer<Float>, _ b: Float, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
+    @inlinable @inline(__always) public static func xpby(_ x: UnsafePointer<Float>, _ b: Float, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
         let s = SIMD16<Float>(repeating: b)
         var i = 0
         while i < n16 {
@@ -51,7 +55,7 @@ package enum VectorKernels {
 
     /// out = M · p for a full symmetric `n16 × n16` matrix M (row stride n16):
     /// the sum of p[c] · row c, so the matrix is read row by row.
-    @inlinable @inline(__always) package static func symmetricMultiply(_ m: UnsafePointer<Float>, _ p: UnsafePointer<Float>,
+    @inlinable @inline(__always) public static func symmetricMultiply(_ m: UnsafePointer<Float>, _ p: UnsafePointer<Float>,
                                                     _ out: UnsafeMutablePointer<Float>, rank: Int, n16: Int) {
         out.update(repeating: 0, count: n16)
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
@@ -59,14 +63,14 @@ package enum VectorKernels {
 
     /// Copies `n16` floats (whole `SIMD16` steps, no libc call: a row is
     /// 64–256 bytes, where `memmove`'s dispatch cost more than the copy).
-    @inlinable @inline(__always) package static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
+    @inlinable @inline(__always) public static func copy(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n16: Int) {
         var i = 0
         while i < n16 { store(load(x + i), y + i); i &+= 16 }
     }
 
     /// Items per gathered block of `accumulateOuterProducts` (two copies of
     /// 32 rows of rank 64 fill half of a 32 KiB L1).
-    package static let gatherRows = 32
+    public static let gatherRows = 32
 
     /// A += Σₖ wₖ · yₖ yₖᵀ over the upper triangle of A (row stride n16), where
     /// yₖ is row `rows[k]` of `factors` (stride n16) and wₖ = `wScale · values[k]
@@ -77,7 +81,7 @@ package enum VectorKernels {
     /// scratch (`gather`, 2 · gatherRows · n16 floats) — yₖ and wₖ·yₖ — so the
     /// scattered loads overlap in one pass instead of stalling the FMA loop;
     /// `rankUpdate` then streams over the L1-resident block.
-    @inlinable package static func accumulateOuterProducts(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
+    @inlinable public static func accumulateOuterProducts(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
                                         factors: UnsafePointer<Float>,
                                         rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
                                         wScale: Float, wBias: Float, gather: UnsafeMutablePointer<Float>) {
@@ -105,7 +109,7 @@ package enum VectorKernels {
     /// matrix A (row stride `lda`), one `rowBlockUpdate` per 4 rows.
     /// `x` and `s` are `count` contiguous rows of stride `ldx` ≥ roundUp(dim, 16),
     /// zero past `dim` (s = x for a plain XᵀX).
-    @inlinable @inline(__always) package static func rankUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, dim: Int,
+    @inlinable @inline(__always) public static func rankUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, dim: Int,
                                              x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int) {
         let dim4 = roundUp(dim, 4), dim16 = roundUp(dim, 16)
         var i0 = 0
@@ -123,7 +127,7 @@ package enum VectorKernels {
     /// (whatever the tiles cover): callers use the upper triangle only.
     /// Shared by the outer-product accumulation and the blocked Cholesky's
     /// trailing update.
-    @inlinable @inline(__always) package static func rowBlockUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
+    @inlinable @inline(__always) public static func rowBlockUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
                                                  x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int,
                                                  subtract: Bool) {
         var c0 = row & ~15
@@ -142,7 +146,7 @@ package enum VectorKernels {
     }
 
     /// One 4 × `V.scalarCount` tile of `rowBlockUpdate` at (row, column).
-    @inlinable @inline(__always) package static func tile<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
+    @inlinable @inline(__always) public static func tile<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
                                                 column: Int, x: UnsafePointer<Float>, s: UnsafePointer<Float>,
                                                 ldx: Int, count: Int, subtract: Bool) where V.Scalar == Float {
         var a0 = V(), a1 = V(), a2 = V(), a3 = V()
@@ -165,7 +169,7 @@ package enum VectorKernels {
     }
 
     /// Copies the upper triangle of a square matrix (stride n16) onto its lower one.
-    @inlinable package static func mirrorUpper(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int) {
+    @inlinable public static func mirrorUpper(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int) {
         for i in 0..<rank { for j in 0..<i { a[i * n16 + j] = a[j * n16 + i] } }
     }
 }

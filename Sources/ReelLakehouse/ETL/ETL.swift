@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 import ReelParquet
 
 /// Settings of one ETL run.

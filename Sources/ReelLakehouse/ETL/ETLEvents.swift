@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The bronze event partitions as one ETL run uses them: every event checked
 /// against the ratings table's rules that apply to events (`EventRowRules`),

@@ -1,5 +1,6 @@
 import Foundation
 import ReelCore
+import ReelSilver
 
 /// What one `reel etl` run did: per table the reconciliation
 /// (read = accepted + rejected + deduplicated, rejections by rule), the

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The event part of a run. It only happens when `lakehouse/bronze/events/`
 /// exists, so a plain MovieLens run does no extra work.

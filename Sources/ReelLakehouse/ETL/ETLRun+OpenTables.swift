@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 import ReelParquet
 
 /// Silver as open tables: every run also overwrites the Delta tables

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The pipeline of one run, table by table: movies first (the key every
 /// other table references), then links, the events (when there are any),

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The state of one run: reports, phases, the keys later tables reference,
 /// quarantine files. The pipeline itself is in ETLRun+Tables.swift.

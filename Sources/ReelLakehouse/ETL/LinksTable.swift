@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// Collects accepted links.csv rows (already resolved to movie rows).
 struct LinksSink: RowSink {

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 /// Per-movie figures derived from the accepted ratings, computed from the
 /// movie-major layout: each movie's ratings are consecutive and in ascending
 /// user order — the order the sums have always been taken in, so the bits

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// Collects accepted movies.csv rows: id, title without its year, year, genre mask.
 struct MoviesSink: RowSink {

@@ -1,3 +1,4 @@
+import ReelSilver
 import CReelSIMD
 
 /// The fast path for tables whose every column is a number (ratings.csv):

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// What validation learned about a row: the parsed value of every column a
 /// check parsed (integers as is, decimals in millionths, genre lists as a

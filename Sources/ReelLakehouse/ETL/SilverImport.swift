@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 import ReelParquet
 
 /// A silver version from silver tables another engine validated

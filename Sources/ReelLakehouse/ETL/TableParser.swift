@@ -57,8 +57,8 @@ public enum TableParser {
         let bounds = CSVChunks.boundaries(bytes, from: dataStart, count: threadCount, minimumChunk: minimumChunk)
         let chunks = bounds.count - 1
         let shared = SharedBytes(bytes: bytes)
-        let results = ParallelWorkers.Results<ChunkResult<Sink>>(count: chunks)
-        ParallelWorkers.run(chunks) { k in
+        let results = ParallelSlots<ChunkResult<Sink>>(count: chunks)
+        Parallel.onWorkers(chunks) { k in
             results[k] = scan(shared.bytes, from: bounds[k], limit: bounds[k + 1], validator: validator,
                               progress: progress, releasePages: releasePages, makeSink: makeSink)
         }

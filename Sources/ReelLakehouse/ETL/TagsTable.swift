@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// Collects accepted tags.csv rows.
 struct TagsSink: RowSink {

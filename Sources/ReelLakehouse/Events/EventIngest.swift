@@ -90,7 +90,7 @@ public enum EventIngest {
         for input in inputs {
             report.sources.append(input.name)
             let fileType = input.declaredType
-            let quotedSource = JSONText.quote(input.name)
+            let quotedSource = JSONValue.quoted(input.name)
             var lineBase = 0
             try EventChunks.forEach(input, chunkSize: options.chunkSize) { chunk in
                 let used = validator.validate(chunk, fileType: fileType, admission: admission)

@@ -98,14 +98,14 @@ public struct EventIngestReport: Sendable {
         }
         var types = EventType.allCases.map { "\"\($0.rawValue)\":\(counts(byType[$0] ?? EventCounts()))" }
         types.append("\"unknown\":\(counts(untyped))")
-        let rules = rejectedByRule.keys.sorted().map { "\(JSONText.quote($0)):\(rejectedByRule[$0]!)" }
-        return "{\"run_id\":\(JSONText.quote(runID)),"
-            + "\"sources\":[\(sources.map(JSONText.quote).joined(separator: ","))],"
-            + "\"ignored_files\":[\(ignoredFiles.map(JSONText.quote).joined(separator: ","))],"
+        let rules = rejectedByRule.keys.sorted().map { "\(JSONValue.quoted($0)):\(rejectedByRule[$0]!)" }
+        return "{\"run_id\":\(JSONValue.quoted(runID)),"
+            + "\"sources\":[\(sources.map(JSONValue.quoted).joined(separator: ","))],"
+            + "\"ignored_files\":[\(ignoredFiles.map(JSONValue.quoted).joined(separator: ","))],"
             + "\"total\":\(counts(total)),\"by_type\":{\(types.joined(separator: ","))},"
             + "\"rejected_by_rule\":{\(rules.joined(separator: ","))},"
-            + "\"partitions_written\":[\(partitionsWritten.map(JSONText.quote).joined(separator: ","))],"
-            + "\"quarantine_file\":\(quarantineFile.map(JSONText.quote) ?? "null"),"
+            + "\"partitions_written\":[\(partitionsWritten.map(JSONValue.quoted).joined(separator: ","))],"
+            + "\"quarantine_file\":\(quarantineFile.map(JSONValue.quoted) ?? "null"),"
             + "\"known_ids\":\(knownIDs),\"rebuilt_indexes\":\(rebuiltIndexes),"
             + "\"seconds\":\(Console.fixed(seconds, 3)),\"reconciles\":\(reconciles)}"
     }

@@ -45,7 +45,7 @@ struct EventPartitionBuffers {
     /// each waits for its own fsyncs. Returns the files written, sorted.
     func write(home: ReelHome, runID: String, schemas: EventSchemaSet) throws -> [String] {
         let entries = self.entries.sorted { ($0.type.index, $0.day) < ($1.type.index, $1.day) }
-        let names = try ParallelWork.map(entries.count) { i -> String in
+        let names = try Parallel.map(entries.count, threads: Parallel.availableCores) { i -> String in
             let entry = entries[i]
             let dir = EventLayout.partitionDirectory(home, entry.type, day: entry.day)
             var name = "part-\(runID).ndjson"
@@ -65,7 +65,7 @@ struct EventPartitionBuffers {
             })
             return name
         }
-        _ = try ParallelWork.map(entries.count) { i in
+        _ = try Parallel.map(entries.count, threads: Parallel.availableCores) { i in
             let entry = entries[i]
             try EventIDIndex.update(home: home, partition: EventLayout.partition(home, entry.type, day: entry.day),
                                     newFile: names[i], newIDs: entry.ids, schemas: schemas)

@@ -11,7 +11,7 @@ struct EventQuarantineWriter {
 
     mutating func add(line: Int, quotedSource: String, rule: String, original: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: Array("{\"line\":\(line),\"source\":\(quotedSource),\"rule\":\"\(rule)\",\"original\":".utf8))
-        JSONText.appendString(original, to: &bytes)
+        JSONValue.appendString(original, to: &bytes)
         bytes.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
         count += 1
     }

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The events of one type as plain columns, in partition-date order: what the
 /// ETL joins into ratings (rating events) and feeds to trending (all types).

@@ -1,10 +1,9 @@
-import Foundation
 import ReelCore
 
 /// Reads `schemas/events/<type>_event.schema.json` (JSON Schema 2020-12) and
 /// compiles the keywords the flat events use into an `EventSchemaSet`.
 ///
-/// Foundation is fine here: this runs once per process, off the hot path.
+/// Parsed with ReelCore's `JSONValue` (once per process, off the hot path).
 /// Annotations (`title`, `description`, `$id`, `$comment`, `examples`) are
 /// not rules; every other keyword must be one the validator implements, or
 /// loading fails naming the file, property and keyword — so a rule added to a
@@ -38,8 +37,8 @@ extension EventSchemaSet {
             let path = Path.join(directory, type.schemaFileName)
             let root = try parse(path)
             compiled.append(try compile(root, type: type, path: path, codes: codes(for:)))
-            if case .object(let top) = root, case .array(let list)? = top["examples"] {
-                for example in list { examples.append((type, path, try encode(example, path: path))) }
+            if case .array(let list)? = root["examples"] {
+                for example in list { examples.append((type, path, Array(example.serialized.utf8))) }
             }
         }
         let set = EventSchemaSet(directory: directory, types: compiled, ruleNames: ruleNames)
@@ -66,29 +65,28 @@ extension EventSchemaSet {
             throw ReelError(error.kind == .notFound ? .notFound : .io, "event schema missing or unreadable: \(error.message)")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONValue(parsing: bytes)
         } catch {
             throw ReelError(.invalidInput, "\(path): not valid JSON (\(error))")
         }
     }
 
-    private static func encode(_ value: JSONValue, path: String) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do { return Array(try encoder.encode(value)) } catch {
-            throw ReelError(.invalidInput, "\(path): cannot re-encode an example (\(error))")
-        }
+    /// An object's members by name (the last wins if one is repeated).
+    private static func byName(_ members: [JSONValue.Member]) -> [String: JSONValue] {
+        Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
     private static func compile(_ root: JSONValue, type: EventType, path: String,
                                 codes: (String) -> (UInt16, UInt16)) throws -> EventTypeSchema {
         func fail(_ why: String) -> ReelError { ReelError(.invalidInput, "\(path): \(why)") }
-        guard case .object(let top) = root else { throw fail("the schema is not a JSON object") }
+        guard case .object(let topMembers) = root else { throw fail("the schema is not a JSON object") }
+        let top = byName(topMembers)
         for key in top.keys where !annotationKeywords.contains(key) && !objectKeywords.contains(key) {
             throw fail("unsupported keyword '\(key)' at the top level (the event validator implements \(objectKeywords.sorted().joined(separator: ", ")))")
         }
         guard case .string("object")? = top["type"] else { throw fail("\"type\" must be \"object\"") }
-        guard case .object(let properties)? = top["properties"] else { throw fail("\"properties\" is missing") }
+        guard case .object(let propertyMembers)? = top["properties"] else { throw fail("\"properties\" is missing") }
+        let properties = byName(propertyMembers)
         var required: [String] = []
         if let value = top["required"] {
             guard case .array(let list) = value else { throw fail("\"required\" must be an array of names") }
@@ -117,7 +115,8 @@ extension EventSchemaSet {
 
     private static func compileField(_ name: String, _ value: JSONValue, required: Bool,
                                      codes: (UInt16, UInt16), fail: (String) -> ReelError) throws -> EventFieldRule {
-        guard case .object(let spec) = value else { throw fail("must be a schema object") }
+        guard case .object(let specMembers) = value else { throw fail("must be a schema object") }
+        let spec = byName(specMembers)
         for key in spec.keys where !annotationKeywords.contains(key) && !propertyKeywords.contains(key) {
             throw fail("unsupported keyword '\(key)' (the event validator implements \(propertyKeywords.sorted().joined(separator: ", ")))")
         }
@@ -138,7 +137,7 @@ extension EventSchemaSet {
         }
         func number(_ key: String) throws -> Double? {
             guard let v = spec[key] else { return nil }
-            guard case .number(let d) = v, d.isFinite else { throw fail("\"\(key)\" must be a number") }
+            guard let d = v.doubleValue, d.isFinite else { throw fail("\"\(key)\" must be a number") }
             return d
         }
         func count(_ key: String) throws -> Int? {
@@ -149,7 +148,7 @@ extension EventSchemaSet {
         func constant(_ v: JSONValue) throws -> JSONConstant {
             switch v {
             case .string(let s): return .string(Array(s.utf8))
-            case .number(let d): return .number(d)
+            case .number(let text): return .number(Double(text) ?? .nan)
             case .bool(let b): return .bool(b)
             case .null: return .null
             default: throw fail("const/enum values must be strings, numbers, booleans or null")
@@ -221,40 +220,6 @@ extension EventSchemaSet {
             guard r.types == .number || r.types == .integer, r.minimum != nil, r.maximum != nil else {
                 throw fail("'rating' must be a number with a minimum and a maximum")
             }
-        }
-    }
-}
-
-/// A parsed JSON document, for loading schemas (keeps booleans and numbers apart,
-/// which `JSONSerialization` on Linux does not reliably do).
-indirect enum JSONValue: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .number(let d):
-            if d == d.rounded(), abs(d) < 1e15 { try c.encode(Int64(d)) } else { try c.encode(d) }
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .object(let o): try c.encode(o)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 
 /// The three kinds of interaction events the product records. The raw value is
 /// the `event_type` string of the contract and the folder name of the

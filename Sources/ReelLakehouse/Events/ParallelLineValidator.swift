@@ -1,4 +1,4 @@
-import Dispatch
+import ReelCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +34,7 @@ struct ValidatedSlice {
 }
 
 /// Validates a buffer of NDJSON lines on every core: the buffer is cut into
-/// one slice per worker on line boundaries, each worker scans its slice with
+/// one slice per worker on line boundaries (`Parallel.onWorkers`), each worker scans its slice with
 /// its own scratch space and result arrays (reused from buffer to buffer, so
 /// the steady state allocates nothing), and the caller reads the slices back
 /// in input order. Deduplication and routing stay sequential in the caller,
@@ -50,8 +50,7 @@ final class ParallelLineValidator: @unchecked Sendable {
 
     init(schemas: EventSchemaSet, workers: Int? = nil) {
         validator = EventValidator(schemas: schemas)
-        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        self.workers = max(1, min(workers ?? cores, 16))
+        self.workers = max(1, min(workers ?? Parallel.availableCores, 16))
         slices = .allocate(capacity: self.workers)
         slices.initialize(repeating: ValidatedSlice())
         scratches = .allocate(capacity: self.workers)
@@ -107,7 +106,7 @@ final class ParallelLineValidator: @unchecked Sendable {
         if used == 1 {
             job.run(0)
         } else {
-            DispatchQueue.concurrentPerform(iterations: used) { w in job.run(w) }
+            Parallel.onWorkers(used) { w in job.run(w) }
         }
         return used
     }

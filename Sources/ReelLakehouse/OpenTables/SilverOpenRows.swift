@@ -1,4 +1,5 @@
 import ReelCore
+import ReelSilver
 import ReelParquet
 
 /// Silver's in-memory tables as rows of the open tables (`open_tables:` of

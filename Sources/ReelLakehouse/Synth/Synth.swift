@@ -1,4 +1,3 @@
-import Dispatch
 import ReelCore
 
 /// `reel synth`: MovieLens-shaped bronze data with planted structure.
@@ -63,7 +62,6 @@ public enum Synth {
         let blocks = stride(from: 0, to: config.users, by: usersPerBlock).map { $0..<min($0 + usersPerBlock, config.users) }
         let threads = config.threads
         let progress = Progress(stage: "synth", total: config.ratings, unit: "ratings")
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in }  // wake the pool before the long rounds
         ratings.write(MovieLensFile.ratings.header + "\n")
         tags.write(MovieLensFile.tags.header + "\n")
         var ratingRows = 0, tagRows = 0
@@ -72,10 +70,8 @@ public enum Synth {
             let round = Array(blocks[next..<min(next + 4 * threads, blocks.count)])
             let results = UnsafeMutableBufferPointer<SynthUserRows.Block>.allocate(capacity: round.count)
             nonisolated(unsafe) let slots = results  // each block's slot is written by exactly one thread
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                for b in stride(from: t, to: round.count, by: threads) {
-                    (slots.baseAddress! + b).initialize(to: rows.block(round[b]))
-                }
+            Parallel.forEachChunk(count: round.count, chunkSize: 1, threads: threads) { b, _, _ in
+                (slots.baseAddress! + b).initialize(to: rows.block(round[b]))
             }
             for block in results {
                 ratings.write(block.ratings)

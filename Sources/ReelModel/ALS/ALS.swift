@@ -1,7 +1,7 @@
 import ReelCore
-import ReelLakehouse
 
-/// Alternating least squares on the silver ratings: explicit (ALS-WR) or
+/// Alternating least squares on a ratings matrix (`CSRMatrix`; silver ratings
+/// through `train(_:params:)`): explicit (ALS-WR) or
 /// implicit (Hu–Koren–Volinsky) feedback, solved per row by Cholesky or by
 /// warm-started conjugate gradient (docs/model.md).
 ///
@@ -9,39 +9,61 @@ import ReelLakehouse
 /// factors, bit for bit: rows are solved independently, and every
 /// reduction (Gram matrix, loss) runs over fixed chunks in a fixed order.
 public enum ALS {
-    /// Trains a model.
+    /// Trains a model on a ratings matrix, as the `implicit` library's `fit`
+    /// takes a `csr_matrix`: the values are used as they are (no confidence
+    /// transform or recency weight — the `SilverRatings` entry applies those),
+    /// and the matrix is checked before the kernels read memory by its numbers.
     ///
     /// - Parameters:
-    ///   - ratings: silver ratings; every user and movie row gets a factor row
-    ///     (rows without ratings get zeros, which score 0).
-    ///   - warmStart: a previous model of the same rank; rows whose external id
-    ///     it knows start from its factors, new ids from the seed.
-    ///   - log: receives every iteration; when nil, each is logged through `Console`.
-    /// - Throws: `usage` for bad params or a warm start of another rank;
-    ///   `invalidInput` naming the iteration and row when a Cholesky system is
-    ///   singular (λ = 0 and too few ratings) or the loss becomes NaN/∞ or explodes.
-    public static func train(_ ratings: SilverRatings, params: ALSParams,
-                             warmStart: ModelFactors? = nil,
+    ///   - byUser: users × movies; row u's indices are movie rows.
+    ///   - byMovie: the transpose (movies × users), when the caller has it
+    ///     (silver does); computed otherwise.
+    ///   - userIDs, movieIDs: the external id of every row and column, kept in
+    ///     the model and matched by `warmStart`.
+    /// - Throws: `usage` for bad params, params that transform ratings, or
+    ///   a warm start of another rank; `invalidInput` for a malformed matrix
+    ///   or ids that do not fit it, and as `train(_:params:)` when training fails.
+    public static func train(byUser: CSRMatrix, byMovie: CSRMatrix? = nil, userIDs: [Int32], movieIDs: [Int32],
+                             params: ALSParams, warmStart: ModelFactors? = nil,
                              log: ((ALSIteration) -> Void)? = nil) throws -> ModelFactors {
         try params.validate()
+        guard !params.transformsRatings else {
+            throw ReelError(.usage, "ALS on a CSR matrix trains on its values as given; transform them first, or train on silver ratings for the confidence and recency options")
+        }
+        func check(_ m: CSRMatrix, _ name: String) throws {
+            if let problem = m.problem() { throw ReelError(.invalidInput, "ALS: \(name) is not a CSR matrix: \(problem)") }
+        }
+        try check(byUser, "byUser")
+        let byMovie = byMovie ?? byUser.transposed()
+        try check(byMovie, "byMovie")
+        guard byUser.rowCount == userIDs.count, byUser.columnCount == movieIDs.count,
+              byMovie.rowCount == movieIDs.count, byMovie.columnCount == userIDs.count,
+              byMovie.entryCount == byUser.entryCount else {
+            throw ReelError(.invalidInput, "ALS: byUser is \(byUser.rowCount)×\(byUser.columnCount) with \(byUser.entryCount) entries and byMovie \(byMovie.rowCount)×\(byMovie.columnCount) with \(byMovie.entryCount), for \(userIDs.count) user and \(movieIDs.count) movie ids")
+        }
+        return try fit(byUser: byUser, byMovie: byMovie, userIDs: userIDs, movieIDs: movieIDs,
+                       params: params, warmStart: warmStart, log: log)
+    }
+
+    /// Training on a checked (or silver-checked) matrix pair with validated params.
+    static func fit(byUser: CSRMatrix, byMovie: CSRMatrix, userIDs: [Int32], movieIDs: [Int32],
+                    params: ALSParams, warmStart: ModelFactors?, log: ((ALSIteration) -> Void)?) throws -> ModelFactors {
         if let warmStart, warmStart.rank != params.rank {
             throw ReelError(.usage, "warm-start model has rank \(warmStart.rank) but training asks for rank \(params.rank); train from scratch or use the same rank")
         }
-        // Confidence transform and recency weight (implicit only; identity with the defaults).
-        let data = ConfidenceTransform.apply(ratings, params: params)
-        let trainer = ALSTrainer(ratings: data, params: params)
+        let trainer = ALSTrainer(userCount: userIDs.count, movieCount: movieIDs.count, params: params)
         defer { trainer.free() }
         if let warmStart {
-            let u = FactorInitializer.warmStart(trainer.users, ids: ratings.userIDs, n16: trainer.n16, rank: params.rank,
+            let u = FactorInitializer.warmStart(trainer.users, ids: userIDs, n16: trainer.n16, rank: params.rank,
                                                 previousIDs: warmStart.userIDs, previous: warmStart.userFactors)
-            let m = FactorInitializer.warmStart(trainer.movies, ids: ratings.movieIDs, n16: trainer.n16, rank: params.rank,
+            let m = FactorInitializer.warmStart(trainer.movies, ids: movieIDs, n16: trainer.n16, rank: params.rank,
                                                 previousIDs: warmStart.movieIDs, previous: warmStart.movieFactors)
-            Console.info("train", "warm start: \(Console.count(u))/\(Console.count(ratings.userCount)) users and \(Console.count(m))/\(Console.count(ratings.movieCount)) movies from the previous model")
+            Console.info("train", "warm start: \(Console.count(u))/\(Console.count(userIDs.count)) users and \(Console.count(m))/\(Console.count(movieIDs.count)) movies from the previous model")
         }
-        let history = try RatingsView.with(data) { byUser, byMovie in
+        let history = try RatingsView.with(byUser: byUser, byMovie: byMovie) { byUser, byMovie in
             try trainer.run(byUser: byUser, byMovie: byMovie, log: log ?? consoleLog)
         }
-        return trainer.result(ids: data, history: history)
+        return trainer.result(userIDs: userIDs, movieIDs: movieIDs, ratingCount: byUser.entryCount, history: history)
     }
 
     /// The default per-iteration log line.
@@ -71,12 +93,12 @@ final class ALSTrainer {
     let gram: FloatBuffer
     let scratch: [RowScratch]
 
-    init(ratings: SilverRatings, params: ALSParams) {
+    init(userCount: Int, movieCount: Int, params: ALSParams) {
         self.params = params
         rank = params.rank
         n16 = roundUp(rank, 16)
-        userCount = ratings.userCount
-        movieCount = ratings.movieCount
+        self.userCount = userCount
+        self.movieCount = movieCount
         users = FloatBuffer(count: userCount * n16)
         movies = FloatBuffer(count: movieCount * n16)
         gram = FloatBuffer(count: n16 * n16)
@@ -134,7 +156,7 @@ final class ALSTrainer {
         let gramBox = SendablePointer(gram.base)
         let n16 = self.n16
         let scratch = self.scratch
-        ParallelChunks.run(count: csr.rows, chunkSize: 64, threads: p.threads) { _, rows, worker in
+        Parallel.forEachChunk(count: csr.rows, chunkSize: 64, threads: p.threads) { _, rows, worker in
             let s = scratch[worker]
             for row in rows {
                 let range = csr.range(row)
@@ -163,15 +185,15 @@ final class ALSTrainer {
     }
 
     /// Unpadded factors with the id maps and the training record.
-    func result(ids: SilverRatings, history: [ALSIteration]) -> ModelFactors {
+    func result(userIDs: [Int32], movieIDs: [Int32], ratingCount: Int, history: [ALSIteration]) -> ModelFactors {
         func unpad(_ m: FloatBuffer, _ rows: Int) -> [Float] {
             var out = [Float](repeating: 0, count: rows * rank)
             for i in 0..<rows { for d in 0..<rank { out[i * rank + d] = m[i * n16 + d] } }
             return out
         }
         let record = ALSRecord(params: params, iterations: history,
-                               users: ids.userCount, movies: ids.movieCount, ratings: ids.ratingCount)
-        return ModelFactors(rank: rank, userIDs: ids.userIDs, movieIDs: ids.movieIDs,
+                               users: userIDs.count, movies: movieIDs.count, ratings: ratingCount)
+        return ModelFactors(rank: rank, userIDs: userIDs, movieIDs: movieIDs,
                             userFactors: unpad(users, userCount), movieFactors: unpad(movies, movieCount),
                             metadataJSON: JSONText.encode(record))
     }

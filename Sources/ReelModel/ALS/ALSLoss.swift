@@ -12,7 +12,7 @@ enum ALSLoss {
         let rank = params.rank
         let implicit = params.mode == .implicit
         if implicit { GramMatrix.compute(movies, rows: byMovie.rows, rank: rank, n16: n16, threads: params.threads, into: gram) }
-        let chunks = ParallelChunks.chunkCount(byUser.rows, chunkSize: chunkSize)
+        let chunks = Parallel.chunkCount(byUser.rows, chunkSize: chunkSize)
         // Per chunk: [data term, squared error, regularisation].
         let partials = SendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: max(1, chunks) * 3))
         defer { partials.base.deallocate() }
@@ -20,7 +20,7 @@ enum ALSLoss {
         let product = FloatBuffer(count: params.threads * n16)
         defer { product.free() }
         let alpha = params.alpha
-        ParallelChunks.run(count: byUser.rows, chunkSize: chunkSize, threads: params.threads) { chunk, rows, worker in
+        Parallel.forEachChunk(count: byUser.rows, chunkSize: chunkSize, threads: params.threads) { chunk, rows, worker in
             var data = 0.0, squared = 0.0, norms = 0.0
             let gu = product.base + worker * n16
             for u in rows {

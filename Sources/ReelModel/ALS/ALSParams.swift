@@ -71,7 +71,7 @@ public struct ALSParams: Sendable, Codable, Equatable {
     /// explicit rank 64, λ 0.05, 10 iterations, Cholesky; implicit rank 64,
     /// λ 20, α 1, 15 iterations, 3 CG steps.
     public init(mode: Mode = .implicit, rank: Int = 64, lambda: Float? = nil, alpha: Float = 1.0,
-                iterations: Int? = nil, seed: UInt64 = 42, threads: Int = ParallelChunks.defaultThreads,
+                iterations: Int? = nil, seed: UInt64 = 42, threads: Int = Parallel.availableCores,
                 cgSteps: Int = 3, solver: Solver? = nil, confidence: Confidence = .raw, recencyHalfLifeDays: Double = 0) {
         self.mode = mode
         self.rank = rank

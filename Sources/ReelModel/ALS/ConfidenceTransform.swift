@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import ReelLakehouse
+import ReelSilver
 
 /// Turns star ratings into the values implicit ALS weighs its confidence by
 /// (`ALSParams.confidence`, `ALSParams.recencyHalfLifeDays`), so the solver

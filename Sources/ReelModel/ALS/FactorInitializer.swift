@@ -25,7 +25,7 @@ enum FactorInitializer {
     static func fill(_ matrix: FloatBuffer, rows: Int, rank: Int, n16: Int, seed: UInt64, side: UInt64,
                      mode: ALSParams.Mode, threads: Int) {
         let root = SplitMix64(seed: seed)
-        ParallelChunks.run(count: rows, chunkSize: 4096, threads: threads) { _, range, _ in
+        Parallel.forEachChunk(count: rows, chunkSize: 4096, threads: threads) { _, range, _ in
             for i in range {
                 var g = root.split(UInt64(i) &* 2 &+ side)
                 let row = matrix.base + i * n16

@@ -10,7 +10,7 @@ enum GramMatrix {
     /// Writes the full symmetric `n16 × n16` YᵀY of the first `rows` rows of
     /// `factors` (stride n16) into `out`.
     static func compute(_ factors: FloatBuffer, rows: Int, rank: Int, n16: Int, threads: Int, into out: FloatBuffer) {
-        let chunks = ParallelChunks.chunkCount(rows, chunkSize: chunkSize)
+        let chunks = Parallel.chunkCount(rows, chunkSize: chunkSize)
         let size = n16 * n16
         let partials = FloatBuffer(count: max(1, chunks) * size)
         defer { partials.free() }
@@ -21,7 +21,7 @@ enum GramMatrix {
         defer { zeros.free() }
         let gathers = FloatBuffer(count: max(1, threads) * 2 * VectorKernels.gatherRows * n16)
         defer { gathers.free() }
-        ParallelChunks.run(count: rows, chunkSize: chunkSize, threads: threads) { chunk, range, worker in
+        Parallel.forEachChunk(count: rows, chunkSize: chunkSize, threads: threads) { chunk, range, worker in
             VectorKernels.accumulateOuterProducts(partials.base + chunk * size, rank: rank, n16: n16,
                                                   factors: factors.base + range.lowerBound * n16,
                                                   rows: identity.base, values: zeros.base, count: range.count,

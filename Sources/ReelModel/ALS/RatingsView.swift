@@ -1,6 +1,6 @@
-import ReelLakehouse
+import ReelCore
 
-/// One side of the silver CSR (user-major or movie-major) as raw pointers,
+/// One side of the ratings (user-major or movie-major) as raw pointers,
 /// valid inside `RatingsView.with`. Lets the kernels run on the arrays in
 /// place, from several threads, without copies or per-access checks.
 struct CSRView: @unchecked Sendable {
@@ -13,16 +13,16 @@ struct CSRView: @unchecked Sendable {
 }
 
 enum RatingsView {
-    /// Calls `body(byUser, byMovie)` with both CSR layouts of `ratings`.
-    static func with<R>(_ ratings: SilverRatings, _ body: (CSRView, CSRView) throws -> R) rethrows -> R {
-        try ratings.userOffsets.withUnsafeBufferPointer { uo in
-            try ratings.userMovies.withUnsafeBufferPointer { um in
-                try ratings.userRatings.withUnsafeBufferPointer { ur in
-                    try ratings.movieOffsets.withUnsafeBufferPointer { mo in
-                        try ratings.movieUsers.withUnsafeBufferPointer { mu in
-                            try ratings.movieRatings.withUnsafeBufferPointer { mr in
-                                try body(CSRView(rows: ratings.userCount, offsets: base(uo), index: base(um), values: base(ur)),
-                                         CSRView(rows: ratings.movieCount, offsets: base(mo), index: base(mu), values: base(mr)))
+    /// Calls `body(byUser, byMovie)` with pointer views of both layouts.
+    static func with<R>(byUser: CSRMatrix, byMovie: CSRMatrix, _ body: (CSRView, CSRView) throws -> R) rethrows -> R {
+        try byUser.offsets.withUnsafeBufferPointer { uo in
+            try byUser.indices.withUnsafeBufferPointer { um in
+                try byUser.values.withUnsafeBufferPointer { ur in
+                    try byMovie.offsets.withUnsafeBufferPointer { mo in
+                        try byMovie.indices.withUnsafeBufferPointer { mu in
+                            try byMovie.values.withUnsafeBufferPointer { mr in
+                                try body(CSRView(rows: byUser.rowCount, offsets: base(uo), index: base(um), values: base(ur)),
+                                         CSRView(rows: byMovie.rowCount, offsets: base(mo), index: base(mu), values: base(mr)))
                             }
                         }
                     }

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// Honest offline evaluation on one split: the candidates a release can serve
 /// (the model's own order, blends with trending popularity, the baselines

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 
 /// How `Evaluation.run` splits the data and scores the models.

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// A train/test split of the silver ratings (docs/model.md, "Split").
 ///

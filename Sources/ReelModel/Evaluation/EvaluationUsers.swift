@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// Who is scored and against what: the users with at least one relevant
 /// test movie, their relevant sets, and the catalog a model may recommend

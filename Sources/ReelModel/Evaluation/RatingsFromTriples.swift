@@ -1,4 +1,4 @@
-import ReelLakehouse
+import ReelSilver
 
 extension SilverRatings {
     /// In-memory silver ratings from (user row, movie row, rating, time)

@@ -1,4 +1,4 @@
-import ReelLakehouse
+import ReelSilver
 
 extension SilverRatings {
     /// The ratings whose user-major position has `keep[i] == true`, with the

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 extension ItemKNNModel {
     /// Top-`k` movie rows (best first, -1 padded) and scores for each of
@@ -27,7 +27,7 @@ extension ItemKNNModel {
                             let ro = SendablePointer(ro.baseAddress!), rm = SendablePointer(rm.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                             let om = SendablePointer(om.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
                             let os = SendablePointer(os.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
-                            ParallelChunks.run(count: users.count, chunkSize: 64, threads: params.threads) { _, rows, worker in
+                            Parallel.forEachChunk(count: users.count, chunkSize: 64, threads: params.threads) { _, rows, worker in
                                 let s = scratch[worker]
                                 for q in rows {
                                     let u = Int(us[q])

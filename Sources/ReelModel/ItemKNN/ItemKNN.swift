@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// An item-based recommender, the second model family beside ALS
 /// (candidate name `item-knn`): cosine similarity of movies' implicit
@@ -72,7 +72,7 @@ public enum ItemKNN {
                     let ho = SendablePointer(ho.baseAddress!), hm = SendablePointer(hm.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                     let mo = SendablePointer(mo.baseAddress!), mu = SendablePointer(mu.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                     let outM = SendablePointer(outM.baseAddress!), outS = SendablePointer(outS.baseAddress!)
-                    ParallelChunks.run(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
+                    Parallel.forEachChunk(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
                         let s = scratch[worker]
                         for i in rows {
                             let usersOfI = Int(mo[i])..<Int(mo[i + 1])
@@ -114,10 +114,18 @@ public enum ItemKNN {
     }
 
     /// Per user, the eligible movies (≥ minSupport interactions, rating ≥
-    /// minRating) they interacted with, newest `maxUserItems` kept, rows ascending.
+    /// minRating) they interacted with, newest `userCap(…)` kept, rows ascending.
     static func history(_ r: SilverRatings, params: ItemKNNParams) -> (offsets: [Int64], movies: [Int32]) {
         var support = [Int](repeating: 0, count: r.movieCount)
         for j in 0..<r.ratingCount where r.userRatings[j] >= params.minRating { support[Int(r.userMovies[j])] += 1 }
+        var eligible = [Int](repeating: 0, count: r.userCount)
+        for u in 0..<r.userCount {
+            for j in Int(r.userOffsets[u])..<Int(r.userOffsets[u + 1])
+            where r.userRatings[j] >= params.minRating && support[Int(r.userMovies[j])] >= params.minSupport {
+                eligible[u] += 1
+            }
+        }
+        let cap = userCap(eligible, maxUserItems: params.maxUserItems, pairBudget: params.pairBudget)
         var offsets = [Int64](repeating: 0, count: r.userCount + 1)
         var movies: [Int32] = []
         movies.reserveCapacity(r.ratingCount)
@@ -128,16 +136,37 @@ public enum ItemKNN {
             where r.userRatings[j] >= params.minRating && support[Int(r.userMovies[j])] >= params.minSupport {
                 picked.append(j)
             }
-            if picked.count > params.maxUserItems {
+            if picked.count > cap {
                 // Newest first; equal times by movie row, so the cap is deterministic.
                 picked.sort { (r.userTimes[$0], r.userMovies[$1]) > (r.userTimes[$1], r.userMovies[$0]) }
-                picked.removeLast(picked.count - params.maxUserItems)
+                picked.removeLast(picked.count - cap)
                 picked.sort { r.userMovies[$0] < r.userMovies[$1] }
             }
             for j in picked { movies.append(r.userMovies[j]) }
             offsets[u + 1] = Int64(movies.count)
         }
         return (offsets, movies)
+    }
+
+    /// The largest per-user cap c ≤ `maxUserItems` with Σᵤ min(nᵤ, c)² ≤ `pairBudget`
+    /// (at least 1): co-counting then costs at most the budget in pair updates.
+    static func userCap(_ counts: [Int], maxUserItems: Int, pairBudget: Int) -> Int {
+        func cost(_ c: Int) -> Int {
+            var total = 0
+            for n in counts {
+                let m = min(n, c)
+                total += m * m
+                if total > pairBudget { return total }
+            }
+            return total
+        }
+        if cost(maxUserItems) <= pairBudget { return maxUserItems }
+        var low = 1, high = maxUserItems  // cost(low) may exceed too: then 1.
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if cost(mid) <= pairBudget { low = mid } else { high = mid - 1 }
+        }
+        return low
     }
 
     /// Per-thread buffers, allocated once per call.

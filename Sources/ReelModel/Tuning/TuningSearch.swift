@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// Options of one search (`reel tune`, the nightly's tune stage).
 public struct TuningOptions: Sendable {

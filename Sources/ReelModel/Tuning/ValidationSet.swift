@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// The data a hyper-parameter search trains and scores on, carved from the
 /// training data only (docs/model.md, "Tuning").

@@ -16,7 +16,7 @@ final class ColumnOutput: @unchecked Sendable {
     let width: Int
     /// The result array's storage while `ColumnOutputs.allocate` runs its body.
     var base: UnsafeMutableRawPointer?
-    let strings: SlotArray<ByteArrayColumn>
+    let strings: ParallelSlots<ByteArrayColumn>
     /// One flag per row (true = value present), when the column is nullable.
     let validity: UnsafeMutablePointer<Bool>?
 
@@ -33,7 +33,7 @@ final class ColumnOutput: @unchecked Sendable {
         default:
             throw ReelError(.invalidInput, "column \(descriptor.name) has physical type \(descriptor.physicalType), which is not supported")
         }
-        strings = SlotArray(count: kind == .strings ? rowGroups : 0)
+        strings = ParallelSlots(count: kind == .strings ? rowGroups : 0)
         if descriptor.nullable {
             validity = .allocate(capacity: max(rows, 1))
             validity!.initialize(repeating: true, count: rows)

@@ -165,12 +165,14 @@ public final class ParquetReader: @unchecked Sendable {
         }
         // Largest chunks first, so the last job to finish is a small one.
         jobs.sort { $0.chunk.range.count > $1.chunk.range.count }
-        let pages = SlotArray<Int>(count: jobs.count)
-        let bytes = file.bytes, filePath = self.path
+        let pages = ParallelSlots<Int>(count: jobs.count)
+        // The mapping outlives the loop, and jobs only read it.
+        nonisolated(unsafe) let bytes = file.bytes
+        let filePath = self.path, chunkJobs = jobs
         let values = try ColumnOutputs.fill(outputs) {
-            try ParallelJobs.run(jobs: jobs.count, threads: threads, makeState: { ReadScratch() }) { scratch, j in
+            try Parallel.forEach(chunkJobs.count, threads: Parallel.threads(threads), makeState: { ReadScratch() }) { scratch, j in
                 let decoder = ColumnChunkDecoder(file: bytes, path: filePath, scratch: scratch)
-                pages[j] = try decoder.decode(jobs[j].chunk, into: outputs[jobs[j].output])
+                pages[j] = try decoder.decode(chunkJobs[j].chunk, into: outputs[chunkJobs[j].output])
             }
         }
         return ParquetTable(names: names, columns: zip(outputs, values).map { $0.finish($1) }, rowCount: rowCount,

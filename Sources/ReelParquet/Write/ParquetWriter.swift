@@ -114,8 +114,8 @@ public final class ParquetWriter {
         let specs = schema.columns
         let options = self.options
         // Phase 1: one plan per column (dictionary, statistics, page split).
-        let plans = SlotArray<ColumnChunkPlan>(count: columns.count)
-        try ParallelJobs.run(jobs: columns.count, threads: options.threads, makeState: { () }) { _, c in
+        let plans = ParallelSlots<ColumnChunkPlan>(count: columns.count)
+        Parallel.forEach(columns.count, threads: Parallel.threads(options.threads), makeState: { () }) { _, c in
             plans[c] = ColumnChunkPlan(column: specs[c], data: columns[c], rows: rows, options: options)
         }
         let planned = plans.values
@@ -125,10 +125,11 @@ public final class ParquetWriter {
             if plan.dictionary != nil { jobs.append((c, -1)) }
             for p in plan.pages.indices { jobs.append((c, p)) }
         }
-        let encoded = SlotArray<EncodedPage>(count: jobs.count)
-        try ParallelJobs.run(jobs: jobs.count, threads: options.threads,
+        let encoded = ParallelSlots<EncodedPage>(count: jobs.count)
+        let pageJobs = jobs
+        try Parallel.forEach(jobs.count, threads: Parallel.threads(options.threads),
                              makeState: { PageEncoder(options: options) }) { encoder, j in
-            let (c, p) = jobs[j]
+            let (c, p) = pageJobs[j]
             encoded[j] = p < 0 ? try encoder.dictionaryPage(planned[c]) : try encoder.dataPage(planned[c], planned[c].pages[p])
         }
         // Phase 3: append in column order and describe the chunks.

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 
 /// `reel import factors`: turns user and movie factor tables trained by

@@ -1,6 +1,6 @@
 import Foundation
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 
 /// `reel train --engine spark`: submits pipeline/spark/train.py (implicit ALS

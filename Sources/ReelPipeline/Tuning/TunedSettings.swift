@@ -1,5 +1,6 @@
 import ReelCore
 import ReelModel
+import ReelSettings
 
 /// How a tuning record becomes configuration (docs/model.md, "Tuning").
 ///
@@ -13,39 +14,39 @@ import ReelModel
 /// or when `model.mode` is explicit (tuning searches implicit ALS only).
 public extension ReelConfig {
     /// Tuned setting keys and the short names `tuning.pin` accepts for them.
-    static let tunedKeys: [(key: String, names: [String])] = [
-        ("model.rank", ["rank"]),
-        ("model.implicit_lambda", ["implicit_lambda", "lambda"]),
-        ("model.alpha", ["alpha"]),
-        ("model.implicit_iterations", ["implicit_iterations", "iterations"]),
-        ("model.confidence", ["confidence"]),
-        ("model.recency_half_life_days", ["recency_half_life_days", "recency"]),
+    static let tunedKeys: [(key: any SettingKey, names: [String])] = [
+        (IntKey.modelRank, ["rank"]),
+        (DoubleKey.modelImplicitLambda, ["implicit_lambda", "lambda"]),
+        (DoubleKey.modelAlpha, ["alpha"]),
+        (IntKey.modelImplicitIterations, ["implicit_iterations", "iterations"]),
+        (StringKey.modelConfidence, ["confidence"]),
+        (DoubleKey.modelRecencyHalfLifeDays, ["recency_half_life_days", "recency"]),
     ]
 
     /// The tuned keys `tuning.pin` names (`all` names every one).
     func pinnedByName() throws -> Set<String> {
         var out: Set<String> = []
-        for raw in string("tuning.pin").split(separator: ",") {
+        for raw in string(.tuningPin).split(separator: ",") {
             var name = raw.trimmingCharacters(in: " \t")
             if name.hasPrefix("model.") { name.removeFirst(6) }
             if name.isEmpty { continue }
-            if name == "all" { return Set(Self.tunedKeys.map(\.key)) }
+            if name == "all" { return Set(Self.tunedKeys.map(\.key.name)) }
             guard let entry = Self.tunedKeys.first(where: { $0.names.contains(name) }) else {
-                throw ReelError(.usage, "setting 'tuning.pin' (\(source("tuning.pin"))): '\(name)' is not a tuned setting; use " + Self.tunedKeys.map { $0.names[0] }.joined(separator: ", ") + " or all")
+                throw ReelError(.usage, "setting 'tuning.pin' (\(source(.tuningPin))): '\(name)' is not a tuned setting; use " + Self.tunedKeys.map { $0.names[0] }.joined(separator: ", ") + " or all")
             }
-            out.insert(entry.key)
+            out.insert(entry.key.name)
         }
         return out
     }
 
     /// Whether tuning leaves `key` as configured, and why.
-    func pinReason(_ key: String, named: Set<String>) -> String? {
-        if named.contains(key) { return "named in tuning.pin" }
+    func pinReason(_ key: any SettingKey, named: Set<String>) -> String? {
+        if named.contains(key.name) { return "named in tuning.pin" }
         switch source(key) {
         case .environment(let name): return "set by \(name)"
         case .commandLine: return "set on the command line"
         case .file(let path, let line):
-            let builtIn = Self.settings.first { $0.key == key }?.defaultValue
+            let builtIn = Self.settings.first { $0.key == key.name }?.defaultValue
             return builtIn.map { "\($0)" } == "\(value(key))" ? nil : "set to a non-default value at \(path):\(line)"
         case .builtIn, .tuning: return nil
         }
@@ -53,20 +54,20 @@ public extension ReelConfig {
 
     /// This configuration with `record`'s choice laid over the unpinned keys.
     func applyingTuning(_ record: TuningRecord, path: String) throws -> ReelConfig {
-        guard bool("tuning.apply"), string("model.mode") == ALSParams.Mode.implicit.rawValue else { return self }
+        guard bool(.tuningApply), string(.modelMode) == ALSParams.Mode.implicit.rawValue else { return self }
         let named = try pinnedByName()
         let c = record.chosen
-        let values: [String: TOMLValue] = [
-            "model.rank": .integer(Int64(c.rank)),
-            "model.implicit_lambda": .float(Double(c.lambda)),
-            "model.alpha": .float(Double(c.alpha)),
-            "model.implicit_iterations": .integer(Int64(c.iterations)),
-            "model.confidence": .string(c.confidence.rawValue),
-            "model.recency_half_life_days": .float(c.recencyHalfLifeDays),
+        let values: [(key: any SettingKey, value: TOMLValue)] = [
+            (IntKey.modelRank, .integer(Int64(c.rank))),
+            (DoubleKey.modelImplicitLambda, .float(Double(c.lambda))),
+            (DoubleKey.modelAlpha, .float(Double(c.alpha))),
+            (IntKey.modelImplicitIterations, .integer(Int64(c.iterations))),
+            (StringKey.modelConfidence, .string(c.confidence.rawValue)),
+            (DoubleKey.modelRecencyHalfLifeDays, .float(c.recencyHalfLifeDays)),
         ]
         var out = self
-        for (key, _) in Self.tunedKeys where pinReason(key, named: named) == nil {
-            try out.set(key, values[key]!, source: .tuning(path))
+        for (key, value) in values where pinReason(key, named: named) == nil {
+            try out.set(key, value, source: .tuning(path))
         }
         return out
     }
@@ -75,7 +76,7 @@ public extension ReelConfig {
     /// applied. A damaged record is reported and ignored, so a bad file under
     /// output/ cannot stop `reel serve` or a lookup.
     func applyingTuning(home: ReelHome) throws -> ReelConfig {
-        guard bool("tuning.apply"), let path = TuningStore.latestPath(home: home) else { return self }
+        guard bool(.tuningApply), let path = TuningStore.latestPath(home: home) else { return self }
         let record: TuningRecord
         do {
             guard let r = try TuningStore.latest(home: home) else { return self }

@@ -1,6 +1,7 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
+import ReelSettings
 
 /// `reel tune` as a library call (also the nightly's tune stage): search on
 /// silver with the effective configuration, save the record, return it.
@@ -8,8 +9,8 @@ public enum TuningRun {
     /// Search options from the configuration: `tuning.seed`, `tuning.budget`, `tuning.pin`.
     public static func options(config: ReelConfig) throws -> TuningOptions {
         var o = TuningOptions()
-        o.seed = UInt64(config.int("tuning.seed"))
-        o.budget = try TuningBudget(parsing: config.string("tuning.budget"))
+        o.seed = UInt64(config.int(.tuningSeed))
+        o.budget = try TuningBudget(parsing: config.string(.tuningBudget))
         o.pinned = try pinned(config)
         return o
     }
@@ -17,15 +18,15 @@ public enum TuningRun {
     /// Every tuned key that stays as configured (named in `tuning.pin`, or set by env, flag or a non-default file value).
     public static func pinned(_ config: ReelConfig) throws -> Set<String> {
         let named = try config.pinnedByName()
-        return Set(ReelConfig.tunedKeys.map(\.key).filter { config.pinReason($0, named: named) != nil })
+        return Set(ReelConfig.tunedKeys.map(\.key).filter { config.pinReason($0, named: named) != nil }.map(\.name))
     }
 
     /// Runs the search and writes `output/tuning/<id>/tuning.json`. Returns the record and its path.
     @discardableResult
     public static func run(home: ReelHome, silver: SilverSnapshot, config: ReelConfig,
                            options: TuningOptions) throws -> (record: TuningRecord, path: String) {
-        guard config.string("model.mode") == ALSParams.Mode.implicit.rawValue else {
-            throw ReelError(.usage, "tuning searches implicit ALS, and model.mode is \(config.string("model.mode")); set model.mode = \"implicit\"")
+        guard config.string(.modelMode) == ALSParams.Mode.implicit.rawValue else {
+            throw ReelError(.usage, "tuning searches implicit ALS, and model.mode is \(config.string(.modelMode)); set model.mode = \"implicit\"")
         }
         if !options.pinned.isEmpty {
             Console.info("tune", "pinned (kept as configured): " + options.pinned.sorted().joined(separator: ", "))

@@ -1,5 +1,6 @@
 import ReelCore
 import ReelModel
+import ReelSettings
 
 /// When the nightly job tunes (docs/model.md, "Tuning"): never tuned yet,
 /// silver grew by more than `growth` since the last tuning, or the last
@@ -19,8 +20,8 @@ public struct TuningSchedule: Sendable, Equatable {
     }
 
     public init(config: ReelConfig) {
-        self.init(enabled: config.bool("tuning.nightly"), growth: config.double("tuning.growth"),
-                  maxAgeDays: config.int("tuning.max_age_days"))
+        self.init(enabled: config.bool(.tuningNightly), growth: config.double(.tuningGrowth),
+                  maxAgeDays: config.int(.tuningMaxAgeDays))
     }
 
     public struct Decision: Sendable, Equatable {

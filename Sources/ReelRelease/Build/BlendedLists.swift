@@ -29,7 +29,7 @@ enum BlendedLists {
         movies.withUnsafeMutableBufferPointer { outMovies in
             scores.withUnsafeMutableBufferPointer { outScores in
                 let sink = (movies: SendableBuffer(outMovies), scores: SendableBuffer(outScores))
-                ParallelChunks.run(count: users, chunkSize: 1024, threads: threads) { _, rows, _ in
+                Parallel.forEachChunk(count: users, chunkSize: 1024, threads: threads) { _, rows, _ in
                     var ranked: [(movie: Int32, score: Float)] = []
                     ranked.reserveCapacity(k)
                     topMovies.withUnsafeBufferPointer { top in

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 
 /// Model factors lined up with silver rows by external id.

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelServing
 
@@ -111,6 +111,7 @@ public enum ReleaseBuilder {
             contents.userBlendMovies = blended.movies
             contents.userBlendScores = blended.scores
         }
+        contents.modelName = Array((ReleaseMeta.modelName(modelJSON: factors.metadataJSON) ?? "").utf8)
         if let servedLists {
             contents.served = Array(servedLists.name.utf8)
             contents.userServedMovies = servedLists.lists.movies

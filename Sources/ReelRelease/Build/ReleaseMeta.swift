@@ -50,7 +50,7 @@ enum ReleaseMeta {
                            "diversity": decimal(b.weights.diversity), "window": b.window.label] as [String: Any]]
             } ?? served.flatMap { c -> [String: Any]? in
                 c == .model ? nil : ["defaultMode": c.name, "candidate": c.label, "baseline": c.family.isBaseline]
-            } ?? ["defaultMode": "als"],
+            } ?? ["defaultMode": modelName(model) ?? "als"],
             "fingerprints": [
                 "silver": XXH3.hex(silverFingerprint),
                 "model": XXH3.hex(metadata.modelFingerprint),
@@ -65,6 +65,20 @@ enum ReleaseMeta {
         ]
         let data = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The candidate name of the model the factors came from (`implicit-als`,
+    /// `explicit-als`: the evaluation report's names), read from the training
+    /// record in the factors' metadata; nil when it records no mode.
+    static func modelName(_ model: [String: Any]) -> String? {
+        guard let params = model["params"] as? [String: Any], let mode = params["mode"] as? String,
+              ["implicit", "explicit"].contains(mode) else { return nil }
+        return "\(mode)-als"
+    }
+
+    /// `modelName` of a factors file's metadata JSON.
+    static func modelName(modelJSON: String) -> String? {
+        (try? object(modelJSON, what: "model factors metadata")).flatMap(modelName)
     }
 
     /// A weight as the decimal it was written as (0.1, not 0.10000000149011612).

@@ -39,16 +39,13 @@ public struct ReleaseOptions: Sendable, Equatable {
     public var reportHTML: [UInt8] = []
 
     public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
-                threads: Int = ReleaseOptions.availableCores, queryBlock: Int = 16_384) {
+                threads: Int = Parallel.availableCores, queryBlock: Int = 16_384) {
         self.k = k
         self.similarK = similarK
         self.trendingK = trendingK
         self.threads = threads
         self.queryBlock = queryBlock
     }
-
-    /// Online CPU cores.
-    public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// Refuses values the format cannot hold, naming the option.
     public func validate() throws {

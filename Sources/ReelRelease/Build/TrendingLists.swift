@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 
 /// UC2: trending lists from silver popularity (decayed, weighted event counts

@@ -19,7 +19,7 @@ public enum ReleaseBundler {
     ///   - level: zstd level (3 is zstd's default: fast, about as small as level 9 on factor data).
     ///   - workers: compression threads.
     public static func bundle(home: ReelHome, id: String? = nil, level: Int = 3,
-                              workers: Int = ReleaseOptions.availableCores) throws -> Result {
+                              workers: Int = Parallel.availableCores) throws -> Result {
         guard (1...22).contains(level) else { throw ReelError(.usage, "--level must be between 1 and 22 (got \(level))") }
         let catalog = ReleaseCatalog(home: home)
         guard let id = id ?? catalog.currentID() else {

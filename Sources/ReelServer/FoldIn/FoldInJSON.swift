@@ -14,7 +14,11 @@ enum FoldInJSON {
             w.literal("{\"userId\":")
             if let id = answer.userID { w.integer(Int64(id)) } else { w.literal("null") }
             w.literal(",\"source\":\"fold-in\",\"mode\":")
-            w.literal(answer.mode == .hybrid ? "\"hybrid\"" : "\"als\"")
+            w.byte(UInt8(ascii: "\""))
+            for byte in (answer.mode == .hybrid ? "hybrid" : RecommendationSource.als.name(in: release.store)).utf8 {
+                w.byte(byte)
+            }
+            w.byte(UInt8(ascii: "\""))
             if let weights = answer.weights {
                 w.literal(",\"weights\":{\"model\":")
                 w.number(Double(weights.model))

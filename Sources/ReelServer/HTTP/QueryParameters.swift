@@ -132,9 +132,8 @@ enum ParameterValue {
 
     static func mode(_ raw: UnsafeRawBufferPointer) throws(LookupFailure) -> RecommendationMode {
         try decoded(raw) { (bytes) throws(LookupFailure) -> RecommendationMode in
-            if bytes.equalsIgnoringCase("als") { return .als }
-            if bytes.equalsIgnoringCase("hybrid") { return .hybrid }
-            throw .badParameter("mode must be als or hybrid; got \(quoted(bytes))")
+            for (name, mode) in RecommendationMode.names where bytes.equalsIgnoringCase(name) { return mode }
+            throw .badParameter("mode must be \(RecommendationMode.allowed); got \(quoted(bytes))")
         }
     }
 

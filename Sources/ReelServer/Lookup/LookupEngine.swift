@@ -3,7 +3,7 @@ import ReelCore
 
 /// Where a user's list came from.
 public enum RecommendationSource: String, Sendable, Equatable {
-    /// The stored ALS top-K, as published.
+    /// The stored ALS top-K, as published (named by `RecommendationStore.modelName`).
     case als
     /// The stored top-K re-ranked by `HybridRanker` (UC3).
     case hybrid
@@ -13,6 +13,20 @@ public enum RecommendationSource: String, Sendable, Equatable {
     /// per-user blend), precomputed by `reel publish`; the response's `source`
     /// is the candidate's name (`RecommendationStore.servedName`).
     case served
+}
+
+extension RecommendationSource {
+    /// The name an answer gives as its `source`: the candidate name of the
+    /// model (`implicit-als`) or of the served candidate (`trending-30d`), as
+    /// the evaluation report names them; `als`/`served` only for stores that
+    /// do not say.
+    public func name<Store: RecommendationStore>(in store: Store) -> String {
+        switch self {
+        case .als: return store.modelName ?? rawValue
+        case .served: return store.servedName ?? rawValue
+        case .hybrid, .fallback: return rawValue
+        }
+    }
 }
 
 /// What a lookup found. The ranked items themselves are in `LookupEngine.items`

@@ -29,14 +29,13 @@ enum LookupJSON {
                 w.integer(Int64(userID))
                 w.literal(",\"source\":")
                 switch source {
-                case .als: w.literal("\"als\"")
                 case .hybrid: w.literal("\"hybrid\"")
                 case .fallback: w.literal("\"fallback\",\"window\":")
                     w.literal(windowJSON(LookupDefaults.window))
-                case .served:
+                case .als, .served:
                     // A name of [a-z0-9-] (checked when the release was opened): no escaping needed.
                     w.byte(UInt8(ascii: "\""))
-                    for byte in (store.servedName ?? "served").utf8 { w.byte(byte) }
+                    for byte in source.name(in: store).utf8 { w.byte(byte) }
                     w.byte(UInt8(ascii: "\""))
                 }
                 if let weights {

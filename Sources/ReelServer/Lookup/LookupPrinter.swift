@@ -44,7 +44,7 @@ enum LookupTable {
         let release = store.releaseID
         switch answer {
         case let .recommendations(userID, source, weights):
-            var title = "user \(userID): \(source == .served ? store.servedName ?? "served" : source.rawValue)"
+            var title = "user \(userID): \(source.name(in: store))"
             if let weights {
                 title += " (model \(fixed(weights.model, 2)), trending \(fixed(weights.trending, 2)), diversity \(fixed(weights.diversity, 2)))"
             }

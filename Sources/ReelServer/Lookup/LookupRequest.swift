@@ -5,6 +5,21 @@ import ReelCore
 /// re-rank of it with trending popularity and genre diversity (UC3).
 public enum RecommendationMode: String, Sendable, Equatable, CaseIterable {
     case als, hybrid
+
+    /// The names a request may give: the model's order by its candidate name
+    /// (`implicit-als`, `explicit-als`) or the older alias `als`; `hybrid`.
+    public static let names: [(name: String, mode: RecommendationMode)] = [
+        ("implicit-als", .als), ("explicit-als", .als), ("als", .als), ("hybrid", .hybrid),
+    ]
+
+    /// Parses a mode name, any case; nil for anything else.
+    public init?(name: String) {
+        guard let found = Self.names.first(where: { $0.name == name.lowercased() }) else { return nil }
+        self = found.mode
+    }
+
+    /// For error messages.
+    public static let allowed = "the model's candidate name (implicit-als, explicit-als; alias als) or hybrid"
 }
 
 /// The hybrid weights a request names; the others come from the release's

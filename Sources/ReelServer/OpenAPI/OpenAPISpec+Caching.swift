@@ -1,3 +1,4 @@
+import ReelCore
 /// The caching part of the API description: which operations answer with a
 /// release-fixed `ETag` (and 304 on `If-None-Match`), and the headers involved
 /// (`CacheHeaders`, docs/serving.md "Caching and CORS").

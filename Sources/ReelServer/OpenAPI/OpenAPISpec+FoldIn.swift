@@ -1,3 +1,4 @@
+import ReelCore
 import ReelServing
 
 /// The fold-in routes in the OpenAPI document: `POST /v1/recommendations` and
@@ -71,7 +72,7 @@ extension OpenAPISpec {
                 "type": "object", "required": ["ratings"], "additionalProperties": false,
                 "properties": [
                     "ratings": [
-                        "type": "array", "maxItems": .number(Double(FoldInLimits.maxRatings)),
+                        "type": "array", "maxItems": .decimal(Double(FoldInLimits.maxRatings)),
                         "description": .string("Rated movies: objects, or bare movie ids meaning watched/liked (rating \(FoldInLimits.likedRating)). A movie given twice counts once, with its last rating."),
                         "items": ["oneOf": [
                             ["type": "object", "required": ["movieId", "rating"], "additionalProperties": false,
@@ -81,7 +82,7 @@ extension OpenAPISpec {
                         ]],
                     ],
                     "k": ["type": "integer", "minimum": 1, "default": 10, "description": "1 up to the recommendations per user stored in the release."],
-                    "mode": ["type": ["string", "null"], "enum": ["als", "hybrid", nil], "description": "As in the GET route; default the release's."],
+                    "mode": ["type": ["string", "null"], "enum": .array(RecommendationMode.names.map { .string($0.name) } + [.null]), "description": "As in the GET route; default the release's."],
                 ],
             ],
             "FoldInList": [
@@ -89,7 +90,7 @@ extension OpenAPISpec {
                 "properties": [
                     "userId": ["type": ["integer", "null"], "description": "The path's user id; null for POST /v1/recommendations."],
                     "source": ["type": "string", "const": "fold-in"],
-                    "mode": ["type": "string", "enum": ["als", "hybrid"]],
+                    "mode": ["type": "string", "description": "The order served: the model's (its candidate name, e.g. `implicit-als`) or `hybrid`."],
                     "weights": [
                         "type": "object", "description": "Only with mode hybrid: the weights applied.",
                         "required": ["model", "trending", "diversity"],

@@ -7,7 +7,7 @@ import ReelServing
 /// another calls every documented route on a running daemon).
 public enum OpenAPISpec {
     /// The document served at `/openapi.json`, rendered once.
-    public static let jsonBytes: [UInt8] = Array(document.json.utf8)
+    public static let jsonBytes: [UInt8] = Array(document.prettyJSON.utf8)
 
     /// The document as YAML, as checked in at `docs/openapi.yaml`.
     public static var yaml: String {
@@ -60,9 +60,9 @@ public enum OpenAPISpec {
                 parameters: [
                     pathID("userId", "MovieLens user id."),
                     kParameter(default: LookupDefaults.recommendationsK, what: "recommendations per user"),
-                    ["name": "mode", "in": "query", "required": false, "example": "als",
-                     "description": "`als`: the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
-                     "schema": ["type": "string", "enum": ["als", "hybrid"]]],
+                    ["name": "mode", "in": "query", "required": false, "example": "implicit-als",
+                     "description": "`implicit-als` (alias `als`): the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
+                     "schema": ["type": "string", "enum": .array(RecommendationMode.names.map { .string($0.name) })]],
                     weight("w_model", HybridWeights().model, "Weight of the min-max normalised model score."),
                     weight("w_trending", HybridWeights().trending, "Weight of the movie's trending popularity (0-1), in the blend's window (7d without one)."),
                     weight("w_diversity", HybridWeights().diversity, "Penalty per unit of genre overlap with movies already picked."),
@@ -120,8 +120,8 @@ public enum OpenAPISpec {
                      "schema": ["type": "string", "minLength": 1]],
                     ["name": "k", "in": "query", "required": false, "example": 5,
                      "description": .string("How many movies to return, 1 to \(WebRoutes.maxSearchK). Default \(WebRoutes.defaultSearchK)."),
-                     "schema": ["type": "integer", "minimum": 1, "maximum": .number(Double(WebRoutes.maxSearchK)),
-                                "default": .number(Double(WebRoutes.defaultSearchK))]],
+                     "schema": ["type": "integer", "minimum": 1, "maximum": .decimal(Double(WebRoutes.maxSearchK)),
+                                "default": .decimal(Double(WebRoutes.defaultSearchK))]],
                 ],
                 ok: ("MovieSearch", "The matching movies, best first (possibly none)."),
                 errors: ["400", "503"])],
@@ -232,13 +232,13 @@ public enum OpenAPISpec {
         ["name": "k", "in": "query", "required": false, "example": 5,
          "description": .string("How many to return: 1 up to the \(what) stored in the release (see `/v1/release`). "
              + "Default \(value), capped at what is stored. Out of range is a 400 naming the range."),
-         "schema": ["type": "integer", "minimum": 1, "default": .number(Double(value))]]
+         "schema": ["type": "integer", "minimum": 1, "default": .decimal(Double(value))]]
     }
 
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false,
          "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."),
-         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .number((Double(value) * 1e6).rounded() / 1e6)]]
+         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .decimal((Double(value) * 1e6).rounded() / 1e6)]]
     }
 
     // MARK: Components
@@ -280,8 +280,8 @@ public enum OpenAPISpec {
                 "type": "object", "required": ["userId", "source", "release", "count", "items"],
                 "properties": [
                     "userId": ["type": "integer", "format": "int32"],
-                    "source": ["type": "string", "enum": ["als", "hybrid", "fallback"],
-                               "description": "fallback: the user is not in the release; items are the 7-day trending list."],
+                    "source": ["type": "string", "example": "implicit-als",
+                               "description": "The candidate the list came from, named as in the evaluation report: `implicit-als` (the model's order; `als` in releases that do not name their model), `hybrid` (a blend), a baseline served by the release (`popular`, `trending-24h`, `trending-7d`, `trending-30d`), `item-knn`; or `fallback`: the user is not in the release and the items are the 7-day trending list."],
                     "window": ["type": "string", "enum": ["24h", "7d", "30d"], "description": "Only with source fallback."],
                     "weights": [
                         "type": "object", "description": "Only with source hybrid: the weights applied.",

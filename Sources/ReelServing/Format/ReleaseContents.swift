@@ -39,6 +39,8 @@ public struct ReleaseContents: Sendable {
     public var userBlendMovies: [Int32] = []
     public var userBlendScores: [Float] = []
 
+    /// The model's candidate name (`implicit-als`; ASCII, empty: not known).
+    public var modelName: [UInt8] = []
     /// The served candidate's name (ASCII, empty: none) and its lists (`userCount × k` each).
     public var served: [UInt8] = []
     public var userServedMovies: [Int32] = []
@@ -170,6 +172,7 @@ public struct ReleaseContents: Sendable {
             EncodedSection(S.userTopMovies, userTopMovies),
             EncodedSection(S.userTopScores, userTopScores),
         ]
+        if !modelName.isEmpty { out.append(EncodedSection(S.modelName, modelName)) }
         if !blend.isEmpty {
             out += [EncodedSection(S.blend, blend), EncodedSection(S.userBlendMovies, userBlendMovies),
                     EncodedSection(S.userBlendScores, userBlendScores)]

@@ -91,6 +91,11 @@ public enum ReleaseFormat {
         public static let userServedMovies = "userServedMovies"
         /// Float32 [users × k], optional (1.1): the candidate's scores of `userServedMovies`.
         public static let userServedScores = "userServedScores"
+        /// ASCII, optional (1.1): the candidate name of the model whose order
+        /// `userTopMovies` holds (`implicit-als`, `explicit-als`), 1–32 bytes of
+        /// `[a-z0-9-]`; UC1 answers from that order name it as their `source`.
+        /// Releases without it name the order `als`.
+        public static let modelName = "modelName"
         /// Int32 [movies × similarK]: most similar movie rows by cosine, padded with -1.
         public static let similarMovies = "similarMovies"
         /// Float32 [movies × similarK]: cosine similarities.

@@ -30,8 +30,7 @@ public final class Release: RecommendationStore, @unchecked Sendable {
         guard FileSystem.exists(home.currentRelease) else {
             throw ReelError(.notFound, "no current release at \(home.currentRelease): run `reel publish` (or `reel activate FILE`) first")
         }
-        let target = FileSystem.readLink(home.currentRelease).map { FileSystem.resolve($0, against: home.output) }
-        return try Release(path: target ?? home.currentRelease)
+        return try Release(path: FileSystem.linkTarget(home.currentRelease) ?? home.currentRelease)
     }
 
     public var path: String { tables.file.path }
@@ -77,6 +76,8 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     }
 
     public var servedName: String? { tables.servedName }
+
+    public var modelName: String? { tables.modelName }
 
     public func servedRecommendations(userRow: Int) -> RankedList? {
         guard tables.servedName != nil else { return nil }

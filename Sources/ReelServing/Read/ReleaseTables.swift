@@ -46,6 +46,8 @@ public struct ReleaseTables: @unchecked Sendable {
     /// The stored lists re-ranked by `blend`; empty without one.
     public let userBlendMovies: UnsafeBufferPointer<Int32>
     public let userBlendScores: UnsafeBufferPointer<Float>
+    /// The model's candidate name (`ReleaseFormat.Section.modelName`), nil in releases without it.
+    public let modelName: String?
     /// The served candidate's name (`ReleaseFormat.Section.served`), nil when the release has none.
     public let servedName: String?
     /// Every user's list from the served candidate; empty without one.
@@ -154,6 +156,15 @@ public struct ReleaseTables: @unchecked Sendable {
             blend = nil
             userBlendMovies = UnsafeBufferPointer(start: nil, count: 0)
             userBlendScores = UnsafeBufferPointer(start: nil, count: 0)
+        }
+        if file.has(S.modelName) {
+            let name = try file.bytes(S.modelName)
+            guard ReleaseFormat.isValidServedName(name) else {
+                throw check.fail("section 'modelName' is not 1–32 bytes of [a-z0-9-]")
+            }
+            modelName = String(decoding: name, as: UTF8.self)
+        } else {
+            modelName = nil
         }
         let served = [S.served, S.userServedMovies, S.userServedScores].map(file.has)
         if served.allSatisfy({ $0 }) {

@@ -57,18 +57,28 @@ public enum VerificationStamp {
 
     /// Follows `output/current` (a symlink relative to its folder) to the release file.
     static func resolved(_ path: String) -> String {
-        guard let target = FileSystem.readLink(path) else { return path }
-        return target.hasPrefix("/") ? target : Path.join(Path.parent(path), target)
+        FileSystem.linkTarget(path) ?? path
     }
 }
 
 extension Release {
     /// Opens a release for one lookup: without re-hashing when its
-    /// `VerificationStamp` matches, in full otherwise.
+    /// `VerificationStamp` matches, in full otherwise — and then stamps it, so
+    /// the next lookup is fast again. Without that, a release copied to an edge
+    /// host, or stamped by an older Reel (whose stamps lack the change time),
+    /// would be hashed in full by every `reel topk` until it was re-activated.
+    /// The stamp is best effort: a read-only folder only costs the speed.
     public static func openForLookup(path: String) throws -> Release {
         if VerificationStamp.matches(path) {
             return Release(tables: try ReleaseTables(stampedPath: path))
         }
-        return try Release(path: path)
+        let file = VerificationStamp.resolved(path)
+        let before = VerificationStamp.identity(file)
+        let release = try Release(path: path)
+        // Only the file that was verified: one changed meanwhile gets no stamp.
+        if before != nil && before == VerificationStamp.identity(file) {
+            try? VerificationStamp.write(for: file)
+        }
+        return release
     }
 }

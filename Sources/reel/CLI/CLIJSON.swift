@@ -2,6 +2,7 @@ import ReelCore
 import ReelLakehouse
 import ReelRelease
 import ReelServing
+import ReelSettings
 
 /// The `--json` bodies of `verify`, `bronze validate` and `config show`, and the camelCase
 /// pass every CLI JSON goes through (`JSONStyle`): one naming style across the API and the CLI.
@@ -47,8 +48,8 @@ enum CLIJSON {
     /// `reel config show --json`: every setting with its value, source and environment variable.
     static func config(_ c: ReelConfig, file: String, fileFound: Bool) -> String {
         let settings = ReelConfig.settings.map { s -> String in
-            JSONStyle.object([("key", JSONStyle.string(s.key)), ("value", tomlJSON(c.value(s.key))),
-                              ("source", JSONStyle.string("\(c.source(s.key))")),
+            JSONStyle.object([("key", JSONStyle.string(s.key)), ("value", tomlJSON(c.value(of: s))),
+                              ("source", JSONStyle.string("\(c.source(of: s))")),
                               ("environment", JSONStyle.string(s.environmentName))])
         }
         return JSONStyle.object([("file", JSONStyle.string(file)), ("fileFound", fileFound ? "true" : "false"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReelCore
+import ReelSettings
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 print(config.render(), terminator: "")
                 // A pinned served list is an operator's override of the evaluation: say so plainly.
-                let pin = config.string("serving.pin")
+                let pin = config.string(.servingPin)
                 if pin != "auto" {
                     print("\nserving.pin = \(pin): UC1 serves \(pin), PINNED (the evaluation's choice is overridden; docs/model.md, \"What is served and why\").")
                 }

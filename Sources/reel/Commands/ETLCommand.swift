@@ -2,6 +2,7 @@ import ArgumentParser
 import ReelCore
 import ReelLakehouse
 import ReelPipeline
+import ReelSettings
 
 /// `reel etl`: bronze CSV → a new validated silver version.
 struct ETLCommand: AsyncParsableCommand {
@@ -52,7 +53,7 @@ struct ETLCommand: AsyncParsableCommand {
             let report = (engine ?? config.trainingEngine()) == .spark
                 ? try SparkETL.run(home: home, options: options, settings: config.sparkSettings())
                 : try ETL.run(home: home, options: options)
-            print(json ? report.json() : report.summary(), terminator: "")
+            print(json ? CLIJSON.styled(report.json()) : report.summary(), terminator: "")
         }
     }
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel evaluate`: every mode side by side on a held-out split.
 struct EvaluateCommand: AsyncParsableCommand {
@@ -104,7 +105,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let hybridModel { params.hybrid.model = hybridModel }
             if let hybridTrending { params.hybrid.trending = hybridTrending }
             if let hybridDiversity { params.hybrid.diversity = hybridDiversity }
-            let workers = threads ?? ParallelChunks.defaultThreads
+            let workers = threads ?? Parallel.availableCores
             params.explicit = params.explicit.overriding(rank: rank, lambda: explicitLambda, iterations: iterations,
                                                          seed: seed, threads: workers)
             params.implicit = params.implicit.overriding(rank: rank, lambda: implicitLambda, alpha: alpha,

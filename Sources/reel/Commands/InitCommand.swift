@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReelCore
+import ReelSettings
 
 /// `reel init`: makes a folder a Reel home. Commands that write (nightly, etl, train,
 /// publish, …) refuse a folder that is not one, so a wrong `--root` fails loudly

@@ -4,6 +4,7 @@ import ReelLakehouse
 import ReelParquet
 import ReelRelease
 import ReelServing
+import ReelSettings
 
 /// `reel lakehouse …`: the open (Delta Lake / Parquet) silver and gold tables.
 struct LakehouseCommand: AsyncParsableCommand {
@@ -86,7 +87,7 @@ struct LakehouseCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReel {
                 let home = try global.existingHome()
-                let days = try retentionDays ?? global.config(home).int("lakehouse.retention_days")
+                let days = try retentionDays ?? global.config(home).int(.lakehouseRetentionDays)
                 guard days >= 0 else { throw ReelError(.usage, "--retention-days must not be negative (got \(days))") }
                 let results = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(days) * 86_400,
                                                             lock: .file(home.lockFile), dryRun: dryRun)

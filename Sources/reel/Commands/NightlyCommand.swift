@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReelCore
 import ReelPipeline
+import ReelSettings
 
 struct NightlyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,8 +81,8 @@ struct NightlyCommand: AsyncParsableCommand {
             options.selection.force = force
             options.selection.from = from
             options.selection.only = only
-            options.selection.retries = config.int("nightly.retries")
-            options.selection.retryDelay = config.double("nightly.retry_delay_seconds")
+            options.selection.retries = config.int(.nightlyRetries)
+            options.selection.retryDelay = config.double(.nightlyRetryDelaySeconds)
             options.selection.injectFailure = ProcessEnvironment.all()["REEL_FAIL_STAGE"]
             options.forcePublish = forcePublish
             options.forceTune = tune

@@ -4,6 +4,7 @@ import ReelParquet
 import ReelPipeline
 import ReelRelease
 import ReelServing
+import ReelSettings
 
 struct PublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,7 +80,7 @@ struct PublishCommand: AsyncParsableCommand {
             if let k { options.k = k }
             if let similarK { options.similarK = similarK }
             if let trendingK { options.trendingK = trendingK }
-            options.threads = threads ?? ReleaseOptions.availableCores
+            options.threads = threads ?? Parallel.availableCores
             options.foldIn = !noFoldIn
             options.foldInUsers = !noFoldInUsers
             // The latest model's evaluation (when `reel evaluate` ran) becomes the release's metrics,
@@ -92,7 +93,7 @@ struct PublishCommand: AsyncParsableCommand {
             // The nightly's quality gate applies here too: after a blocked night, output/models/latest
             // is the refused model, and a manual publish must not ship it silently.
             if let evaluation {
-                let verdict = QualityGate(margin: config.double("gate.ndcg_margin"))
+                let verdict = QualityGate(margin: config.double(.gateNDCGMargin))
                     .check(candidate: EvaluationSummary.servedNDCG(evaluation, config: config), current: try? Release.current(home: home))
                 if !verdict.pass {
                     guard forcePublish else { throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway") }
@@ -100,7 +101,7 @@ struct PublishCommand: AsyncParsableCommand {
                 }
             }
             let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
-                                                      options: options, metricsJSON: metrics, keep: keep ?? config.int("release.keep"))
+                                                      options: options, metricsJSON: metrics, keep: keep ?? config.int(.releaseKeep))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
             // The release is current from here on; a gold failure says so and exits 1.
             try GoldTables.write(published: result, home: home, lock: .heldByCaller)

@@ -5,6 +5,7 @@ import ReelPipeline
 import ReelRelease
 import ReelServer
 import ReelServing
+import ReelSettings
 
 /// `reel serve`: the read-only HTTP lookup daemon.
 struct ServeCommand: AsyncParsableCommand {
@@ -120,10 +121,10 @@ struct ServeCommand: AsyncParsableCommand {
             let home = global.home()
             let config = try global.config(home)
             var configuration = ServerConfiguration(releasePath: releaseOption.path(in: home))
-            configuration.host = self.host ?? config.string("serve.host")
-            configuration.port = config.int("serve.port")
-            configuration.pollInterval = config.double("serve.poll_interval")
-            configuration.corsOrigin = config.string("serve.cors_origin")
+            configuration.host = self.host ?? config.string(.serveHost)
+            configuration.port = config.int(.servePort)
+            configuration.pollInterval = config.double(.servePollInterval)
+            configuration.corsOrigin = config.string(.serveCorsOrigin)
             apply(to: &configuration)
             if let problem = ServeLimits.problems(configuration).first { throw ValidationError(problem) }
             let host = configuration.host

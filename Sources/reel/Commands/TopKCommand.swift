@@ -17,8 +17,9 @@ struct TopKCommand: AsyncParsableCommand {
 
         Without --mode, the release's default applies: when `reel evaluate` chose a
         UC3 blend for the published model, the stored list re-ranked by it (hybrid,
-        precomputed at publish), else the model's own list (als). `reel inspect`
-        shows which (meta.serving). --mode hybrid re-ranks the stored list with
+        precomputed at publish), or the served candidate's lists (a baseline such
+        as trending-30d), else the model's own list (implicit-als). The answer's
+        "source" names it; `reel inspect` shows it (meta.serving). --mode hybrid re-ranks the stored list with
         trending popularity and a genre-diversity penalty; --w-* weights not given
         come from the release's blend, or the data contract's 0.6 / 0.4 / 0.1.
 
@@ -37,7 +38,7 @@ struct TopKCommand: AsyncParsableCommand {
           reel topk --ratings 1:5,296:4.5,318:5
           reel topk --ratings-file my-ratings.csv --json
           reel topk --user 42
-          reel topk --user 42 --mode als
+          reel topk --user 42 --mode implicit-als
           reel topk --user 42 --k 5 --mode hybrid --w-trending 0.6 --json
         """
     )
@@ -60,7 +61,7 @@ struct TopKCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many recommendations (1 up to the stored K; default 10).")
     var k: Int?
 
-    @Option(name: .long, help: "als (the model's stored list) or hybrid (re-ranked with trending and diversity). Default: the release's default mode.")
+    @Option(name: .long, help: "implicit-als (the model's stored list; alias als) or hybrid (re-ranked with trending and diversity). Default: the release's default mode.")
     var mode: String?
 
     @Option(name: .customLong("w-model"), help: "Hybrid weight of the model score (0-1000).")
@@ -96,8 +97,8 @@ struct TopKCommand: AsyncParsableCommand {
             let user = try givenUser()
             var requested: RecommendationMode?
             if let mode {
-                guard let m = RecommendationMode(rawValue: mode.lowercased()) else {
-                    throw ReelError(.usage, "--mode must be als or hybrid; got '\(mode)'")
+                guard let m = RecommendationMode(name: mode) else {
+                    throw ReelError(.usage, "--mode must be \(RecommendationMode.allowed); got '\(mode)'")
                 }
                 requested = m
             }

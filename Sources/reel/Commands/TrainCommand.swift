@@ -1,8 +1,9 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel train`: ALS on the current silver version; writes a model run.
 struct TrainCommand: AsyncParsableCommand {
@@ -69,7 +70,7 @@ struct TrainCommand: AsyncParsableCommand {
             // pipeline/reel.toml (and REEL_MODEL_*) give the defaults; flags override them.
             let params = try global.config(home).alsParams(mode: mode).overriding(
                 rank: rank, lambda: lambda, alpha: alpha, iterations: iterations, seed: seed,
-                threads: threads ?? ParallelChunks.defaultThreads, cgSteps: cgSteps, solver: solver)
+                threads: threads ?? Parallel.availableCores, cgSteps: cgSteps, solver: solver)
             let config = try global.config(home)
             if (engine ?? config.trainingEngine()) == .spark {
                 guard !warmStart, warmStartFrom == nil else {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServer
 
 /// `reel trending`: a trending list from the current release (UC2).

@@ -1,8 +1,10 @@
 import ArgumentParser
 import ReelCore
 import ReelLakehouse
+import ReelSilver
 import ReelModel
 import ReelPipeline
+import ReelSettings
 
 /// `reel tune`: choose the implicit-ALS hyper-parameters on validation data.
 struct TuneCommand: AsyncParsableCommand {

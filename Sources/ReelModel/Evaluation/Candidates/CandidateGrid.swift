@@ -1,4 +1,4 @@
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 import ReelCore
 

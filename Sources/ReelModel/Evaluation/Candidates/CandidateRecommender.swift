@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 
 /// Everything a candidate may draw on to produce lists for a set of users —
@@ -124,7 +124,7 @@ struct GlobalRankingRecommender: CandidateRecommender {
         movies.withUnsafeMutableBufferPointer { mo in
             scores.withUnsafeMutableBufferPointer { so in
                 let outM = SendablePointer(mo.baseAddress!), outS = SendablePointer(so.baseAddress!)
-                ParallelChunks.run(count: n, chunkSize: 4096, threads: context.threads) { _, rows, _ in
+                Parallel.forEachChunk(count: n, chunkSize: 4096, threads: context.threads) { _, rows, _ in
                     for i in rows {
                         let seen = context.seen(context.users[i])
                         var filled = 0
@@ -154,7 +154,7 @@ struct BlendRecommender: CandidateRecommender {
         movies.withUnsafeMutableBufferPointer { mo in
             scores.withUnsafeMutableBufferPointer { so in
                 let outM = SendablePointer(mo.baseAddress!), outS = SendablePointer(so.baseAddress!)
-                ParallelChunks.run(count: n, chunkSize: 1024, threads: context.threads) { _, rows, _ in
+                Parallel.forEachChunk(count: n, chunkSize: 1024, threads: context.threads) { _, rows, _ in
                     var ranked: [(movie: Int32, score: Float)] = []
                     ranked.reserveCapacity(k)
                     mm.withUnsafeBufferPointer { top in

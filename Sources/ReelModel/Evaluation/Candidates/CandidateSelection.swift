@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 import ReelServing
 
 /// One candidate's validation scores, for the report.

@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// The `item-knn` candidate's lists: an `ItemKNNModel` trained on the
 /// context's ratings (the training part of a split during evaluation, silver
@@ -36,7 +36,7 @@ struct ItemKNNRecommender: CandidateRecommender {
         out.movies.withUnsafeMutableBufferPointer { mo in
             out.scores.withUnsafeMutableBufferPointer { so in
                 let outM = SendablePointer(mo.baseAddress!), outS = SendablePointer(so.baseAddress!)
-                ParallelChunks.run(count: n, chunkSize: 1024, threads: context.threads) { _, rows, _ in
+                Parallel.forEachChunk(count: n, chunkSize: 1024, threads: context.threads) { _, rows, _ in
                     for i in rows {
                         let base = i * k
                         var filled = 0

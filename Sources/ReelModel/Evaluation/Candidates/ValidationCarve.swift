@@ -1,5 +1,5 @@
 import ReelCore
-import ReelLakehouse
+import ReelSilver
 
 /// What the validation split was and how it was made, for the report.
 public struct ValidationInfo: Sendable, Codable, Equatable {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Applies swift-format in place, with the repository's .swift-format, to every file
+# scripts/lint.sh checks. Meant to be run once, by one person, on a quiet main (every open
+# branch merged first: it touches most files), committed on its own; after it, lint is strict.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/swift-format-paths.sh
+if [ ${#SWIFT_FORMAT[@]} = 0 ]; then echo "format-all: no swift-format (swift format) in this toolchain" >&2; exit 1; fi
+"${SWIFT_FORMAT[@]}" format --in-place --parallel --configuration .swift-format -r "${FORMAT_PATHS[@]}"
+git diff --shortstat -- "${FORMAT_PATHS[@]}"
