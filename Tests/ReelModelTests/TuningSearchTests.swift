@@ -60,6 +60,22 @@ struct TuningSearchTests {
         #expect(r.chosen.rank == 32 && r.chosen.iterations == 8)
     }
 
+    /// With every trial costing its iterations / 15 of a training run, the plan for rungs
+    /// 4/8/15 counts the configured point once: one point costs exactly one run, six fit
+    /// in 3x (6·4 + 3·4 + 2·7 = 50 iterations), seven do not (58).
+    @Test func thePlanCountsTheConfiguredPointOnce() {
+        let points = TuningSpace.sample(count: 20, seed: 1, first: TuningPoint(Self.base))
+        func plan(_ budget: Double) -> Int {
+            TuningSearch.plan(points: points, rungs: [4, 8, 15], eta: 3, budget: budget) { _, iterations in Double(iterations) / 15 }
+        }
+        #expect(plan(1.01) == 1)
+        #expect(plan(2.01) == 2)
+        #expect(plan(50.0 / 15 + 0.01) == 6)
+        #expect(plan(58.0 / 15 - 0.01) == 6)
+        #expect(plan(58.0 / 15 + 0.01) == 7)
+        #expect(plan(1000) == 20)
+    }
+
     @Test func budgetParsing() throws {
         #expect(try TuningBudget(parsing: "3x") == .multiple(3))
         #expect(try TuningBudget(parsing: "2.5") == .multiple(2.5))
@@ -72,6 +88,25 @@ struct TuningSearchTests {
         let first = TuningPoint(Self.base)
         let points = TuningSpace.sample(count: 30, seed: 1, first: first)
         #expect(points.count == 30 && points[0] == first && Set(points).count == 30)
+    }
+
+    @Test func neighboursOfTheConfiguredPointComeFirstAndAlternateWithDraws() {
+        let first = TuningPoint(rank: 64, lambda: 20, alpha: 1, confidence: .raw, recencyHalfLifeDays: 0)
+        let points = TuningSpace.sample(count: 12, seed: 3, first: first)
+        // λ two grid steps up and down, then a random draw and a neighbour in turn.
+        #expect(points[1] == TuningPoint(rank: 64, lambda: 100, alpha: 1, confidence: .raw, recencyHalfLifeDays: 0))
+        #expect(points[2] == TuningPoint(rank: 64, lambda: 5, alpha: 1, confidence: .raw, recencyHalfLifeDays: 0))
+        #expect(points[4] == TuningPoint(rank: 64, lambda: 20, alpha: 1, confidence: .positive, recencyHalfLifeDays: 0))
+        #expect(points[6].confidence == .log && points[8].rank == 128)
+        let near = Set(TuningSpace.neighbours(of: first))
+        #expect(near.count == 9)
+        #expect(!near.contains(points[3]) && !near.contains(points[5]))
+        // Another seed changes the draws, not the neighbours.
+        let other = TuningSpace.sample(count: 12, seed: 4, first: first)
+        #expect(other[1] == points[1] && other[4] == points[4] && other[3] != points[3])
+        // A pinned knob is not moved by its neighbours either.
+        let pinned = TuningSpace.sample(count: 12, seed: 3, first: first, pinned: ["model.implicit_lambda"])
+        #expect(pinned.allSatisfy { $0.lambda == 20 } && Set(pinned).count == 12)
     }
 
     @Test func validationFallsBackToThePerUserSplitWhenTheTimeSplitIsThin() throws {

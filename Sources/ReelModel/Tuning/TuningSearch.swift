@@ -154,20 +154,24 @@ public enum TuningSearch {
         return out
     }
 
-    /// The largest number of points (≥ 1) whose planned search fits `budget`:
-    /// every point at rung 0, then a third of them (at their mean cost) per
-    /// rung, plus the configured point's own promotions.
+    /// The largest number of points (≥ 1) whose planned search fits `budget`.
+    ///
+    /// Rung 0 trains every point; each later rung trains the best third of the
+    /// previous one plus the configured point when it is not among them (the
+    /// worst case: `min(alive, ⌈alive / eta⌉ + 1)` points, the configured one
+    /// counted once), the others at their mean cost. Counting the configured
+    /// point on top of a third that already held it planned one point at about
+    /// 2.3x a training run, so a 3x budget searched nothing (docs/model.md, section 13).
     static func plan(points: [TuningPoint], rungs: [Int], eta: Int, budget: Double,
                      cost: (TuningPoint, Int) -> Double) -> Int {
         func total(_ n: Int) -> Double {
-            var sum = 0.0
-            for i in 0..<n { sum += cost(points[i], rungs[0]) }
+            var sum = (0..<n).reduce(0.0) { $0 + cost(points[$1], rungs[0]) }
             var alive = n
-            for r in 1..<max(1, rungs.count) where rungs.count > 1 {
-                alive = (alive + eta - 1) / eta
+            for r in rungs.indices.dropFirst() {
+                alive = min(alive, (alive + eta - 1) / eta + 1)
                 let step = rungs[r] - rungs[r - 1]
-                let mean = (0..<n).reduce(0.0) { $0 + cost(points[$1], step) } / Double(n)
-                sum += Double(alive) * mean + cost(points[0], step)
+                let others = n > 1 ? (1..<n).reduce(0.0) { $0 + cost(points[$1], step) } / Double(n - 1) : 0
+                sum += cost(points[0], step) + Double(alive - 1) * others
             }
             return sum
         }
