@@ -53,6 +53,8 @@ extension ReelConfig {
                 help: "Nightly: tune again when the last tuning is this many days old (0: no age rule)."),
         Setting(.tuningBudget, default: "3x",
                 help: "Search budget: a multiple of one training run (3x: work-counted, deterministic) or seconds (600s)."),
+        Setting(.tuningMinWorkGFLOP, 0...1_000_000, default: 600,
+                help: "Floor of a multiple budget, in GFLOP of estimated work (600: about a minute on 2 cores): where 3x a training run is a few seconds, the search still tries a few dozen points; 0: no floor."),
         Setting(.tuningSeed, 0...Int64.max, default: 42,
                 help: "Seed of the sampled search points: same data, seed and work budget, same choice."),
         Setting(.releaseK, 1...10_000, default: 100,

@@ -47,6 +47,7 @@ public extension ReelConfig {
         case modelRecencyHalfLifeDays = "model.recency_half_life_days"
         case evaluationSplitFraction = "evaluation.split_fraction"
         case tuningGrowth = "tuning.growth"
+        case tuningMinWorkGFLOP = "tuning.min_work_gflop"
         case trendingRatingWeight = "trending.rating_weight"
         case trendingClickWeight = "trending.click_weight"
         case trendingViewWeight = "trending.view_weight"

@@ -33,6 +33,9 @@ struct ReelBinary {
         p.currentDirectoryURL = URL(fileURLWithPath: root)
         var environment = ProcessInfo.processInfo.environment
         environment["REEL_ROOT"] = root
+        // No work floor under the tuning budget: on test-sized data it would turn every first
+        // nightly's tune stage into a search of all 81 points (TuningSearchTests covers the floor).
+        environment["REEL_TUNING_MIN_WORK_GFLOP"] = "0"
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let out = Pipe(), err = Pipe()

@@ -8,10 +8,11 @@ struct TuningSearchTests {
     static let data = plantedRatings(users: 200, movies: 60, perUser: 15, seed: 11)
     static let base = ALSParams(mode: .implicit, rank: 32, lambda: 5, iterations: 8, threads: 2)
 
-    static func search(seed: UInt64, budget: TuningBudget) throws -> TuningRecord {
+    static func search(seed: UInt64, budget: TuningBudget, minimumWork: Double = 0) throws -> TuningRecord {
         var o = TuningOptions()
         o.seed = seed
         o.budget = budget
+        o.minimumWork = minimumWork
         o.minimumUsers = 50
         return try TuningSearch.run(ratings: data, silverVersion: "test", base: base, evaluation: EvaluationParams(), options: o)
     }
@@ -40,6 +41,19 @@ struct TuningSearchTests {
         // Successive halving: fewer trials per rung.
         let perRung = (0..<3).map { rung in r.trials.filter { $0.rung == rung }.count }
         #expect(perRung[0] > perRung[1] && perRung[1] >= perRung[2])
+    }
+
+    /// Where a training run is cheap the work floor raises the multiple: more points are
+    /// tried, the record says so, and the raised budget holds.
+    @Test func theWorkFloorRaisesASmallMultiple() throws {
+        let plain = try Self.search(seed: 5, budget: .multiple(1))
+        let floored = try Self.search(seed: 5, budget: .multiple(1), minimumWork: 1e12)
+        #expect(!plain.budget.contains("raised"))
+        #expect(floored.budget.hasPrefix("1.00x raised to ") && floored.budget.contains("1000 GFLOP floor"))
+        #expect(Set(floored.trials.map(\.point)).count > Set(plain.trials.map(\.point)).count)
+        // A floor below the multiple changes nothing.
+        let low = try Self.search(seed: 5, budget: .multiple(1), minimumWork: 1)
+        #expect(low.trials.map(\.tuningPoint) == plain.trials.map(\.tuningPoint) && low.budget == plain.budget)
     }
 
     @Test func aTinyBudgetFinishesAndRecordsTrials() throws {

@@ -7,6 +7,13 @@ public struct TuningOptions: Sendable {
     /// (points, trials, scores, choice) is a function of the data and the seed.
     public var seed: UInt64 = 42
     public var budget: TuningBudget = .multiple(3)
+    /// A floor under a `multiple` budget, in estimated floating-point operations
+    /// (`WorkModel`; `tuning.min_work_gflop`). Three training runs of a small
+    /// data set are a few seconds, too little to try more than the configured
+    /// point and two neighbours, while a minute of search is cheap there; at
+    /// ml-25m scale the multiple is the larger and rules. Counted in work, not
+    /// seconds, so the search stays deterministic. 0 (the library default): no floor.
+    public var minimumWork = 0.0
     /// Below this many validation users the time split gives way to the per-user split.
     public var minimumUsers = 500
     /// Successive-halving factor: a third of each rung goes on to the next.
@@ -53,15 +60,23 @@ public enum TuningSearch {
         }
 
         let points = TuningSpace.sample(count: options.maxPoints, seed: options.seed, first: TuningPoint(base), pinned: options.pinned)
+        // The multiple, raised to the work floor where one training run is cheap.
+        var budgetText = options.budget.description
+        var budget = options.budget
+        if case .multiple(let m) = options.budget, options.minimumWork / max(reference, 1) > m {
+            budget = .multiple(options.minimumWork / max(reference, 1))
+            budgetText += " raised to \(budget.description) by the \(Console.fixed(options.minimumWork / 1e9, 0)) GFLOP floor"
+            Console.info("tune", "budget \(budgetText) (one training run is \(Console.fixed(reference / 1e9, 1)) GFLOP here)")
+        }
         let planned: Int
-        switch options.budget {
+        switch budget {
         case .multiple(let m): planned = plan(points: points, rungs: rungs, eta: options.eta, budget: m, cost: cost)
         case .seconds: planned = points.count
         }
         // Seconds per unit of work, measured as trials run (the `seconds` budget only).
         var used = 0.0, secondsPerWork = 0.0
         func affordable(_ w: Double, reserve: Double) -> Bool {
-            switch options.budget {
+            switch budget {
             case .multiple(let m): return used + w + reserve <= m + 1e-9
             case .seconds(let s): return Clock.monotonic() - started + (w + reserve) * secondsPerWork <= s
             }
@@ -82,7 +97,7 @@ public enum TuningSearch {
             for i in alive {
                 let w = cost(points[i], iterations: iterations - previous)
                 // Rung 0 of a work budget is planned to fit; past it, each trial must leave room for the configured point.
-                let inPlan = r == 0 && Self.isMultiple(options.budget)
+                let inPlan = r == 0 && Self.isMultiple(budget)
                 // The configured point's first trial always runs, so even a tiny budget records one.
                 let fits = i == 0 ? (r == 0 || affordable(w, reserve: 0)) : (inPlan || affordable(w, reserve: baselineAfter(r)))
                 if !fits {
@@ -132,7 +147,7 @@ public enum TuningSearch {
         let record = TuningRecord(
             tuningID: Clock.runID(), createdAt: Clock.iso8601(now), createdAtSeconds: now,
             silverVersion: silverVersion, silverRatings: ratings.ratingCount, seed: options.seed,
-            budget: options.budget.description, workUsed: used, seconds: Clock.monotonic() - started, rungs: rungs,
+            budget: budgetText, workUsed: used, seconds: Clock.monotonic() - started, rungs: rungs,
             validation: TuningValidation(rule: validation.rule, cut: Clock.iso8601(validation.cutTime),
                                          trainRatings: validation.train.ratingCount, users: validation.userCount,
                                          relevantRatings: validation.validationRatings, note: validation.note),

@@ -6,11 +6,12 @@ import ReelSettings
 /// `reel tune` as a library call (also the nightly's tune stage): search on
 /// silver with the effective configuration, save the record, return it.
 public enum TuningRun {
-    /// Search options from the configuration: `tuning.seed`, `tuning.budget`, `tuning.pin`.
+    /// Search options from the configuration: `tuning.seed`, `tuning.budget`, `tuning.min_work_gflop`, `tuning.pin`.
     public static func options(config: ReelConfig) throws -> TuningOptions {
         var o = TuningOptions()
         o.seed = UInt64(config.int(.tuningSeed))
         o.budget = try TuningBudget(parsing: config.string(.tuningBudget))
+        o.minimumWork = config.double(.tuningMinWorkGFLOP) * 1e9
         o.pinned = try pinned(config)
         return o
     }

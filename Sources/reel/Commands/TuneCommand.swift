@@ -31,8 +31,10 @@ struct TuneCommand: AsyncParsableCommand {
 
         Budget: --budget 3x (default) allows three times the estimated work of one training run \
         of the configured settings on all of silver; work is counted, not timed, so the same data, \
-        seed and budget give the same trials and choice. --budget 600s stops on the clock instead \
-        (not deterministic).
+        seed and budget give the same trials and choice. Where one training run is cheap (small \
+        data) the default budget is raised to tuning.min_work_gflop (600 GFLOP: about a minute on \
+        2 cores), so the search still tries a few dozen points; an explicit --budget is taken as \
+        given. --budget 600s stops on the clock instead (not deterministic).
 
         The record (every trial: params, NDCG@10, seconds) goes to output/tuning/<id>/tuning.json \
         and output/tuning/latest. From then on `reel train`, `reel evaluate` and `reel nightly` use \
@@ -83,7 +85,8 @@ struct TuneCommand: AsyncParsableCommand {
             // Tune from the configured settings, not from a previous tuning's.
             let config = try ReelConfig.load(path: home.config)
             var options = try TuningRun.options(config: config)
-            if let budget { options.budget = try TuningBudget(parsing: budget) }
+            // An explicit budget is what the user asked for: no floor under it.
+            if let budget { options.budget = try TuningBudget(parsing: budget); options.minimumWork = 0 }
             if let seed { options.seed = seed }
             options.minimumUsers = minUsers
             let lock = try RunLock.acquire(home: home, purpose: "reel tune")
