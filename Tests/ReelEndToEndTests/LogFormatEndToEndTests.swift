@@ -44,6 +44,21 @@ import Testing
         #expect(unknown.stderr.hasPrefix("error: unknown command 'reel serv'") && unknown.stderr.hasSuffix("\nSee 'reel --help'.\n"),
                 "\(unknown.stderr)")
     }
+
+    /// A lookup's note (`Console.note`) sits beside the answer on stderr; `--quiet` drops it.
+    @Test func noteLineAndQuiet() throws {
+        let home = try makeHome("lognote")
+        for stage in [["synth", "--preset", "tiny", "--seed", "7"], ["etl"], ["train"], ["publish"]] {
+            try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
+        }
+        let shown = try ReelBinary.ok(["topk", "--user", "999999", "--k", "2"], root: home)
+        #expect(shown.stderr.hasPrefix("note: user 999999 is not in release ") && shown.stderr.hasSuffix("(fallback)\n")
+            && shown.stderr.split(separator: "\n").count == 1, "\(shown.stderr)")
+        #expect(!shown.stdout.isEmpty)
+        let quiet = try ReelBinary.ok(["topk", "--user", "999999", "--k", "2", "--quiet"], root: home)
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(quiet.stdout == shown.stdout)
+    }
 }
 
 /// Issue 18's log wording: `reel activate` logs as `activate:`, not `publish:`.
