@@ -5,6 +5,11 @@ import Glibc
 /// Operator-facing output of the batch commands: one line per event on
 /// stderr (`<time> <stage>: <message>`), so cron mail and journald read well,
 /// while stdout stays free for results (tables, JSON).
+///
+/// This is the process's one logger facade: the pipeline's lines, the daemon's
+/// swift-log events (its `ConsoleLogHandler` is an adapter over `log`), the CLI's
+/// `error:` and `note:` lines and progress all render and write here, one `write`
+/// per line, in the format `--log-format` chose.
 public enum Console {
     /// True when stderr is a terminal (progress bars redraw in place).
     public static let isTTY: Bool = isatty(2) == 1
@@ -16,12 +21,38 @@ public enum Console {
     nonisolated(unsafe) public static var format: LogFormat = .text
 
     public static func info(_ stage: String, _ message: String) {
-        guard !quiet else { return }
-        emit(LogLine.render(format, time: Clock.iso8601(Clock.now()), level: .info, stage: stage, message: message))
+        log(.info, stage: stage, message)
     }
 
     public static func warn(_ stage: String, _ message: String) {
-        emit(LogLine.render(format, time: Clock.iso8601(Clock.now()), level: .warning, stage: stage, message: message))
+        log(.warning, stage: stage, message)
+    }
+
+    /// Renders and writes one event (`--quiet` drops info); `format` overrides `Console.format`
+    /// (the daemon fixes its format when it starts).
+    public static func log(_ level: LogLevel, stage: String, _ message: String,
+                           fields: [(key: String, value: LogValue)] = [], format: LogFormat? = nil) {
+        guard level != .info || !quiet else { return }
+        emit(line(level, stage: stage, message, fields: fields, format: format ?? self.format, time: Clock.iso8601(Clock.now())))
+    }
+
+    /// The line `log` writes for an event at `time` (tests compare lines with a fixed time).
+    public static func line(_ level: LogLevel, stage: String, _ message: String,
+                            fields: [(key: String, value: LogValue)] = [], format: LogFormat, time: String) -> String {
+        LogLine.render(format, time: time, level: level, stage: stage, message: message, fields: fields)
+    }
+
+    /// A command's failure, the last line before a non-zero exit, never silenced: `error: <message>`
+    /// in text (scripts and the docs quote it), one more JSON line (level `error`, stage `reel`) in JSON.
+    public static func error(_ message: String) {
+        emit(format == .json ? line(.error, stage: "reel", message, format: .json, time: Clock.iso8601(Clock.now()))
+                             : "error: \(message)\n")
+    }
+
+    /// A remark beside a command's answer on stdout (`note: <message>`, e.g. a fallback); `--quiet` drops it.
+    public static func note(_ message: String) {
+        guard !quiet else { return }
+        emit("note: \(message)\n")
     }
 
     /// Writes a rendered line to stderr whole (one `write` for a short line: lines of

@@ -81,8 +81,8 @@ public enum EvaluationSummary {
     public static func latest(home: ReelHome) -> EvaluationReport? {
         guard let dir = ModelStore.latestFolder(home: home) else { return nil }
         let path = Path.join(dir, ModelStore.evaluationFile)
-        guard let bytes = try? FileSystem.readBytes(path) else { return nil }
-        return try? JSONDecoder().decode(EvaluationReport.self, from: Data(bytes))
+        guard let text = try? FileSystem.readText(path) else { return nil }
+        return try? JSONText.decode(EvaluationReport.self, from: text)
     }
 
     /// NDCG@10 recorded in a release's metadata JSON, if any.

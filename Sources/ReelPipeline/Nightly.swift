@@ -104,8 +104,8 @@ public struct Nightly {
 
     /// The ETL report of the silver version `current` points at.
     static func currentETLReport(home: ReelHome) -> ETLReport? {
-        guard let bytes = try? FileSystem.readBytes(Path.join(home.silverCurrent, SilverFormat.reportName)) else { return nil }
-        return try? JSONDecoder().decode(ETLReport.self, from: Data(bytes))
+        guard let text = try? FileSystem.readText(Path.join(home.silverCurrent, SilverFormat.reportName)) else { return nil }
+        return try? JSONText.decode(ETLReport.self, from: text)
     }
 
     // MARK: - Stages

@@ -1,5 +1,6 @@
 import Foundation
 import ReelCore
+import ReelModel
 
 /// What one nightly run did, written to `output/runs/<run-id>/run.json` after
 /// every stage (so a killed run still leaves a record of how far it got).
@@ -65,16 +66,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
         self.outcome = "running"
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return e
-    }()
-
-    static let decoder = JSONDecoder()
-
+    /// Pretty, sorted keys: the records' one Codable form (`JSONText`, as model and tuning records).
     public func json() -> String {
-        String(decoding: (try? Self.encoder.encode(self)) ?? Data(), as: UTF8.self)
+        JSONText.encode(self)
     }
 }
 
@@ -96,7 +90,7 @@ public struct RunStore: Sendable {
             throw ReelError(.notFound, "no run '\(runID)' in \(home.runs); `reel runs list` shows the runs")
         }
         do {
-            return try RunRecord.decoder.decode(RunRecord.self, from: Data(try FileSystem.readBytes(p)))
+            return try JSONText.decode(RunRecord.self, from: try FileSystem.readText(p))
         } catch let e as ReelError {
             throw e
         } catch {

@@ -117,25 +117,13 @@ extension LogFormat: ExpressibleByArgument {}
 /// 1 error, 2 not found, 3 locked, 4 quality gate, 64 usage).
 func runReel(_ body: () async throws -> Void) async throws {
     guard reel_cpu_supports_baseline() != 0 else {
-        printError("this CPU lacks AVX2/FMA (x86-64-v3), which reel's kernels are built for")
+        Console.error("this CPU lacks AVX2/FMA (x86-64-v3), which reel's kernels are built for")
         throw ExitCode(1)
     }
     do {
         try await body()
     } catch let error as ReelError {
-        printError(error.message)
+        Console.error(error.message)
         throw ExitCode(error.exitCode)
     }
 }
-
-func printError(_ message: String) {
-    // With --log-format json the error is one more JSON line (level "error", stage "reel").
-    var line = Console.format == .json
-        ? LogLine.render(.json, time: Clock.iso8601(Clock.now()), level: .error, stage: "reel", message: message)
-        : "error: \(message)\n"
-    line.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

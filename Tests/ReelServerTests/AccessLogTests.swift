@@ -36,6 +36,25 @@ struct AccessLogTests {
         #expect(object["method"] as? String == "GET" && object["userAgent"] as? String == "curl/8.5.0")
     }
 
+    @Test("the swift-log adapter writes Console's line for the same event, text and JSON")
+    func adapterMatchesConsole() {
+        let metadata: Logger.Metadata = ["release": "R1", "stage": "reload", "count": .stringConvertible(3)]
+        let levels: [(Logger.Level, LogLevel)] = [(.debug, .info), (.notice, .info), (.warning, .warning), (.error, .error), (.critical, .error)]
+        for format in LogFormat.allCases {
+            let handler = ConsoleLogHandler(stage: "serve", format: format)
+            for (level, reel) in levels {
+                let fromLogger = handler.render(event("release loaded", metadata, level: level), time: "T")
+                let fromConsole = Console.line(reel, stage: "reload", "release loaded",
+                                               fields: [("count", .int(3)), ("release", .string("R1"))], format: format, time: "T")
+                #expect(fromLogger == fromConsole, "\(format) \(level)")
+            }
+        }
+        #expect(Console.line(.warning, stage: "reload", "late", fields: [("count", .int(3))], format: .text, time: "T")
+            == "T reload: warning: late count=3\n")
+        #expect(Console.line(.info, stage: "serve", "up", format: .json, time: "T")
+            == "{\"time\":\"T\",\"level\":\"info\",\"stage\":\"serve\",\"message\":\"up\"}\n")
+    }
+
     @Test("--access-log: method, path, status, bytes, duration, client and user agent of each request")
     func accessLogFields() async throws {
         try await withServer(configure: { $0.accessLog = true }) { running in

@@ -116,14 +116,18 @@ public enum ItemKNN {
     /// Per user, the eligible movies (≥ minSupport interactions, rating ≥
     /// minRating) they interacted with, newest `userCap(…)` kept, rows ascending.
     static func history(_ r: SilverRatings, params: ItemKNNParams) -> (offsets: [Int64], movies: [Int32]) {
-        var support = [Int](repeating: 0, count: r.movieCount)
-        for j in 0..<r.ratingCount where r.userRatings[j] >= params.minRating { support[Int(r.userMovies[j])] += 1 }
+        let support: [Int] = {
+            var counts = [Int](repeating: 0, count: r.movieCount)
+            for j in 0..<r.ratingCount where r.userRatings[j] >= params.minRating { counts[Int(r.userMovies[j])] += 1 }
+            return counts
+        }()
+        /// The one eligibility rule: rating `j` is high enough and its movie has enough support.
+        func isEligible(_ j: Int) -> Bool {
+            r.userRatings[j] >= params.minRating && support[Int(r.userMovies[j])] >= params.minSupport
+        }
         var eligible = [Int](repeating: 0, count: r.userCount)
         for u in 0..<r.userCount {
-            for j in Int(r.userOffsets[u])..<Int(r.userOffsets[u + 1])
-            where r.userRatings[j] >= params.minRating && support[Int(r.userMovies[j])] >= params.minSupport {
-                eligible[u] += 1
-            }
+            for j in Int(r.userOffsets[u])..<Int(r.userOffsets[u + 1]) where isEligible(j) { eligible[u] += 1 }
         }
         let cap = userCap(eligible, maxUserItems: params.maxUserItems, pairBudget: params.pairBudget)
         var offsets = [Int64](repeating: 0, count: r.userCount + 1)
@@ -132,10 +136,7 @@ public enum ItemKNN {
         var picked: [Int] = []
         for u in 0..<r.userCount {
             picked.removeAll(keepingCapacity: true)
-            for j in Int(r.userOffsets[u])..<Int(r.userOffsets[u + 1])
-            where r.userRatings[j] >= params.minRating && support[Int(r.userMovies[j])] >= params.minSupport {
-                picked.append(j)
-            }
+            for j in Int(r.userOffsets[u])..<Int(r.userOffsets[u + 1]) where isEligible(j) { picked.append(j) }
             if picked.count > cap {
                 // Newest first; equal times by movie row, so the cap is deterministic.
                 picked.sort { (r.userTimes[$0], r.userMovies[$1]) > (r.userTimes[$1], r.userMovies[$0]) }

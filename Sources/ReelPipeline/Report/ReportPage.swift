@@ -47,8 +47,8 @@ public enum ReportPage {
             if let bytes = try? FileSystem.readBytes(Path.join(folder, ModelStore.evaluationFile)) {
                 evaluation = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
             }
-            if let bytes = try? FileSystem.readBytes(Path.join(folder, ModelStore.recordFile)) {
-                train = try? JSONDecoder().decode(TrainRecord.self, from: Data(bytes))
+            if let text = try? FileSystem.readText(Path.join(folder, ModelStore.recordFile)) {
+                train = try? JSONText.decode(TrainRecord.self, from: text)
             }
         }
         let store = RunStore(home: home)

@@ -1,14 +1,16 @@
 import Logging
 import ReelCore
 
-/// The daemon's swift-log handler: every event as a Reel log line on stderr
-/// (`LogLine`: `<time> serve: listening address=… release=…`, or one JSON object
-/// with `--log-format json`), the same shape as the pipeline's lines, so one
-/// parser reads both.
+/// The daemon's swift-log handler: an adapter over `Console`, the one logger
+/// facade, so every event is a Reel log line on stderr (`LogLine`:
+/// `<time> serve: listening address=… release=…`, or one JSON object with
+/// `--log-format json`), the same shape as the pipeline's lines, so one parser
+/// reads both.
 ///
-/// The stage is the handler's (`serve`) unless the event's metadata names one
-/// (`stage`: the access log's `access`). Fields follow `leadingKeys`, then the
-/// rest by name; integers stay numbers in JSON.
+/// The adapter only maps: swift-log's level to Reel's (trace…notice → info,
+/// warning, error/critical → error); the stage is the handler's (`serve`) unless
+/// the event's metadata names one (`stage`: the access log's `access`); fields
+/// follow `leadingKeys`, then the rest by name; integers stay numbers in JSON.
 public struct ConsoleLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -30,11 +32,18 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        Console.emit(render(event, time: Clock.iso8601(Clock.now())))
+        let e = reelEvent(event)
+        Console.log(e.level, stage: e.stage, e.message, fields: e.fields, format: format)
     }
 
     /// The line for `event` (tests call this with a fixed time).
     func render(_ event: LogEvent, time: String) -> String {
+        let e = reelEvent(event)
+        return Console.line(e.level, stage: e.stage, e.message, fields: e.fields, format: format, time: time)
+    }
+
+    /// `event` in Console's terms.
+    func reelEvent(_ event: LogEvent) -> (level: LogLevel, stage: String, message: String, fields: [(key: String, value: LogValue)]) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let stage = merged.removeValue(forKey: "stage").map { "\($0)" } ?? self.stage
@@ -46,7 +55,7 @@ public struct ConsoleLogHandler: LogHandler {
         case .warning: .warning
         case .error, .critical: .error
         }
-        return LogLine.render(format, time: time, level: level, stage: stage, message: "\(event.message)", fields: fields)
+        return (level, stage, "\(event.message)", fields)
     }
 
     private static func value(_ value: Logger.MetadataValue) -> LogValue {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReelCore
 
 /// The process entry point around ArgumentParser's own: parse, run, and on a
 /// parse error say what was meant. Kept apart from the commands so that every
@@ -26,8 +27,8 @@ enum Entry {
                 exit(code.rawValue)
             }
             if code == .validationFailure, let better = diagnose(arguments) {
-                printError(better.message)
-                write(2, "\(better.usage)\n")
+                Console.error(better.message)
+                Console.emit("\(better.usage)\n")
                 exit(ExitCode.validationFailure.rawValue)
             }
             root.exit(withError: error)
@@ -118,11 +119,6 @@ enum Entry {
     static func defaultSubcommand<C: ParsableCommand>(of command: C.Type) -> ParsableCommand.Type? { C.configuration.defaultSubcommand }
     static func name<C: ParsableCommand>(of command: C.Type) -> String { C._commandName }
     static func helpText<C: ParsableCommand>(of command: C.Type) -> String { C.helpMessage(includeHidden: true, columns: 10_000) }
-
-    static func write(_ fd: Int32, _ text: String) {
-        var t = text
-        t.withUTF8 { buf in _ = Glibc.write(fd, buf.baseAddress, buf.count) }
-    }
 }
 
 #if canImport(Glibc)

@@ -36,7 +36,7 @@ func printLookup(_ request: LookupRequest, global: GlobalOptions, release: Relea
     }
     let store = try Release.openForLookup(path: path)
     let output = try LookupPrinter.render(request, from: store, json: json)
-    if let note = output.note, !global.quiet { writeAll(2, "note: \(note)\n") }
+    if let note = output.note { Console.note(note) }
     writeAll(1, output.text)
 }
 

@@ -33,6 +33,6 @@ func printFoldIn(_ request: FoldInRequest, global: GlobalOptions, release: Relea
     }
     let store = try Release.openForLookup(path: path)
     let output = try FoldInPrinter.render(request, from: store, json: json)
-    if let note = output.note, !global.quiet { writeAll(2, "note: \(note)\n") }
+    if let note = output.note { Console.note(note) }
     writeAll(1, output.text)
 }
