@@ -113,12 +113,13 @@ func run() throws {
     }
 
     let best = { (xs: [Double]) in xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }  // the median
-    print("""
-    {"tool":"reel","rows":\(args.rows),"path":"\(path)","file_bytes":\(FileSystem.size(path) ?? 0),\
-    "row_groups":\(summary?.rowGroupCount ?? 0),"dictionary":\(summary?.dictionaryEncoded ?? []),\
-    "generate_seconds":\(generateSeconds),"write_seconds":\(best(writeTimes)),"read3_seconds":\(best(readTimes)),\
-    "write_runs":\(writeTimes),"read3_runs":\(readTimes),"movieId_sum":\(checksum)}
-    """)
+    print(
+        """
+        {"tool":"reel","rows":\(args.rows),"path":"\(path)","file_bytes":\(FileSystem.size(path) ?? 0),\
+        "row_groups":\(summary?.rowGroupCount ?? 0),"dictionary":\(summary?.dictionaryEncoded ?? []),\
+        "generate_seconds":\(generateSeconds),"write_seconds":\(best(writeTimes)),"read3_seconds":\(best(readTimes)),\
+        "write_runs":\(writeTimes),"read3_runs":\(readTimes),"movieId_sum":\(checksum)}
+        """)
 }
 
 try run()

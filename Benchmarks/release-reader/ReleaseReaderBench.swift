@@ -60,9 +60,15 @@ struct ReleaseReaderBench {
         }
         let perLookup = (Clock.monotonic() - t) / Double(lookups) * 1e9
         opens.sort()
-        print("release: \(Console.count(users)) users × \(Console.count(movies)) movies, K=\(k), similar K=\(similarK), rank \(rank): \(Console.bytes(size))")
+        print(
+            "release: \(Console.count(users)) users × \(Console.count(movies)) movies, K=\(k), similar K=\(similarK), rank \(rank): \(Console.bytes(size))"
+        )
         print("write (build sections, fsync, verify, rename): \(Console.duration(written))")
-        print("open (mmap + all checksums + all invariants), median of 5: \(Console.fixed(opens[2] * 1000, 1)) ms = \(Console.fixed(Double(size) / opens[2] / 1e9, 2)) GB/s")
-        print("user id → row → top-K range → first title: \(Console.fixed(perLookup, 1)) ns per lookup (\(Console.count(lookups)) lookups) [\(sink & 1)]")
+        print(
+            "open (mmap + all checksums + all invariants), median of 5: \(Console.fixed(opens[2] * 1000, 1)) ms = \(Console.fixed(Double(size) / opens[2] / 1e9, 2)) GB/s"
+        )
+        print(
+            "user id → row → top-K range → first title: \(Console.fixed(perLookup, 1)) ns per lookup (\(Console.count(lookups)) lookups) [\(sink & 1)]"
+        )
     }
 }

@@ -160,9 +160,11 @@ public enum AtomicFile {
     /// renames. With `.deferred` durability neither the file nor its folder
     /// is fsynced here: the caller does it before the file matters.
     @discardableResult
-    public static func write<R>(to path: String, durability: Durability = .synced,
-                                body: (FileWriter) throws -> R,
-                                verify: ((String) throws -> Void)? = nil) throws -> R {
+    public static func write<R>(
+        to path: String, durability: Durability = .synced,
+        body: (FileWriter) throws -> R,
+        verify: ((String) throws -> Void)? = nil
+    ) throws -> R {
         let temp = temporaryPath(for: path)
         try FileSystem.createDirectory(Path.parent(path))
         let result: R

@@ -30,23 +30,29 @@ public enum Console {
 
     /// Renders and writes one event (`--quiet` drops info); `format` overrides `Console.format`
     /// (the daemon fixes its format when it starts).
-    public static func log(_ level: LogLevel, stage: String, _ message: String,
-                           fields: [(key: String, value: LogValue)] = [], format: LogFormat? = nil) {
+    public static func log(
+        _ level: LogLevel, stage: String, _ message: String,
+        fields: [(key: String, value: LogValue)] = [], format: LogFormat? = nil
+    ) {
         guard level != .info || !quiet else { return }
         emit(line(level, stage: stage, message, fields: fields, format: format ?? self.format, time: Clock.iso8601(Clock.now())))
     }
 
     /// The line `log` writes for an event at `time` (tests compare lines with a fixed time).
-    public static func line(_ level: LogLevel, stage: String, _ message: String,
-                            fields: [(key: String, value: LogValue)] = [], format: LogFormat, time: String) -> String {
+    public static func line(
+        _ level: LogLevel, stage: String, _ message: String,
+        fields: [(key: String, value: LogValue)] = [], format: LogFormat, time: String
+    ) -> String {
         LogLine.render(format, time: time, level: level, stage: stage, message: message, fields: fields)
     }
 
     /// A command's failure, the last line before a non-zero exit, never silenced: `error: <message>`
     /// in text (scripts and the docs quote it), one more JSON line (level `error`, stage `reel`) in JSON.
     public static func error(_ message: String) {
-        emit(format == .json ? line(.error, stage: "reel", message, format: .json, time: Clock.iso8601(Clock.now()))
-                             : "error: \(message)\n")
+        emit(
+            format == .json
+                ? line(.error, stage: "reel", message, format: .json, time: Clock.iso8601(Clock.now()))
+                : "error: \(message)\n")
     }
 
     /// A remark beside a command's answer on stdout (`note: <message>`, e.g. a fallback); `--quiet` drops it.
@@ -153,8 +159,11 @@ public final class Progress: @unchecked Sendable {
         let elapsed = max(now - start, 1e-9)
         let rate = Double(done) / elapsed
         var line = Console.count(done)
-        if total > 0 { line += "/\(Console.count(total)) \(unit) (\(Console.fixed(100 * Double(done) / Double(total), 1))%)" }
-        else { line += " \(unit)" }
+        if total > 0 {
+            line += "/\(Console.count(total)) \(unit) (\(Console.fixed(100 * Double(done) / Double(total), 1))%)"
+        } else {
+            line += " \(unit)"
+        }
         line += ", \(Console.count(Int(rate)))/s"
         if !final, total > 0, rate > 0 { line += ", ETA \(Console.duration(Double(total - done) / rate))" }
         if final { line += ", \(Console.duration(elapsed))" }

@@ -14,10 +14,14 @@ extension ReelHome {
     /// Throws a usage error unless this folder is a Reel home.
     public func requireInitialized() throws {
         guard !isInitialized else { return }
-        let what = FileSystem.isDirectory(root) ? "is not a Reel home (no pipeline/reel.toml, no lakehouse/)"
-                                                : "does not exist"
-        throw ReelError(.usage, "\(root) \(what); run `reel init --root \(root)` to make it one, "
-            + "or point --root (or REEL_ROOT) at your Reel home")
+        let what =
+            FileSystem.isDirectory(root)
+            ? "is not a Reel home (no pipeline/reel.toml, no lakehouse/)"
+            : "does not exist"
+        throw ReelError(
+            .usage,
+            "\(root) \(what); run `reel init --root \(root)` to make it one, "
+                + "or point --root (or REEL_ROOT) at your Reel home")
     }
 
     /// For commands that create a home's first data (`reel synth`, `reel events ingest`):

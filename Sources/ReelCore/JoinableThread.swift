@@ -19,10 +19,13 @@ public final class JoinableThread {
 
     public init(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(ClosureBox(body)).toOpaque()
-        running = pthread_create(&thread, nil, { raw in
-            Unmanaged<ClosureBox>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, box) == 0
+        running =
+            pthread_create(
+                &thread, nil,
+                { raw in
+                    Unmanaged<ClosureBox>.fromOpaque(raw!).takeRetainedValue().run()
+                    return nil
+                }, box) == 0
         if !running { Unmanaged<ClosureBox>.fromOpaque(box).takeRetainedValue().run() }
     }
 

@@ -20,8 +20,10 @@ public enum LogLevel: String, Sendable {
 
 /// Renders one log line (with its newline).
 public enum LogLine {
-    public static func render(_ format: LogFormat, time: String, level: LogLevel, stage: String, message: String,
-                              fields: [(key: String, value: LogValue)] = []) -> String {
+    public static func render(
+        _ format: LogFormat, time: String, level: LogLevel, stage: String, message: String,
+        fields: [(key: String, value: LogValue)] = []
+    ) -> String {
         switch format {
         case .text:
             var line = "\(time) \(stage): " + (level == .info ? "" : "\(level.rawValue): ") + message
@@ -34,7 +36,8 @@ public enum LogLine {
             }
             return line + "\n"
         case .json:
-            var line = "{\"time\":" + JSONStyle.string(time) + ",\"level\":" + JSONStyle.string(level.rawValue)
+            var line =
+                "{\"time\":" + JSONStyle.string(time) + ",\"level\":" + JSONStyle.string(level.rawValue)
                 + ",\"stage\":" + JSONStyle.string(stage) + ",\"message\":" + JSONStyle.string(message)
             for (key, value) in fields {
                 line += "," + JSONStyle.string(key) + ":"

@@ -24,8 +24,9 @@ public final class MappedFile: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
-            var error = ReelError(code == ENOENT ? .notFound : .io,
-                                  "cannot open \(path): \(String(cString: strerror(code)))")
+            var error = ReelError(
+                code == ENOENT ? .notFound : .io,
+                "cannot open \(path): \(String(cString: strerror(code)))")
             error.systemErrno = code
             throw error
         }

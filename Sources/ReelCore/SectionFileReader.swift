@@ -84,14 +84,17 @@ public final class SectionFileReader: @unchecked Sendable {
         }
         createdAt = Self.read(bytes, 24)
         guard L.createdAtRange.contains(createdAt) else {
-            throw corrupt("header field 'createdAt' is \(createdAt), outside \(L.createdAtRange.lowerBound)...\(L.createdAtRange.upperBound) (1970-01-01 to 9999-12-31)")
+            throw corrupt(
+                "header field 'createdAt' is \(createdAt), outside \(L.createdAtRange.lowerBound)...\(L.createdAtRange.upperBound) (1970-01-01 to 9999-12-31)"
+            )
         }
         fileID = Array(bytes[32..<48])
         let rawTOC: UInt64 = Self.read(bytes, 48)
         // `footer` and `count * tocEntrySize` are small (the file is mapped, the
         // count is capped), so once rawTOC <= footer the sum cannot overflow.
         guard rawTOC >= UInt64(L.headerSize), rawTOC <= UInt64(footer), rawTOC % UInt64(L.alignment) == 0,
-              Int(rawTOC) + count * L.tocEntrySize == footer else {
+            Int(rawTOC) + count * L.tocEntrySize == footer
+        else {
             throw corrupt("table of contents points outside the file (header field 'tocOffset' is \(rawTOC) with \(count) sections)")
         }
         let tocOffset = Int(rawTOC)
@@ -107,8 +110,9 @@ public final class SectionFileReader: @unchecked Sendable {
         var index: [String: Int] = [:]
         var previousEnd = L.headerSize
         for i in 0..<count {
-            let info = try Self.tocEntry(bytes, at: tocOffset + i * L.tocEntrySize, number: i, sectionsEnd: tocOffset,
-                                         previousEnd: previousEnd, corrupt)
+            let info = try Self.tocEntry(
+                bytes, at: tocOffset + i * L.tocEntrySize, number: i, sectionsEnd: tocOffset,
+                previousEnd: previousEnd, corrupt)
             guard index[info.name] == nil else {
                 throw corrupt("section '\(info.name)' appears twice in the table of contents")
             }
@@ -131,13 +135,16 @@ public final class SectionFileReader: @unchecked Sendable {
     /// aligned section that starts at or after the previous one ends (sections
     /// never overlap) and ends before the table of contents, and a length that
     /// is exactly count × element size.
-    private static func tocEntry(_ bytes: UnsafeRawBufferPointer, at e: Int, number: Int, sectionsEnd: Int,
-                                 previousEnd: Int, _ corrupt: (String) -> ReelError) throws -> SectionInfo {
+    private static func tocEntry(
+        _ bytes: UnsafeRawBufferPointer, at e: Int, number: Int, sectionsEnd: Int,
+        previousEnd: Int, _ corrupt: (String) -> ReelError
+    ) throws -> SectionInfo {
         let L = SectionFileLayout.self
         let rawName = Array(bytes[e..<e + L.nameLength])
         let nameBytes = rawName.prefix { $0 != 0 }
         guard !nameBytes.isEmpty, nameBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
-              rawName[nameBytes.count...].allSatisfy({ $0 == 0 }) else {
+            rawName[nameBytes.count...].allSatisfy({ $0 == 0 })
+        else {
             throw corrupt("table of contents entry \(number) has an invalid name \(printable(rawName))")
         }
         let name = String(decoding: nameBytes, as: UTF8.self)
@@ -150,7 +157,8 @@ public final class SectionFileReader: @unchecked Sendable {
         }
         let end = UInt64(sectionsEnd)
         guard offset >= UInt64(L.headerSize), offset % UInt64(L.alignment) == 0,
-              offset <= end, length <= end - offset else {
+            offset <= end, length <= end - offset
+        else {
             throw corrupt("section '\(name)' points outside the file (offset \(offset), length \(length))")
         }
         guard offset >= UInt64(previousEnd) else {
@@ -160,8 +168,9 @@ public final class SectionFileReader: @unchecked Sendable {
         guard elementSize >= 1, !product.overflow, product.partialValue == length else {
             throw corrupt("section '\(name)' size disagrees with its element count (\(count) × \(elementSize) bytes ≠ \(length))")
         }
-        return SectionInfo(name: name, offset: Int(offset), length: Int(length), count: Int(count),
-                           elementSize: Int(elementSize), checksum: read(bytes, e + 48))
+        return SectionInfo(
+            name: name, offset: Int(offset), length: Int(length), count: Int(count),
+            elementSize: Int(elementSize), checksum: read(bytes, e + 48))
     }
 
     public func has(_ name: String) -> Bool { index[name] != nil }

@@ -59,9 +59,11 @@ public struct SectionFileWriter {
     @discardableResult
     public func write(to path: String) throws -> [SectionInfo] {
         let kind = self.kind
-        return try AtomicFile.write(to: path, body: { try emit(into: $0).sections }, verify: { temp in
-            _ = try SectionFileReader(path: temp, kind: kind, verify: .full)
-        })
+        return try AtomicFile.write(
+            to: path, body: { try emit(into: $0).sections },
+            verify: { temp in
+                _ = try SectionFileReader(path: temp, kind: kind, verify: .full)
+            })
     }
 
     /// Writes `path` in place — for a file in a folder readers cannot see
@@ -112,8 +114,10 @@ public struct SectionFileWriter {
             let sectionHasher = XXH3Stream()
             s.bytes.withBytes { w.write($0, alsoHashingInto: sectionHasher) }
             w.pad(to: L.alignment)
-            toc.append(SectionInfo(name: s.name, offset: at, length: s.bytes.byteCount,
-                                   count: s.count, elementSize: s.elementSize, checksum: sectionHasher.digest))
+            toc.append(
+                SectionInfo(
+                    name: s.name, offset: at, length: s.bytes.byteCount,
+                    count: s.count, elementSize: s.elementSize, checksum: sectionHasher.digest))
         }
         // Table of contents.
         for entry in toc {

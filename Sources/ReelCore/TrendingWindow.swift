@@ -1,6 +1,8 @@
 /// Trending windows, in the order every array indexed by window uses.
 public enum TrendingWindow: Int, CaseIterable, Sendable {
-    case day = 0, week = 1, month = 2
+    case day = 0
+    case week = 1
+    case month = 2
 
     /// Length in seconds.
     public var seconds: Int64 {

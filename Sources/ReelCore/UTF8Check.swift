@@ -5,7 +5,7 @@ public enum UTF8Check {
     /// The length of the valid UTF-8 sequence starting at `i` (1–4), or nil.
     @inlinable
     public static func sequenceLength<C: RandomAccessCollection>(_ bytes: C, at i: C.Index) -> Int?
-        where C.Element == UInt8, C.Index == Int {
+    where C.Element == UInt8, C.Index == Int {
         let b = bytes[i]
         if b < 0x80 { return 1 }
         var need = 0
@@ -32,7 +32,7 @@ public enum UTF8Check {
 
     /// The offset of the first byte that is not part of valid UTF-8, or nil.
     public static func firstInvalid<C: RandomAccessCollection>(_ bytes: C) -> Int?
-        where C.Element == UInt8, C.Index == Int {
+    where C.Element == UInt8, C.Index == Int {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             if bytes[i] < 0x80 { i += 1; continue }

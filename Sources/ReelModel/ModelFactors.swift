@@ -20,8 +20,10 @@ public struct ModelFactors: Sendable {
     /// JSON object with the training parameters, per-iteration log and metrics.
     public var metadataJSON: String
 
-    public init(rank: Int, userIDs: [Int32], movieIDs: [Int32],
-                userFactors: [Float], movieFactors: [Float], metadataJSON: String = "{}") {
+    public init(
+        rank: Int, userIDs: [Int32], movieIDs: [Int32],
+        userFactors: [Float], movieFactors: [Float], metadataJSON: String = "{}"
+    ) {
         self.rank = rank
         self.userIDs = userIDs
         self.movieIDs = movieIDs

@@ -26,10 +26,11 @@ extension ModelFactors {
     public static func read(path: String) throws -> ModelFactors {
         let r = try SectionFileReader(path: path, kind: fileKind, verify: .full)
         let rank = Int(r.userWords[0])
-        let f = ModelFactors(rank: rank,
-                             userIDs: try r.copy("userIDs"), movieIDs: try r.copy("movieIDs"),
-                             userFactors: try r.copy("userFactors"), movieFactors: try r.copy("movieFactors"),
-                             metadataJSON: try r.text("meta"))
+        let f = ModelFactors(
+            rank: rank,
+            userIDs: try r.copy("userIDs"), movieIDs: try r.copy("movieIDs"),
+            userFactors: try r.copy("userFactors"), movieFactors: try r.copy("movieFactors"),
+            metadataJSON: try r.text("meta"))
         guard rank > 0, f.userFactors.count == f.userIDs.count * rank, f.movieFactors.count == f.movieIDs.count * rank else {
             throw ReelError(.corrupt, "\(path): factor matrix sizes disagree with rank \(rank) and the id maps")
         }

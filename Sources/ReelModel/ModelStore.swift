@@ -21,10 +21,12 @@ public struct TrainRecord: Sendable, Codable, Equatable {
     /// The factor table the factors were imported from (engine spark or import).
     public var importedFrom: String?
 
-    public init(runID: String, createdAt: String, silverVersion: String, silverFingerprint: String,
-                params: ALSParams, iterations: [ALSIteration], trainSeconds: Double,
-                users: Int, movies: Int, ratings: Int, warmStartFrom: String?,
-                engine: String? = nil, importedFrom: String? = nil) {
+    public init(
+        runID: String, createdAt: String, silverVersion: String, silverFingerprint: String,
+        params: ALSParams, iterations: [ALSIteration], trainSeconds: Double,
+        users: Int, movies: Int, ratings: Int, warmStartFrom: String?,
+        engine: String? = nil, importedFrom: String? = nil
+    ) {
         self.runID = runID
         self.createdAt = createdAt
         self.silverVersion = silverVersion

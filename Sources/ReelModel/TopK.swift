@@ -38,17 +38,22 @@ public enum TopK {
     /// heaps, `threads` workers over tiles of 64 queries); equals `reference`
     /// except that scores are summed with FMA, so they may differ from it in
     /// the last bit. Exclusion lists should be ascending (silver's are).
-    public static func compute(queries: UnsafeBufferPointer<Float>, queryCount: Int,
-                               items: UnsafeBufferPointer<Float>, itemCount: Int,
-                               rank: Int, k: Int, exclude: ExcludeLists?, threads: Int) -> TopKResult {
-        TopKKernel.run(queries: queries, queryCount: queryCount, items: items, itemCount: itemCount,
-                       rank: rank, k: k, exclude: exclude, threads: threads)
+    public static func compute(
+        queries: UnsafeBufferPointer<Float>, queryCount: Int,
+        items: UnsafeBufferPointer<Float>, itemCount: Int,
+        rank: Int, k: Int, exclude: ExcludeLists?, threads: Int
+    ) -> TopKResult {
+        TopKKernel.run(
+            queries: queries, queryCount: queryCount, items: items, itemCount: itemCount,
+            rank: rank, k: k, exclude: exclude, threads: threads)
     }
 
     /// Brute force, one query at a time: the definition the fast kernel is tested against.
-    public static func reference(queries: UnsafeBufferPointer<Float>, queryCount: Int,
-                                 items: UnsafeBufferPointer<Float>, itemCount: Int,
-                                 rank: Int, k: Int, exclude: ExcludeLists?) -> TopKResult {
+    public static func reference(
+        queries: UnsafeBufferPointer<Float>, queryCount: Int,
+        items: UnsafeBufferPointer<Float>, itemCount: Int,
+        rank: Int, k: Int, exclude: ExcludeLists?
+    ) -> TopKResult {
         var movies = [Int32](repeating: -1, count: queryCount * k)
         var scores = [Float](repeating: -.infinity, count: queryCount * k)
         for q in 0..<queryCount {

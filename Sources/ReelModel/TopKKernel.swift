@@ -12,9 +12,11 @@ enum TopKKernel {
     /// 16 register blocks stream over it).
     static let chunkBytes = 256 * 1024
 
-    static func run(queries: UnsafeBufferPointer<Float>, queryCount: Int,
-                    items: UnsafeBufferPointer<Float>, itemCount: Int,
-                    rank: Int, k: Int, exclude: ExcludeLists?, threads: Int) -> TopKResult {
+    static func run(
+        queries: UnsafeBufferPointer<Float>, queryCount: Int,
+        items: UnsafeBufferPointer<Float>, itemCount: Int,
+        rank: Int, k: Int, exclude: ExcludeLists?, threads: Int
+    ) -> TopKResult {
         guard k > 0, queryCount > 0 else { return TopKResult(k: max(k, 0), movies: [], scores: []) }
         var movies = [Int32](repeating: -1, count: queryCount * k)
         var scores = [Float](repeating: -.infinity, count: queryCount * k)
@@ -27,10 +29,11 @@ enum TopKKernel {
             for d in 0..<rank { p[d * 16] = items[m * rank + d] }
         }
         let excluded = SortedExclusions(exclude, queryCount: queryCount)
-        let job = Job(queries: SendablePointer(queries.baseAddress ?? UnsafePointer(packed.base)), queryCount: queryCount,
-                      packed: packed, itemCount: itemCount, panels: panels, rank: rank, k: k,
-                      excludedOffsets: excluded.offsets, excludedItems: excluded.items,
-                      chunkPanels: max(1, chunkBytes / max(1, rank * 16 * 4)))
+        let job = Job(
+            queries: SendablePointer(queries.baseAddress ?? UnsafePointer(packed.base)), queryCount: queryCount,
+            packed: packed, itemCount: itemCount, panels: panels, rank: rank, k: k,
+            excludedOffsets: excluded.offsets, excludedItems: excluded.items,
+            chunkPanels: max(1, chunkBytes / max(1, rank * 16 * 4)))
         movies.withUnsafeMutableBufferPointer { mv in
             scores.withUnsafeMutableBufferPointer { sv in
                 let outMovies = SendablePointer(mv.baseAddress!), outScores = SendablePointer(sv.baseAddress!)
@@ -158,7 +161,12 @@ enum TopKKernel {
     struct Block {
         var a0, a1, a2, a3: SIMD16<Float>
         @inline(__always) func lane(_ a: Int) -> SIMD16<Float> {
-            switch a { case 0: return a0; case 1: return a1; case 2: return a2; default: return a3 }
+            switch a {
+            case 0: return a0;
+            case 1: return a1;
+            case 2: return a2;
+            default: return a3
+            }
         }
     }
 

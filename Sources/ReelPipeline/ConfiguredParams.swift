@@ -32,14 +32,15 @@ public extension ReelConfig {
         let m = mode ?? ALSParams.Mode(rawValue: string(.modelMode)) ?? .implicit
         let explicit = m == .explicit
         // The confidence transform and the recency weight are implicit-only (explicit ALS fits the stars).
-        return ALSParams(mode: m, rank: int(.modelRank),
-                         lambda: Float(double(explicit ? .modelExplicitLambda : .modelImplicitLambda)),
-                         alpha: Float(double(.modelAlpha)),
-                         iterations: int(explicit ? .modelExplicitIterations : .modelImplicitIterations),
-                         seed: UInt64(int(.modelSeed)), threads: int(.modelThreads),
-                         cgSteps: int(.modelCGSteps),
-                         confidence: explicit ? .raw : ALSParams.Confidence(rawValue: string(.modelConfidence)) ?? .raw,
-                         recencyHalfLifeDays: explicit ? 0 : double(.modelRecencyHalfLifeDays))
+        return ALSParams(
+            mode: m, rank: int(.modelRank),
+            lambda: Float(double(explicit ? .modelExplicitLambda : .modelImplicitLambda)),
+            alpha: Float(double(.modelAlpha)),
+            iterations: int(explicit ? .modelExplicitIterations : .modelImplicitIterations),
+            seed: UInt64(int(.modelSeed)), threads: int(.modelThreads),
+            cgSteps: int(.modelCGSteps),
+            confidence: explicit ? .raw : ALSParams.Confidence(rawValue: string(.modelConfidence)) ?? .raw,
+            recencyHalfLifeDays: explicit ? 0 : double(.modelRecencyHalfLifeDays))
     }
 
     /// The engine `reel train` and the nightly's train stage use (`engine.kind`).
@@ -48,22 +49,25 @@ public extension ReelConfig {
     }
 
     func sparkSettings() -> SparkSettings {
-        SparkSettings(master: string(.engineMaster), sparkSubmit: string(.engineSparkSubmit),
-                      executorMemory: string(.engineExecutorMemory))
+        SparkSettings(
+            master: string(.engineMaster), sparkSubmit: string(.engineSparkSubmit),
+            executorMemory: string(.engineExecutorMemory))
     }
 
     func hybridWeights() -> HybridWeights {
-        HybridWeights(model: Float(double(.hybridWModel)), trending: Float(double(.hybridWTrending)),
-                      diversity: Float(double(.hybridWDiversity)))
+        HybridWeights(
+            model: Float(double(.hybridWModel)), trending: Float(double(.hybridWTrending)),
+            diversity: Float(double(.hybridWDiversity)))
     }
 
     func evaluationParams() -> EvaluationParams {
-        var p = EvaluationParams(fraction: double(.evaluationSplitFraction),
-                                 explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
-                                 hybrid: hybridWeights(), hybridCandidates: int(.releaseK),
-                                 tuneBlend: bool(.hybridTune), pin: string(.servingPin),
-                                 validationUsers: int(.evaluationValidationUsers),
-                                 testWarmIterations: int(.evaluationTestWarmIterations))
+        var p = EvaluationParams(
+            fraction: double(.evaluationSplitFraction),
+            explicit: alsParams(mode: .explicit), implicit: alsParams(mode: .implicit),
+            hybrid: hybridWeights(), hybridCandidates: int(.releaseK),
+            tuneBlend: bool(.hybridTune), pin: string(.servingPin),
+            validationUsers: int(.evaluationValidationUsers),
+            testWarmIterations: int(.evaluationTestWarmIterations))
         p.itemKNN = bool(.evaluationItemKNN)
         return p
     }

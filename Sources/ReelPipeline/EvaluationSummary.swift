@@ -47,9 +47,11 @@ public enum EvaluationSummary {
     /// Flat metric names for run records and MLflow: `ndcg_at_10` (served
     /// mode) and `<mode>.ndcg_at_10`, `<mode>.precision_at_10`, …
     public static func metrics(_ report: EvaluationReport, config: ReelConfig) -> [String: Double] {
-        var out: [String: Double] = ["ndcg_at_10": servedNDCG(report, config: config),
-                                     "serving_baseline": servingBaseline(report, config: config) ? 1 : 0,
-                                     "serving_pinned": report.choice?.pinned == true ? 1 : 0]
+        var out: [String: Double] = [
+            "ndcg_at_10": servedNDCG(report, config: config),
+            "serving_baseline": servingBaseline(report, config: config) ? 1 : 0,
+            "serving_pinned": report.choice?.pinned == true ? 1 : 0,
+        ]
         if let m = report.choice?.modelVsBestBaseline { out["validation.model_minus_best_baseline.ndcg_at_10"] = m.mean }
         for r in report.results {
             out["\(r.mode).ndcg_at_10"] = r.ndcg
@@ -65,8 +67,10 @@ public enum EvaluationSummary {
 
     /// The JSON object stored as the release's `meta.metrics`.
     public static func releaseJSON(_ report: EvaluationReport, config: ReelConfig) -> String {
-        var object: [String: Any] = ["served_mode": servedMode(report, config: config), "evaluated_at": report.createdAt,
-                                     "split": report.split.split, "cut": report.split.cutTimeISO]
+        var object: [String: Any] = [
+            "served_mode": servedMode(report, config: config), "evaluated_at": report.createdAt,
+            "split": report.split.split, "cut": report.split.cutTimeISO,
+        ]
         if let c = report.choice {
             object["served_candidate"] = c.chosenLabel
             object["served_reason"] = c.reason
@@ -88,7 +92,8 @@ public enum EvaluationSummary {
     /// NDCG@10 recorded in a release's metadata JSON, if any.
     public static func ndcg(inReleaseMeta json: String) -> Double? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let metrics = object["metrics"] as? [String: Any] else { return nil }
+            let metrics = object["metrics"] as? [String: Any]
+        else { return nil }
         return (metrics["ndcg_at_10"] as? NSNumber)?.doubleValue
     }
 }

@@ -45,10 +45,13 @@ public struct MLflowClient: Sendable {
         }
     }
 
-    public init(trackingURI: String, experiment: String = "reel-nightly", timeout: TimeInterval = 10,
-                environment: [String: String] = ProcessEnvironment.all()) throws {
+    public init(
+        trackingURI: String, experiment: String = "reel-nightly", timeout: TimeInterval = 10,
+        environment: [String: String] = ProcessEnvironment.all()
+    ) throws {
         guard var parts = URLComponents(string: trackingURI), let scheme = parts.scheme, scheme == "http" || scheme == "https",
-              parts.host?.isEmpty == false else {
+            parts.host?.isEmpty == false
+        else {
             throw ReelError(.usage, "MLFLOW_TRACKING_URI '\(Self.redacted(trackingURI))' is not an http(s) URL of a tracking server")
         }
         var credentials = Credentials()
@@ -86,20 +89,27 @@ public struct MLflowClient: Sendable {
     public func log(_ record: RunRecord) throws -> String {
         let experimentID = try experimentID()
         let startMillis = Self.millis(record.startedAt)
-        let created = try call("runs/create", [
-            "experiment_id": experimentID,
-            "run_name": record.runID,
-            "start_time": startMillis,
-            "tags": [["key": "reel.run_id", "value": record.runID],
-                     ["key": "reel.outcome", "value": record.outcome]],
-        ])
+        let created = try call(
+            "runs/create",
+            [
+                "experiment_id": experimentID,
+                "run_name": record.runID,
+                "start_time": startMillis,
+                "tags": [
+                    ["key": "reel.run_id", "value": record.runID],
+                    ["key": "reel.outcome", "value": record.outcome],
+                ],
+            ])
         guard let run = created["run"] as? [String: Any], let info = run["info"] as? [String: Any],
-              let runID = info["run_id"] as? String else {
+            let runID = info["run_id"] as? String
+        else {
             throw ReelError(.io, "MLflow runs/create answered without a run id")
         }
         // MLflow limits a batch to 100 params and 1000 metrics; values to 6000 chars.
         let params = record.params.sorted { $0.key < $1.key }.prefix(100).map { ["key": $0.key, "value": String($0.value.prefix(6000))] }
-        var metrics = record.metrics.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value, "timestamp": startMillis, "step": 0] as [String: Any] }
+        var metrics = record.metrics.sorted { $0.key < $1.key }.map {
+            ["key": $0.key, "value": $0.value, "timestamp": startMillis, "step": 0] as [String: Any]
+        }
         for stage in record.stages {
             metrics.append(["key": "stage_seconds_\(stage.name)", "value": stage.durationSeconds, "timestamp": startMillis, "step": 0])
         }
@@ -107,18 +117,21 @@ public struct MLflowClient: Sendable {
         if let id = record.releaseID { tags.append(["key": "reel.release_id", "value": id]) }
         if let g = record.gate { tags.append(["key": "reel.gate", "value": String(g.prefix(5000))]) }
         _ = try call("runs/log-batch", ["run_id": runID, "params": params, "metrics": metrics, "tags": tags])
-        _ = try call("runs/update", [
-            "run_id": runID,
-            "status": record.outcome == "success" ? "FINISHED" : "FAILED",
-            "end_time": record.finishedAt.map(Self.millis) ?? startMillis,
-        ])
+        _ = try call(
+            "runs/update",
+            [
+                "run_id": runID,
+                "status": record.outcome == "success" ? "FINISHED" : "FAILED",
+                "end_time": record.finishedAt.map(Self.millis) ?? startMillis,
+            ])
         return runID
     }
 
     func experimentID() throws -> String {
         let name = experiment.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? experiment
         if let found = try? call("experiments/get-by-name?experiment_name=\(name)", nil),
-           let e = found["experiment"] as? [String: Any], let id = e["experiment_id"] as? String {
+            let e = found["experiment"] as? [String: Any], let id = e["experiment_id"] as? String
+        {
             return id
         }
         let created = try call("experiments/create", ["name": experiment])
@@ -134,8 +147,9 @@ public struct MLflowClient: Sendable {
         let secrets = try credentials.map { try SecretFile(contents: $0.curlConfig) }
         defer { secrets?.remove() }
         let json = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        return try curl(Self.curlArguments(url: url, timeout: timeout, post: json != nil, configFile: secrets?.path),
-                        stdin: json, endpoint: endpoint)
+        return try curl(
+            Self.curlArguments(url: url, timeout: timeout, post: json != nil, configFile: secrets?.path),
+            stdin: json, endpoint: endpoint)
     }
 
     /// curl's command line (visible to every user in `ps`): the URL without user info and,

@@ -78,8 +78,9 @@ public struct Nightly {
         }
         try? RunStore(home: home).save(record)
         // The report beside the run record, with this run's final figures.
-        try? FileSystem.writeAtomically(Path.join(home.runs, runID, ReportPage.runFileName),
-                                        text: ReportPage.html(ReportPage.gather(home: home, history: ReportPage.defaultHistory)))
+        try? FileSystem.writeAtomically(
+            Path.join(home.runs, runID, ReportPage.runFileName),
+            text: ReportPage.html(ReportPage.gather(home: home, history: ReportPage.defaultHistory)))
         try? NightlyMetrics.write(record: record, home: home, config: config)
         if let uri = ProcessEnvironment.all()["MLFLOW_TRACKING_URI"], !uri.isEmpty {
             do {
@@ -130,163 +131,220 @@ public struct Nightly {
         let publishedBox = Box<PublishResult>()
 
         return [
-            Stage(name: "validate", fingerprint: {
-                try Fingerprint.files(in: bronze)
-            }, run: { _ in
-                try BronzeValidator.validate(dir: bronze)
-                return "bronze files, headers and checksums OK"
-            }),
-            Stage(name: "ingest", fingerprint: {
-                Fingerprint.hash(try EventInbox.listing(home: home))
-            }, nothingToDo: {
-                guard let pending = try EventInbox.pending(home: home) else { return "no inbox at \(EventInbox.directory(home))" }
-                return pending.files.isEmpty ? "no new files in \(EventInbox.directory(home))" : nil
-            }, run: { record in
-                guard let report = try EventInbox.ingest(home: home, options: EventIngestOptions(runID: runID)) else {
-                    return "no inbox"
-                }
-                let total = report.total
-                record.rows["events_ingest"] = ["read": total.read, "accepted": total.accepted,
-                                                "rejected": total.rejected, "deduplicated": total.duplicate]
-                if total.rejected > 0 {
-                    Console.warn("ingest", "\(Console.count(total.rejected)) event lines rejected: \(report.quarantineFile ?? "")")
-                }
-                return "\(report.sources.count) file(s) from the inbox: read \(total.read), accepted \(total.accepted), "
-                    + "rejected \(total.rejected), duplicate \(total.duplicate); moved to \(EventInbox.doneDirectory(home, run: runID))"
-            }),
-            Stage(name: "etl", fingerprint: {
-                try Fingerprint.combine([Fingerprint.files(in: bronze), Fingerprint.files(in: home.bronzeEvents),
-                                         Fingerprint.contract(home: home), config.fingerprint(["etl.", "trending."])])
-            }, outputsPresent: {
-                FileSystem.exists(home.silverCurrent)
-            }, run: { record in
-                var etlOptions = config.etlOptions()
-                etlOptions.openTablesLock = .heldByCaller // this run holds output/.reel.lock
-                let report = config.trainingEngine() == .spark
-                    ? try SparkETL.run(home: home, options: etlOptions, settings: config.sparkSettings())
-                    : try ETL.run(home: home, options: etlOptions)
-                silverBox.value = nil
-                for t in report.tables {
-                    record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
-                }
-                return "silver \(report.versionID): " + report.tables.map { "\($0.table) \($0.accepted)/\($0.read)" }.joined(separator: ", ")
-            }),
-            Stage(name: "tune", fingerprint: {
-                // Always runs when due: the schedule, not the inputs, decides (nothingToDo).
-                UInt64.random(in: 0...UInt64.max)
-            }, nothingToDo: {
-                let decision = TuningSchedule(config: config).decide(last: try? TuningStore.latest(home: home),
-                                                                     ratings: try silver().ratings.ratingCount,
-                                                                     now: Clock.now(), forced: options.forceTune)
-                return decision.due ? nil : decision.reason
-            }, run: { record in
-                let reason = TuningSchedule(config: config).decide(last: try? TuningStore.latest(home: home),
-                                                                   ratings: try silver().ratings.ratingCount,
-                                                                   now: Clock.now(), forced: options.forceTune).reason
-                let raw = try ReelConfig.load(path: home.config)
-                let (tuning, path) = try TuningRun.run(home: home, silver: silver(), config: raw,
-                                                       options: try TuningRun.options(config: raw))
-                config = try config.applyingTuning(tuning, path: path)
-                record.params = config.flattened()
-                record.params["tuning.record"] = path
-                record.metrics["tuning_validation_ndcg_at_10"] = tuning.chosenNDCG
-                record.metrics["tuning_configured_ndcg_at_10"] = tuning.baselineNDCG
-                record.metrics["tuning_seconds"] = tuning.seconds
-                return "\(reason); chose \(tuning.chosen.summary): validation NDCG@10 \(Console.fixed(tuning.chosenNDCG, 4)) (configured \(Console.fixed(tuning.baselineNDCG, 4))), \(tuning.trials.count) trials in \(Console.duration(tuning.seconds)); \(path)"
-            }),
-            Stage(name: "train", fingerprint: {
-                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "engine."])])
-            }, outputsPresent: {
-                modelFactorsPath().map(FileSystem.exists) ?? false
-            }, run: { record in
-                if config.trainingEngine() == .spark {
-                    let train = try SparkTraining.run(home: home, silver: silver(), params: config.alsParams(),
-                                                      settings: config.sparkSettings())
-                    record.metrics["train_seconds"] = train.trainSeconds
-                    return "model \(train.runID): implicit rank \(train.params.rank), trained by Spark on \(config.string(.engineMaster)) and imported"
-                }
-                // Warm start only from a model of the same mode and rank (a changed setting starts cold).
-                let previous = try? ModelStore.latestRecord(home: home)
-                let params = config.alsParams()
-                let warm = config.bool(.modelWarmStart) && previous.map { $0.params.rank == params.rank && $0.params.mode == params.mode } == true
-                let train = try ModelTraining.run(home: home, silver: silver(), params: params,
-                                                  warmStart: warm, warmStartFrom: nil)
-                record.metrics["train_seconds"] = train.trainSeconds
-                if let last = train.iterations.last { record.metrics["train_rmse"] = last.trainRMSE }
-                return "model \(train.runID): \(train.params.mode.rawValue) rank \(train.params.rank), \(train.iterations.count) iterations\(warm ? " (warm start)" : "")"
-            }),
-            Stage(name: "evaluate", fingerprint: {
-                try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "evaluation.", "hybrid.", "release.k", "serving."]),
-                                         Fingerprint.file(modelFactorsPath() ?? "")])
-            }, outputsPresent: {
-                EvaluationSummary.latest(home: home) != nil
-            }, run: { record in
-                // Only what the choice and the gate need (no explicit model, no test model when a baseline is served).
-                var params = config.evaluationParams()
-                params.lean = true
-                let report = try ModelEvaluation.run(home: home, silver: silver(), params: params, exportSplit: nil)
-                for (k, v) in EvaluationSummary.metrics(report, config: config) { record.metrics[k] = v }
-                record.serving = EvaluationSummary.servingSentence(report, config: config)
-                return "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(report, config: config))); " +
-                    report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
-            }),
-            Stage(name: "publish", fingerprint: {
-                // The evaluation too: its chosen blend is precomputed into the release.
-                try Fingerprint.combine([silver().fingerprint, Fingerprint.file(modelFactorsPath() ?? ""),
-                                         Fingerprint.file(modelFactorsPath().map { Path.join(Path.parent($0), ModelStore.evaluationFile) } ?? ""),
-                                         config.fingerprint(["release.", "gate.", "model.mode"])])
-            }, outputsPresent: {
-                FileSystem.exists(home.currentRelease)
-            }, run: { record in
-                // A retry after a transient gold-table error writes the gold tables of the release this run published.
-                if let published = publishedBox.value {
-                    return "release \(published.releaseID) is current; " + (try GoldTables.write(published: published, home: home, lock: .heldByCaller)).summary
-                }
-                guard let factors = modelFactorsPath(), FileSystem.exists(factors) else {
-                    throw ReelError(.notFound, "no trained model under \(home.models)")
-                }
-                let evaluation = EvaluationSummary.latest(home: home)
-                if let evaluation {
-                    for (k, v) in EvaluationSummary.metrics(evaluation, config: config) where record.metrics[k] == nil { record.metrics[k] = v }
-                    if record.serving == nil { record.serving = EvaluationSummary.servingSentence(evaluation, config: config) }
-                }
-                let gate = QualityGate(margin: config.double(.gateNDCGMargin))
-                let verdict = gate.check(candidate: evaluation.map { EvaluationSummary.servedNDCG($0, config: config) }, current: try? Release.current(home: home))
-                record.gate = verdict.reason
-                if !verdict.pass {
-                    if options.forcePublish {
-                        record.gate = verdict.reason + " — overridden by --force-publish"
-                        Console.warn("publish", record.gate!)
-                    } else {
-                        throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway")
+            Stage(
+                name: "validate",
+                fingerprint: {
+                    try Fingerprint.files(in: bronze)
+                },
+                run: { _ in
+                    try BronzeValidator.validate(dir: bronze)
+                    return "bronze files, headers and checksums OK"
+                }),
+            Stage(
+                name: "ingest",
+                fingerprint: {
+                    Fingerprint.hash(try EventInbox.listing(home: home))
+                },
+                nothingToDo: {
+                    guard let pending = try EventInbox.pending(home: home) else { return "no inbox at \(EventInbox.directory(home))" }
+                    return pending.files.isEmpty ? "no new files in \(EventInbox.directory(home))" : nil
+                },
+                run: { record in
+                    guard let report = try EventInbox.ingest(home: home, options: EventIngestOptions(runID: runID)) else {
+                        return "no inbox"
                     }
-                }
-                var releaseOptions = config.releaseOptions()
-                releaseOptions.served = EvaluationSummary.servedCandidate(evaluation, config: config)
-                // The evaluation report travels with the release (the daemon serves it at /report).
-                releaseOptions.reportHTML = Array(ReportPage.html(ReportPage.gather(
-                    home: home, history: ReportPage.defaultHistory, current: record)).utf8)
-                let result = try ReleasePublisher.publish(silver: silver(), factorsPath: factors, home: home,
-                                                          options: releaseOptions,
-                                                          metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },
-                                                          keep: config.int(.releaseKeep))
-                record.releaseID = result.releaseID
-                record.releaseBytes = result.size
-                publishedBox.value = result
-                let gold = try GoldTables.write(published: result, home: home, lock: .heldByCaller)
-                return "release \(result.releaseID) (\(Console.bytes(result.size))) is current; \(verdict.reason); \(gold.summary)"
-            }),
-            Stage(name: "prune", fingerprint: {
-                // Always runs: cheap, and what is prunable changes with time.
-                UInt64.random(in: 0...UInt64.max)
-            }, run: { _ in
-                let runs = try RunStore(home: home).prune(keep: config.int(.runsKeep))
-                let quarantined = try QuarantineRetention.prune(home: home, keep: config.int(.runsKeep))
-                let models = try ModelRetention.prune(home: home, keep: config.int(.releaseKeep))
-                let vacuumed = try OpenTableRetention.vacuum(home: home, retentionSeconds: Int64(config.int(.lakehouseRetentionDays)) * 86_400,
-                                                             lock: .heldByCaller)
-                return "removed \(runs.count) old run records, \(quarantined.count) old quarantine folders, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
-            }),
+                    let total = report.total
+                    record.rows["events_ingest"] = [
+                        "read": total.read, "accepted": total.accepted,
+                        "rejected": total.rejected, "deduplicated": total.duplicate,
+                    ]
+                    if total.rejected > 0 {
+                        Console.warn("ingest", "\(Console.count(total.rejected)) event lines rejected: \(report.quarantineFile ?? "")")
+                    }
+                    return "\(report.sources.count) file(s) from the inbox: read \(total.read), accepted \(total.accepted), "
+                        + "rejected \(total.rejected), duplicate \(total.duplicate); moved to \(EventInbox.doneDirectory(home, run: runID))"
+                }),
+            Stage(
+                name: "etl",
+                fingerprint: {
+                    try Fingerprint.combine([
+                        Fingerprint.files(in: bronze), Fingerprint.files(in: home.bronzeEvents),
+                        Fingerprint.contract(home: home), config.fingerprint(["etl.", "trending."]),
+                    ])
+                },
+                outputsPresent: {
+                    FileSystem.exists(home.silverCurrent)
+                },
+                run: { record in
+                    var etlOptions = config.etlOptions()
+                    etlOptions.openTablesLock = .heldByCaller  // this run holds output/.reel.lock
+                    let report =
+                        config.trainingEngine() == .spark
+                        ? try SparkETL.run(home: home, options: etlOptions, settings: config.sparkSettings())
+                        : try ETL.run(home: home, options: etlOptions)
+                    silverBox.value = nil
+                    for t in report.tables {
+                        record.rows[t.table] = ["read": t.read, "accepted": t.accepted, "rejected": t.rejected, "deduplicated": t.deduplicated]
+                    }
+                    return "silver \(report.versionID): " + report.tables.map { "\($0.table) \($0.accepted)/\($0.read)" }.joined(separator: ", ")
+                }),
+            Stage(
+                name: "tune",
+                fingerprint: {
+                    // Always runs when due: the schedule, not the inputs, decides (nothingToDo).
+                    UInt64.random(in: 0...UInt64.max)
+                },
+                nothingToDo: {
+                    let decision = TuningSchedule(config: config).decide(
+                        last: try? TuningStore.latest(home: home),
+                        ratings: try silver().ratings.ratingCount,
+                        now: Clock.now(), forced: options.forceTune)
+                    return decision.due ? nil : decision.reason
+                },
+                run: { record in
+                    let reason = TuningSchedule(config: config).decide(
+                        last: try? TuningStore.latest(home: home),
+                        ratings: try silver().ratings.ratingCount,
+                        now: Clock.now(), forced: options.forceTune
+                    ).reason
+                    let raw = try ReelConfig.load(path: home.config)
+                    let (tuning, path) = try TuningRun.run(
+                        home: home, silver: silver(), config: raw,
+                        options: try TuningRun.options(config: raw))
+                    config = try config.applyingTuning(tuning, path: path)
+                    record.params = config.flattened()
+                    record.params["tuning.record"] = path
+                    record.metrics["tuning_validation_ndcg_at_10"] = tuning.chosenNDCG
+                    record.metrics["tuning_configured_ndcg_at_10"] = tuning.baselineNDCG
+                    record.metrics["tuning_seconds"] = tuning.seconds
+                    return
+                        "\(reason); chose \(tuning.chosen.summary): validation NDCG@10 \(Console.fixed(tuning.chosenNDCG, 4)) (configured \(Console.fixed(tuning.baselineNDCG, 4))), \(tuning.trials.count) trials in \(Console.duration(tuning.seconds)); \(path)"
+                }),
+            Stage(
+                name: "train",
+                fingerprint: {
+                    try Fingerprint.combine([silver().fingerprint, config.fingerprint(["model.", "engine."])])
+                },
+                outputsPresent: {
+                    modelFactorsPath().map(FileSystem.exists) ?? false
+                },
+                run: { record in
+                    if config.trainingEngine() == .spark {
+                        let train = try SparkTraining.run(
+                            home: home, silver: silver(), params: config.alsParams(),
+                            settings: config.sparkSettings())
+                        record.metrics["train_seconds"] = train.trainSeconds
+                        return
+                            "model \(train.runID): implicit rank \(train.params.rank), trained by Spark on \(config.string(.engineMaster)) and imported"
+                    }
+                    // Warm start only from a model of the same mode and rank (a changed setting starts cold).
+                    let previous = try? ModelStore.latestRecord(home: home)
+                    let params = config.alsParams()
+                    let warm = config.bool(.modelWarmStart) && previous.map { $0.params.rank == params.rank && $0.params.mode == params.mode } == true
+                    let train = try ModelTraining.run(
+                        home: home, silver: silver(), params: params,
+                        warmStart: warm, warmStartFrom: nil)
+                    record.metrics["train_seconds"] = train.trainSeconds
+                    if let last = train.iterations.last { record.metrics["train_rmse"] = last.trainRMSE }
+                    return
+                        "model \(train.runID): \(train.params.mode.rawValue) rank \(train.params.rank), \(train.iterations.count) iterations\(warm ? " (warm start)" : "")"
+                }),
+            Stage(
+                name: "evaluate",
+                fingerprint: {
+                    try Fingerprint.combine([
+                        silver().fingerprint, config.fingerprint(["model.", "evaluation.", "hybrid.", "release.k", "serving."]),
+                        Fingerprint.file(modelFactorsPath() ?? ""),
+                    ])
+                },
+                outputsPresent: {
+                    EvaluationSummary.latest(home: home) != nil
+                },
+                run: { record in
+                    // Only what the choice and the gate need (no explicit model, no test model when a baseline is served).
+                    var params = config.evaluationParams()
+                    params.lean = true
+                    let report = try ModelEvaluation.run(home: home, silver: silver(), params: params, exportSplit: nil)
+                    for (k, v) in EvaluationSummary.metrics(report, config: config) { record.metrics[k] = v }
+                    record.serving = EvaluationSummary.servingSentence(report, config: config)
+                    return
+                        "NDCG@10 \(Console.fixed(EvaluationSummary.servedNDCG(report, config: config), 4)) (served: \(EvaluationSummary.servedMode(report, config: config))); "
+                        + report.results.map { "\($0.mode) \(Console.fixed($0.ndcg, 4))" }.joined(separator: ", ")
+                }),
+            Stage(
+                name: "publish",
+                fingerprint: {
+                    // The evaluation too: its chosen blend is precomputed into the release.
+                    try Fingerprint.combine([
+                        silver().fingerprint, Fingerprint.file(modelFactorsPath() ?? ""),
+                        Fingerprint.file(modelFactorsPath().map { Path.join(Path.parent($0), ModelStore.evaluationFile) } ?? ""),
+                        config.fingerprint(["release.", "gate.", "model.mode"]),
+                    ])
+                },
+                outputsPresent: {
+                    FileSystem.exists(home.currentRelease)
+                },
+                run: { record in
+                    // A retry after a transient gold-table error writes the gold tables of the release this run published.
+                    if let published = publishedBox.value {
+                        return "release \(published.releaseID) is current; "
+                            + (try GoldTables.write(published: published, home: home, lock: .heldByCaller)).summary
+                    }
+                    guard let factors = modelFactorsPath(), FileSystem.exists(factors) else {
+                        throw ReelError(.notFound, "no trained model under \(home.models)")
+                    }
+                    let evaluation = EvaluationSummary.latest(home: home)
+                    if let evaluation {
+                        for (k, v) in EvaluationSummary.metrics(evaluation, config: config) where record.metrics[k] == nil { record.metrics[k] = v }
+                        if record.serving == nil { record.serving = EvaluationSummary.servingSentence(evaluation, config: config) }
+                    }
+                    let gate = QualityGate(margin: config.double(.gateNDCGMargin))
+                    let verdict = gate.check(
+                        candidate: evaluation.map { EvaluationSummary.servedNDCG($0, config: config) }, current: try? Release.current(home: home))
+                    record.gate = verdict.reason
+                    if !verdict.pass {
+                        if options.forcePublish {
+                            record.gate = verdict.reason + " — overridden by --force-publish"
+                            Console.warn("publish", record.gate!)
+                        } else {
+                            throw ReelError(.qualityGate, verdict.reason + "; pass --force-publish to publish anyway")
+                        }
+                    }
+                    var releaseOptions = config.releaseOptions()
+                    releaseOptions.served = EvaluationSummary.servedCandidate(evaluation, config: config)
+                    // The evaluation report travels with the release (the daemon serves it at /report).
+                    releaseOptions.reportHTML = Array(
+                        ReportPage.html(
+                            ReportPage.gather(
+                                home: home, history: ReportPage.defaultHistory, current: record)
+                        ).utf8)
+                    let result = try ReleasePublisher.publish(
+                        silver: silver(), factorsPath: factors, home: home,
+                        options: releaseOptions,
+                        metricsJSON: evaluation.map { EvaluationSummary.releaseJSON($0, config: config) },
+                        keep: config.int(.releaseKeep))
+                    record.releaseID = result.releaseID
+                    record.releaseBytes = result.size
+                    publishedBox.value = result
+                    let gold = try GoldTables.write(published: result, home: home, lock: .heldByCaller)
+                    return "release \(result.releaseID) (\(Console.bytes(result.size))) is current; \(verdict.reason); \(gold.summary)"
+                }),
+            Stage(
+                name: "prune",
+                fingerprint: {
+                    // Always runs: cheap, and what is prunable changes with time.
+                    UInt64.random(in: 0...UInt64.max)
+                },
+                run: { _ in
+                    let runs = try RunStore(home: home).prune(keep: config.int(.runsKeep))
+                    let quarantined = try QuarantineRetention.prune(home: home, keep: config.int(.runsKeep))
+                    let models = try ModelRetention.prune(home: home, keep: config.int(.releaseKeep))
+                    let vacuumed = try OpenTableRetention.vacuum(
+                        home: home, retentionSeconds: Int64(config.int(.lakehouseRetentionDays)) * 86_400,
+                        lock: .heldByCaller)
+                    return
+                        "removed \(runs.count) old run records, \(quarantined.count) old quarantine folders, \(models.count) old models; \(OpenTableRetention.summary(vacuumed))"
+                }),
         ]
     }
 }
@@ -370,7 +428,8 @@ public struct QualityGate: Sendable {
 
     public func check(candidate: Double, baseline: Double, against id: String) -> Verdict {
         let floor = baseline * (1 - margin)
-        let text = "NDCG@10 \(Console.fixed(candidate, 4)) vs \(Console.fixed(baseline, 4)) of release \(id) (floor \(Console.fixed(floor, 4)) at margin \(Console.fixed(100 * margin, 1))%)"
+        let text =
+            "NDCG@10 \(Console.fixed(candidate, 4)) vs \(Console.fixed(baseline, 4)) of release \(id) (floor \(Console.fixed(floor, 4)) at margin \(Console.fixed(100 * margin, 1))%)"
         return candidate + 1e-12 >= floor
             ? Verdict(pass: true, reason: "quality gate passed: " + text)
             : Verdict(pass: false, reason: "quality gate blocked the publish: " + text)
@@ -381,7 +440,9 @@ public struct QualityGate: Sendable {
 public enum ModelRetention {
     public static func prune(home: ReelHome, keep: Int) throws -> [String] {
         let latest = FileSystem.readLink(home.latestModel).map(Path.basename)
-        let runs = FileSystem.list(home.models).filter { $0 != "latest" && !$0.contains(".tmp") && FileSystem.isDirectory(Path.join(home.models, $0)) }
+        let runs = FileSystem.list(home.models).filter {
+            $0 != "latest" && !$0.contains(".tmp") && FileSystem.isDirectory(Path.join(home.models, $0))
+        }
         guard runs.count > keep else { return [] }
         let doomed = runs.prefix(runs.count - keep).filter { $0 != latest }
         for id in doomed { try FileSystem.removeTree(Path.join(home.models, id)) }

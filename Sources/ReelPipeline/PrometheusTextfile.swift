@@ -9,8 +9,10 @@ public struct PrometheusTextfile {
     public init() {}
 
     /// Adds a sample; metrics of one name are grouped under one HELP/TYPE.
-    public mutating func add(_ name: String, help: String, type: String = "gauge",
-                             labels: [(String, String)] = [], value: Double) {
+    public mutating func add(
+        _ name: String, help: String, type: String = "gauge",
+        labels: [(String, String)] = [], value: Double
+    ) {
         let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(PrometheusLabel.escape($0.1))\"" }.joined(separator: ",") + "}"
         if let i = families.firstIndex(where: { $0.name == name }) {
             families[i].samples.append((rendered, value))

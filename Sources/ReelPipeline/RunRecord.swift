@@ -18,7 +18,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case name, status, detail, attempts
-            case startedAt = "started_at", durationSeconds = "duration_seconds"
+            case startedAt = "started_at"
+            case durationSeconds = "duration_seconds"
         }
 
         public init(name: String, status: String, startedAt: String, durationSeconds: Double, detail: String, attempts: Int = 1) {
@@ -56,8 +57,12 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case outcome, error, stages, params, metrics, rows, fingerprints, gate, serving
-        case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at", failedStage = "failed_stage"
-        case releaseID = "release_id", releaseBytes = "release_bytes"
+        case runID = "run_id"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case failedStage = "failed_stage"
+        case releaseID = "release_id"
+        case releaseBytes = "release_bytes"
     }
 
     public init(runID: String, startedAt: String) {
@@ -143,14 +148,22 @@ public enum RunReport {
         if let g = r.gate { out += (g.hasPrefix("quality gate") ? g : "quality gate: \(g)") + "\n" }
         if let s = r.serving { out += "served: \(s)\n" }
         if let id = r.releaseID { out += "release: \(id)\n" }
-        out += "\nstages:\n" + align([["STAGE", "STATUS", "SECONDS", "DETAIL"]] + r.stages.map {
-            [$0.name, $0.status, Console.fixed($0.durationSeconds, 2), $0.detail]
-        })
+        out +=
+            "\nstages:\n"
+            + align(
+                [["STAGE", "STATUS", "SECONDS", "DETAIL"]]
+                    + r.stages.map {
+                        [$0.name, $0.status, Console.fixed($0.durationSeconds, 2), $0.detail]
+                    })
         if !r.rows.isEmpty {
-            out += "\nrows:\n" + align([["TABLE", "READ", "ACCEPTED", "REJECTED", "DEDUPLICATED"]] + r.rows.keys.sorted().map { t in
-                let c = r.rows[t]!
-                return [t] + ["read", "accepted", "rejected", "deduplicated"].map { c[$0].map(String.init) ?? "-" }
-            })
+            out +=
+                "\nrows:\n"
+                + align(
+                    [["TABLE", "READ", "ACCEPTED", "REJECTED", "DEDUPLICATED"]]
+                        + r.rows.keys.sorted().map { t in
+                            let c = r.rows[t]!
+                            return [t] + ["read", "accepted", "rejected", "deduplicated"].map { c[$0].map(String.init) ?? "-" }
+                        })
         }
         if !r.metrics.isEmpty {
             out += "\nmetrics:\n" + align(r.metrics.keys.sorted().map { [$0, Console.fixed(r.metrics[$0]!, 4)] })

@@ -17,10 +17,12 @@ public struct Stage {
     /// Does the work; returns a one-line summary for the log and the run record.
     public let run: (inout RunRecord) throws -> String
 
-    public init(name: String, fingerprint: @escaping () throws -> UInt64,
-                outputsPresent: @escaping () -> Bool = { true },
-                nothingToDo: @escaping () throws -> String? = { nil },
-                run: @escaping (inout RunRecord) throws -> String) {
+    public init(
+        name: String, fingerprint: @escaping () throws -> UInt64,
+        outputsPresent: @escaping () -> Bool = { true },
+        nothingToDo: @escaping () throws -> String? = { nil },
+        run: @escaping (inout RunRecord) throws -> String
+    ) {
         self.name = name
         self.fingerprint = fingerprint
         self.outputsPresent = outputsPresent
@@ -60,7 +62,8 @@ public struct StageRunner {
 
     public func loadState() -> [String: String] {
         guard let bytes = try? FileSystem.readBytes(statePath),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String] else { return [:] }
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String]
+        else { return [:] }
         return object
     }
 
@@ -88,8 +91,10 @@ public struct StageRunner {
             do {
                 if let reason = try stage.nothingToDo() {
                     Console.info(stage.name, "skipped: \(reason)")
-                    record.stages.append(.init(name: stage.name, status: "skipped", startedAt: startedAt,
-                                               durationSeconds: Clock.monotonic() - begin, detail: reason, attempts: 0))
+                    record.stages.append(
+                        .init(
+                            name: stage.name, status: "skipped", startedAt: startedAt,
+                            durationSeconds: Clock.monotonic() - begin, detail: reason, attempts: 0))
                     try store.save(record)
                     continue
                 }
@@ -98,8 +103,10 @@ public struct StageRunner {
                 record.fingerprints[stage.name] = hex
                 if !selection.force, state[stage.name] == hex, stage.outputsPresent() {
                     Console.info(stage.name, "skipped: inputs and settings unchanged since its last success (\(hex))")
-                    record.stages.append(.init(name: stage.name, status: "skipped", startedAt: startedAt,
-                                               durationSeconds: Clock.monotonic() - begin, detail: "unchanged", attempts: 0))
+                    record.stages.append(
+                        .init(
+                            name: stage.name, status: "skipped", startedAt: startedAt,
+                            durationSeconds: Clock.monotonic() - begin, detail: "unchanged", attempts: 0))
                     try store.save(record)
                     continue
                 }
@@ -115,7 +122,8 @@ public struct StageRunner {
                         break
                     } catch let e as ReelError where e.kind == .io && attempts <= selection.retries {
                         let pause = selection.retryDelay * Double(1 << (attempts - 1))
-                        Console.warn(stage.name, "transient error, retry \(attempts)/\(selection.retries) in \(Console.fixed(pause, 1)) s: \(e.message)")
+                        Console.warn(
+                            stage.name, "transient error, retry \(attempts)/\(selection.retries) in \(Console.fixed(pause, 1)) s: \(e.message)")
                         usleep(UInt32(min(pause, 3600) * 1_000_000))
                     }
                 }
@@ -126,14 +134,18 @@ public struct StageRunner {
                 try saveState(state)
                 let seconds = Clock.monotonic() - begin
                 Console.info(stage.name, "done in \(Console.duration(seconds)): \(detail)")
-                record.stages.append(.init(name: stage.name, status: "ran", startedAt: startedAt,
-                                           durationSeconds: seconds, detail: detail, attempts: attempts))
+                record.stages.append(
+                    .init(
+                        name: stage.name, status: "ran", startedAt: startedAt,
+                        durationSeconds: seconds, detail: detail, attempts: attempts))
                 try store.save(record)
             } catch {
                 let message = (error as? ReelError)?.message ?? "\(error)"
                 let gate = (error as? ReelError)?.kind == .qualityGate
-                record.stages.append(.init(name: stage.name, status: gate ? "blocked" : "failed", startedAt: startedAt,
-                                           durationSeconds: Clock.monotonic() - begin, detail: message, attempts: max(attempts, 1)))
+                record.stages.append(
+                    .init(
+                        name: stage.name, status: gate ? "blocked" : "failed", startedAt: startedAt,
+                        durationSeconds: Clock.monotonic() - begin, detail: message, attempts: max(attempts, 1)))
                 record.failedStage = stage.name
                 record.error = message
                 record.outcome = gate ? "gate_blocked" : "failed"

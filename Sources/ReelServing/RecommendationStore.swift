@@ -12,8 +12,11 @@ public struct RankedList {
     }
 
     public var count: Int { movies.count }
-    public static var empty: RankedList { RankedList(movies: UnsafeBufferPointer(start: nil, count: 0),
-                                         scores: UnsafeBufferPointer(start: nil, count: 0)) }
+    public static var empty: RankedList {
+        RankedList(
+            movies: UnsafeBufferPointer(start: nil, count: 0),
+            scores: UnsafeBufferPointer(start: nil, count: 0))
+    }
 }
 
 /// One movie's metadata, viewed in place. `title` is UTF-8 bytes inside the
@@ -27,8 +30,10 @@ public struct MovieView {
     public let ratingCount: Int32
     public let ratingMean: Float
 
-    public init(row: Int, id: Int32, title: UnsafeRawBufferPointer, year: Int16, genres: UInt32,
-                ratingCount: Int32, ratingMean: Float) {
+    public init(
+        row: Int, id: Int32, title: UnsafeRawBufferPointer, year: Int16, genres: UInt32,
+        ratingCount: Int32, ratingMean: Float
+    ) {
         self.row = row
         self.id = id
         self.title = title

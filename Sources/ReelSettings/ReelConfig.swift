@@ -152,12 +152,12 @@ extension ReelConfig {
     /// `pipeline/reel.toml` is this text (a test keeps them equal).
     public static func defaultTOML() -> String {
         var out = """
-        # Reel configuration. Every knob, at its default, documented in place.
-        # Precedence: built-in default < this file < REEL_<SECTION>_<KEY> environment
-        # variables (e.g. REEL_MODEL_RANK=32) < command-line flags.
-        # `reel config show` prints the effective values and where each came from.
+            # Reel configuration. Every knob, at its default, documented in place.
+            # Precedence: built-in default < this file < REEL_<SECTION>_<KEY> environment
+            # variables (e.g. REEL_MODEL_RANK=32) < command-line flags.
+            # `reel config show` prints the effective values and where each came from.
 
-        """
+            """
         var section = ""
         for s in settings {
             let parts = s.key.split(separator: ".", maxSplits: 1)

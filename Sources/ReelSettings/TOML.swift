@@ -46,7 +46,9 @@ public enum TOML {
         for leaf in leaves {
             let line = lines.line(of: leaf.key)
             guard let value = convert(leaf.value) else {
-                throw ReelError(.usage, "\(file):\(line): '\(leaf.key)' holds a \(leaf.value.type); Reel's settings take strings, numbers, booleans and arrays of those")
+                throw ReelError(
+                    .usage,
+                    "\(file):\(line): '\(leaf.key)' holds a \(leaf.value.type); Reel's settings take strings, numbers, booleans and arrays of those")
             }
             result.append((leaf.key, value, line))
         }

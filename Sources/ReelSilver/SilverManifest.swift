@@ -87,7 +87,8 @@ public struct SilverManifest: Codable, Sendable, Equatable {
         }
         guard manifest.format == "reel-silver" else { throw ReelError(.corrupt, "\(path): format is '\(manifest.format)', not reel-silver") }
         guard manifest.formatVersion == SilverFormat.version else {
-            throw ReelError(.corrupt, "\(path): silver format version \(manifest.formatVersion); this build reads \(SilverFormat.version) (rerun `reel etl`)")
+            throw ReelError(
+                .corrupt, "\(path): silver format version \(manifest.formatVersion); this build reads \(SilverFormat.version) (rerun `reel etl`)")
         }
         return manifest
     }

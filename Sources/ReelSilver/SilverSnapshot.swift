@@ -19,9 +19,11 @@ public struct SilverSnapshot: Sendable {
     public let tags: SilverTags
 
     /// For tests and tools that make silver in memory; links and tags default to none.
-    public init(versionID: String, fingerprint: UInt64, ratings: SilverRatings,
-                movies: SilverMovies, popularity: SilverPopularity,
-                links: SilverLinks? = nil, tags: SilverTags? = nil) {
+    public init(
+        versionID: String, fingerprint: UInt64, ratings: SilverRatings,
+        movies: SilverMovies, popularity: SilverPopularity,
+        links: SilverLinks? = nil, tags: SilverTags? = nil
+    ) {
         self.versionID = versionID
         self.fingerprint = fingerprint
         self.ratings = ratings
@@ -50,9 +52,10 @@ public struct SilverSnapshot: Sendable {
         let reader = SilverFileOpener(directory: dir, manifest: manifest, manifestPath: manifestPath)
 
         let m = try reader.open(SilverFormat.moviesFile, SilverFormat.movies)
-        let movies = SilverMovies(ids: try m.copy("ids"), titleOffsets: try m.copy("titleOffsets"), titleBytes: try m.copy("titleBytes"),
-                                  years: try m.copy("years"), genres: try m.copy("genres"),
-                                  ratingCounts: try m.copy("ratingCounts"), ratingMeans: try m.copy("ratingMeans"))
+        let movies = SilverMovies(
+            ids: try m.copy("ids"), titleOffsets: try m.copy("titleOffsets"), titleBytes: try m.copy("titleBytes"),
+            years: try m.copy("years"), genres: try m.copy("genres"),
+            ratingCounts: try m.copy("ratingCounts"), ratingMeans: try m.copy("ratingMeans"))
         let links = SilverLinks(imdbIDs: try m.copy("imdbIDs"), tmdbIDs: try m.copy("tmdbIDs"))
 
         let byUser = try reader.open(SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser)
@@ -65,16 +68,19 @@ public struct SilverSnapshot: Sendable {
             movieRatings: try byMovie.copy("movieRatings"), movieTimes: try byMovie.copy("movieTimes"))
 
         let t = try reader.open(SilverFormat.tagsFile, SilverFormat.tags)
-        let tags = SilverTags(movieOffsets: try t.copy("movieOffsets"), userIDs: try t.copy("userIDs"), times: try t.copy("times"),
-                              textOffsets: try t.copy("textOffsets"), textBytes: try t.copy("textBytes"))
+        let tags = SilverTags(
+            movieOffsets: try t.copy("movieOffsets"), userIDs: try t.copy("userIDs"), times: try t.copy("times"),
+            textOffsets: try t.copy("textOffsets"), textBytes: try t.copy("textBytes"))
 
         let p = try reader.open(SilverFormat.popularityFile, SilverFormat.popularity)
         let popularity = SilverPopularity(endTime: Int64(bitPattern: p.userWords[0]), scores: try p.copy("scores"), counts: try p.copy("counts"))
 
-        try SilverConsistency.check(ratings: ratings, movies: movies, links: links, tags: tags, popularity: popularity,
-                                    manifest: manifest, path: dir)
-        return SilverSnapshot(versionID: Path.basename(dir), fingerprint: XXH3.hash(manifestBytes),
-                              ratings: ratings, movies: movies, popularity: popularity, links: links, tags: tags)
+        try SilverConsistency.check(
+            ratings: ratings, movies: movies, links: links, tags: tags, popularity: popularity,
+            manifest: manifest, path: dir)
+        return SilverSnapshot(
+            versionID: Path.basename(dir), fingerprint: XXH3.hash(manifestBytes),
+            ratings: ratings, movies: movies, popularity: popularity, links: links, tags: tags)
     }
 }
 
@@ -103,8 +109,10 @@ struct SilverFileOpener {
 /// Structural checks of a silver version read back: sizes agree, offsets
 /// are monotone and end at the row count, every row index is in range.
 enum SilverConsistency {
-    static func check(ratings r: SilverRatings, movies m: SilverMovies, links: SilverLinks, tags: SilverTags,
-                      popularity p: SilverPopularity, manifest: SilverManifest, path: String) throws {
+    static func check(
+        ratings r: SilverRatings, movies m: SilverMovies, links: SilverLinks, tags: SilverTags,
+        popularity p: SilverPopularity, manifest: SilverManifest, path: String
+    ) throws {
         func require(_ ok: Bool, _ what: String) throws {
             if !ok { throw ReelError(.corrupt, "\(path): inconsistent silver version: \(what)") }
         }
@@ -112,18 +120,22 @@ enum SilverConsistency {
         try require(manifest.counts == .init(users: users, movies: movies, ratings: n, tags: tags.count), "counts differ from the manifest")
         try require(offsets(r.userOffsets, rows: users, total: n), "user offsets")
         try require(offsets(r.movieOffsets, rows: movies, total: n), "movie offsets")
-        try require(r.userRatings.count == n && r.userTimes.count == n && r.movieUsers.count == n
-                    && r.movieRatings.count == n && r.movieTimes.count == n, "rating column lengths")
+        try require(
+            r.userRatings.count == n && r.userTimes.count == n && r.movieUsers.count == n
+                && r.movieRatings.count == n && r.movieTimes.count == n, "rating column lengths")
         try require(r.userMovies.allSatisfy { $0 >= 0 && Int($0) < movies }, "a movie row out of range")
         try require(r.movieUsers.allSatisfy { $0 >= 0 && Int($0) < users }, "a user row out of range")
-        try require(m.titleOffsets.count == movies + 1 && m.titleOffsets.last.map { Int($0) == m.titleBytes.count } == true
-                    && zip(m.titleOffsets, m.titleOffsets.dropFirst()).allSatisfy { $0 <= $1 }, "title offsets")
-        try require(m.years.count == movies && m.genres.count == movies && m.ratingCounts.count == movies
-                    && m.ratingMeans.count == movies && links.imdbIDs.count == movies && links.tmdbIDs.count == movies,
-                    "movie column lengths")
-        try require(offsets(tags.movieOffsets, rows: movies, total: tags.count) && tags.times.count == tags.count
-                    && tags.textOffsets.count == tags.count + 1 && tags.textOffsets.last.map { Int($0) == tags.textBytes.count } == true
-                    && zip(tags.textOffsets, tags.textOffsets.dropFirst()).allSatisfy { $0 <= $1 }, "tag columns")
+        try require(
+            m.titleOffsets.count == movies + 1 && m.titleOffsets.last.map { Int($0) == m.titleBytes.count } == true
+                && zip(m.titleOffsets, m.titleOffsets.dropFirst()).allSatisfy { $0 <= $1 }, "title offsets")
+        try require(
+            m.years.count == movies && m.genres.count == movies && m.ratingCounts.count == movies
+                && m.ratingMeans.count == movies && links.imdbIDs.count == movies && links.tmdbIDs.count == movies,
+            "movie column lengths")
+        try require(
+            offsets(tags.movieOffsets, rows: movies, total: tags.count) && tags.times.count == tags.count
+                && tags.textOffsets.count == tags.count + 1 && tags.textOffsets.last.map { Int($0) == tags.textBytes.count } == true
+                && zip(tags.textOffsets, tags.textOffsets.dropFirst()).allSatisfy { $0 <= $1 }, "tag columns")
         let cells = TrendingWindow.allCases.count * movies
         try require(p.scores.count == cells && p.counts.count == cells && p.endTime == manifest.popularityEndTime, "popularity")
     }

@@ -28,9 +28,11 @@ public struct SilverRatings: Sendable {
     public var movieRatings: [Float]
     public var movieTimes: [Int64]
 
-    public init(userIDs: [Int32], movieIDs: [Int32],
-                userOffsets: [Int64], userMovies: [Int32], userRatings: [Float], userTimes: [Int64],
-                movieOffsets: [Int64], movieUsers: [Int32], movieRatings: [Float], movieTimes: [Int64]) {
+    public init(
+        userIDs: [Int32], movieIDs: [Int32],
+        userOffsets: [Int64], userMovies: [Int32], userRatings: [Float], userTimes: [Int64],
+        movieOffsets: [Int64], movieUsers: [Int32], movieRatings: [Float], movieTimes: [Int64]
+    ) {
         self.userIDs = userIDs
         self.movieIDs = movieIDs
         self.userOffsets = userOffsets
@@ -74,8 +76,10 @@ public struct SilverMovies: Sendable {
     public var ratingCounts: [Int32]
     public var ratingMeans: [Float]
 
-    public init(ids: [Int32], titleOffsets: [UInt32], titleBytes: [UInt8], years: [Int16],
-                genres: [UInt32], ratingCounts: [Int32], ratingMeans: [Float]) {
+    public init(
+        ids: [Int32], titleOffsets: [UInt32], titleBytes: [UInt8], years: [Int16],
+        genres: [UInt32], ratingCounts: [Int32], ratingMeans: [Float]
+    ) {
         self.ids = ids
         self.titleOffsets = titleOffsets
         self.titleBytes = titleBytes
@@ -91,7 +95,6 @@ public struct SilverMovies: Sendable {
         String(decoding: titleBytes[Int(titleOffsets[row])..<Int(titleOffsets[row + 1])], as: UTF8.self)
     }
 }
-
 
 /// Per-movie popularity over the trending windows, ending at `endTime` (the
 /// newest event in the data, not the wall clock, so a rerun on the same data

@@ -19,8 +19,9 @@ public struct SilverTags: Sendable, Equatable {
 
     /// No tags for `movieCount` movies.
     public static func empty(movieCount: Int) -> SilverTags {
-        SilverTags(movieOffsets: [Int64](repeating: 0, count: movieCount + 1), userIDs: [], times: [],
-                   textOffsets: [0], textBytes: [])
+        SilverTags(
+            movieOffsets: [Int64](repeating: 0, count: movieCount + 1), userIDs: [], times: [],
+            textOffsets: [0], textBytes: [])
     }
 
     public var count: Int { userIDs.count }

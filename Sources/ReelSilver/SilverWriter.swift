@@ -16,10 +16,12 @@ public enum SilverWriter {
         let r = d.ratings
         let counts = SilverManifest.Counts(users: r.userCount, movies: d.movies.count, ratings: r.ratingCount, tags: d.tags.count)
         let files = [
-            try writeRatingsByUser(userIDs: r.userIDs, offsets: r.userOffsets, movies: r.userMovies, ratings: r.userRatings,
-                                   times: r.userTimes, movieCount: r.movieCount, to: directory),
-            try writeRatingsByMovie(offsets: r.movieOffsets, users: r.movieUsers, ratings: r.movieRatings, times: r.movieTimes,
-                                    userCount: r.userCount, to: directory),
+            try writeRatingsByUser(
+                userIDs: r.userIDs, offsets: r.userOffsets, movies: r.userMovies, ratings: r.userRatings,
+                times: r.userTimes, movieCount: r.movieCount, to: directory),
+            try writeRatingsByMovie(
+                offsets: r.movieOffsets, users: r.movieUsers, ratings: r.movieRatings, times: r.movieTimes,
+                userCount: r.userCount, to: directory),
             try writeMovies(d.movies, links: d.links, to: directory),
             try writeTags(d.tags, movieCount: d.movies.count, to: directory),
             try writePopularity(d.popularity, movieCount: d.movies.count, to: directory),
@@ -27,10 +29,14 @@ public enum SilverWriter {
         return try writeManifest(files: files, counts: counts, popularityEndTime: d.popularity.endTime, to: directory)
     }
 
-    package static func writeRatingsByUser(userIDs: [Int32], offsets: [Int64], movies: [Int32], ratings: [Float], times: [Int64],
-                                   movieCount: Int, to directory: String) throws -> SilverManifest.File {
-        try emit(SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser, in: directory,
-                 words: [UInt64(userIDs.count), UInt64(movieCount), UInt64(movies.count)]) { w in
+    package static func writeRatingsByUser(
+        userIDs: [Int32], offsets: [Int64], movies: [Int32], ratings: [Float], times: [Int64],
+        movieCount: Int, to directory: String
+    ) throws -> SilverManifest.File {
+        try emit(
+            SilverFormat.ratingsByUserFile, SilverFormat.ratingsByUser, in: directory,
+            words: [UInt64(userIDs.count), UInt64(movieCount), UInt64(movies.count)]
+        ) { w in
             w.add("userIDs", userIDs)
             w.add("userOffsets", offsets)
             w.add("userMovies", movies)
@@ -39,10 +45,14 @@ public enum SilverWriter {
         }
     }
 
-    package static func writeRatingsByMovie(offsets: [Int64], users: [Int32], ratings: [Float], times: [Int64],
-                                    userCount: Int, to directory: String) throws -> SilverManifest.File {
-        try emit(SilverFormat.ratingsByMovieFile, SilverFormat.ratingsByMovie, in: directory,
-                 words: [UInt64(userCount), UInt64(offsets.count - 1), UInt64(users.count)]) { w in
+    package static func writeRatingsByMovie(
+        offsets: [Int64], users: [Int32], ratings: [Float], times: [Int64],
+        userCount: Int, to directory: String
+    ) throws -> SilverManifest.File {
+        try emit(
+            SilverFormat.ratingsByMovieFile, SilverFormat.ratingsByMovie, in: directory,
+            words: [UInt64(userCount), UInt64(offsets.count - 1), UInt64(users.count)]
+        ) { w in
             w.add("movieOffsets", offsets)
             w.add("movieUsers", users)
             w.add("movieRatings", ratings)
@@ -76,8 +86,10 @@ public enum SilverWriter {
 
     package static func writePopularity(_ p: SilverPopularity, movieCount: Int, to directory: String) throws -> SilverManifest.File {
         let windows = TrendingWindow.allCases
-        return try emit(SilverFormat.popularityFile, SilverFormat.popularity, in: directory,
-                        words: [UInt64(bitPattern: p.endTime), UInt64(movieCount), UInt64(windows.count)]) { w in
+        return try emit(
+            SilverFormat.popularityFile, SilverFormat.popularity, in: directory,
+            words: [UInt64(bitPattern: p.endTime), UInt64(movieCount), UInt64(windows.count)]
+        ) { w in
             w.add("windowSeconds", windows.map(\.seconds))
             w.add("scores", p.scores)
             w.add("counts", p.counts)
@@ -87,8 +99,10 @@ public enum SilverWriter {
     /// Writes `manifest.json` last: a version folder without it is
     /// incomplete. First fsyncs every file it lists (and the folder), so a
     /// manifest never survives a crash that its files did not.
-    package static func writeManifest(files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
-                              events: [String: SilverManifest.EventsUsed]? = nil, to directory: String) throws -> SilverManifest {
+    package static func writeManifest(
+        files: [SilverManifest.File], counts: SilverManifest.Counts, popularityEndTime: Int64,
+        events: [String: SilverManifest.EventsUsed]? = nil, to directory: String
+    ) throws -> SilverManifest {
         try sync(files, in: directory)
         let manifest = SilverManifest(counts: counts, popularityEndTime: popularityEndTime, files: files, events: events)
         try FileSystem.writeAtomically(Path.join(directory, SilverFormat.manifestName), bytes: manifest.encoded())
@@ -101,8 +115,10 @@ public enum SilverWriter {
         try FileSystem.syncDeferred(files.map { Path.join(directory, $0.name) })
     }
 
-    static func emit(_ name: String, _ kind: SectionFileKind, in directory: String, words: [UInt64],
-                     _ add: (inout SectionFileWriter) -> Void) throws -> SilverManifest.File {
+    static func emit(
+        _ name: String, _ kind: SectionFileKind, in directory: String, words: [UInt64],
+        _ add: (inout SectionFileWriter) -> Void
+    ) throws -> SilverManifest.File {
         try FileSystem.createDirectory(directory)
         var w = SectionFileWriter(kind: kind)
         for (i, word) in words.enumerated() { w.header.userWords[i] = word }

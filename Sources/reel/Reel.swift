@@ -12,16 +12,16 @@ struct Reel: AsyncParsableCommand {
         commandName: "reel",
         abstract: "Batch-precomputed movie recommendations served from checksummed, memory-mapped release files.",
         discussion: """
-        A Reel home folder holds lakehouse/ (bronze, silver), output/ (models, releases, runs) and
-        pipeline/reel.toml. Commands use the current directory, or --root DIR, or $REEL_ROOT.
+            A Reel home folder holds lakehouse/ (bronze, silver), output/ (models, releases, runs) and
+            pipeline/reel.toml. Commands use the current directory, or --root DIR, or $REEL_ROOT.
 
-        Typical chain (each step finds what the previous one wrote):
-          reel synth --preset small     # or: reel bronze bootstrap
-          reel etl
-          reel train
-          reel publish
-          reel serve                    # http://127.0.0.1:8000
-        """,
+            Typical chain (each step finds what the previous one wrote):
+              reel synth --preset small     # or: reel bronze bootstrap
+              reel etl
+              reel train
+              reel publish
+              reel serve                    # http://127.0.0.1:8000
+            """,
         version: ReelVersion.string,
         subcommands: [
             // The pipeline, in order.
@@ -72,9 +72,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only warnings and errors on stderr.")
     var quiet = false
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp(
-        "Log lines on stderr: text (<time> <stage>: <message>) or json (one object per line; default: log.format).",
-        valueName: "text|json"))
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp(
+            "Log lines on stderr: text (<time> <stage>: <message>) or json (one object per line; default: log.format).",
+            valueName: "text|json"))
     var logFormat: LogFormat?
 
     /// The resolved home folder; also applies `--quiet` and `--log-format`.

@@ -14,7 +14,9 @@ import Glibc
 nonisolated(unsafe) var scratchPath = "/tmp/reel-fuzz-\(getpid()).reel"
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>>>) -> Int32 {
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>>>)
+    -> Int32
+{
     if FileSystem.isDirectory("/dev/shm") { scratchPath = "/dev/shm/reel-fuzz-\(getpid()).reel" }
     atexit { unlink(scratchPath) }
     if let dir = getenv("REEL_FUZZ_SEED_DIR").map({ String(cString: $0) }) {

@@ -68,7 +68,9 @@ import ReelTestSupport
         try expectRefused("outside the file") { b, toc in Self.put(&b, toc + 16, UInt64(Int64.max) - 63) }
         try expectRefused("outside the file") { b, toc in Self.put(&b, toc + 16, UInt64.max - 63) }
         try expectRefused("outside the file") { b, toc in Self.put(&b, toc + 24, UInt64.max) }
-        try expectRefused("size disagrees") { b, toc in Self.put(&b, toc + 32, UInt64.max / 2 + 1); Self.put(&b, toc + 40, UInt32(4)) }
+        try expectRefused("size disagrees") { b, toc in
+            Self.put(&b, toc + 32, UInt64.max / 2 + 1); Self.put(&b, toc + 40, UInt32(4))
+        }
         try expectRefused("more than") { b, _ in Self.put(&b, 16, UInt32.max) }
         try expectRefused("truncated or padded") { b, _ in Self.put(&b, 56, UInt64.max) }
     }
@@ -82,7 +84,7 @@ import ReelTestSupport
         try expectRefused("reserved bytes are not zero") { b, toc in b[toc + 60] = 1 }
         try expectRefused("reserved bytes are not zero") { b, toc in b[toc + 45] = 1 }
         try expectRefused("invalid name") { b, toc in b[toc] = 0 }
-        try expectRefused("invalid name") { b, toc in b[toc + 6] = 0x41 }     // "ints\0\0X": junk after the NUL
+        try expectRefused("invalid name") { b, toc in b[toc + 6] = 0x41 }  // "ints\0\0X": junk after the NUL
         try expectRefused("invalid name") { b, toc in b[toc + 1] = 0x0A }
         // Entry 1 ("floats") renamed "ints": a duplicate.
         try expectRefused("appears twice") { b, toc in
@@ -109,8 +111,10 @@ import ReelTestSupport
     @Test func jsonSyntaxIsStrict() {
         func problem(_ s: [UInt8]) -> String? { s.withUnsafeBytes { JSONSyntax.objectProblem($0) } }
         #expect(problem(Array(#" {"a": [1, -2.5e3, true, null, "x\u00e9\ud83d\ude00"], "b": {}} "#.utf8)) == nil)
-        for bad in [#"{"a":}"#, #"{"a":1,}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\n\"}",
-                    #"{"a":1}}"#, #"[]"#, "", #"{"a":tru}"#, "{" + String(repeating: "[", count: 100) + "1" + String(repeating: "]", count: 100) + "}"] {
+        for bad in [
+            #"{"a":}"#, #"{"a":1,}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\n\"}",
+            #"{"a":1}}"#, #"[]"#, "", #"{"a":tru}"#, "{" + String(repeating: "[", count: 100) + "1" + String(repeating: "]", count: 100) + "}",
+        ] {
             #expect(problem(Array(bad.utf8)) != nil, "accepted \(bad)")
         }
         #expect(problem(Array(#"{"a":""#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8)) != nil, "overlong UTF-8")

@@ -7,23 +7,24 @@ import Testing
     @Test func prettyAndCompactForms() {
         let doc: JSONValue = ["a": [1, 2.5, 1000.0, true, nil], "b": [:], "c": [], "d": ["e": "x\"y"]]
         #expect(doc.serialized == #"{"a":[1,2.5,1000,true,null],"b":{},"c":[],"d":{"e":"x\"y"}}"#)
-        #expect(doc.prettyJSON == """
-            {
-              "a": [
-                1,
-                2.5,
-                1000,
-                true,
-                null
-              ],
-              "b": {},
-              "c": [],
-              "d": {
-                "e": "x\\"y"
-              }
-            }
+        #expect(
+            doc.prettyJSON == """
+                {
+                  "a": [
+                    1,
+                    2.5,
+                    1000,
+                    true,
+                    null
+                  ],
+                  "b": {},
+                  "c": [],
+                  "d": {
+                    "e": "x\\"y"
+                  }
+                }
 
-            """)
+                """)
         #expect(JSONValue.decimal(0.000001).serialized == "1e-06")
         #expect(JSONValue.double(1000).serialized == "1000.0")
     }

@@ -51,10 +51,13 @@ import Testing
         #expect(Parallel.map(100, threads: 4) { $0 * $0 } == (0..<100).map { $0 * $0 })
         let made = Atomic<Int>(0)
         let sums = ParallelSlots<Int>(count: 50)
-        Parallel.forEach(50, threads: 3, makeState: { () -> [Int] in
-            made.wrappingAdd(1, ordering: .relaxed)
-            return []
-        }) { seen, job in
+        Parallel.forEach(
+            50, threads: 3,
+            makeState: { () -> [Int] in
+                made.wrappingAdd(1, ordering: .relaxed)
+                return []
+            }
+        ) { seen, job in
             seen.append(job)
             sums[job] = seen.count
         }

@@ -79,8 +79,6 @@ func writeSample(_ path: String) throws -> [SectionInfo] {
     }
 
     func message(_ path: String, _ kind: SectionFileKind) -> String {
-        do { _ = try SectionFileReader(path: path, kind: kind); return "" }
-        catch let e as ReelError { return e.message }
-        catch { return "\(error)" }
+        do { _ = try SectionFileReader(path: path, kind: kind); return "" } catch let e as ReelError { return e.message } catch { return "\(error)" }
     }
 }

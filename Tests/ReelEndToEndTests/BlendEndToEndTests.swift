@@ -13,13 +13,16 @@ import Testing
             try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
         }
         let models = home + "/output/models"
-        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: models)
-            .filter { FileManager.default.fileExists(atPath: "\(models)/\($0)/evaluation.json") }.sorted().last)
+        let run = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: models)
+                .filter { FileManager.default.fileExists(atPath: "\(models)/\($0)/evaluation.json") }.sorted().last)
         let reportPath = "\(models)/\(run)/evaluation.json"
         var report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
         var choice = try #require(report["choice"] as? [String: Any], "evaluate writes its candidate choice")
-        choice["chosen"] = ["kind": "blend", "name": "hybrid",
-                            "blend": ["model": 0.7, "trending": 0.3, "diversity": 0.1, "window": "30d"] as [String: Any]]
+        choice["chosen"] = [
+            "kind": "blend", "name": "hybrid",
+            "blend": ["model": 0.7, "trending": 0.3, "diversity": 0.1, "window": "30d"] as [String: Any],
+        ]
         report["choice"] = choice
         report["defaultMode"] = "hybrid"
         try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: reportPath))
@@ -38,8 +41,10 @@ import Testing
             #expect(byDefault["source"] as? String == "hybrid")
             #expect(byDefault["weights"] as? [String: Double] == ["model": 0.7, "trending": 0.3, "diversity": 0.1])
             // Precomputed at publish = re-ranked per request with the same weights (a different k, same prefix).
-            let (_, named) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=5&mode=hybrid&w_model=0.7&w_trending=0.3&w_diversity=0.1")
-            let (_, perturbed) = try HTTP.json("\(daemon.base)/v1/users/\(user)/recommendations?k=8&mode=hybrid&w_model=0.7&w_trending=0.3&w_diversity=0.1000001")
+            let (_, named) = try HTTP.json(
+                "\(daemon.base)/v1/users/\(user)/recommendations?k=5&mode=hybrid&w_model=0.7&w_trending=0.3&w_diversity=0.1")
+            let (_, perturbed) = try HTTP.json(
+                "\(daemon.base)/v1/users/\(user)/recommendations?k=8&mode=hybrid&w_model=0.7&w_trending=0.3&w_diversity=0.1000001")
             func ids(_ o: [String: Any]) -> [Int] { (o["items"] as? [[String: Any]] ?? []).compactMap { $0["movieId"] as? Int } }
             #expect(Array(ids(byDefault).prefix(5)) == ids(named))
             #expect(ids(byDefault) == ids(perturbed), "user \(user): stored blend differs from the request-time re-rank")

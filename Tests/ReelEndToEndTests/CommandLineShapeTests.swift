@@ -17,7 +17,8 @@ import Testing
             }
             let name = line.split(separator: " ").first.map(String.init) ?? ""
             guard !name.isEmpty, name != "help", path.count < 3, !path.contains(name),
-                  name.allSatisfy({ $0.isLowercase || $0 == "-" }) else { continue }
+                name.allSatisfy({ $0.isLowercase || $0 == "-" })
+            else { continue }
             let child = path + [name]
             found.append(child)
             found += try subcommands(of: child, root: root)

@@ -37,8 +37,12 @@ import Testing
         let first = try ReelBinary.run(args, root: home)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("viral: movie"))
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
-            home + "/lakehouse/bronze/events/_synth_events.json"))) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: URL(
+                        fileURLWithPath:
+                            home + "/lakehouse/bronze/events/_synth_events.json"))) as? [String: Any]
         #expect((manifest?["viral"] as? [Any])?.count == 2)
         #expect(manifest?["events"] as? Int == 1200)
         let again = try ReelBinary.run(args, root: home)

@@ -23,8 +23,12 @@ import Testing
         try ReelBinary.ok(["train", "--quiet"], root: home, env: fastModel)
         try ReelBinary.ok(["publish", "--quiet"], root: home, env: fastModel)
 
-        let plan = try json(String(decoding: try Data(contentsOf: URL(fileURLWithPath:
-            home + "/lakehouse/bronze/events/_synth_events.json")), as: UTF8.self))
+        let plan = try json(
+            String(
+                decoding: try Data(
+                    contentsOf: URL(
+                        fileURLWithPath:
+                            home + "/lakehouse/bronze/events/_synth_events.json")), as: UTF8.self))
         let viral = try #require(plan["viral"] as? [[String: Any]])
         let newest = try #require(viral.max { ($0["date"] as! String) < ($1["date"] as! String) }?["movie_id"] as? Int)
 
@@ -50,7 +54,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: home) }
         try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        #expect(try nightlyStatuses(home)["ingest"] == "skipped") // no inbox yet
+        #expect(try nightlyStatuses(home)["ingest"] == "skipped")  // no inbox yet
 
         let user = 1
         let before = try movieIDs(try ReelBinary.ok(["topk", "--user", "\(user)", "--k", "5", "--json"], root: home))

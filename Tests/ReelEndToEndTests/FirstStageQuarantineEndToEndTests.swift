@@ -49,7 +49,8 @@ import Testing
         #expect(movies.counts[0] == movies.counts[1] + movies.counts[2])
         // The quarantine names the line and keeps the original bytes.
         let quarantine = try FileManager.default.contentsOfDirectory(atPath: home + "/lakehouse/quarantine")
-        let moviesRejects = try #require(quarantine.compactMap { FileManager.default.contents(atPath: home + "/lakehouse/quarantine/\($0)/movies.rejects.csv") }.first)
+        let moviesRejects = try #require(
+            quarantine.compactMap { FileManager.default.contents(atPath: home + "/lakehouse/quarantine/\($0)/movies.rejects.csv") }.first)
         #expect(moviesRejects.range(of: Data([0x43, 0x61, 0x66, 0xE9])) != nil)
         #expect(String(decoding: moviesRejects, as: UTF8.self).contains(",title_invalid_utf8,"))
 

@@ -64,7 +64,7 @@ import Testing
         // Bare ids mean watched/liked; unknown ids are ignored and listed.
         let bare = try Self.post(url, "{\"ratings\":[\(rated.map(String.init).joined(separator: ",")),999999999]}")
         #expect(bare.status == 200, "\(bare.raw)")
-        #expect(bare.body["ignored"] as? [Int] == [999999999])
+        #expect(bare.body["ignored"] as? [Int] == [999_999_999])
         #expect(Self.ids(bare.body).count == 10, "default k is 10")
 
         // Every refused input: 4xx with a JSON error, never 5xx.
@@ -110,8 +110,10 @@ import Testing
             for i in 0..<60 {
                 if i > 0 { args.append("--next") }
                 if i % 2 == 0 {
-                    args += ["-o", "/dev/null", "-w", "%{http_code}\n", "-X", "POST", "-H", "Content-Type: application/json",
-                             "--data-binary", "@" + bodyFile, url]
+                    args += [
+                        "-o", "/dev/null", "-w", "%{http_code}\n", "-X", "POST", "-H", "Content-Type: application/json",
+                        "--data-binary", "@" + bodyFile, url,
+                    ]
                 } else {
                     args += ["-o", "/dev/null", "-w", "%{http_code}\n", "\(daemon.base)/v1/users/\(1 + (i + worker) % 30)/recommendations"]
                 }

@@ -49,9 +49,11 @@ import Testing
         let other = try Self.curl(["-H", "If-None-Match: \"0000000000000000\"", "\(daemon.base)/v1/trending?k=3"])
         #expect(other.status == 200)
 
-        let preflight = try Self.curl(["-X", "OPTIONS", "-H", "Origin: \(origin)",
-                                       "-H", "Access-Control-Request-Method: POST",
-                                       "\(daemon.base)/v1/recommendations"])
+        let preflight = try Self.curl([
+            "-X", "OPTIONS", "-H", "Origin: \(origin)",
+            "-H", "Access-Control-Request-Method: POST",
+            "\(daemon.base)/v1/recommendations",
+        ])
         #expect(preflight.status == 204, "\(preflight)")
         #expect(preflight.headers["access-control-allow-origin"] == origin)
         #expect(preflight.headers["access-control-allow-methods"] == "POST")

@@ -20,8 +20,10 @@ import ReelServing
     @discardableResult
     func verifyAgainstYAML(_ home: ReelHome) throws -> [String] {
         var checked: [String] = []
-        for (layer, schemas) in [(home.silver, try OpenTableSchemas.silver(schemasDirectory: Self.schemasDirectory)),
-                                 (home.gold, try OpenTableSchemas.gold(schemasDirectory: Self.schemasDirectory))] {
+        for (layer, schemas) in [
+            (home.silver, try OpenTableSchemas.silver(schemasDirectory: Self.schemasDirectory)),
+            (home.gold, try OpenTableSchemas.gold(schemasDirectory: Self.schemasDirectory)),
+        ] {
             for table in schemas.tables {
                 let delta = DeltaTable(path: Path.join(layer, table.name))
                 guard delta.exists else { continue }
@@ -42,15 +44,16 @@ import ReelServing
     /// pyarrow's spelling of a table's schema, from the YAML: `name:type:nullable,…`.
     func pyarrowSchema(_ table: TableSchema) -> String {
         table.columns.map { c in
-            let type = switch c.type {
-            case .boolean: "bool"
-            case .int32: "int32"
-            case .int64: "int64"
-            case .float: "float"
-            case .double: "double"
-            case .string: "string"
-            case .timestampMillis: "timestamp[ms, tz=UTC]"
-            }
+            let type =
+                switch c.type {
+                case .boolean: "bool"
+                case .int32: "int32"
+                case .int64: "int64"
+                case .float: "float"
+                case .double: "double"
+                case .string: "string"
+                case .timestampMillis: "timestamp[ms, tz=UTC]"
+                }
             return "\(c.name):\(type):\(c.nullable)"
         }.joined(separator: ",")
     }
@@ -62,9 +65,11 @@ import ReelServing
             try await reel(stage + ["--quiet"], root: root, env: fastModel)
         }
         let checked = try verifyAgainstYAML(home)
-        #expect(checked.map { String($0.dropFirst(root.count + 1)) } == [
-            "lakehouse/silver/ratings", "lakehouse/silver/movies", "lakehouse/silver/tags",
-            "lakehouse/gold/user_recommendations", "lakehouse/gold/similar_movies", "lakehouse/gold/trending", "lakehouse/gold/model_runs"])
+        #expect(
+            checked.map { String($0.dropFirst(root.count + 1)) } == [
+                "lakehouse/silver/ratings", "lakehouse/silver/movies", "lakehouse/silver/tags",
+                "lakehouse/gold/user_recommendations", "lakehouse/gold/similar_movies", "lakehouse/gold/trending", "lakehouse/gold/model_runs",
+            ])
         let list = try await reel(["lakehouse", "tables"], root: root)
         #expect(list.stdout.contains("lakehouse/gold/user_recommendations  0 "), "\(list.stdout)")
         // `reel lakehouse gold` rewrites gold from the current release: a new version, same model run.
@@ -98,8 +103,10 @@ import ReelServing
         var recommendationRows = 0
         for u in 0..<release.userCount { recommendationRows += release.recommendations(userRow: u).count }
 
-        let tables = ["silver/ratings": try files(home.silverTable("ratings")),
-                      "gold/user_recommendations": try files(home.goldTable("user_recommendations"))]
+        let tables = [
+            "silver/ratings": try files(home.silverTable("ratings")),
+            "gold/user_recommendations": try files(home.goldTable("user_recommendations")),
+        ]
         let spec: [String: Any] = ["home": root, "tables": tables, "user": Int(user), "recUser": Int(recUser)]
         let report = try await Python.report(Self.readerScript, spec: spec, in: root)
 
@@ -202,48 +209,48 @@ import ReelServing
     }
 
     static let readerScript = #"""
-    import json, os, sys, pyarrow as pa, pyarrow.parquet as pq, duckdb
-    spec = json.load(open(sys.argv[1]))
-    home, out = spec["home"], {}
-    for name, files in spec["tables"].items():
-        t = pa.concat_tables([pq.read_table(f, page_checksum_verification=True) for f in files])
-        schema = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
-        n = duckdb.sql(f"select count(*) from read_parquet({files!r})").fetchall()[0][0]
-        entry = {"rows": t.num_rows, "schema": schema, "duckdb_rows": n}
-        if name == "silver/ratings":
-            rows = t.filter(pa.compute.equal(t["userId"], spec["user"])).to_pylist()
-            entry["sample"] = [f"{r['movieId']}:{r['rating']}:{int(r['timestamp'].timestamp() * 1000)}" for r in rows]
+        import json, os, sys, pyarrow as pa, pyarrow.parquet as pq, duckdb
+        spec = json.load(open(sys.argv[1]))
+        home, out = spec["home"], {}
+        for name, files in spec["tables"].items():
+            t = pa.concat_tables([pq.read_table(f, page_checksum_verification=True) for f in files])
+            schema = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
+            n = duckdb.sql(f"select count(*) from read_parquet({files!r})").fetchall()[0][0]
+            entry = {"rows": t.num_rows, "schema": schema, "duckdb_rows": n}
+            if name == "silver/ratings":
+                rows = t.filter(pa.compute.equal(t["userId"], spec["user"])).to_pylist()
+                entry["sample"] = [f"{r['movieId']}:{r['rating']}:{int(r['timestamp'].timestamp() * 1000)}" for r in rows]
+            else:
+                rows = t.filter(pa.compute.equal(t["userId"], spec["recUser"])).sort_by("rank").to_pylist()
+                entry["sample"] = [f"{r['rank']}:{r['movieId']}:{r['score']!r}" for r in rows]
+                entry["model_runs"] = sorted(set(t["model_run"].to_pylist()))
+            out[name] = entry
+        try:
+            con = duckdb.connect(); con.sql("INSTALL delta; LOAD delta")
+            out["duckdb_delta_scan"] = "read %d rows" % con.sql(f"select count(*) from delta_scan('{home}/lakehouse/silver/ratings')").fetchall()[0][0]
+        except Exception as e:
+            out["duckdb_delta_scan"] = "skipped: the DuckDB delta extension is not available (" + str(e).splitlines()[0][:80] + ")"
+        try:
+            from deltalake import DeltaTable
+        except ImportError:
+            out["deltalake_skipped"] = "the deltalake package is not installed (pip install deltalake)"
         else:
-            rows = t.filter(pa.compute.equal(t["userId"], spec["recUser"])).sort_by("rank").to_pylist()
-            entry["sample"] = [f"{r['rank']}:{r['movieId']}:{r['score']!r}" for r in rows]
-            entry["model_runs"] = sorted(set(t["model_run"].to_pylist()))
-        out[name] = entry
-    try:
-        con = duckdb.connect(); con.sql("INSTALL delta; LOAD delta")
-        out["duckdb_delta_scan"] = "read %d rows" % con.sql(f"select count(*) from delta_scan('{home}/lakehouse/silver/ratings')").fetchall()[0][0]
-    except Exception as e:
-        out["duckdb_delta_scan"] = "skipped: the DuckDB delta extension is not available (" + str(e).splitlines()[0][:80] + ")"
-    try:
-        from deltalake import DeltaTable
-    except ImportError:
-        out["deltalake_skipped"] = "the deltalake package is not installed (pip install deltalake)"
-    else:
-        latest = DeltaTable(f"{home}/lakehouse/silver/ratings")
-        out["delta_latest_version"] = latest.version()
-        tl = latest.to_pyarrow_table()
-        out["delta_latest_rows"] = tl.num_rows
-        out["delta_latest_movie_sum"] = sum(tl["movieId"].to_pylist())
-        v0 = DeltaTable(f"{home}/lakehouse/silver/ratings", version=0)
-        t0 = v0.to_pyarrow_table()
-        out["delta_v0_rows"] = t0.num_rows
-        out["delta_v0_movie_sum"] = sum(t0["movieId"].to_pylist())
-        out["duckdb_v0_rows"] = duckdb.sql(f"select count(*) from read_parquet({v0.file_uris()!r})").fetchall()[0][0]
-        out["delta_gold_rows"] = DeltaTable(f"{home}/lakehouse/gold/user_recommendations").to_pyarrow_table().num_rows
-    print("REEL-JSON:" + json.dumps(out), flush=True)
-    # Leave without interpreter teardown: the readers' native thread pools (DuckDB, delta-rs'
-    # runtime) sometimes abort while being torn down, after every check has passed.
-    os._exit(0)
-    """#
+            latest = DeltaTable(f"{home}/lakehouse/silver/ratings")
+            out["delta_latest_version"] = latest.version()
+            tl = latest.to_pyarrow_table()
+            out["delta_latest_rows"] = tl.num_rows
+            out["delta_latest_movie_sum"] = sum(tl["movieId"].to_pylist())
+            v0 = DeltaTable(f"{home}/lakehouse/silver/ratings", version=0)
+            t0 = v0.to_pyarrow_table()
+            out["delta_v0_rows"] = t0.num_rows
+            out["delta_v0_movie_sum"] = sum(t0["movieId"].to_pylist())
+            out["duckdb_v0_rows"] = duckdb.sql(f"select count(*) from read_parquet({v0.file_uris()!r})").fetchall()[0][0]
+            out["delta_gold_rows"] = DeltaTable(f"{home}/lakehouse/gold/user_recommendations").to_pyarrow_table().num_rows
+        print("REEL-JSON:" + json.dumps(out), flush=True)
+        # Leave without interpreter teardown: the readers' native thread pools (DuckDB, delta-rs'
+        # runtime) sometimes abort while being torn down, after every check has passed.
+        os._exit(0)
+        """#
 }
 
 /// `python3` as a subprocess.

@@ -32,8 +32,9 @@ import Testing
         try ReelBinary.ok(["init"], root: home)
         let text = try ReelBinary.run(["topk", "--user", "1"], root: home)
         #expect(text.status == 2)
-        #expect(text.stderr.hasPrefix("error: no release at ") && text.stderr.hasSuffix("\n")
-            && text.stderr.split(separator: "\n").count == 1, "\(text.stderr)")
+        #expect(
+            text.stderr.hasPrefix("error: no release at ") && text.stderr.hasSuffix("\n")
+                && text.stderr.split(separator: "\n").count == 1, "\(text.stderr)")
         let json = try ReelBinary.run(["topk", "--user", "1", "--log-format", "json"], root: home)
         #expect(json.status == 2)
         let line = try #require(try objects(json.stderr).first)
@@ -41,8 +42,9 @@ import Testing
         #expect((line["message"] as? String)?.hasPrefix("no release at ") == true)
         let unknown = try ReelBinary.run(["serv"], root: home)
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.hasPrefix("error: unknown command 'reel serv'") && unknown.stderr.hasSuffix("\nSee 'reel --help'.\n"),
-                "\(unknown.stderr)")
+        #expect(
+            unknown.stderr.hasPrefix("error: unknown command 'reel serv'") && unknown.stderr.hasSuffix("\nSee 'reel --help'.\n"),
+            "\(unknown.stderr)")
     }
 
     /// A lookup's note (`Console.note`) sits beside the answer on stderr; `--quiet` drops it.
@@ -52,8 +54,9 @@ import Testing
             try ReelBinary.ok(stage + ["--quiet"], root: home, env: fastModel)
         }
         let shown = try ReelBinary.ok(["topk", "--user", "999999", "--k", "2"], root: home)
-        #expect(shown.stderr.hasPrefix("note: user 999999 is not in release ") && shown.stderr.hasSuffix("(fallback)\n")
-            && shown.stderr.split(separator: "\n").count == 1, "\(shown.stderr)")
+        #expect(
+            shown.stderr.hasPrefix("note: user 999999 is not in release ") && shown.stderr.hasSuffix("(fallback)\n")
+                && shown.stderr.split(separator: "\n").count == 1, "\(shown.stderr)")
         #expect(!shown.stdout.isEmpty)
         let quiet = try ReelBinary.ok(["topk", "--user", "999999", "--k", "2", "--quiet"], root: home)
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")

@@ -7,12 +7,20 @@ import Testing
         let home = try makeHome("nightly")
         try ReelBinary.ok(["synth", "--preset", "tiny", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        #expect(try nightlyStatuses(home) == ["validate": "ran", "ingest": "skipped", "etl": "ran", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
+        #expect(
+            try nightlyStatuses(home) == [
+                "validate": "ran", "ingest": "skipped", "etl": "ran", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran",
+                "prune": "ran",
+            ])
         let first = try #require(currentRelease(home))
         #expect(FileManager.default.fileExists(atPath: home + "/output/metrics/reel_nightly.prom"))
 
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
-        #expect(try nightlyStatuses(home) == ["validate": "skipped", "ingest": "skipped", "etl": "skipped", "tune": "skipped", "train": "skipped", "evaluate": "skipped", "publish": "skipped", "prune": "ran"])
+        #expect(
+            try nightlyStatuses(home) == [
+                "validate": "skipped", "ingest": "skipped", "etl": "skipped", "tune": "skipped", "train": "skipped", "evaluate": "skipped",
+                "publish": "skipped", "prune": "ran",
+            ])
         // Nothing changed, yet the metrics still describe the silver and release in use.
         let prom = try String(contentsOfFile: home + "/output/metrics/reel_nightly.prom", encoding: .utf8)
         #expect(prom.contains("reel_nightly_rows{table=\"ratings\",kind=\"read\"}"))
@@ -24,13 +32,21 @@ import Testing
         var env = fastModel
         env["REEL_MODEL_SEED"] = "7"
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: env)
-        #expect(try nightlyStatuses(home) == ["validate": "skipped", "ingest": "skipped", "etl": "skipped", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
+        #expect(
+            try nightlyStatuses(home) == [
+                "validate": "skipped", "ingest": "skipped", "etl": "skipped", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran",
+                "prune": "ran",
+            ])
         #expect(currentRelease(home) != first)
 
         // New bronze data: everything re-runs.
         try ReelBinary.ok(["synth", "--preset", "tiny", "--seed", "5", "--force", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet", "--force-publish"], root: home, env: env)
-        #expect(try nightlyStatuses(home) == ["validate": "ran", "ingest": "skipped", "etl": "ran", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran", "prune": "ran"])
+        #expect(
+            try nightlyStatuses(home) == [
+                "validate": "ran", "ingest": "skipped", "etl": "ran", "tune": "skipped", "train": "ran", "evaluate": "ran", "publish": "ran",
+                "prune": "ran",
+            ])
 
         let list = try ReelBinary.ok(["runs", "list"], root: home)
         #expect(list.stdout.split(separator: "\n").count == 5)
@@ -69,7 +85,8 @@ import Testing
 
     @Test func theQualityGateBlocksAWorseModel() throws {
         let home = try makeHome("gate")
-        try ReelBinary.ok(["synth", "--preset", "small", "--users", "300", "--movies", "200", "--ratings", "20000", "--static", "--quiet"], root: home)
+        try ReelBinary.ok(
+            ["synth", "--preset", "small", "--users", "300", "--movies", "200", "--ratings", "20000", "--static", "--quiet"], root: home)
         try ReelBinary.ok(["nightly", "--quiet"], root: home, env: fastModel)
         let before = try #require(currentRelease(home))
         // A crippled model (rank 1, regularised to nothing): clearly worse on this data.

@@ -24,8 +24,12 @@ import Testing
 
     @Test func installNamesThePrefixInTheUnitsAndTheCrontab() throws {
         let prefix = try makeHome("install") + "/opt/reel"
-        let r = try Self.run("/usr/bin/make", ["--no-print-directory", "-C", Self.checkout, "install-files",
-                                              "PREFIX=" + prefix, "BIN=" + ReelBinary.path], cwd: Self.checkout)
+        let r = try Self.run(
+            "/usr/bin/make",
+            [
+                "--no-print-directory", "-C", Self.checkout, "install-files",
+                "PREFIX=" + prefix, "BIN=" + ReelBinary.path,
+            ], cwd: Self.checkout)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         for file in ["pipeline/systemd/reel-nightly.service", "pipeline/systemd/reel-serve.service", "pipeline/crontab"] {
             let text = try String(contentsOfFile: prefix + "/" + file, encoding: .utf8)

@@ -2,8 +2,10 @@ import Foundation
 import Testing
 
 /// Small, fast model settings for debug builds (the defaults are for real data).
-let fastModel = ["REEL_MODEL_RANK": "8", "REEL_MODEL_IMPLICIT_ITERATIONS": "3", "REEL_MODEL_EXPLICIT_ITERATIONS": "3",
-                 "REEL_TUNING_NIGHTLY": "false"]  // the tune stage has its own tests (TuneCommandTests, TuningScheduleTests)
+let fastModel = [
+    "REEL_MODEL_RANK": "8", "REEL_MODEL_IMPLICIT_ITERATIONS": "3", "REEL_MODEL_EXPLICIT_ITERATIONS": "3",
+    "REEL_TUNING_NIGHTLY": "false",
+]  // the tune stage has its own tests (TuneCommandTests, TuningScheduleTests)
 
 /// synth → etl → train → evaluate → publish, then the CLI and a real daemon
 /// over real HTTP, then a new release published under concurrent load.

@@ -25,8 +25,10 @@ struct ReelBinary {
 
     /// Runs `reel args…` in `root` (as `--root`-less cwd and REEL_ROOT) and waits.
     @discardableResult
-    static func run(_ args: [String], root: String, env: [String: String] = [:],
-                    stdin: Data? = nil, timeout: TimeInterval = 300) throws -> Result {
+    static func run(
+        _ args: [String], root: String, env: [String: String] = [:],
+        stdin: Data? = nil, timeout: TimeInterval = 300
+    ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -66,9 +68,10 @@ struct ReelBinary {
         if p.isRunning { p.terminate() }
         p.waitUntilExit()
         group.wait()
-        return Result(status: p.terminationStatus,
-                      stdout: String(decoding: outData.get(), as: UTF8.self),
-                      stderr: String(decoding: errData.get(), as: UTF8.self))
+        return Result(
+            status: p.terminationStatus,
+            stdout: String(decoding: outData.get(), as: UTF8.self),
+            stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 
     /// Runs and requires exit status 0, recording the output on failure.

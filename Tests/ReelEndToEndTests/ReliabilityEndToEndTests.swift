@@ -10,24 +10,26 @@ import Glibc
 /// and stops serving a release file changed in place instead of crashing.
 @Suite("Reliability end to end", .serialized)
 struct ReliabilityEndToEndTests {
-    @Test("numeric options outside their range exit 64 naming the option", arguments: [
-        (["serve", "--poll-interval", "1e16"], "--poll-interval"),
-        (["serve", "--idle-timeout", "1e10"], "--idle-timeout"),
-        (["serve", "--idle-timeout", "nan"], "--idle-timeout"),
-        (["serve", "--threads", "100000"], "--threads"),
-        (["serve", "--threads", "0"], "--threads"),
-        (["serve", "--port", "70000"], "--port"),
-        (["serve", "--max-connections", "0"], "--max-connections"),
-        (["serve", "--max-queued-bytes", "10"], "--max-queued-bytes"),
-        (["serve", "--request-head-timeout", "-1"], "--request-head-timeout"),
-        (["topk", "--user", "1", "--mode", "hybrid", "--w-model", "1e20"], "--w-model"),
-        (["topk", "--user", "1", "--mode", "hybrid", "--w-diversity", "-0.5"], "--w-diversity"),
-        (["topk", "--user", "-4"], "--user"),
-        (["topk", "--user", "1", "--k", "0"], "--k"),
-        (["similar", "--movie", "1", "--k", "1000000"], "--k"),
-        (["trending", "--k", "-3"], "--k"),
-        (["movie", "4294967296"], "movie id"),
-    ])
+    @Test(
+        "numeric options outside their range exit 64 naming the option",
+        arguments: [
+            (["serve", "--poll-interval", "1e16"], "--poll-interval"),
+            (["serve", "--idle-timeout", "1e10"], "--idle-timeout"),
+            (["serve", "--idle-timeout", "nan"], "--idle-timeout"),
+            (["serve", "--threads", "100000"], "--threads"),
+            (["serve", "--threads", "0"], "--threads"),
+            (["serve", "--port", "70000"], "--port"),
+            (["serve", "--max-connections", "0"], "--max-connections"),
+            (["serve", "--max-queued-bytes", "10"], "--max-queued-bytes"),
+            (["serve", "--request-head-timeout", "-1"], "--request-head-timeout"),
+            (["topk", "--user", "1", "--mode", "hybrid", "--w-model", "1e20"], "--w-model"),
+            (["topk", "--user", "1", "--mode", "hybrid", "--w-diversity", "-0.5"], "--w-diversity"),
+            (["topk", "--user", "-4"], "--user"),
+            (["topk", "--user", "1", "--k", "0"], "--k"),
+            (["similar", "--movie", "1", "--k", "1000000"], "--k"),
+            (["trending", "--k", "-3"], "--k"),
+            (["movie", "4294967296"], "movie id"),
+        ])
     func outOfRangeOptions(args: [String], option: String) throws {
         let home = try makeHome("ranges")
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -88,7 +90,8 @@ struct ReliabilityEndToEndTests {
 /// VmRSS of process `pid`, in KiB.
 func residentKiB(_ pid: Int32) -> Int {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return 0 }
     return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
 }
 

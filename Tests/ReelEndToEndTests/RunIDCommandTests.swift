@@ -9,7 +9,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let home = parent + "/home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let line = #"{"event_id":"0f8fad5b-d9cb-469f-a165-70867728950e","event_type":"view","user_id":42,"movie_id":318,"ts":"2019-11-20T18:04:05Z","session_id":"s-42-1","duration_ms":5400000}"# + "\n"
+        let line =
+            #"{"event_id":"0f8fad5b-d9cb-469f-a165-70867728950e","event_type":"view","user_id":42,"movie_id":318,"ts":"2019-11-20T18:04:05Z","session_id":"s-42-1","duration_ms":5400000}"#
+            + "\n"
         for bad in ["../../..", "..", "a/b", ".hidden", ""] {
             let r = try ReelBinary.run(["events", "ingest", "--from", "-", "--run-id", bad], root: home, stdin: Data(line.utf8))
             #expect(r.status == 64, "\(bad): \(r.status) \(r.stderr)")

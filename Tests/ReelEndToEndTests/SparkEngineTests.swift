@@ -21,8 +21,9 @@ struct SparkEngineTests {
         // Hold out each user's last 5 ratings (the per-user split: on the small preset the global
         // time split leaves only a few dozen test users), then silver = its train part only.
         let split = reelHome + "/split"
-        try ReelBinary.ok(["evaluate", "--split", "leave-last-n", "--holdout", "5", "--no-explicit", "--export-split", split, "--quiet"],
-                          root: reelHome, env: fastModel)
+        try ReelBinary.ok(
+            ["evaluate", "--split", "leave-last-n", "--holdout", "5", "--no-explicit", "--export-split", split, "--quiet"],
+            root: reelHome, env: fastModel)
         let bronzeRatings = reelHome + "/lakehouse/bronze/movielens/ml-25m/ratings.csv"
         try FileManager.default.removeItem(atPath: bronzeRatings)
         try FileManager.default.copyItem(atPath: split + "/train.csv", toPath: bronzeRatings)
@@ -65,7 +66,9 @@ struct SparkEngineTests {
         let mean = diffs.reduce(0, +) / n
         let sd = (diffs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
         let half = 1.96 * sd / n.squareRoot()
-        print("spark engine: NDCG@10 Spark \(sparkScores.reduce(0, +) / n) vs Reel \(reel.reduce(0, +) / n), paired diff \(mean) ± \(half) over \(diffs.count) users")
+        print(
+            "spark engine: NDCG@10 Spark \(sparkScores.reduce(0, +) / n) vs Reel \(reel.reduce(0, +) / n), paired diff \(mean) ± \(half) over \(diffs.count) users"
+        )
         #expect(diffs.count >= 100, "enough test users to compare: \(diffs.count)")
         // The criterion: the Spark-trained release's NDCG@10 lies within the 95% CI of the
         // Reel-trained one's (not above its lower bound is a failure). The paired difference is
@@ -74,8 +77,9 @@ struct SparkEngineTests {
         let reelSD = (reel.map { ($0 - reelMean) * ($0 - reelMean) }.reduce(0, +) / (n - 1)).squareRoot()
         let reelHalf = 1.96 * reelSD / n.squareRoot()
         let sparkMean = sparkScores.reduce(0, +) / n
-        #expect(sparkMean >= reelMean - reelHalf,
-                "Spark's NDCG@10 \(sparkMean) is below the 95% CI of Reel's \(reelMean) ± \(reelHalf) (paired diff \(mean) ± \(half))")
+        #expect(
+            sparkMean >= reelMean - reelHalf,
+            "Spark's NDCG@10 \(sparkMean) is below the 95% CI of Reel's \(reelMean) ± \(reelHalf) (paired diff \(mean) ± \(half))")
         #expect(sparkScores.reduce(0, +) / n > 0.01, "the Spark model recommends something relevant")
     }
 
@@ -87,8 +91,9 @@ struct SparkEngineTests {
         try FileManager.default.copyItem(atPath: SparkEnvironment.repository + "/pipeline/spark", toPath: home + "/pipeline/spark")
         let before = currentRelease(home)
         let latest = try FileManager.default.destinationOfSymbolicLink(atPath: home + "/output/models/latest")
-        let r = try ReelBinary.run(["train", "--engine", "spark"], root: home,
-                                   env: ["REEL_ENGINE_MASTER": "spark://127.0.0.1:1", "REEL_ENGINE_SPARK_SUBMIT": spark.sparkSubmit!])
+        let r = try ReelBinary.run(
+            ["train", "--engine", "spark"], root: home,
+            env: ["REEL_ENGINE_MASTER": "spark://127.0.0.1:1", "REEL_ENGINE_SPARK_SUBMIT": spark.sparkSubmit!])
         #expect(r.status != 0)
         #expect(r.stderr.contains("spark://127.0.0.1:1 is not reachable"), "\(r.stderr)")
         #expect(currentRelease(home) == before)
@@ -119,8 +124,9 @@ struct SparkEngineTests {
         #expect(!kept.isEmpty, "a failed job's folder and log are kept for inspection")
 
         // The nightly's etl stage with engine.kind = spark.
-        let run = try ReelBinary.run(["nightly", "--only", "etl"], root: home,
-                                     env: sparkEnv.merging(["REEL_ENGINE_KIND": "spark", "REEL_ETL_REJECT_THRESHOLD": "0.2"]) { $1 })
+        let run = try ReelBinary.run(
+            ["nightly", "--only", "etl"], root: home,
+            env: sparkEnv.merging(["REEL_ENGINE_KIND": "spark", "REEL_ETL_REJECT_THRESHOLD": "0.2"]) { $1 })
         #expect(run.status == 0, "reel nightly --only etl (engine spark): \(run.stderr.suffix(3000))")
         #expect(run.stderr.contains("etl: spark: etl: ratings: read 3018"), "progress lines are forwarded: \(run.stderr)")
         #expect(try nightlyStatuses(home)["etl"] == "ran")
@@ -146,8 +152,9 @@ struct SparkEngineTests {
         let ratings = try DeltaTable(path: home + "/lakehouse/silver/ratings").read()
         #expect(ratings.names == ["userId", "movieId", "rating", "timestamp"])
         #expect(ratings.rowCount == reelTables["ratings"]?["accepted"] as? Int)
-        #expect(Set((try? FileManager.default.contentsOfDirectory(atPath: home + "/output/spark")) ?? []) == kept,
-                "the imported job's folder and log are removed")
+        #expect(
+            Set((try? FileManager.default.contentsOfDirectory(atPath: home + "/output/spark")) ?? []) == kept,
+            "the imported job's folder and log are removed")
     }
 
     private func silverReport(_ home: String) throws -> [String: Any] {
@@ -169,7 +176,8 @@ struct SparkEngineTests {
     private func servedLists(_ home: String) throws -> [Int32: [Int32]] {
         let table = try DeltaTable(path: home + "/lakehouse/gold/user_recommendations").read(columns: ["userId", "rank", "movieId"])
         guard case let .int32(users) = table.columns[0].values, case let .int32(ranks) = table.columns[1].values,
-              case let .int32(movies) = table.columns[2].values else { throw HeldOut.Bad.format("gold columns") }
+            case let .int32(movies) = table.columns[2].values
+        else { throw HeldOut.Bad.format("gold columns") }
         var lists: [Int32: [(Int32, Int32)]] = [:]
         for i in 0..<users.count where ranks[i] <= 10 { lists[users[i], default: []].append((ranks[i], movies[i])) }
         return lists.mapValues { $0.sorted { $0.0 < $1.0 }.map(\.1) }
@@ -232,10 +240,15 @@ struct SparkEnvironment: Sendable {
             p.waitUntilExit()
             guard p.terminationStatus == 0 else { continue }
             let beside = URL(fileURLWithPath: candidate).deletingLastPathComponent().appendingPathComponent("spark-submit").path
-            (python, sparkSubmit, skipReason) = (candidate, FileManager.default.isExecutableFile(atPath: beside) ? beside : home + "/bin/spark-submit", "")
+            (python, sparkSubmit, skipReason) = (
+                candidate, FileManager.default.isExecutableFile(atPath: beside) ? beside : home + "/bin/spark-submit", ""
+            )
             return
         }
-        (python, sparkSubmit, skipReason) = (nil, nil, "skipped: no Python with pyspark, pyyaml and numpy (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark pyyaml numpy) for the Spark engine tests")
+        (python, sparkSubmit, skipReason) = (
+            nil, nil,
+            "skipped: no Python with pyspark, pyyaml and numpy (set REEL_SPARK_PYTHON, or python3 -m venv .build/venv-spark && .build/venv-spark/bin/pip install pyspark pyyaml numpy) for the Spark engine tests"
+        )
     }
 }
 
@@ -279,7 +292,7 @@ final class LocalSparkCluster {
         master = "spark://127.0.0.1:\(port)"
         let r = try Self.script("start", env: env)
         guard r.status == 0 else {
-            _ = try? Self.script("stop", env: env) // whatever did start must not outlive the test
+            _ = try? Self.script("stop", env: env)  // whatever did start must not outlive the test
             throw HeldOut.Bad.format("local-cluster.sh start failed: \(r.output)")
         }
     }

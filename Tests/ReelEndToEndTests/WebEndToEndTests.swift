@@ -14,8 +14,10 @@ import Testing
             #expect(inspect.contains(section), "\(section)")
         }
         // A title of the release, searched in upper case with its accents stripped: found, first.
-        let movie = try #require(try JSONSerialization.jsonObject(with: Data(
-            try ReelBinary.ok(["movie", "1", "--json"], root: home).stdout.utf8)) as? [String: Any])
+        let movie = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    try ReelBinary.ok(["movie", "1", "--json"], root: home).stdout.utf8)) as? [String: Any])
         let title = try #require(movie["title"] as? String)
         let query = title.folding(options: [.diacriticInsensitive], locale: nil).uppercased()
         let found = try ReelBinary.ok(["movie", "--search", query, "--k", "3", "--json"], root: home).stdout

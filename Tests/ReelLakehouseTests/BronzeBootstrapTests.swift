@@ -51,7 +51,7 @@ import ReelCore
         let zip = work + "/ml-25m.zip"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zip", "-qry", zip, "ml-25m"]   // -y stores the link itself
+        process.arguments = ["zip", "-qry", zip, "ml-25m"]  // -y stores the link itself
         process.currentDirectoryURL = URL(fileURLWithPath: work)
         try process.run()
         process.waitUntilExit()

@@ -10,13 +10,13 @@ import ReelCore
         let dir = S.tempDir("bronze-validate")
         try Synth.generate(config: S.config(), to: dir, force: true)
         #expect(try BronzeValidator.validate(dir: dir).summary.hasPrefix("bronze OK"))
-        try FileManager.default.removeItem(atPath: dir + "/links.csv")                       // missing file
+        try FileManager.default.removeItem(atPath: dir + "/links.csv")  // missing file
         var movies = S.text(dir + "/movies.csv")
         movies.replaceSubrange(movies.startIndex..<movies.firstIndex(of: "\n")!, with: "movieId,name,genres")
-        try movies.write(toFile: dir + "/movies.csv", atomically: true, encoding: .utf8)    // wrong header (and checksum)
+        try movies.write(toFile: dir + "/movies.csv", atomically: true, encoding: .utf8)  // wrong header (and checksum)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/tags.csv"))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("1,1,extra,1500000000\n".utf8))                   // checksum mismatch
+        try handle.write(contentsOf: Data("1,1,extra,1500000000\n".utf8))  // checksum mismatch
         try handle.close()
         let error = #expect(throws: ReelError.self) { try BronzeValidator.validate(dir: dir) }
         #expect(error?.kind == .invalidInput)
@@ -55,8 +55,8 @@ import ReelCore
         #expect(rows("") == 0)
         #expect(rows("a,b\n") == 0)
         #expect(rows("a,b\n1,2\n3,4\n") == 2)
-        #expect(rows("a,b\n1,2\n3,4") == 2)                    // no final newline
-        #expect(rows("a,b\r\n1,2\r\n") == 1)                    // CRLF
+        #expect(rows("a,b\n1,2\n3,4") == 2)  // no final newline
+        #expect(rows("a,b\r\n1,2\r\n") == 1)  // CRLF
         #expect(rows("a,b\n1,\"two\nlines\"\n3,\"x\"\"y\"\n") == 2)  // a quoted line break
     }
 }

@@ -37,12 +37,13 @@ func scanAll(_ text: String, chunks: Int = 1) -> [(fields: [String], line: Int, 
 
     @Test func quotedFieldsWithCommasDoubledQuotesAndLineBreaks() {
         let rows = scanAll("1,\"City of Lost Children, The (1995)\",Drama\n2,\"Say \"\"Anything\"\" (1989)\",Comedy\n3,\"two\nlines\",x\n4,after,y\n")
-        #expect(rows.map(\.fields) == [
-            ["1", "City of Lost Children, The (1995)", "Drama"],
-            ["2", "Say \"Anything\" (1989)", "Comedy"],
-            ["3", "two\nlines", "x"],
-            ["4", "after", "y"],
-        ])
+        #expect(
+            rows.map(\.fields) == [
+                ["1", "City of Lost Children, The (1995)", "Drama"],
+                ["2", "Say \"Anything\" (1989)", "Comedy"],
+                ["3", "two\nlines", "x"],
+                ["4", "after", "y"],
+            ])
         #expect(rows.map(\.line) == [1, 2, 3, 5])
         #expect(rows.allSatisfy { !$0.malformed })
     }

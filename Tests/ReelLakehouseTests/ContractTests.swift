@@ -13,15 +13,26 @@ import Yams
     @Test func theRepositoryContractHasTheDocumentedTablesAndRules() throws {
         let c = try BronzeContract.load(schemasDirectory: TestPaths.schemas)
         #expect(c.tables.map(\.name) == ["movies", "links", "ratings", "tags"])
-        #expect(try c.table("ratings").ruleNames == ["field_count", "userId_invalid", "movieId_invalid", "rating_invalid",
-                                                     "timestamp_invalid", "timestamp_too_old", "timestamp_in_future", "movieId_orphan"])
-        #expect(try c.table("movies").ruleNames == ["field_count", "movieId_invalid", "movieId_duplicate", "title_invalid_utf8", "title_empty",
-                                                    "genre_unknown"])
-        #expect(try c.table("tags").ruleNames == ["field_count", "userId_invalid", "movieId_invalid", "tag_invalid_utf8", "tag_empty", "timestamp_invalid",
-                                                  "timestamp_too_old", "timestamp_in_future", "movieId_orphan"])
+        #expect(
+            try c.table("ratings").ruleNames == [
+                "field_count", "userId_invalid", "movieId_invalid", "rating_invalid",
+                "timestamp_invalid", "timestamp_too_old", "timestamp_in_future", "movieId_orphan",
+            ])
+        #expect(
+            try c.table("movies").ruleNames == [
+                "field_count", "movieId_invalid", "movieId_duplicate", "title_invalid_utf8", "title_empty",
+                "genre_unknown",
+            ])
+        #expect(
+            try c.table("tags").ruleNames == [
+                "field_count", "userId_invalid", "movieId_invalid", "tag_invalid_utf8", "tag_empty", "timestamp_invalid",
+                "timestamp_too_old", "timestamp_in_future", "movieId_orphan",
+            ])
         #expect(try c.table("links").ruleNames == ["field_count", "movieId_invalid", "imdbId_invalid", "tmdbId_invalid", "movieId_orphan"])
         #expect(try c.table("ratings").header == "userId,movieId,rating,timestamp")
-        #expect(try c.table("ratings").rule("rating_invalid")?.check == .decimalStep(column: 2, minMicros: 500_000, maxMicros: 5_000_000, stepMicros: 500_000))
+        #expect(
+            try c.table("ratings").rule("rating_invalid")?.check
+                == .decimalStep(column: 2, minMicros: 500_000, maxMicros: 5_000_000, stepMicros: 500_000))
         #expect(try c.table("ratings").rule("timestamp_too_old")?.check == .notBefore(column: 3, time: 788_918_400))
         #expect(try c.table("ratings").dedupe == .newest(key: [0, 1], orderBy: 3))
         #expect(try c.table("links").columns[2].required == false)
@@ -53,8 +64,10 @@ import Yams
             ("column: rating, min", "column: stars, min", "no column 'stars'"),
             ("Thriller, War, Western]", "Thriller, Western, War]", "the vocabulary must be exactly"),
             ("references: movies.movieId }\n    # The same", "references: tags.movieId }\n    # The same", "must be listed before"),
-            ("- { name: timestamp_invalid, check: integer, column: timestamp }\n      - { name: timestamp_too_old",
-             "- { name: timestamp_too_old", "needs an earlier integer check"),
+            (
+                "- { name: timestamp_invalid, check: integer, column: timestamp }\n      - { name: timestamp_too_old",
+                "- { name: timestamp_too_old", "needs an earlier integer check"
+            ),
             ("contract: bronze", "contract: silver", "expected 'bronze'"),
             ("keep: newest, order_by: timestamp", "keep: oldest", "keep 'oldest' is not supported"),
         ]
@@ -111,7 +124,8 @@ import Yams
         let elsewhere = makeTempHome()
         let none = errorMessage { _ = try ContractLocator.schemasDirectory(home: elsewhere, environment: nil, executable: "/usr/bin/reel") }
         #expect(none.kind == .notFound)
-        #expect(none.message.contains(elsewhere.path("schemas")) && none.message.contains("/usr/bin/schemas") && none.message.contains("make install"))
+        #expect(
+            none.message.contains(elsewhere.path("schemas")) && none.message.contains("/usr/bin/schemas") && none.message.contains("make install"))
     }
 
     @Test func theSilverContractNamesTheFilesAndSectionsTheETLWrites() throws {
@@ -152,8 +166,9 @@ import Yams
 /// Copies the checkout's silver_tables.yml (the open tables the ETL writes) into the home's own schemas/.
 func installSilverSchemas(into home: ReelHome) throws {
     let name = OpenTableSchemas.silverFile
-    try FileSystem.writeAtomically(home.path("schemas", "lakehouse", name),
-                                   text: try FileSystem.readText(Path.join(TestPaths.schemas, "lakehouse", name)))
+    try FileSystem.writeAtomically(
+        home.path("schemas", "lakehouse", name),
+        text: try FileSystem.readText(Path.join(TestPaths.schemas, "lakehouse", name)))
 }
 
 extension String {

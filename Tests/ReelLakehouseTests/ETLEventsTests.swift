@@ -42,18 +42,20 @@ private typealias F = EventsFixture
     @Test func ratingEventsJoinRatingsNewestWinsAndEventOnlyUsersBecomeUsers() throws {
         let home = try home("join")
         defer { F.cleanup(home) }
-        try F.ingest(home, [
-            // Newer than ratings.csv's 4.0 (2000): the event wins.
-            F.line(.rating, id: 1, user: 1, movie: 1, ts: "2015-10-24T00:00:00Z", fields: [("rating", "2.0")]),
-            // Older than ratings.csv's 4.5 at 19:28:20: the file wins.
-            F.line(.rating, id: 2, user: 2, movie: 1, ts: "2015-10-24T19:00:00Z", fields: [("rating", "0.5")]),
-            // The same second as ratings.csv's newest for the pair: the event is the later line and wins.
-            F.line(.rating, id: 3, user: 3, movie: 1, ts: "2004-11-09T11:33:20Z", fields: [("rating", "5.0")]),
-            // A user only the events know.
-            F.line(.rating, id: 4, user: 99, movie: 10, ts: "2015-10-20T10:00:00Z", fields: [("rating", "3.5")]),
-            // A movie movies.csv does not have.
-            F.line(.rating, id: 5, user: 4, movie: 999, ts: "2015-10-20T10:00:00Z"),
-        ])
+        try F.ingest(
+            home,
+            [
+                // Newer than ratings.csv's 4.0 (2000): the event wins.
+                F.line(.rating, id: 1, user: 1, movie: 1, ts: "2015-10-24T00:00:00Z", fields: [("rating", "2.0")]),
+                // Older than ratings.csv's 4.5 at 19:28:20: the file wins.
+                F.line(.rating, id: 2, user: 2, movie: 1, ts: "2015-10-24T19:00:00Z", fields: [("rating", "0.5")]),
+                // The same second as ratings.csv's newest for the pair: the event is the later line and wins.
+                F.line(.rating, id: 3, user: 3, movie: 1, ts: "2004-11-09T11:33:20Z", fields: [("rating", "5.0")]),
+                // A user only the events know.
+                F.line(.rating, id: 4, user: 99, movie: 10, ts: "2015-10-20T10:00:00Z", fields: [("rating", "3.5")]),
+                // A movie movies.csv does not have.
+                F.line(.rating, id: 5, user: 4, movie: 999, ts: "2015-10-20T10:00:00Z"),
+            ])
         let report = try ETL.run(home: home, options: testOptions(threshold: 0.5))
         let s = try SilverSnapshot.open(home: home)
 
@@ -85,13 +87,15 @@ private typealias F = EventsFixture
         let home = try home("weights")
         defer { F.cleanup(home) }
         let sixHours: Int64 = 6 * 3600
-        try F.ingest(home, [
-            // Movie 10 has no rating: its score is the view alone.
-            F.line(.view, id: 1, movie: 10, ts: "2015-10-24T13:28:20Z"),
-            // Movie 5: one click at the end of the data, one an hour older than the 24h window.
-            F.line(.click, id: 2, movie: 5, ts: "2015-10-24T19:28:20Z"),
-            F.line(.click, id: 3, movie: 5, ts: "2015-10-23T18:28:20Z"),
-        ])
+        try F.ingest(
+            home,
+            [
+                // Movie 10 has no rating: its score is the view alone.
+                F.line(.view, id: 1, movie: 10, ts: "2015-10-24T13:28:20Z"),
+                // Movie 5: one click at the end of the data, one an hour older than the 24h window.
+                F.line(.click, id: 2, movie: 5, ts: "2015-10-24T19:28:20Z"),
+                F.line(.click, id: 3, movie: 5, ts: "2015-10-23T18:28:20Z"),
+            ])
         let report = try ETL.run(home: home, options: testOptions())
         let s = try SilverSnapshot.open(home: home)
         #expect(s.popularity.endTime == Self.newestRating)
@@ -102,26 +106,28 @@ private typealias F = EventsFixture
         #expect(abs(score(s, movie: 5, .day) - 0.5) < 1e-6)
         #expect(abs(score(s, movie: 5, .week) - (0.5 + decayed(0.5, age: 25 * 3600, .week))) < 1e-6)
         let day = TrendingWindow.day.rawValue * s.movies.count
-        #expect(s.popularity.counts[day + 3] == 1) // movie 5 is row 3
+        #expect(s.popularity.counts[day + 3] == 1)  // movie 5 is row 3
         // Ratings keep weight 1 (movie 2: user 2's rating 15 s before the end).
         #expect(abs(score(s, movie: 2, .day) - decayed(1.0, age: 15, .day)) < 1e-6)
         #expect(report.table("view_events")?.accepted == 1 && report.table("click_events")?.accepted == 2)
-        #expect(report.counts.ratings == 7) // views and clicks are not ratings
+        #expect(report.counts.ratings == 7)  // views and clicks are not ratings
     }
 
     @Test func windowsEndAtTheNewestEventThatPassedItsRules() throws {
         let home = try home("end")
         defer { F.cleanup(home) }
-        try F.ingest(home, [
-            F.line(.view, id: 1, movie: 2, ts: "2015-10-26T00:00:00Z"),
-            // After the run's clock (2033-05-18): rejected, so it moves nothing.
-            F.line(.click, id: 2, movie: 3, ts: "2040-01-01T00:00:00Z"),
-            // Newest of all, but of a movie that does not exist.
-            F.line(.view, id: 3, movie: 404, ts: "2015-10-27T00:00:00Z"),
-        ], now: 2_300_000_000) // a clock after 2040, so the future click reaches bronze
+        try F.ingest(
+            home,
+            [
+                F.line(.view, id: 1, movie: 2, ts: "2015-10-26T00:00:00Z"),
+                // After the run's clock (2033-05-18): rejected, so it moves nothing.
+                F.line(.click, id: 2, movie: 3, ts: "2040-01-01T00:00:00Z"),
+                // Newest of all, but of a movie that does not exist.
+                F.line(.view, id: 3, movie: 404, ts: "2015-10-27T00:00:00Z"),
+            ], now: 2_300_000_000)  // a clock after 2040, so the future click reaches bronze
         let report = try ETL.run(home: home, options: testOptions(threshold: 1))
         let s = try SilverSnapshot.open(home: home)
-        let end: Int64 = 1_445_817_600 // 2015-10-26T00:00:00Z
+        let end: Int64 = 1_445_817_600  // 2015-10-26T00:00:00Z
         #expect(s.popularity.endTime == end)
         let manifest = try SilverManifest.decode(try FileSystem.readBytes(Path.join(report.versionDirectory, SilverFormat.manifestName)), path: "")
         #expect(manifest.popularityEndTime == end)
@@ -140,7 +146,8 @@ private typealias F = EventsFixture
         try F.ingest(home, [F.line(.view, id: 1, movie: 404), F.line(.view, id: 2, movie: 1)])
         let e = errorMessage { _ = try ETL.run(home: home, options: testOptions(threshold: 0.1)) }
         #expect(e.kind == .invalidInput)
-        #expect(e.message.contains("events/view") && e.message.contains("1 of 2 view events rejected")
+        #expect(
+            e.message.contains("events/view") && e.message.contains("1 of 2 view events rejected")
                 && e.message.contains("movieId_orphan 1") && e.message.contains("events.rejects.csv"))
         #expect(SilverVersions.currentVersionID(home: home) == good.versionID)
     }

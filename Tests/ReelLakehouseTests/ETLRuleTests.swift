@@ -9,18 +9,26 @@ import ReelCore
 @Suite struct ETLRuleTests {
     /// (line, rule) of every row the dirty fixture should reject, per table.
     static let expected: [String: [(Int, String)]] = [
-        "movies": [(4, "field_count"), (5, "movieId_invalid"), (6, "movieId_duplicate"), (7, "title_empty"),
-                   (8, "genre_unknown"), (9, "genre_unknown"), (10, "field_count"), (11, "movieId_invalid"),
-                   (12, "movieId_invalid"), (14, "title_invalid_utf8")],
-        "links": [(3, "field_count"), (4, "movieId_invalid"), (5, "imdbId_invalid"), (6, "imdbId_invalid"),
-                  (7, "tmdbId_invalid"), (8, "tmdbId_invalid"), (9, "movieId_orphan")],
-        "ratings": [(3, "field_count"), (4, "userId_invalid"), (5, "movieId_invalid"), (6, "rating_invalid"),
-                    (7, "rating_invalid"), (8, "rating_invalid"), (9, "timestamp_invalid"), (10, "timestamp_too_old"),
-                    (11, "timestamp_in_future"), (12, "movieId_orphan"), (13, "movieId_orphan"),
-                    (17, "userId_invalid"), (18, "movieId_invalid")],
-        "tags": [(3, "field_count"), (4, "userId_invalid"), (5, "movieId_invalid"), (6, "tag_empty"), (7, "tag_empty"),
-                 (8, "timestamp_invalid"), (9, "timestamp_too_old"), (10, "timestamp_in_future"), (11, "movieId_orphan"),
-                 (15, "tag_invalid_utf8"), (16, "field_count")],
+        "movies": [
+            (4, "field_count"), (5, "movieId_invalid"), (6, "movieId_duplicate"), (7, "title_empty"),
+            (8, "genre_unknown"), (9, "genre_unknown"), (10, "field_count"), (11, "movieId_invalid"),
+            (12, "movieId_invalid"), (14, "title_invalid_utf8"),
+        ],
+        "links": [
+            (3, "field_count"), (4, "movieId_invalid"), (5, "imdbId_invalid"), (6, "imdbId_invalid"),
+            (7, "tmdbId_invalid"), (8, "tmdbId_invalid"), (9, "movieId_orphan"),
+        ],
+        "ratings": [
+            (3, "field_count"), (4, "userId_invalid"), (5, "movieId_invalid"), (6, "rating_invalid"),
+            (7, "rating_invalid"), (8, "rating_invalid"), (9, "timestamp_invalid"), (10, "timestamp_too_old"),
+            (11, "timestamp_in_future"), (12, "movieId_orphan"), (13, "movieId_orphan"),
+            (17, "userId_invalid"), (18, "movieId_invalid"),
+        ],
+        "tags": [
+            (3, "field_count"), (4, "userId_invalid"), (5, "movieId_invalid"), (6, "tag_empty"), (7, "tag_empty"),
+            (8, "timestamp_invalid"), (9, "timestamp_too_old"), (10, "timestamp_in_future"), (11, "movieId_orphan"),
+            (15, "tag_invalid_utf8"), (16, "field_count"),
+        ],
     ]
 
     func runDirty(threads: Int = 2) throws -> (ReelHome, ETLReport) {
@@ -100,8 +108,9 @@ import ReelCore
         // Tiny chunks, so boundaries fall inside the multi-line tag and the unterminated quote.
         let contract = try BronzeContract.load(schemasDirectory: TestPaths.schemas)
         let tags = try contract.table("tags")
-        let validator = try RowValidator(table: tags, runClock: 2_000_000_000,
-                                         references: ["movies.movieId": DenseIDIndex(sortedUniqueIDs: [1, 2])])
+        let validator = try RowValidator(
+            table: tags, runClock: 2_000_000_000,
+            references: ["movies.movieId": DenseIDIndex(sortedUniqueIDs: [1, 2])])
         let text = try FileSystem.readBytes(Path.join(TestPaths.fixtures, "bronze-dirty/tags.csv"))
         let proto = try TagsSink(table: tags)
         func parse(_ threads: Int) -> (lines: [Int], rules: [Int], texts: [UInt8], read: Int) {
@@ -109,8 +118,10 @@ import ReelCore
                 var s = CSVScanner(bytes: raw, from: 0, limit: raw.count)
                 var r = CSVRecord()
                 _ = s.next(into: &r)
-                let p = TableParser.parse(bytes: raw, dataStart: s.position, firstLine: s.line, validator: validator,
-                                          threads: threads, minimumChunk: 1) { _ in proto }
+                let p = TableParser.parse(
+                    bytes: raw, dataStart: s.position, firstLine: s.line, validator: validator,
+                    threads: threads, minimumChunk: 1
+                ) { _ in proto }
                 return (p.rejects.lines, p.rejects.rules, p.sinks.flatMap(\.textBytes), p.read)
             }
         }
@@ -118,8 +129,9 @@ import ReelCore
         #expect(one.read == 14)
         for threads in [2, 3, 5, 8] {
             let many = parse(threads)
-            #expect(many.lines == one.lines && many.rules == one.rules && many.texts == one.texts && many.read == one.read,
-                    "threads \(threads)")
+            #expect(
+                many.lines == one.lines && many.rules == one.rules && many.texts == one.texts && many.read == one.read,
+                "threads \(threads)")
         }
     }
 }

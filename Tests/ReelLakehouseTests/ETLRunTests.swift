@@ -22,8 +22,11 @@ import Glibc
         #expect(SilverVersions.currentVersionID(home: home) == report.versionID)
         // Movies: sorted by id, title without the year, the year, genres.
         #expect(s.movies.ids == [1, 2, 3, 5, 10])
-        #expect((0..<5).map(s.movies.title) == ["Toy Story", "Jumanji", "City of Lost Children, The (Cité des enfants perdus, La)",
-                                                "Say \"Anything\"", "Unrated Movie"])
+        #expect(
+            (0..<5).map(s.movies.title) == [
+                "Toy Story", "Jumanji", "City of Lost Children, The (Cité des enfants perdus, La)",
+                "Say \"Anything\"", "Unrated Movie",
+            ])
         #expect(s.movies.years == [1995, 1995, 1995, 1989, 0])
         #expect(s.movies.genres[4] == 0)
         #expect(Genres.names(s.movies.genres[1]) == ["Adventure", "Children", "Fantasy"])
@@ -66,7 +69,7 @@ import Glibc
         var ratings = "userId,movieId,rating,timestamp\n"
         for u in 1...400 {
             for _ in 0..<(5 + Int(rng.next() % 40)) {
-                let movie = 3 * (1 + Int(rng.next() % 310)) // some orphans
+                let movie = 3 * (1 + Int(rng.next() % 310))  // some orphans
                 let half = 1 + Int(rng.next() % 10)
                 ratings += "\(u),\(movie),\(half / 2).\(half % 2 == 0 ? 0 : 5),\(1_000_000_000 + Int(rng.next() % 100_000))\n"
             }
@@ -97,7 +100,8 @@ import Glibc
         for r in reports.dropFirst() {
             #expect(try versionFiles(r.versionDirectory) == first)
             // Same counts, table by table and rule by rule (times and run folders differ).
-            #expect(r.tables.map { [$0.read, $0.accepted, $0.rejected, $0.deduplicated] + $0.rejectedByRule.map(\.count) }
+            #expect(
+                r.tables.map { [$0.read, $0.accepted, $0.rejected, $0.deduplicated] + $0.rejectedByRule.map(\.count) }
                     == reports[0].tables.map { [$0.read, $0.accepted, $0.rejected, $0.deduplicated] + $0.rejectedByRule.map(\.count) })
         }
     }
@@ -136,7 +140,7 @@ import Glibc
 
         #expect(SilverVersions.currentVersionID(home: home) == good.versionID)
         #expect(SilverVersions.list(home: home) == [good.versionID])
-        #expect(FileSystem.list(home.silverVersions) == [good.versionID]) // no staging folder left
+        #expect(FileSystem.list(home.silverVersions) == [good.versionID])  // no staging folder left
         #expect(try versionFiles(good.versionDirectory) == before)
         #expect(try SilverSnapshot.open(home: home).versionID == good.versionID)
     }

@@ -53,9 +53,7 @@ func quarantineRows(_ path: String) throws -> [(line: Int, rule: String, origina
 
 /// The message of the `ReelError` that `body` throws ("" when it does not).
 func errorMessage(_ body: () throws -> Void) -> (kind: ReelError.Kind?, message: String) {
-    do { try body(); return (nil, "") }
-    catch let e as ReelError { return (e.kind, e.message) }
-    catch { return (nil, "\(error)") }
+    do { try body(); return (nil, "") } catch let e as ReelError { return (e.kind, e.message) } catch { return (nil, "\(error)") }
 }
 
 /// Every file of a version folder except report.json, by name.

@@ -40,11 +40,11 @@ private typealias F = EventsFixture
 
         let report = try #require(try EventInbox.ingest(home: home, options: F.options("r1")))
         #expect(report.sources == pending.files && report.ignoredFiles == pending.ignored)
-        #expect(report.total.duplicate == 2) // the peek already added them: exactly once
+        #expect(report.total.duplicate == 2)  // the peek already added them: exactly once
         #expect(FileSystem.exists(Path.join(inbox, "done/r1/b.ndjson")) && FileSystem.exists(Path.join(inbox, "done/r1/view/a.ndjson")))
         #expect(try EventInbox.pending(home: home)?.files == [])
         #expect(try EventInbox.listing(home: home) == "")
         #expect(FileSystem.exists(Path.join(inbox, "notes.txt")))
-        #expect(try EventReader.read(home: home, schemas: F.schemas).events == 2) // done/old/c.ndjson never read
+        #expect(try EventReader.read(home: home, schemas: F.schemas).events == 2)  // done/old/c.ndjson never read
     }
 }

@@ -9,8 +9,8 @@ private typealias F = EventsFixture
     @Test func duplicatesAcrossFilesAndReRunsAreCountedOnce() throws {
         let home = F.home("dedupe")
         defer { F.cleanup(home) }
-        let a = [F.line(.view, id: 1), F.line(.view, id: 2), F.line(.view, id: 1)]      // repeat within a file
-        let b = [F.line(.view, id: 2), F.line(.click, id: 3)]                              // repeat across files
+        let a = [F.line(.view, id: 1), F.line(.view, id: 2), F.line(.view, id: 1)]  // repeat within a file
+        let b = [F.line(.view, id: 2), F.line(.click, id: 3)]  // repeat across files
         let inputs: [EventInput] = [.bytes(name: "a.ndjson", F.bytes(a)), .bytes(name: "b.ndjson", F.bytes(b))]
         let first = try EventIngest.run(home: home, inputs: inputs, options: F.options("run1"))
         #expect(first.total.accepted == 3)
@@ -45,24 +45,28 @@ private typealias F = EventsFixture
     @Test func eventsGoToThePartitionOfTheirUTCDate() throws {
         let home = F.home("route")
         defer { F.cleanup(home) }
-        try F.ingest(home, [
-            F.line(.view, id: 1, ts: "2019-11-20T23:59:59.999Z"),
-            F.line(.view, id: 2, ts: "2019-11-21T00:00:00Z"),
-            F.line(.rating, id: 3, ts: "2019-12-31T23:59:59Z"),
-            F.line(.rating, id: 4, ts: "2020-01-01T00:00:00.000Z"),
-            F.line(.click, id: 5, ts: "2020-02-29T12:00:00Z"),
-        ])
-        #expect(F.partFiles(home) == [
-            "click/date=2020-02-29/part-test.ndjson",
-            "rating/date=2019-12-31/part-test.ndjson",
-            "rating/date=2020-01-01/part-test.ndjson",
-            "view/date=2019-11-20/part-test.ndjson",
-            "view/date=2019-11-21/part-test.ndjson",
-        ])
+        try F.ingest(
+            home,
+            [
+                F.line(.view, id: 1, ts: "2019-11-20T23:59:59.999Z"),
+                F.line(.view, id: 2, ts: "2019-11-21T00:00:00Z"),
+                F.line(.rating, id: 3, ts: "2019-12-31T23:59:59Z"),
+                F.line(.rating, id: 4, ts: "2020-01-01T00:00:00.000Z"),
+                F.line(.click, id: 5, ts: "2020-02-29T12:00:00Z"),
+            ])
+        #expect(
+            F.partFiles(home) == [
+                "click/date=2020-02-29/part-test.ndjson",
+                "rating/date=2019-12-31/part-test.ndjson",
+                "rating/date=2020-01-01/part-test.ndjson",
+                "view/date=2019-11-20/part-test.ndjson",
+                "view/date=2019-11-21/part-test.ndjson",
+            ])
         let lastSecond = try FileSystem.readText(Path.join(home.bronzeEvents, "view/date=2019-11-20/part-test.ndjson"))
         #expect(lastSecond == F.line(.view, id: 1, ts: "2019-11-20T23:59:59.999Z") + "\n")
-        let load = try EventReader.read(home: home, days: EventLayout.day("2019-11-21")!...EventLayout.day("2019-12-31")!,
-                                        schemas: F.schemas)
+        let load = try EventReader.read(
+            home: home, days: EventLayout.day("2019-11-21")!...EventLayout.day("2019-12-31")!,
+            schemas: F.schemas)
         #expect(load.events == 2)
         #expect(load.columns[.view]?.times == [1_574_294_400])
         #expect(load.columns[.rating]?.ratings == [4.5])
@@ -198,8 +202,9 @@ private typealias F = EventsFixture
         defer { F.cleanup(home) }
         try F.ingest(home, [F.line(.click, id: 1)])
         let dir = EventLayout.partitionDirectory(home, .click, day: EventLayout.day("2019-11-20")!)
-        try FileSystem.writeAtomically(Path.join(dir, "zz-by-hand.ndjson"),
-                                       bytes: F.bytes([F.line(.click, id: 2), F.line(.view, id: 3)]))
+        try FileSystem.writeAtomically(
+            Path.join(dir, "zz-by-hand.ndjson"),
+            bytes: F.bytes([F.line(.click, id: 2), F.line(.view, id: 3)]))
         let error = #expect(throws: ReelError.self) { try EventReader.read(home: home, schemas: F.schemas) }
         #expect(error?.message.contains("zz-by-hand.ndjson:2: event_type_mismatch") == true)
     }
@@ -227,8 +232,7 @@ private typealias F = EventsFixture
         defer { F.cleanup(home) }
         try F.ingest(home, [F.line(.view, id: 1), F.line(.view, id: 2, ts: "2019-11-21T00:00:00Z"), F.line(.rating, id: 3)])
         let stats = try EventStats.collect(home: home)
-        #expect(stats.map { "\($0.type.rawValue) \($0.date) \($0.events)" } ==
-                ["view 2019-11-20 1", "view 2019-11-21 1", "rating 2019-11-20 1"])
+        #expect(stats.map { "\($0.type.rawValue) \($0.date) \($0.events)" } == ["view 2019-11-20 1", "view 2019-11-21 1", "rating 2019-11-20 1"])
         let rows = EventStats.render(stats).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(rows[0] == ["date", "view", "click", "rating", "total"])
         #expect(rows[1] == ["2019-11-20", "1", "0", "1", "2"])

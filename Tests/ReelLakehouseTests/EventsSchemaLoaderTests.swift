@@ -26,8 +26,10 @@ private func editedSchemas(_ home: ReelHome, _ type: EventType, _ edit: (String)
         let rating = s.schema(.rating).fields.first { $0.name == "rating" }!
         #expect(rating.minimum == 0.5 && rating.maximum == 5 && rating.multipleOf == 0.5)
         #expect(s.schema(.view).additionalProperties == false)
-        for name in ["json_invalid", "property_unknown", "event_type_mismatch", "event_type_missing",
-                     "event_id_invalid", "ts_missing", "context_invalid", "rating_invalid"] {
+        for name in [
+            "json_invalid", "property_unknown", "event_type_mismatch", "event_type_missing",
+            "event_id_invalid", "ts_missing", "context_invalid", "rating_invalid",
+        ] {
             #expect(s.ruleNames.contains(name), "missing rule \(name)")
         }
     }
@@ -42,10 +44,16 @@ private func editedSchemas(_ home: ReelHome, _ type: EventType, _ edit: (String)
                 .replacingOccurrences(of: "\"duration_ms\": 5400000", with: "\"duration_ms\": 60000")
         }
         let schemas = try EventSchemaSet.load(directory: dir)
-        let report = try EventIngest.run(home: home, inputs: [.bytes(name: "x", F.bytes([
-            F.line(.view, id: 1, fields: [("duration_ms", "60000")]),
-            F.line(.view, id: 2, fields: [("duration_ms", "60001")]),
-        ]))], options: EventIngestOptions(runID: "t", schemas: schemas))
+        let report = try EventIngest.run(
+            home: home,
+            inputs: [
+                .bytes(
+                    name: "x",
+                    F.bytes([
+                        F.line(.view, id: 1, fields: [("duration_ms", "60000")]),
+                        F.line(.view, id: 2, fields: [("duration_ms", "60001")]),
+                    ]))
+            ], options: EventIngestOptions(runID: "t", schemas: schemas))
         #expect(report.total.accepted == 1)
         #expect(report.rejectedByRule == ["duration_ms_invalid": 1])
     }

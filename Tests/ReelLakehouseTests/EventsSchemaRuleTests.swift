@@ -52,7 +52,9 @@ let ruleCases: [RuleCase] = [
     RuleCase(rule: "ts_invalid", line: F.line(.view, fields: [("ts", "1574273045000")]), note: "epoch milliseconds"),
     RuleCase(rule: "session_id_missing", line: F.line(.view, drop: ["session_id"]), note: "no session"),
     RuleCase(rule: "session_id_invalid", line: F.line(.view, fields: [("session_id", "\"\"")]), note: "empty"),
-    RuleCase(rule: "session_id_invalid", line: F.line(.view, fields: [("session_id", "\"" + String(repeating: "é", count: 65) + "\"")]), note: "65 characters"),
+    RuleCase(
+        rule: "session_id_invalid", line: F.line(.view, fields: [("session_id", "\"" + String(repeating: "é", count: 65) + "\"")]),
+        note: "65 characters"),
     RuleCase(rule: "duration_ms_missing", line: F.line(.view, drop: ["duration_ms"]), note: "no duration"),
     RuleCase(rule: "duration_ms_invalid", line: F.line(.view, fields: [("duration_ms", "86400001")]), note: "above a day"),
     RuleCase(rule: "duration_ms_invalid", line: F.line(.view, fields: [("duration_ms", "-1")]), note: "negative"),
@@ -141,8 +143,9 @@ let ruleCases: [RuleCase] = [
     @Test func examplesInTheContractPass() throws {
         let home = F.home("examples")
         defer { F.cleanup(home) }
-        let doc = try FileSystem.readText(URL(fileURLWithPath: F.schemaDirectory).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/01_data_contracts.md").path)
+        let doc = try FileSystem.readText(
+            URL(fileURLWithPath: F.schemaDirectory).deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("docs/01_data_contracts.md").path)
         let examples = doc.split(separator: "\n").filter { $0.hasPrefix("{\"event_id\"") }.map(String.init)
         #expect(examples.count == 3)
         let report = try F.ingest(home, examples)

@@ -50,8 +50,9 @@ private func ranking(_ p: SilverPopularity, _ window: TrendingWindow) -> [Int32]
         let h1 = F.home("same1"), h2 = F.home("same2")
         defer { F.cleanup(h1); F.cleanup(h2) }
         for h in [h1, h2] {
-            _ = try SyntheticEvents.generate(config: config(seed: 11, days: 3, perDay: 500), users: users, movies: movies,
-                                             to: h, schemas: F.schemas)
+            _ = try SyntheticEvents.generate(
+                config: config(seed: 11, days: 3, perDay: 500), users: users, movies: movies,
+                to: h, schemas: F.schemas)
         }
         #expect(try F.samePartitions(h1, h2))
     }
@@ -89,8 +90,9 @@ private func ranking(_ p: SilverPopularity, _ window: TrendingWindow) -> [Int32]
     @Test func sessionsHaveTheContractShapeAndPlan() throws {
         let home = F.home("shape")
         defer { F.cleanup(home) }
-        let summary = try SyntheticEvents.generate(config: config(days: 2, perDay: 4000), users: users, movies: movies,
-                                                   to: home, schemas: F.schemas)
+        let summary = try SyntheticEvents.generate(
+            config: config(days: 2, perDay: 4000), users: users, movies: movies,
+            to: home, schemas: F.schemas)
         let views = Double(summary.generated[.view]!), clicks = Double(summary.generated[.click]!)
         let ratings = Double(summary.generated[.rating]!)
         #expect(clicks / views > 0.2 && clicks / views < 0.4)
@@ -107,8 +109,9 @@ private func ranking(_ p: SilverPopularity, _ window: TrendingWindow) -> [Int32]
         #expect(manifest["events"] as? Int == summary.events)
 
         // Same settings again: exactly once, nothing new.
-        let again = try SyntheticEvents.generate(config: config(days: 2, perDay: 4000), users: users, movies: movies,
-                                                 to: home, schemas: F.schemas)
+        let again = try SyntheticEvents.generate(
+            config: config(days: 2, perDay: 4000), users: users, movies: movies,
+            to: home, schemas: F.schemas)
         #expect(again.ingest?.total.accepted == 0)
         #expect(again.ingest?.total.duplicate == summary.events)
     }
@@ -128,23 +131,27 @@ private func ranking(_ p: SilverPopularity, _ window: TrendingWindow) -> [Int32]
         let home = F.home("ids")
         defer { F.cleanup(home) }
         try FileSystem.createDirectory(home.bronzeMovieLens)
-        try FileSystem.writeAtomically(Path.join(home.bronzeMovieLens, "ratings.csv"), text: """
-            userId,movieId,rating,timestamp\r
-            1,10,4.0,1000\r
-            1,20,3.5,3000\r
-            7,20,5.0,2000\r
-            9,30,1.0,1500\r
-            9,20,2.0,1200
-            """)
-        try FileSystem.writeAtomically(Path.join(home.bronzeMovieLens, "movies.csv"), text: """
-            movieId,title,genres
-            10,"Heat, The (1995)",Action
-            20,"Say ""Hi"" (2001)",Comedy
-            30,Plain (1999),Drama
-            40,"Never
-            Rated (2000)",Drama
+        try FileSystem.writeAtomically(
+            Path.join(home.bronzeMovieLens, "ratings.csv"),
+            text: """
+                userId,movieId,rating,timestamp\r
+                1,10,4.0,1000\r
+                1,20,3.5,3000\r
+                7,20,5.0,2000\r
+                9,30,1.0,1500\r
+                9,20,2.0,1200
+                """)
+        try FileSystem.writeAtomically(
+            Path.join(home.bronzeMovieLens, "movies.csv"),
+            text: """
+                movieId,title,genres
+                10,"Heat, The (1995)",Action
+                20,"Say ""Hi"" (2001)",Comedy
+                30,Plain (1999),Drama
+                40,"Never
+                Rated (2000)",Drama
 
-            """)
+                """)
         let ids = try SyntheticEventsIDs.fromBronze(home)
         #expect(ids.users == [1, 7, 9])
         #expect(ids.movies == [20, 10, 30, 40])

@@ -40,8 +40,10 @@ enum EventsFixture {
 
     /// A valid event line of `type`; `fields` overrides or adds members (raw JSON values),
     /// `drop` removes members.
-    static func line(_ type: EventType, id: Int = 1, user: Int = 42, movie: Int = 318,
-                     ts: String = "2019-11-20T18:04:05Z", fields: [(String, String)] = [], drop: [String] = []) -> String {
+    static func line(
+        _ type: EventType, id: Int = 1, user: Int = 42, movie: Int = 318,
+        ts: String = "2019-11-20T18:04:05Z", fields: [(String, String)] = [], drop: [String] = []
+    ) -> String {
         var members: [(String, String)] = [
             ("event_id", "\"\(uuid(id))\""), ("event_type", "\"\(type.rawValue)\""),
             ("user_id", "\(user)"), ("movie_id", "\(movie)"), ("ts", "\"\(ts)\""), ("session_id", "\"s-\(user)-1\""),
@@ -64,8 +66,10 @@ enum EventsFixture {
     /// wall clock; a later one lets in events an older ingest, without the
     /// contract's time rules, would have accepted).
     @discardableResult
-    static func ingest(_ home: ReelHome, _ lines: [String], name: String = "test.ndjson", run: String = "test",
-                       workers: Int? = 2, now: Int64? = nil) throws -> EventIngestReport {
+    static func ingest(
+        _ home: ReelHome, _ lines: [String], name: String = "test.ndjson", run: String = "test",
+        workers: Int? = 2, now: Int64? = nil
+    ) throws -> EventIngestReport {
         try EventIngest.run(home: home, inputs: [.bytes(name: name, bytes(lines))], options: options(run, workers: workers, now: now))
     }
 

@@ -28,8 +28,10 @@ private typealias F = EventsFixture
             var s = CSVScanner(bytes: raw, from: 0, limit: raw.count)
             var r = CSVRecord()
             _ = s.next(into: &r)
-            let p = TableParser.parse(bytes: raw, dataStart: s.position, firstLine: s.line, validator: validator,
-                                      threads: 1) { _ in proto }
+            let p = TableParser.parse(
+                bytes: raw, dataStart: s.position, firstLine: s.line, validator: validator,
+                threads: 1
+            ) { _ in proto }
             var rejects: [Int: String] = [:]
             for k in 0..<p.rejects.count { rejects[p.rejects.lines[k]] = movies.ruleNames[p.rejects.rules[k]] }
             let sorted = try p.sinks[0].sortedMovies(file: "movies.csv")
@@ -43,20 +45,23 @@ private typealias F = EventsFixture
     @Test func aTitleThatIsNotUTF8IsQuarantinedAtTheETLWithTheFieldInTheRuleName() throws {
         var text = Array("movieId,title,genres\n".utf8)
         let rows: [[UInt8]] = [
-            Array("1,Amélie (2001),Comedy".utf8),                                   // 2: valid, two-byte
-            Array("2,Caf".utf8) + [0xE9] + Array(" Society (2016),Comedy".utf8),    // 3: Latin-1
-            Array("3,\"Quoted ".utf8) + [0xC3, 0x28] + Array(", The (1999)\",Drama".utf8), // 4: bad continuation, quoted
-            [0x34, 0x2C, 0xED, 0xA0, 0x80] + Array(" (2000),Drama".utf8),           // 5: encoded surrogate
-            [0x35, 0x2C, 0xF4, 0x90, 0x80, 0x80] + Array(" (2000),Drama".utf8),     // 6: above U+10FFFF
-            [0x36, 0x2C, 0xC0, 0xAF] + Array(" (2000),Drama".utf8),                 // 7: overlong
-            Array("7,Cut ".utf8) + [0xE2, 0x82] + Array(" (2000),Drama".utf8),      // 8: truncated sequence
-            Array("8,Euro € 🎬 (2000),Drama".utf8),                                 // 9: valid, three and four bytes
-            Array("9,  ,Drama".utf8),                                               // 10: still title_empty
+            Array("1,Amélie (2001),Comedy".utf8),  // 2: valid, two-byte
+            Array("2,Caf".utf8) + [0xE9] + Array(" Society (2016),Comedy".utf8),  // 3: Latin-1
+            Array("3,\"Quoted ".utf8) + [0xC3, 0x28] + Array(", The (1999)\",Drama".utf8),  // 4: bad continuation, quoted
+            [0x34, 0x2C, 0xED, 0xA0, 0x80] + Array(" (2000),Drama".utf8),  // 5: encoded surrogate
+            [0x35, 0x2C, 0xF4, 0x90, 0x80, 0x80] + Array(" (2000),Drama".utf8),  // 6: above U+10FFFF
+            [0x36, 0x2C, 0xC0, 0xAF] + Array(" (2000),Drama".utf8),  // 7: overlong
+            Array("7,Cut ".utf8) + [0xE2, 0x82] + Array(" (2000),Drama".utf8),  // 8: truncated sequence
+            Array("8,Euro € 🎬 (2000),Drama".utf8),  // 9: valid, three and four bytes
+            Array("9,  ,Drama".utf8),  // 10: still title_empty
         ]
         for row in rows { text += row + [0x0A] }
         let (rejects, titles) = try parseMovies(text)
-        #expect(rejects == [3: "title_invalid_utf8", 4: "title_invalid_utf8", 5: "title_invalid_utf8", 6: "title_invalid_utf8",
-                            7: "title_invalid_utf8", 8: "title_invalid_utf8", 10: "title_empty"])
+        #expect(
+            rejects == [
+                3: "title_invalid_utf8", 4: "title_invalid_utf8", 5: "title_invalid_utf8", 6: "title_invalid_utf8",
+                7: "title_invalid_utf8", 8: "title_invalid_utf8", 10: "title_empty",
+            ])
         #expect(titles == ["Amélie", "Euro € 🎬"])
     }
 
@@ -110,16 +115,18 @@ private typealias F = EventsFixture
     @Test func ingestQuarantinesFutureAndTooOldEventsBeforeTheyReachBronze() throws {
         let home = F.home("first-stage")
         defer { F.cleanup(home) }
-        let now: Int64 = 1_574_300_000 // 2019-11-21T01:33:20Z
-        let report = try F.ingest(home, [
-            F.line(.view, id: 1, ts: "2019-11-20T18:04:05Z"),
-            F.line(.view, id: 2, ts: "2100-01-01T00:00:00Z"),          // line 2: future
-            F.line(.click, id: 3, ts: "2019-11-21T01:38:20Z"),         // now + 300 s: inside the tolerance
-            F.line(.click, id: 4, ts: "2019-11-21T01:38:21Z"),         // line 4: now + 301 s
-            F.line(.rating, id: 5, ts: "1990-06-01T00:00:00Z"),        // line 5: before 1995
-            F.line(.rating, id: 6, ts: "2019-11-20T20:00:00.500Z"),
-            F.line(.view, id: 2, ts: "2019-11-20T18:00:00Z"),          // the id of a rejected line: not a duplicate
-        ], now: now)
+        let now: Int64 = 1_574_300_000  // 2019-11-21T01:33:20Z
+        let report = try F.ingest(
+            home,
+            [
+                F.line(.view, id: 1, ts: "2019-11-20T18:04:05Z"),
+                F.line(.view, id: 2, ts: "2100-01-01T00:00:00Z"),  // line 2: future
+                F.line(.click, id: 3, ts: "2019-11-21T01:38:20Z"),  // now + 300 s: inside the tolerance
+                F.line(.click, id: 4, ts: "2019-11-21T01:38:21Z"),  // line 4: now + 301 s
+                F.line(.rating, id: 5, ts: "1990-06-01T00:00:00Z"),  // line 5: before 1995
+                F.line(.rating, id: 6, ts: "2019-11-20T20:00:00.500Z"),
+                F.line(.view, id: 2, ts: "2019-11-20T18:00:00Z"),  // the id of a rejected line: not a duplicate
+            ], now: now)
         #expect(counts(report.byType[.view]) == [3, 2, 1, 0])
         #expect(counts(report.byType[.click]) == [2, 1, 1, 0])
         #expect(counts(report.byType[.rating]) == [2, 1, 1, 0])
@@ -148,8 +155,9 @@ private typealias F = EventsFixture
         let old = try F.ingest(home, lines, now: 4_200_000_000)
         #expect(old.byType[.view]?.accepted == 350)
         // Today's ingest refuses them, so nothing new of the kind reaches bronze.
-        let today = try F.ingest(home, Array(lines.suffix(250)).map { $0.replacingOccurrences(of: "00000000-0000-4000-8000-", with: "00000000-0000-4000-9000-") },
-                                 run: "today")
+        let today = try F.ingest(
+            home, Array(lines.suffix(250)).map { $0.replacingOccurrences(of: "00000000-0000-4000-8000-", with: "00000000-0000-4000-9000-") },
+            run: "today")
         #expect(counts(today.byType[.view]) == [250, 0, 250, 0])
 
         let report = try ETL.run(home: home, options: testOptions(threshold: 0.01))

@@ -54,18 +54,23 @@ import ReelCore
     @Test func acceptsExactlyWhatTheGeneralPathAccepts() throws {
         let contract = try BronzeContract.load(schemasDirectory: TestPaths.schemas)
         let movieIDs: [Int32] = [1, 2, 7, 50, 1000, 209_171]
-        let validator = try RowValidator(table: try contract.table("ratings"), runClock: 1_700_000_000,
-                                         references: ["movies.movieId": DenseIDIndex(sortedUniqueIDs: movieIDs)])
+        let validator = try RowValidator(
+            table: try contract.table("ratings"), runClock: 1_700_000_000,
+            references: ["movies.movieId": DenseIDIndex(sortedUniqueIDs: movieIDs)])
         let fast = NumericRowFastPath(validator)
-        let valid = ["1,1,4.5,1266616921", "162541,209171,0.5,788918400", "2147483647,7,5.0,1700000000",
-                     "0001,0002,3,1000000000", "5,50,2.50,1266616921", "5,50,2.5000000,1266616921", "12,1000,1.0000000000000,999999999",
-                     "0000000012,0000001000,0001.000000,000000001266616921"]
-        let edges = ["0,1,4.5,1266616921", "2147483648,1,4.5,1266616921", "1,3,4.5,1266616921", "1,1,4.4,1266616921",
-                     "1,1,5.5,1266616921", "1,1,0.0,1266616921", "1,1,4.,1266616921", "1,1,.5,1266616921", "1,1,4.5,788918399",
-                     "1,1,4.5,1700000001", "1,1,4.5,-1266616921", "1,1,-4.5,1266616921", "1,1,4.5", "1,1,4.5,1266616921,9",
-                     "1,1,4.5,12666169 21", "1,1,\"4.5\",1266616921", "1,1,4.5,1266616921\r", "1, 1,4.5,1266616921",
-                     "+1,1,4.5,1266616921", "1,1,4.5,0001266616921", "1,1,4.5,1266616921266169212", "1,,4.5,1266616921",
-                     "1,1,4.5000001,1266616921", "12345678901,1,4.5,1266616921", "1,1,4.5,12666169211266616921"]
+        let valid = [
+            "1,1,4.5,1266616921", "162541,209171,0.5,788918400", "2147483647,7,5.0,1700000000",
+            "0001,0002,3,1000000000", "5,50,2.50,1266616921", "5,50,2.5000000,1266616921", "12,1000,1.0000000000000,999999999",
+            "0000000012,0000001000,0001.000000,000000001266616921",
+        ]
+        let edges = [
+            "0,1,4.5,1266616921", "2147483648,1,4.5,1266616921", "1,3,4.5,1266616921", "1,1,4.4,1266616921",
+            "1,1,5.5,1266616921", "1,1,0.0,1266616921", "1,1,4.,1266616921", "1,1,.5,1266616921", "1,1,4.5,788918399",
+            "1,1,4.5,1700000001", "1,1,4.5,-1266616921", "1,1,-4.5,1266616921", "1,1,4.5", "1,1,4.5,1266616921,9",
+            "1,1,4.5,12666169 21", "1,1,\"4.5\",1266616921", "1,1,4.5,1266616921\r", "1, 1,4.5,1266616921",
+            "+1,1,4.5,1266616921", "1,1,4.5,0001266616921", "1,1,4.5,1266616921266169212", "1,,4.5,1266616921",
+            "1,1,4.5000001,1266616921", "12345678901,1,4.5,1266616921", "1,1,4.5,12666169211266616921",
+        ]
         var rng = SplitMix64(seed: 3)
         let noise = Array("0123456789,.-\r \"x".utf8)
         var lines = valid + edges
@@ -83,7 +88,8 @@ import ReelCore
         }
         /// Whether the fast path accepted `line` placed at `offset`, checking it against the general path.
         func check(_ line: String, at offset: Int) -> Bool {
-            let bytes = [UInt8](repeating: UInt8(ascii: "\n"), count: offset) + Array((line + "\n").utf8)
+            let bytes =
+                [UInt8](repeating: UInt8(ascii: "\n"), count: offset) + Array((line + "\n").utf8)
                 + [UInt8](repeating: UInt8(ascii: "\n"), count: NumericRowFastPath.margin)
             return bytes.withUnsafeBytes { raw in
                 var general = validator
@@ -94,11 +100,13 @@ import ReelCore
                 var r2 = CSVRecord(), v2 = RowValues()
                 guard let next = fast.parse(raw.baseAddress!, at: offset, line: 1, into: &v2, record: &r2) else { return false }
                 #expect(accepted, "fast path accepted what the rules reject: \(line)")
-                #expect(next == scanner.position && r2.start == r1.start && r2.end == r1.end && r2.fieldCount == r1.fieldCount,
-                        "record bounds: \(line)")
+                #expect(
+                    next == scanner.position && r2.start == r1.start && r2.end == r1.end && r2.fieldCount == r1.fieldCount,
+                    "record bounds: \(line)")
                 for c in 0..<4 {
-                    #expect(v2.values[c] == v1.values[c] && r2.fieldStarts[c] == r1.fieldStarts[c] && r2.fieldEnds[c] == r1.fieldEnds[c],
-                            "column \(c): \(line)")
+                    #expect(
+                        v2.values[c] == v1.values[c] && r2.fieldStarts[c] == r1.fieldStarts[c] && r2.fieldEnds[c] == r1.fieldEnds[c],
+                        "column \(c): \(line)")
                 }
                 #expect(v2.rows[1] == v1.rows[1] && v2.present == v1.present, "\(line)")
                 // Without a record to fill, only its bounds are set.

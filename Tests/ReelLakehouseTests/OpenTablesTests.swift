@@ -65,10 +65,17 @@ import ReelParquet
         // Movies: the binary layout's sentinels are nulls (movie 10: no year, genres, ratings or links; 5: no tmdbId).
         let m = try DeltaTable(path: home.silverTable("movies")).read()
         #expect(m.column("movieId") == .int32([1, 2, 3, 5, 10]))
-        #expect(m.column("title") == .strings(["Toy Story", "Jumanji", "City of Lost Children, The (Cité des enfants perdus, La)", "Say \"Anything\"", "Unrated Movie"]))
+        #expect(
+            m.column("title")
+                == .strings(["Toy Story", "Jumanji", "City of Lost Children, The (Cité des enfants perdus, La)", "Say \"Anything\"", "Unrated Movie"])
+        )
         #expect(m.column("year") == .int32([1995, 1995, 1995, 1989, nil]))
-        #expect(m.column("genres") == .strings(["Adventure|Animation|Children|Comedy|Fantasy", "Adventure|Children|Fantasy",
-                                                "Adventure|Drama|Fantasy|Mystery|Sci-Fi", "Comedy|Drama|Romance", ""]))
+        #expect(
+            m.column("genres")
+                == .strings([
+                    "Adventure|Animation|Children|Comedy|Fantasy", "Adventure|Children|Fantasy",
+                    "Adventure|Drama|Fantasy|Mystery|Sci-Fi", "Comedy|Drama|Romance", "",
+                ]))
         #expect(m.column("ratingCount") == .int32(silver.movies.ratingCounts))
         #expect(m.column("ratingMean")?.isNull(4) == true && m.column("ratingMean")?.isNull(0) == false)
         #expect(m.column("imdbId") == .int64([114709, 113497, 112682, 98258, nil]))
@@ -111,12 +118,14 @@ import ReelParquet
     @Test func eventsArePartitionedByDayAndHoldOnlyAcceptedEvents() throws {
         let home = makeTempHome()
         try installBronze("bronze-clean", into: home)
-        try EventsFixture.ingest(home, [
-            EventsFixture.line(.view, id: 1, user: 7, movie: 1, ts: "2019-11-20T10:00:00Z"),
-            EventsFixture.line(.rating, id: 2, user: 7, movie: 2, ts: "2019-11-21T09:30:00Z"),
-            EventsFixture.line(.click, id: 3, user: 8, movie: 3, ts: "2019-11-20T23:59:59Z"),
-            EventsFixture.line(.view, id: 4, user: 8, movie: 999, ts: "2019-11-20T12:00:00Z"), // rejected: movieId_orphan
-        ])
+        try EventsFixture.ingest(
+            home,
+            [
+                EventsFixture.line(.view, id: 1, user: 7, movie: 1, ts: "2019-11-20T10:00:00Z"),
+                EventsFixture.line(.rating, id: 2, user: 7, movie: 2, ts: "2019-11-21T09:30:00Z"),
+                EventsFixture.line(.click, id: 3, user: 8, movie: 3, ts: "2019-11-20T23:59:59Z"),
+                EventsFixture.line(.view, id: 4, user: 8, movie: 999, ts: "2019-11-20T12:00:00Z"),  // rejected: movieId_orphan
+            ])
         let report = try ETL.run(home: home, options: testOptions(threshold: 1))
         #expect(report.table("view_events")?.rejected("movieId_orphan") == 1)
         #expect(report.openTables?["events"] == 0)
@@ -147,8 +156,11 @@ import ReelParquet
             for name in FileSystem.list(Path.join(TestPaths.schemas, dir)) {
                 var text = try FileSystem.readText(Path.join(TestPaths.schemas, dir, name))
                 if name == "silver_tables.yml" {
-                    text = text.replacingFirst("      - { name: timestamp, type: timestamp_ms, nullable: false, description: \"whole seconds, as in ratings.csv\" }",
-                                               with: "      - { name: timestamp, type: timestamp_ms, nullable: false }\n      - { name: source, type: string, nullable: false }")
+                    text = text.replacingFirst(
+                        "      - { name: timestamp, type: timestamp_ms, nullable: false, description: \"whole seconds, as in ratings.csv\" }",
+                        with:
+                            "      - { name: timestamp, type: timestamp_ms, nullable: false }\n      - { name: source, type: string, nullable: false }"
+                    )
                 }
                 try FileSystem.writeAtomically(Path.join(schemasCopy, dir, name), text: text)
             }
@@ -179,12 +191,16 @@ import ReelParquet
     }
 
     @Test func rowsAreCheckedAgainstTheirTableByName() throws {
-        let table = try TableSchema(name: "t", columns: [TableColumn("a", .int32), TableColumn("b", .string), TableColumn("d", .string)],
-                                    partitionColumns: ["d"])
+        let table = try TableSchema(
+            name: "t", columns: [TableColumn("a", .int32), TableColumn("b", .string), TableColumn("d", .string)],
+            partitionColumns: ["d"])
         let rows = OpenTableRows(["b": .strings(["x"]), "a": .int32([1])], partitionValues: ["d": "2019-11-20"])
         let batch = try rows.batch(for: table, source: "t.yml")
         #expect(batch.columns == [.int32([1]), .strings(["x"])])
-        let extra = errorMessage { _ = try OpenTableRows(["a": .int32([1]), "b": .strings(["x"]), "c": .int32([2])], partitionValues: ["d": "x"]).batch(for: table, source: "t.yml") }
+        let extra = errorMessage {
+            _ = try OpenTableRows(["a": .int32([1]), "b": .strings(["x"]), "c": .int32([2])], partitionValues: ["d": "x"]).batch(
+                for: table, source: "t.yml")
+        }
         #expect(extra.message == "t.yml: table t does not declare column(s) c, which Reel writes")
         let partition = errorMessage { _ = try OpenTableRows(["a": .int32([1]), "b": .strings(["x"])]).batch(for: table, source: "t.yml") }
         #expect(partition.message.contains("partitioned by [d] but Reel writes it partitioned by []"))
@@ -193,8 +209,9 @@ import ReelParquet
     @Test func ratingBatchesSplitAnywhereInTheCSR() {
         // Users 10 (2 ratings), 20 (0), 30 (3); movie rows map to ids ×100.
         let offsets: [Int64] = [0, 2, 2, 5]
-        let rows = SilverOpenRows.ratings(userIDs: [10, 20, 30], offsets: offsets, movieRows: [0, 1, 0, 1, 2],
-                                          ratings: [1, 2, 3, 4, 5], times: [1, 2, 3, 4, 5], movieIDs: [100, 200, 300], rows: 1..<4)
+        let rows = SilverOpenRows.ratings(
+            userIDs: [10, 20, 30], offsets: offsets, movieRows: [0, 1, 0, 1, 2],
+            ratings: [1, 2, 3, 4, 5], times: [1, 2, 3, 4, 5], movieIDs: [100, 200, 300], rows: 1..<4)
         // The ids go out dictionary-encoded: the users of the rows (10, 20, 30 here) and every movie.
         #expect(rows.columns["userId"]?.expanded == .int32([10, 30, 30]))
         #expect(rows.columns["userId"]?.values == .int32([10, 20, 30]))

@@ -60,17 +60,22 @@ import ReelCore
         let byPopularity = Array((0..<config.movies).sorted { planted.popularity[$0] > planted.popularity[$1] }.prefix(k))
         var tasteHits = 0, popularHits = 0
         for u in 0..<config.users {
-            let likes = (0..<r).map { d -> Double in let x = Double(max(planted.userFactors[u * r + d], 0)); return x * x + 1e-3 }
+            let likes = (0..<r).map { d -> Double in
+                let x = Double(max(planted.userFactors[u * r + d], 0)); return x * x + 1e-3
+            }
             let likesTotal = likes.reduce(0, +)
             let exposure = (0..<config.movies).map { m in
                 SynthModel.popularShare * planted.popularity[m] / totalPopularity
-                    + (1 - SynthModel.popularShare) * (0..<r).reduce(0.0) { $0 + likes[$1] / likesTotal * dimensionWeights[$1][m] / dimensionTotals[$1] }
+                    + (1 - SynthModel.popularShare)
+                    * (0..<r).reduce(0.0) { $0 + likes[$1] / likesTotal * dimensionWeights[$1][m] / dimensionTotals[$1] }
             }
             let byTaste = (0..<config.movies).sorted { exposure[$0] > exposure[$1] }.prefix(k)
             tasteHits += byTaste.filter(ratedBy[u].contains).count
             popularHits += byPopularity.filter(ratedBy[u].contains).count
         }
         #expect(Double(tasteHits) > 1.3 * Double(popularHits), "taste hits \(tasteHits) vs popularity hits \(popularHits)")
-        print("structure: corr(r, u·v) = \(tasteCorrelation), corr(r, log pop) = \(popularityCorrelation), hits taste \(tasteHits) vs popular \(popularHits)")
+        print(
+            "structure: corr(r, u·v) = \(tasteCorrelation), corr(r, log pop) = \(popularityCorrelation), hits taste \(tasteHits) vs popular \(popularHits)"
+        )
     }
 }

@@ -29,15 +29,17 @@ enum SynthTestSupport {
             if i < chars.count, chars[i] == "\"" {
                 i += 1
                 while true {
-                    guard i < chars.count else { return nil }                // unclosed quote
+                    guard i < chars.count else { return nil }  // unclosed quote
                     if chars[i] == "\"" {
                         if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 2 } else { i += 1; break }
-                    } else { field.append(chars[i]); i += 1 }
+                    } else {
+                        field.append(chars[i]); i += 1
+                    }
                 }
-                guard i == chars.count || chars[i] == "," else { return nil } // text after the closing quote
+                guard i == chars.count || chars[i] == "," else { return nil }  // text after the closing quote
             } else {
                 while i < chars.count, chars[i] != "," {
-                    if chars[i] == "\"" { return nil }                        // quote inside an unquoted field
+                    if chars[i] == "\"" { return nil }  // quote inside an unquoted field
                     field.append(chars[i]); i += 1
                 }
             }
@@ -64,8 +66,10 @@ enum SynthTestSupport {
     /// The first rule `line` breaks in `table`, nil when the row is accepted.
     /// `movies` is the set of accepted movieIds; `seenMovies` collects them while
     /// checking movies.csv.
-    static func firstBrokenRule(_ table: MovieLensFile, _ line: String, movies: Set<Int32>,
-                                seenMovies: inout Set<Int32>) -> BronzeQualityRule? {
+    static func firstBrokenRule(
+        _ table: MovieLensFile, _ line: String, movies: Set<Int32>,
+        seenMovies: inout Set<Int32>
+    ) -> BronzeQualityRule? {
         let expected = table.header.split(separator: ",").count
         guard let f = fields(line), f.count == expected else { return .fieldCount }
         func time(_ s: String) -> BronzeQualityRule? {
@@ -80,7 +84,11 @@ enum SynthTestSupport {
             guard let movie = positiveInt32(f[1]) else { return .movieIdInvalid }
             if table == .ratings {
                 guard validRatings.contains(f[2]) else { return .ratingInvalid }
-            } else if f[2].contains("\u{FFFD}") { return .tagInvalidUTF8 } else if f[2].isEmpty { return .tagEmpty }
+            } else if f[2].contains("\u{FFFD}") {
+                return .tagInvalidUTF8
+            } else if f[2].isEmpty {
+                return .tagEmpty
+            }
             if let broken = time(f[3]) { return broken }
             return movies.contains(movie) ? nil : .movieIdOrphan
         case .movies:
@@ -102,10 +110,13 @@ enum SynthTestSupport {
     }
 
     /// A small config whose ratings are spread over many parallel blocks.
-    static func config(seed: UInt64 = 7, users: Int = 120, movies: Int = 150, ratings: Int = 4_000,
-                       dirty: Double = 0, threads: Int = 2) -> SynthConfig {
-        var c = SynthConfig(preset: "custom", users: users, movies: movies, ratings: ratings, seed: seed,
-                            dirty: dirty, rank: 4, threads: threads)
+    static func config(
+        seed: UInt64 = 7, users: Int = 120, movies: Int = 150, ratings: Int = 4_000,
+        dirty: Double = 0, threads: Int = 2
+    ) -> SynthConfig {
+        var c = SynthConfig(
+            preset: "custom", users: users, movies: movies, ratings: ratings, seed: seed,
+            dirty: dirty, rank: 4, threads: threads)
         c.ratingsPerBlock = 300
         return c
     }

@@ -13,8 +13,10 @@ import ReelSilver
     func aMatrixPairTrainsTheSameFactorsAsSilver(mode: ALSParams.Mode) throws {
         let p = ALSParams(mode: mode, rank: 6, lambda: 0.1, alpha: 2, iterations: 3, seed: 5, threads: 2)
         let silver = try ALS.train(ratings, params: p) { _ in }
-        let both = try ALS.train(byUser: ratings.byUser, byMovie: ratings.byMovie, userIDs: ratings.userIDs,
-                                 movieIDs: ratings.movieIDs, params: p) { _ in }
+        let both = try ALS.train(
+            byUser: ratings.byUser, byMovie: ratings.byMovie, userIDs: ratings.userIDs,
+            movieIDs: ratings.movieIDs, params: p
+        ) { _ in }
         // Without the movie-major layout the trainer transposes: the same bytes.
         let transposed = try ALS.train(byUser: ratings.byUser, userIDs: ratings.userIDs, movieIDs: ratings.movieIDs, params: p) { _ in }
         for f in [both, transposed] {
@@ -30,8 +32,10 @@ import ReelSilver
         outOfRange.indices[3] = Int32(ratings.movieCount)
         var decreasing = ratings.byUser
         decreasing.offsets[2] = decreasing.offsets[3] + 1
-        for (m, users, note) in [(outOfRange, ratings.userIDs, "column"), (decreasing, ratings.userIDs, "offsets"),
-                                 (ratings.byUser, Array(ratings.userIDs.dropLast()), "ids")] {
+        for (m, users, note) in [
+            (outOfRange, ratings.userIDs, "column"), (decreasing, ratings.userIDs, "offsets"),
+            (ratings.byUser, Array(ratings.userIDs.dropLast()), "ids"),
+        ] {
             do {
                 _ = try ALS.train(byUser: m, userIDs: users, movieIDs: ratings.movieIDs, params: p) { _ in }
                 Issue.record("\(note): trained on a matrix that does not fit")
@@ -44,8 +48,9 @@ import ReelSilver
     @Test func confidenceOptionsNeedTheSilverEntry() {
         var p = ALSParams(mode: .implicit, rank: 4, iterations: 1, seed: 1, threads: 1)
         p.confidence = .log
-        #expect { _ = try ALS.train(byUser: ratings.byUser, userIDs: ratings.userIDs, movieIDs: ratings.movieIDs, params: p) }
-            throws: { ($0 as? ReelError)?.kind == .usage }
+        #expect { _ = try ALS.train(byUser: ratings.byUser, userIDs: ratings.userIDs, movieIDs: ratings.movieIDs, params: p) } throws: {
+            ($0 as? ReelError)?.kind == .usage
+        }
         #expect(throws: Never.self) { _ = try ALS.train(ratings, params: p) { _ in } }
     }
 }

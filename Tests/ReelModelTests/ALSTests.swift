@@ -45,7 +45,9 @@ import ReelSilver
         let r = plantedRatings(users: 40, movies: 30, perUser: 8)
         // With as many CG steps as unknowns, CG solves each row exactly too.
         let chol = try quietTrain(r, ALSParams(mode: mode, rank: 5, lambda: 0.5, alpha: 2, iterations: 5, seed: 3, threads: 2, solver: .cholesky)).0
-        let cg = try quietTrain(r, ALSParams(mode: mode, rank: 5, lambda: 0.5, alpha: 2, iterations: 5, seed: 3, threads: 2, cgSteps: 12, solver: .cg)).0
+        let cg = try quietTrain(
+            r, ALSParams(mode: mode, rank: 5, lambda: 0.5, alpha: 2, iterations: 5, seed: 3, threads: 2, cgSteps: 12, solver: .cg)
+        ).0
         var worst: Float = 0
         for a in 0..<40 { for m in 0..<30 { worst = max(worst, abs(predict(chol, a, m) - predict(cg, a, m))) } }
         #expect(worst < 2e-3, "largest disagreement \(worst)")
@@ -54,7 +56,8 @@ import ReelSilver
     @Test(arguments: [ALSParams.Mode.explicit, .implicit])
     func lossNeverRises(mode: ALSParams.Mode) throws {
         let r = plantedRatings(users: 50, movies: 40, perUser: 10)
-        let (_, log) = try quietTrain(r, ALSParams(mode: mode, rank: 6, lambda: 0.1, alpha: 1, iterations: 12, seed: 9, threads: 2, solver: .cholesky))
+        let (_, log) = try quietTrain(
+            r, ALSParams(mode: mode, rank: 6, lambda: 0.1, alpha: 1, iterations: 12, seed: 9, threads: 2, solver: .cholesky))
         for i in 1..<log.count {
             #expect(log[i].loss <= log[i - 1].loss * (1 + 1e-6), "iteration \(i + 1): \(log[i - 1].loss) → \(log[i].loss)")
         }
@@ -148,7 +151,7 @@ import ReelSilver
     @Test func rowsWithoutRatingsGetZeroFactorsAndMetadataRecordsTheRun() throws {
         let r = makeRatings(users: 3, movies: 4, [(0, 0, 5, 1), (1, 1, 3, 1), (2, 0, 4, 1)])
         let (f, _) = try quietTrain(r, ALSParams(mode: .implicit, rank: 3, iterations: 2, threads: 1))
-        #expect(f.movieFactors[2 * 3 ..< 4 * 3].allSatisfy { $0 == 0 })
+        #expect(f.movieFactors[2 * 3..<4 * 3].allSatisfy { $0 == 0 })
         #expect(f.userIDs == [1, 2, 3] && f.movieIDs == [1, 2, 3, 4])
         let record = try JSONText.decode(ALSRecord.self, from: f.metadataJSON)
         #expect(record.params.mode == .implicit && record.iterations.count == 2 && record.ratings == 3)

@@ -14,11 +14,12 @@ import ReelSilver
     static let start: Int64 = 1_500_000_000
 
     static func params(pin: String = "auto", lean: Bool = false) -> EvaluationParams {
-        EvaluationParams(fraction: 0.8, k: 10,
-                         explicit: ALSParams(mode: .explicit, rank: 8, lambda: 0.1, iterations: 4, seed: 1, threads: 2),
-                         implicit: ALSParams(mode: .implicit, rank: 8, lambda: 1, alpha: 1, iterations: 8, seed: 1, threads: 2),
-                         hybridCandidates: 40, tuneBlend: true, pin: pin, lean: lean, includeExplicit: false,
-                         minValidationUsers: 100)
+        EvaluationParams(
+            fraction: 0.8, k: 10,
+            explicit: ALSParams(mode: .explicit, rank: 8, lambda: 0.1, iterations: 4, seed: 1, threads: 2),
+            implicit: ALSParams(mode: .implicit, rank: 8, lambda: 1, alpha: 1, iterations: 8, seed: 1, threads: 2),
+            hybridCandidates: 40, tuneBlend: true, pin: pin, lean: lean, includeExplicit: false,
+            minValidationUsers: 100)
     }
 
     /// Planted trend: movies are released over 400 days and are watched in the
@@ -105,7 +106,8 @@ import ReelSilver
         var params = try #require(object["params"] as? [String: Any])
         params["pin"] = nil; params["minValidationUsers"] = nil
         object["params"] = params
-        let old = try JSONText.decode(EvaluationReport.self, from: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        let old = try JSONText.decode(
+            EvaluationReport.self, from: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         #expect(old.choice == nil && old.servedCandidate == .model && old.params.pin == "auto" && old.comparisons.isEmpty)
     }
 
@@ -149,8 +151,9 @@ import ReelSilver
         #expect(abs(PairedCI.studentT975(degreesOfFreedom: 31) - 2.0395) < 1e-3)
         // Bonferroni over 10 comparisons: Φ⁻¹(1 − 0.0025) = 2.8070.
         #expect(abs(PairedCI.normalQuantile(0.9975) - 2.8070) < 1e-3)
-        let wide = PairedCI.of(Array(repeating: [0.6, 0.8, 0.4, 0.7, 0.5], count: 20).flatMap { $0 },
-                               Array(repeating: 0.5, count: 100), comparisons: 10)
+        let wide = PairedCI.of(
+            Array(repeating: [0.6, 0.8, 0.4, 0.7, 0.5], count: 20).flatMap { $0 },
+            Array(repeating: 0.5, count: 100), comparisons: 10)
         let narrow = PairedCI.of(Array(repeating: [0.6, 0.8, 0.4, 0.7, 0.5], count: 20).flatMap { $0 }, Array(repeating: 0.5, count: 100))
         #expect(wide.high - wide.low > narrow.high - narrow.low)
     }
@@ -166,9 +169,11 @@ import ReelSilver
     }
 
     @Test func candidatesRoundTripAndAdoptionPrefersSimpler() throws {
-        let candidates: [ServingCandidate] = [.model, .popular, .trending(.month),
-                                              .blend(ServingBlend(weights: HybridWeights(model: 0.7, trending: 0.3, diversity: 0), window: .day)),
-                                              .activityBlend(ActivityBlend(window: .week, threshold: 50, lightTrending: 0.8, heavyTrending: 0.1, diversity: 0))]
+        let candidates: [ServingCandidate] = [
+            .model, .popular, .trending(.month),
+            .blend(ServingBlend(weights: HybridWeights(model: 0.7, trending: 0.3, diversity: 0), window: .day)),
+            .activityBlend(ActivityBlend(window: .week, threshold: 50, lightTrending: 0.8, heavyTrending: 0.1, diversity: 0)),
+        ]
         for c in candidates {
             #expect(try JSONText.decode(ServingCandidate.self, from: JSONText.encode(c)) == c)
         }

@@ -9,10 +9,12 @@ import Testing
 @Suite("Confidence transform and recency weight")
 struct ConfidenceTransformTests {
     /// Two users, three movies; user 0's newest rating is the data's newest.
-    let ratings = makeRatings(users: 2, movies: 3, [
-        (0, 0, 5, 1_000_000), (0, 1, 2, 1_000_000 - 86_400 * 10), (0, 2, 4, 1_000_000 - 86_400 * 20),
-        (1, 0, 3, 1_000_000 - 86_400 * 10), (1, 2, 4.5, 1_000_000 - 86_400 * 40),
-    ])
+    let ratings = makeRatings(
+        users: 2, movies: 3,
+        [
+            (0, 0, 5, 1_000_000), (0, 1, 2, 1_000_000 - 86_400 * 10), (0, 2, 4, 1_000_000 - 86_400 * 20),
+            (1, 0, 3, 1_000_000 - 86_400 * 10), (1, 2, 4.5, 1_000_000 - 86_400 * 40),
+        ])
 
     @Test func defaultsTrainOnTheStarsAsStored() {
         let p = ALSParams(mode: .implicit)

@@ -5,10 +5,11 @@ import ReelLakehouse
 
 @Suite struct EvaluationTests {
     func smallParams(_ split: EvaluationParams.Split = .temporal) -> EvaluationParams {
-        EvaluationParams(split: split, fraction: 0.8, holdout: 5, k: 10,
-                         explicit: ALSParams(mode: .explicit, rank: 8, lambda: 0.1, iterations: 8, seed: 1, threads: 2),
-                         implicit: ALSParams(mode: .implicit, rank: 8, lambda: 1, alpha: 1, iterations: 8, seed: 1, threads: 2),
-                         hybridCandidates: 30)
+        EvaluationParams(
+            split: split, fraction: 0.8, holdout: 5, k: 10,
+            explicit: ALSParams(mode: .explicit, rank: 8, lambda: 0.1, iterations: 8, seed: 1, threads: 2),
+            implicit: ALSParams(mode: .implicit, rank: 8, lambda: 1, alpha: 1, iterations: 8, seed: 1, threads: 2),
+            hybridCandidates: 30)
     }
 
     @Test(arguments: [EvaluationParams.Split.temporal, .leaveLastN])
@@ -19,8 +20,10 @@ import ReelLakehouse
         let implicit = try #require(report.result("implicit-als"))
         #expect(implicit.ndcg > 1.3 * popular.ndcg, "implicit \(implicit.ndcg) vs popular \(popular.ndcg)")
         // The served candidate (when it is a blend) follows the model, then item-knn; every baseline after.
-        #expect(report.results.map(\.mode).filter { $0 != "hybrid" } ==
-                ["explicit-als", "implicit-als", "item-knn", "popular", "trending-24h", "trending-7d", "trending-30d"])
+        #expect(
+            report.results.map(\.mode).filter { $0 != "hybrid" } == [
+                "explicit-als", "implicit-als", "item-knn", "popular", "trending-24h", "trending-7d", "trending-30d",
+            ])
         let explicit = try #require(report.result("explicit-als"))
         #expect(explicit.rmse != nil && explicit.rmse! < 1.2 && implicit.rmse == nil)
         #expect(report.split.evaluatedUsers > 50)
@@ -77,8 +80,10 @@ import ReelLakehouse
 
     @Test func badSettingsAreUsageErrors() {
         let ratings = plantedRatings(users: 10, movies: 10, perUser: 3)
-        for p in [EvaluationParams(fraction: 1), EvaluationParams(k: 0), EvaluationParams(hybridCandidates: 5),
-                  EvaluationParams(hybridWindow: "1y")] {
+        for p in [
+            EvaluationParams(fraction: 1), EvaluationParams(k: 0), EvaluationParams(hybridCandidates: 5),
+            EvaluationParams(hybridWindow: "1y"),
+        ] {
             #expect { _ = try Evaluation.run(ratings: ratings, movies: makeMovies(10), params: p) } throws: {
                 ($0 as? ReelError)?.kind == .usage
             }

@@ -15,11 +15,13 @@ import ReelSilver
         let model: FoldInModel
     }
 
-    func fixture(rank: Int, movies: Int, params: FoldInParams, seed: UInt64 = 5, users: [Float]? = nil,
-                 duplicates: Bool = false) -> Fixture {
+    func fixture(
+        rank: Int, movies: Int, params: FoldInParams, seed: UInt64 = 5, users: [Float]? = nil,
+        duplicates: Bool = false
+    ) -> Fixture {
         var g = SplitMix64(seed: seed)
         var factors = (0..<movies * rank).map { _ in Float(g.nextGaussian()) * 0.4 }
-        if duplicates {   // norms as skewed as ALS's, and every 10th movie repeats the one before (ties)
+        if duplicates {  // norms as skewed as ALS's, and every 10th movie repeats the one before (ties)
             for m in 0..<movies {
                 let s = Float(1 + abs(g.nextGaussian()))
                 let scale = s * s * s
@@ -28,7 +30,7 @@ import ReelSilver
             for m in stride(from: 10, to: movies, by: 10) { for d in 0..<rank { factors[m * rank + d] = factors[(m - 1) * rank + d] } }
         }
         var mask = [UInt8](repeating: 1, count: movies)
-        for m in stride(from: 7, to: movies, by: 13) {   // some movies without factors: zero rows, never ranked
+        for m in stride(from: 7, to: movies, by: 13) {  // some movies without factors: zero rows, never ranked
             mask[m] = 0
             for d in 0..<rank { factors[m * rank + d] = 0 }
         }
@@ -37,8 +39,11 @@ import ReelSilver
             gram.withUnsafeBufferPointer { gr in
                 mask.withUnsafeBufferPointer { mk in
                     users.map { u in
-                        u.withUnsafeBufferPointer { FoldInModel(movieFactors: f, movieCount: movies, rank: rank, gram: gr,
-                                                                recommendable: mk, params: params, userFactors: $0) }
+                        u.withUnsafeBufferPointer {
+                            FoldInModel(
+                                movieFactors: f, movieCount: movies, rank: rank, gram: gr,
+                                recommendable: mk, params: params, userFactors: $0)
+                        }
                     } ?? FoldInModel(movieFactors: f, movieCount: movies, rank: rank, gram: gr, recommendable: mk, params: params)
                 }
             }
@@ -54,8 +59,9 @@ import ReelSilver
         return trained.movieFactors.withUnsafeBufferPointer { f in
             gram.withUnsafeBufferPointer { gr in
                 mask.withUnsafeBufferPointer {
-                    FoldInModel(movieFactors: f, movieCount: movieCount, rank: trained.rank, gram: gr, recommendable: $0,
-                                params: FoldInParams(params))
+                    FoldInModel(
+                        movieFactors: f, movieCount: movieCount, rank: trained.rank, gram: gr, recommendable: $0,
+                        params: FoldInParams(params))
                 }
             }
         }
@@ -67,8 +73,13 @@ import ReelSilver
         var a = [Double](repeating: 0, count: r * r), b = [Double](repeating: 0, count: r)
         let implicit = params.rule == .implicitConfidence
         if implicit {
-            for m in 0..<f.movies { for i in 0..<r { for j in 0..<r {
-                a[i * r + j] += Double(f.factors[m * r + i]) * Double(f.factors[m * r + j]) } } }
+            for m in 0..<f.movies {
+                for i in 0..<r {
+                    for j in 0..<r {
+                        a[i * r + j] += Double(f.factors[m * r + i]) * Double(f.factors[m * r + j])
+                    }
+                }
+            }
         }
         let d = implicit ? Double(params.lambda) : Double(params.lambda) * Double(rows.count)
         for i in 0..<r { a[i * r + i] += d }
@@ -96,8 +107,10 @@ import ReelSilver
         return x
     }
 
-    @Test(arguments: [(20, FoldInParams.Rule.implicitConfidence, 5), (64, .implicitConfidence, 50), (64, .implicitConfidence, 300),
-                      (20, .explicitWeighted, 5), (64, .explicitWeighted, 80)])
+    @Test(arguments: [
+        (20, FoldInParams.Rule.implicitConfidence, 5), (64, .implicitConfidence, 50), (64, .implicitConfidence, 300),
+        (20, .explicitWeighted, 5), (64, .explicitWeighted, 80),
+    ])
     func solveMatchesADirectSolve(rank: Int, rule: FoldInParams.Rule, ratings: Int) {
         let params = FoldInParams(rule: rule, lambda: rule == .implicitConfidence ? 2 : 0.1, alpha: 1)
         let f = fixture(rank: rank, movies: 400, params: params)
@@ -256,8 +269,9 @@ import ReelSilver
     @Test(arguments: [10, 100])
     func bf16ScanGivesTheFullF32RankingIncludingTies(k: Int) {
         let movies = 4_000, rank = 64
-        let f = fixture(rank: rank, movies: movies, params: FoldInParams(rule: .implicitConfidence, lambda: 2, alpha: 1),
-                        seed: 11, duplicates: true)
+        let f = fixture(
+            rank: rank, movies: movies, params: FoldInParams(rule: .implicitConfidence, lambda: 2, alpha: 1),
+            seed: 11, duplicates: true)
         let scratch = f.model.makeScratch(maxK: 100, maxRatings: 100)
         var g = SplitMix64(seed: 23)
         var rescoredTotal = 0, scannedTotal = 0

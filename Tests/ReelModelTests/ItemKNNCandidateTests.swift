@@ -119,24 +119,26 @@ import ReelSilver
         for u in 0..<30 { for m in 0..<12 where (u + m) % 3 != 0 { triples.append((u, m, 4, C.start + Int64(u * 100 + m))) } }
         triples.append((30, 14, 4, C.start)); triples.append((31, 0, 4, C.start))
         let ratings = makeRatings(users: 32, movies: 15, triples)
-        let context = CandidateContext(ratings: ratings, users: (0..<32).map(Int32.init),
-                                       popularity: Evaluation.popularity(of: ratings, at: C.start + 10_000),
-                                       genres: [UInt32](repeating: 1, count: 15), model: nil, threads: 2)
+        let context = CandidateContext(
+            ratings: ratings, users: (0..<32).map(Int32.init),
+            popularity: Evaluation.popularity(of: ratings, at: C.start + 10_000),
+            genres: [UInt32](repeating: 1, count: 15), model: nil, threads: 2)
         let k = 5
         let lists = ServingCandidate.itemKNN.recommender.lists(context, k: k)
         for u in 0..<32 {
-            let list = lists.movies[u * k ..< (u + 1) * k]
+            let list = lists.movies[u * k..<(u + 1) * k]
             let rated = Set(ratings.userMovies[Int(ratings.userOffsets[u])..<Int(ratings.userOffsets[u + 1])])
             #expect(list.allSatisfy { $0 >= 0 && !rated.contains($0) }, "user \(u): \(Array(list))")
             #expect(Set(list).count == k)
-            #expect(lists.scores[u * k ..< (u + 1) * k].allSatisfy { $0.isFinite })
+            #expect(lists.scores[u * k..<(u + 1) * k].allSatisfy { $0.isFinite })
         }
         // User 30 rated only movie 14 (one rating: below minSupport): all-time popularity, score 0.
         let popular = GlobalRankingRecommender(window: nil).lists(context, k: k)
-        #expect(lists.movies[30 * k ..< 31 * k] == popular.movies[30 * k ..< 31 * k])
-        #expect(lists.scores[30 * k ..< 31 * k].allSatisfy { $0 == 0 })
+        #expect(lists.movies[30 * k..<31 * k] == popular.movies[30 * k..<31 * k])
+        #expect(lists.scores[30 * k..<31 * k].allSatisfy { $0 == 0 })
         // The same lists with one thread.
-        let one = CandidateContext(ratings: ratings, users: context.users, popularity: context.popularity, genres: context.genres, model: nil, threads: 1)
+        let one = CandidateContext(
+            ratings: ratings, users: context.users, popularity: context.popularity, genres: context.genres, model: nil, threads: 1)
         #expect(ServingCandidate.itemKNN.recommender.lists(one, k: k).movies == lists.movies)
     }
 }

@@ -24,7 +24,7 @@ import ReelSilver
             func ndcg(_ lists: [Int32], width: Int) -> Double {
                 var sum = 0.0
                 for i in 0..<users.count {
-                    sum += RankingMetrics.evaluate(list: lists[i * width ..< i * width + params.k], relevant: users.relevant[i], k: params.k).ndcg
+                    sum += RankingMetrics.evaluate(list: lists[i * width..<i * width + params.k], relevant: users.relevant[i], k: params.k).ndcg
                 }
                 return sum / Double(users.count)
             }
@@ -37,9 +37,10 @@ import ReelSilver
             let knnLists = knn.recommend(users: users.rows, ratings: s.train, k: params.k).movies
             let knnNDCG = ndcg(knnLists, width: params.k)
             let knnSeconds = Clock.monotonic() - t
-            print("item-knn comparison, \(split.rawValue) split, \(users.count) users, \(s.train.ratingCount) train ratings: "
-                  + "implicit-als NDCG@10 \(Console.fixed(alsNDCG, 4)) (\(Console.fixed(alsSeconds, 1)) s), "
-                  + "item-knn \(Console.fixed(knnNDCG, 4)) (\(Console.fixed(knnSeconds, 1)) s, \(knn.eligibleMovies) movies)")
+            print(
+                "item-knn comparison, \(split.rawValue) split, \(users.count) users, \(s.train.ratingCount) train ratings: "
+                    + "implicit-als NDCG@10 \(Console.fixed(alsNDCG, 4)) (\(Console.fixed(alsSeconds, 1)) s), "
+                    + "item-knn \(Console.fixed(knnNDCG, 4)) (\(Console.fixed(knnSeconds, 1)) s, \(knn.eligibleMovies) movies)")
             #expect(knnNDCG > 0)
         }
     }

@@ -8,9 +8,11 @@ struct ItemKNNTests {
     /// Four users × four movies, every rating counts:
     ///   u0: m0 m1      u1: m0 m1 m2      u2: m1 m2      u3: m3
     /// n = (2, 3, 2, 1); co(0,1) = 2, co(0,2) = 1, co(1,2) = 2, m3 shares no user.
-    let ratings = makeRatings(users: 4, movies: 4, [
-        (0, 0, 4, 10), (0, 1, 5, 11), (1, 0, 3, 12), (1, 1, 4, 13), (1, 2, 5, 14), (2, 1, 2, 15), (2, 2, 4, 16), (3, 3, 5, 17),
-    ])
+    let ratings = makeRatings(
+        users: 4, movies: 4,
+        [
+            (0, 0, 4, 10), (0, 1, 5, 11), (1, 0, 3, 12), (1, 1, 4, 13), (1, 2, 5, 14), (2, 1, 2, 15), (2, 2, 4, 16), (3, 3, 5, 17),
+        ])
     let params = ItemKNNParams(neighbours: 3, shrinkage: 1, minSupport: 1, maxUserItems: 10, threads: 2)
 
     @Test func similaritiesAreShrunkCosines() throws {
@@ -60,7 +62,7 @@ struct ItemKNNTests {
         // Every list excludes the user's rated movies.
         for u in 0..<200 {
             let seen = Set(data.userMovies[Int(data.userOffsets[u])..<Int(data.userOffsets[u + 1])])
-            #expect(a.movies[u * 10 ..< (u + 1) * 10].allSatisfy { $0 < 0 || !seen.contains($0) })
+            #expect(a.movies[u * 10..<(u + 1) * 10].allSatisfy { $0 < 0 || !seen.contains($0) })
         }
     }
 

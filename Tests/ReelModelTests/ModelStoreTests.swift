@@ -21,9 +21,10 @@ import ReelSilver
         var log: [ALSIteration] = []
         let f = try ALS.train(r, params: params) { log.append($0) }
         for runID in ["run-a", "run-b"] {
-            let record = TrainRecord(runID: runID, createdAt: "now", silverVersion: "v1", silverFingerprint: "ab",
-                                     params: params, iterations: log, trainSeconds: 0.1,
-                                     users: r.userCount, movies: r.movieCount, ratings: r.ratingCount, warmStartFrom: nil)
+            let record = TrainRecord(
+                runID: runID, createdAt: "now", silverVersion: "v1", silverFingerprint: "ab",
+                params: params, iterations: log, trainSeconds: 0.1,
+                users: r.userCount, movies: r.movieCount, ratings: r.ratingCount, warmStartFrom: nil)
             try ModelStore.save(f, record: record, home: home)
         }
         #expect(ModelStore.latestFolder(home: home) == home.models + "/run-b")
@@ -36,9 +37,10 @@ import ReelSilver
         let home = try tempHome()
         defer { try? FileSystem.removeTree(home.root) }
         let ratings = plantedRatings(users: 40, movies: 20, perUser: 8)
-        let params = EvaluationParams(explicit: ALSParams(mode: .explicit, rank: 4, iterations: 2, threads: 1),
-                                      implicit: ALSParams(mode: .implicit, rank: 4, iterations: 2, threads: 1),
-                                      hybridCandidates: 10)
+        let params = EvaluationParams(
+            explicit: ALSParams(mode: .explicit, rank: 4, iterations: 2, threads: 1),
+            implicit: ALSParams(mode: .implicit, rank: 4, iterations: 2, threads: 1),
+            hybridCandidates: 10)
         let report = try Evaluation.run(ratings: ratings, movies: makeMovies(20), params: params)
         let path = try ModelStore.saveEvaluation(report, home: home, runID: "eval-only")
         #expect(path == home.models + "/eval-only/evaluation.json")
@@ -56,10 +58,12 @@ import ReelSilver
 
 @Suite struct ModelCommandTests {
     func snapshot(_ ratings: SilverRatings) -> SilverSnapshot {
-        let popularity = SilverPopularity(endTime: 0, scores: [Float](repeating: 0, count: 3 * ratings.movieCount),
-                                          counts: [Int32](repeating: 0, count: 3 * ratings.movieCount))
-        return SilverSnapshot(versionID: "v-test", fingerprint: 0xABC, ratings: ratings,
-                              movies: makeMovies(ratings.movieCount), popularity: popularity)
+        let popularity = SilverPopularity(
+            endTime: 0, scores: [Float](repeating: 0, count: 3 * ratings.movieCount),
+            counts: [Int32](repeating: 0, count: 3 * ratings.movieCount))
+        return SilverSnapshot(
+            versionID: "v-test", fingerprint: 0xABC, ratings: ratings,
+            movies: makeMovies(ratings.movieCount), popularity: popularity)
     }
 
     @Test func trainWritesARunAndWarmStartsFromTheLatest() throws {
@@ -78,11 +82,13 @@ import ReelSilver
         let factors = try ModelStore.latestFactors(home: home)
         #expect(try JSONText.decode(TrainRecord.self, from: factors.metadataJSON) == second)
 
-        let report = try ModelEvaluation.run(home: home, silver: silver,
-                                             params: EvaluationParams(explicit: ALSParams(mode: .explicit, rank: 3, iterations: 1, threads: 1),
-                                                                      implicit: ALSParams(mode: .implicit, rank: 3, iterations: 1, threads: 1),
-                                                                      hybridCandidates: 10),
-                                             exportSplit: home.root + "/split")
+        let report = try ModelEvaluation.run(
+            home: home, silver: silver,
+            params: EvaluationParams(
+                explicit: ALSParams(mode: .explicit, rank: 3, iterations: 1, threads: 1),
+                implicit: ALSParams(mode: .implicit, rank: 3, iterations: 1, threads: 1),
+                hybridCandidates: 10),
+            exportSplit: home.root + "/split")
         let saved = ModelStore.latestFolder(home: home)! + "/evaluation.json"
         #expect(try JSONText.decode(EvaluationReport.self, from: FileSystem.readText(saved)) == report)
         #expect(FileSystem.exists(home.root + "/split/train.csv"))

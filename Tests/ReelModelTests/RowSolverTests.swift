@@ -74,9 +74,10 @@ import ReelCore
         var dual = [Float](repeating: .nan, count: n16), primal = dual
         rows.withUnsafeBufferPointer { r in
             values.withUnsafeBufferPointer { v in
-                let s = RowSystem(gram: nil, diagonal: 0.05 * Float(n), factors: UnsafePointer(factors.base),
-                                  rows: r.baseAddress!, values: v.baseAddress!, count: n,
-                                  wScale: 0, wBias: 1, tScale: 1, tBias: 0)
+                let s = RowSystem(
+                    gram: nil, diagonal: 0.05 * Float(n), factors: UnsafePointer(factors.base),
+                    rows: r.baseAddress!, values: v.baseAddress!, count: n,
+                    wScale: 0, wBias: 1, tScale: 1, tBias: 0)
                 #expect(RowSolver.dualCholesky(s, x: &dual, scratch: scratch))
                 #expect(RowSolver.primalCholesky(s, x: &primal, scratch: scratch))
             }

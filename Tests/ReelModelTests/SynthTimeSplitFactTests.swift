@@ -35,7 +35,11 @@ import ReelCore
             }
             i += 1
             // The rating has one decimal ("4.5"): fields 2 and 3, then the timestamp.
-            let m = row[fields[1]] ?? { let r = row.count; row[fields[1]] = r; return r }()
+            let m =
+                row[fields[1]]
+                ?? {
+                    let r = row.count; row[fields[1]] = r; return r
+                }()
             triples.append((Int(fields[0]) - 1, m, Float(fields[2]) + Float(fields[3]) / 10, fields[4]))
         }
         return SilverRatings.fromTriples(users: users, movies: row.count, triples)
@@ -45,9 +49,10 @@ import ReelCore
     static func baselines(_ ratings: SilverRatings, _ params: EvaluationParams) throws -> (popular: [Double], trending: [Double]) {
         let split = try EvaluationSplit.make(ratings, params: params)
         let users = EvaluationUsers(split: split, relevantThreshold: params.relevantThreshold)
-        let context = CandidateContext(ratings: split.train, users: users.rows,
-                                       popularity: Evaluation.popularity(of: split.train, at: split.cutTime),
-                                       genres: [UInt32](repeating: 1, count: ratings.movieCount), model: nil, threads: 2)
+        let context = CandidateContext(
+            ratings: split.train, users: users.rows,
+            popularity: Evaluation.popularity(of: split.train, at: split.cutTime),
+            genres: [UInt32](repeating: 1, count: ratings.movieCount), model: nil, threads: 2)
         let scored = CandidateScoring.score([.popular, .trending(.month)], context: context, users: users, k: params.k)
         return (scored[0].ndcg, scored[1].ndcg)
     }
@@ -58,10 +63,13 @@ import ReelCore
         let ratings = try Self.silver(users: 12_000, movies: 6_000, ratings: 480_000, seed: 42)
         let time = try Self.baselines(ratings, EvaluationParams(split: .temporal))
         let (popular, trending) = time
-        print("synth fact, time split: trending-30d \(Self.mean(trending)), popular \(Self.mean(popular)), \(popular.count) users, CI \(PairedCI.of(trending, popular).text)")
+        print(
+            "synth fact, time split: trending-30d \(Self.mean(trending)), popular \(Self.mean(popular)), \(popular.count) users, CI \(PairedCI.of(trending, popular).text)"
+        )
         #expect(popular.count >= 100, "judged users on the time split: \(popular.count)")
-        #expect(Self.mean(trending) >= 1.3 * Self.mean(popular),
-                "time split: trending-30d \(Self.mean(trending)) vs popular \(Self.mean(popular)) over \(popular.count) users")
+        #expect(
+            Self.mean(trending) >= 1.3 * Self.mean(popular),
+            "time split: trending-30d \(Self.mean(trending)) vs popular \(Self.mean(popular)) over \(popular.count) users")
         #expect(PairedCI.of(trending, popular).low > 0, "\(PairedCI.of(trending, popular).text)")
 
         let perUser = try Self.baselines(ratings, EvaluationParams(split: .leaveLastN, holdout: 10))

@@ -13,9 +13,10 @@ func makeRatings(users: Int, movies: Int, _ triples: [(user: Int, movie: Int, ra
 func makeMovies(_ n: Int) -> SilverMovies {
     var offsets: [UInt32] = [0], bytes: [UInt8] = []
     for i in 0..<n { bytes += Array("Movie \(i + 1)".utf8); offsets.append(UInt32(bytes.count)) }
-    return SilverMovies(ids: (0..<n).map { Int32($0 + 1) }, titleOffsets: offsets, titleBytes: bytes,
-                        years: [Int16](repeating: 2000, count: n), genres: (0..<n).map { UInt32(1) << UInt32($0 % 5) },
-                        ratingCounts: [Int32](repeating: 0, count: n), ratingMeans: [Float](repeating: 0, count: n))
+    return SilverMovies(
+        ids: (0..<n).map { Int32($0 + 1) }, titleOffsets: offsets, titleBytes: bytes,
+        years: [Int16](repeating: 2000, count: n), genres: (0..<n).map { UInt32(1) << UInt32($0 % 5) },
+        ratingCounts: [Int32](repeating: 0, count: n), ratingMeans: [Float](repeating: 0, count: n))
 }
 
 /// Planted-taste data: users and movies have latent vectors; taste decides

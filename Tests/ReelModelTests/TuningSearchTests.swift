@@ -19,7 +19,11 @@ struct TuningSearchTests {
 
     @Test func sameSeedSameTrialsAndChoice() throws {
         let a = try Self.search(seed: 5, budget: .multiple(6)), b = try Self.search(seed: 5, budget: .multiple(6))
-        func strip(_ r: TuningRecord) -> [TuningTrial] { r.trials.map { var t = $0; t.seconds = 0; return t } }
+        func strip(_ r: TuningRecord) -> [TuningTrial] {
+            r.trials.map {
+                var t = $0; t.seconds = 0; return t
+            }
+        }
         #expect(strip(a) == strip(b))
         #expect(a.chosen == b.chosen && a.chosenNDCG == b.chosenNDCG && a.workUsed == b.workUsed)
         #expect(a.trials.count > 3)

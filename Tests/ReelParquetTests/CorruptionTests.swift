@@ -23,8 +23,9 @@ import Glibc
         try ParquetFile.write(to: path, schema: table.schema, columns: table.columns, options: options)
         let bytes = try FileSystem.readBytes(path)
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
-        return Sample(path: path, bytes: bytes, expected: table.columns.map(\.normalized),
-                      footerStart: bytes.count - 8 - footerLength)
+        return Sample(
+            path: path, bytes: bytes, expected: table.columns.map(\.normalized),
+            footerStart: bytes.count - 8 - footerLength)
     }
 
     /// Reads everything; returns nil when the reader refused with a ReelError.
@@ -72,7 +73,12 @@ import Glibc
         }
     }
 
-    @Test(arguments: [ParquetWriteOptions(), .with { $0.dataPageVersion = .v2; $0.dictionary = .always }])
+    @Test(arguments: [
+        ParquetWriteOptions(),
+        .with {
+            $0.dataPageVersion = .v2; $0.dictionary = .always
+        },
+    ])
     func pageBitFlipsAreCaughtByChecksums(options: ParquetWriteOptions) throws {
         let s = try sample(options)
         let flipped = s.path + ".flip"
@@ -110,7 +116,10 @@ import Glibc
     }
 
     @Test func unsupportedFeaturesAreNamed() throws {
-        let s = try sample(.with { $0.compression = .uncompressed; $0.pageChecksums = false })
+        let s = try sample(
+            .with {
+                $0.compression = .uncompressed; $0.pageChecksums = false
+            })
         let bad = s.path + ".bad"
         // Snappy.
         try rewriteFooter(s, to: bad) { meta in

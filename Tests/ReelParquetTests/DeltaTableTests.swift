@@ -3,10 +3,12 @@ import ReelCore
 @testable import ReelParquet
 import ReelTestSupport
 
-let ratingsSchema = try! TableSchema(name: "ratings", columns: [
-    TableColumn("userId", .int32), TableColumn("movieId", .int32),
-    TableColumn("rating", .float), TableColumn("timestamp", .timestampMillis),
-])
+let ratingsSchema = try! TableSchema(
+    name: "ratings",
+    columns: [
+        TableColumn("userId", .int32), TableColumn("movieId", .int32),
+        TableColumn("rating", .float), TableColumn("timestamp", .timestampMillis),
+    ])
 
 func ratingsBatch(rows: Int, seed: UInt64) -> DeltaBatch {
     var rng = SplitMix64(seed: seed)
@@ -18,10 +20,12 @@ func ratingsBatch(rows: Int, seed: UInt64) -> DeltaBatch {
     ])
 }
 
-let eventsSchema = try! TableSchema(name: "events", columns: [
-    TableColumn("event_id", .string), TableColumn("user_id", .int32),
-    TableColumn("rating", .float, nullable: true), TableColumn("date", .string),
-], partitionColumns: ["date"])
+let eventsSchema = try! TableSchema(
+    name: "events",
+    columns: [
+        TableColumn("event_id", .string), TableColumn("user_id", .int32),
+        TableColumn("rating", .float, nullable: true), TableColumn("date", .string),
+    ], partitionColumns: ["date"])
 
 @Suite struct DeltaTableTests {
     @Test func commitAndReadLatestAndOlderVersions() throws {
@@ -69,10 +73,12 @@ let eventsSchema = try! TableSchema(name: "events", columns: [
     @Test func partitionedTableUsesHiveFoldersAndRestoresPartitionColumns() throws {
         let dir = makeTempDir() + "/events"
         let table = DeltaTable(path: dir)
-        let day1 = DeltaBatch(columns: [.strings(["a", "b"]), .int32([1, 2]), .float([4.5, nil])],
-                              partitionValues: ["date": "2019-11-20"])
-        let day2 = DeltaBatch(columns: [.strings(["c"]), .int32([3]), .float([nil] as [Float?])],
-                              partitionValues: ["date": "2019-11-21"])
+        let day1 = DeltaBatch(
+            columns: [.strings(["a", "b"]), .int32([1, 2]), .float([4.5, nil])],
+            partitionValues: ["date": "2019-11-20"])
+        let day2 = DeltaBatch(
+            columns: [.strings(["c"]), .int32([3]), .float([nil] as [Float?])],
+            partitionValues: ["date": "2019-11-21"])
         try table.write(schema: eventsSchema, mode: .overwrite, batches: [day1, day2], lock: .none)
         #expect(FileSystem.list(dir).contains("date=2019-11-20"))
         let files = try table.snapshot().files
@@ -85,8 +91,9 @@ let eventsSchema = try! TableSchema(name: "events", columns: [
         // The data files hold only the data columns, matching the schema.
         try eventsSchema.verify(parquetFile: dir + "/" + files[0].path)
         #expect(throws: ReelError.self) {
-            try table.write(schema: eventsSchema, mode: .append,
-                            batches: [DeltaBatch(columns: day1.columns, partitionValues: ["date": "../x"])], lock: .none)
+            try table.write(
+                schema: eventsSchema, mode: .append,
+                batches: [DeltaBatch(columns: day1.columns, partitionValues: ["date": "../x"])], lock: .none)
         }
     }
 
@@ -248,7 +255,8 @@ let eventsSchema = try! TableSchema(name: "events", columns: [
         let data = try ParquetSchema([TableColumn("id", .int64)])
         let a = try ParquetFile.write(to: dir + "/date=__HIVE_DEFAULT_PARTITION__/part-a.parquet", schema: data, columns: [.int64([1, 2])])
         let b = try ParquetFile.write(to: dir + "/date=2020-01-01/part b.parquet", schema: data, columns: [.int64([3])])
-        let schema = #"{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},{\"name\":\"date\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]}"#
+        let schema =
+            #"{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},{\"name\":\"date\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]}"#
         let log = [
             #"{"commitInfo":{"timestamp":1700000000000,"operation":"WRITE"}}"#,
             #"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#,

@@ -171,7 +171,7 @@ import ReelCore
         #expect(fails(bytes + [0]), "trailing byte")
         #expect(fails(bytes, count: 299), "wrong count")
         var wide = bytes
-        wide[7] = 65 // the first miniblock's bit width (after 6 header bytes and the min delta)
+        wide[7] = 65  // the first miniblock's bit width (after 6 header bytes and the min delta)
         #expect(fails(wide))
     }
 }

@@ -8,15 +8,29 @@ import ReelTestSupport
 /// `pip install pyarrow duckdb deltalake`; without pyarrow and duckdb the
 /// suite is skipped (the runner prints the reason), without deltalake the
 /// Delta part is skipped with a printed reason.
-@Suite(.enabled(if: ExternalReaders.available,
-                "pyarrow and duckdb are not installed (pip install pyarrow duckdb deltalake)"))
+@Suite(
+    .enabled(
+        if: ExternalReaders.available,
+        "pyarrow and duckdb are not installed (pip install pyarrow duckdb deltalake)"))
 struct ExternalReaderTests {
     @Test func pyarrowAndDuckDBReadReelParquet() throws {
         let dir = makeTempDir()
         let sample = SampleTable(rows: 2500, seed: 3)
-        let files = [("default", ParquetWriteOptions()),
-                     ("v2", .with { $0.dataPageVersion = .v2; $0.compression = .uncompressed; $0.dictionary = .always }),
-                     ("groups", .with { $0.rowGroupTargetBytes = 20_000; $0.pageTargetBytes = 4096 })]
+        let files = [
+            ("default", ParquetWriteOptions()),
+            (
+                "v2",
+                .with {
+                    $0.dataPageVersion = .v2; $0.compression = .uncompressed; $0.dictionary = .always
+                }
+            ),
+            (
+                "groups",
+                .with {
+                    $0.rowGroupTargetBytes = 20_000; $0.pageTargetBytes = 4096
+                }
+            ),
+        ]
         for (name, options) in files {
             try ParquetFile.write(to: "\(dir)/\(name).parquet", schema: sample.schema, columns: sample.columns, options: options)
         }
@@ -24,7 +38,10 @@ struct ExternalReaderTests {
         for (name, _) in files {
             let r = try #require(report["\(dir)/\(name).parquet"])
             #expect(r["rows"]?.int64Value == 2500)
-            #expect(r["schema"]?.stringValue == "userId:int32:false,movieId:int32:false,rating:float:false,timestamp:timestamp[ms, tz=UTC]:false,score:double:false,views:int64:true,genre:string:false,title:string:true,watched:bool:false,note:float:true")
+            #expect(
+                r["schema"]?.stringValue
+                    == "userId:int32:false,movieId:int32:false,rating:float:false,timestamp:timestamp[ms, tz=UTC]:false,score:double:false,views:int64:true,genre:string:false,title:string:true,watched:bool:false,note:float:true"
+            )
             // pyarrow verified every page CRC; the table it read, written back by pyarrow, reads back equal in Reel.
             let copy = try ParquetReader(path: "\(dir)/\(name).parquet.pyarrow.parquet").readAll()
             #expect(copy.columns == sample.columns.map(\.normalized), "\(name): pyarrow read different values")
@@ -36,10 +53,13 @@ struct ExternalReaderTests {
 
     func expectedAggregates(_ sample: SampleTable) -> [Int64] {
         guard case let .int32(users) = sample.columns[0].values, case let .int64(ts) = sample.columns[3].values,
-              case let .int64(views) = sample.columns[5].values else { return [] }
+            case let .int64(views) = sample.columns[5].values
+        else { return [] }
         let viewSum = zip(views, sample.columns[5].validity ?? []).reduce(Int64(0)) { $0 + ($1.1 ? $1.0 : 0) }
-        return [2500, users.reduce(0) { $0 + Int64($1) }, Int64(2500 - sample.columns[7].nullCount),
-                ts.min()!, ts.max()!, viewSum]
+        return [
+            2500, users.reduce(0) { $0 + Int64($1) }, Int64(2500 - sample.columns[7].nullCount),
+            ts.min()!, ts.max()!, viewSum,
+        ]
     }
 
     @Test func reelReadsPyarrowFiles() throws {
@@ -88,10 +108,12 @@ struct ExternalReaderTests {
         try ratings.write(schema: ratingsSchema, mode: .overwrite, batches: [v0], lock: .none)
         try ratings.write(schema: ratingsSchema, mode: .overwrite, batches: [v1], lock: .none)
         let events = DeltaTable(path: dir + "/events")
-        try events.write(schema: eventsSchema, mode: .overwrite, batches: [
-            DeltaBatch(columns: [.strings(["a", "b"]), .int32([1, 2]), .float([4.5, nil])], partitionValues: ["date": "2019-11-20"]),
-            DeltaBatch(columns: [.strings(["c"]), .int32([3]), .float([1])], partitionValues: ["date": "2019-11-21"]),
-        ], lock: .none)
+        try events.write(
+            schema: eventsSchema, mode: .overwrite,
+            batches: [
+                DeltaBatch(columns: [.strings(["a", "b"]), .int32([1, 2]), .float([4.5, nil])], partitionValues: ["date": "2019-11-20"]),
+                DeltaBatch(columns: [.strings(["c"]), .int32([3]), .float([1])], partitionValues: ["date": "2019-11-21"]),
+            ], lock: .none)
         let report = try ExternalReaders.run(ExternalReaders.readDeltaTables, dir, [])
         if let reason = report["skipped"]?.stringValue {
             print("ExternalReaderTests.deltaTables: delta-rs part skipped: \(reason)")
@@ -139,87 +161,87 @@ enum ExternalReaders {
     }
 
     static let readReelFiles = #"""
-    import json, sys, pyarrow as pa, pyarrow.parquet as pq, duckdb
-    out = {}
-    for f in sys.argv[2:]:
-        t = pq.read_table(f, page_checksum_verification=True)
-        schema = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
-        pq.write_table(t, f + ".pyarrow.parquet", compression="zstd", use_dictionary=True)
-        agg = duckdb.sql(f"""select count(*), sum(userId)::BIGINT, count(title), epoch_ms(min("timestamp")),
-                             epoch_ms(max("timestamp")), sum(views)::BIGINT from read_parquet('{f}')""").fetchall()[0]
-        out[f] = {"rows": t.num_rows, "schema": schema, "duckdb": [int(x) for x in agg]}
-    print("REEL-JSON:" + json.dumps(out))
-    """#
+        import json, sys, pyarrow as pa, pyarrow.parquet as pq, duckdb
+        out = {}
+        for f in sys.argv[2:]:
+            t = pq.read_table(f, page_checksum_verification=True)
+            schema = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
+            pq.write_table(t, f + ".pyarrow.parquet", compression="zstd", use_dictionary=True)
+            agg = duckdb.sql(f"""select count(*), sum(userId)::BIGINT, count(title), epoch_ms(min("timestamp")),
+                                 epoch_ms(max("timestamp")), sum(views)::BIGINT from read_parquet('{f}')""").fetchall()[0]
+            out[f] = {"rows": t.num_rows, "schema": schema, "duckdb": [int(x) for x in agg]}
+        print("REEL-JSON:" + json.dumps(out))
+        """#
 
     static let writePyarrowFiles = #"""
-    import json, sys, datetime, pyarrow as pa, pyarrow.parquet as pq
-    d = sys.argv[1]; n = 3000
-    utc = datetime.timezone.utc
-    t = pa.table({
-        "i32": pa.array([i % 97 for i in range(n)], pa.int32()),
-        "i64": pa.array([i * 1000003 for i in range(n)], pa.int64()),
-        "f": pa.array([(i % 10) * 0.5 for i in range(n)], pa.float32()),
-        "d": pa.array([i * 0.25 for i in range(n)], pa.float64()),
-        "s": pa.array([f"genre{i % 7}" for i in range(n)], pa.string()),
-        "opt_s": pa.array([None if i % 5 == 0 else f"title {i}" for i in range(n)], pa.string()),
-        "ts": pa.array([1600000000000 + i * 1000 for i in range(n)], pa.timestamp("ms", tz="UTC")),
-        "b": pa.array([i % 3 == 0 for i in range(n)], pa.bool_()),
-        "opt_i": pa.array([None if i % 4 == 0 else i for i in range(n)], pa.int64()),
-    })
-    fields = [pa.field(f.name, f.type, nullable=f.name.startswith("opt")) for f in t.schema]
-    t = t.cast(pa.schema(fields))
-    common = dict(row_group_size=1000, write_page_checksum=True)
-    pq.write_table(t, f"{d}/dict_zstd.parquet", compression="zstd", use_dictionary=True, **common)
-    pq.write_table(t, f"{d}/v2_dict_zstd.parquet", compression="zstd", use_dictionary=True, data_page_version="2.0", **common)
-    pq.write_table(t, f"{d}/plain_uncompressed_v2.parquet", compression="none", use_dictionary=False, data_page_version="2.0", **common)
-    pq.write_table(t, f"{d}/snappy.parquet", compression="snappy", **common)
-    # A tiny dictionary limit: chunks start dictionary-encoded and fall back to PLAIN pages.
-    pq.write_table(t, f"{d}/dict_fallback.parquet", compression="zstd", use_dictionary=True,
-                   dictionary_pagesize_limit=256, data_page_size=512, write_batch_size=64, **common)
-    print("REEL-JSON:" + json.dumps({"written": 5}))
-    """#
+        import json, sys, datetime, pyarrow as pa, pyarrow.parquet as pq
+        d = sys.argv[1]; n = 3000
+        utc = datetime.timezone.utc
+        t = pa.table({
+            "i32": pa.array([i % 97 for i in range(n)], pa.int32()),
+            "i64": pa.array([i * 1000003 for i in range(n)], pa.int64()),
+            "f": pa.array([(i % 10) * 0.5 for i in range(n)], pa.float32()),
+            "d": pa.array([i * 0.25 for i in range(n)], pa.float64()),
+            "s": pa.array([f"genre{i % 7}" for i in range(n)], pa.string()),
+            "opt_s": pa.array([None if i % 5 == 0 else f"title {i}" for i in range(n)], pa.string()),
+            "ts": pa.array([1600000000000 + i * 1000 for i in range(n)], pa.timestamp("ms", tz="UTC")),
+            "b": pa.array([i % 3 == 0 for i in range(n)], pa.bool_()),
+            "opt_i": pa.array([None if i % 4 == 0 else i for i in range(n)], pa.int64()),
+        })
+        fields = [pa.field(f.name, f.type, nullable=f.name.startswith("opt")) for f in t.schema]
+        t = t.cast(pa.schema(fields))
+        common = dict(row_group_size=1000, write_page_checksum=True)
+        pq.write_table(t, f"{d}/dict_zstd.parquet", compression="zstd", use_dictionary=True, **common)
+        pq.write_table(t, f"{d}/v2_dict_zstd.parquet", compression="zstd", use_dictionary=True, data_page_version="2.0", **common)
+        pq.write_table(t, f"{d}/plain_uncompressed_v2.parquet", compression="none", use_dictionary=False, data_page_version="2.0", **common)
+        pq.write_table(t, f"{d}/snappy.parquet", compression="snappy", **common)
+        # A tiny dictionary limit: chunks start dictionary-encoded and fall back to PLAIN pages.
+        pq.write_table(t, f"{d}/dict_fallback.parquet", compression="zstd", use_dictionary=True,
+                       dictionary_pagesize_limit=256, data_page_size=512, write_batch_size=64, **common)
+        print("REEL-JSON:" + json.dumps({"written": 5}))
+        """#
 
     static let readDeltaTables = #"""
-    import json, sys, shutil, subprocess, duckdb
-    d = sys.argv[1]; out = {}
-    try:
-        con = duckdb.connect(); con.sql("INSTALL delta; LOAD delta")
-        n = con.sql(f"select count(*) from delta_scan('{d}/ratings')").fetchall()[0][0]
-        out["duckdb_delta_scan"] = f"read {n} rows"
-    except Exception as e:
-        out["duckdb_delta_scan"] = "skipped: the DuckDB delta extension is not available (" + str(e).splitlines()[0][:80] + ")"
-    try:
-        from deltalake import DeltaTable
-    except ImportError:
-        out["skipped"] = "the deltalake package is not installed (pip install deltalake)"
-        print("REEL-JSON:" + json.dumps(out)); sys.exit(0)
-    def sums(t):
-        return [t.num_rows, sum(t.column("userId").to_pylist()), sum(t.column("movieId").to_pylist())]
-    latest = DeltaTable(f"{d}/ratings")
-    out["latest_version"] = latest.version()
-    t = latest.to_pyarrow_table()
-    out["latest"] = sums(t)
-    out["schema"] = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
-    out["version0"] = sums(DeltaTable(f"{d}/ratings", version=0).to_pyarrow_table())
-    ev = DeltaTable(f"{d}/events").to_pyarrow_table().sort_by([("date", "ascending"), ("event_id", "ascending")])
-    out["events"] = "|".join(f"{r['date']}:{r['event_id']}:{r['rating']}" for r in ev.to_pylist())
-    files = latest.file_uris()
-    out["duckdb_latest"] = duckdb.sql(f"select count(*) from read_parquet({files!r})").fetchall()[0][0]
-    old_files = DeltaTable(f"{d}/ratings", version=0).file_uris()
-    out["duckdb_version0"] = duckdb.sql(f"select count(*) from read_parquet({old_files!r})").fetchall()[0][0]
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        out["spark"] = "skipped: pyspark is not installed"
-    else:
-        spark = (SparkSession.builder.master("local[1]").appName("reel-check")
-                 .config("spark.ui.showConsoleProgress", "false").getOrCreate())
-        out["spark_rows"] = spark.read.parquet(*files).count()
+        import json, sys, shutil, subprocess, duckdb
+        d = sys.argv[1]; out = {}
         try:
-            out["spark"] = f"format('delta') read {spark.read.format('delta').load(d + '/ratings').count()} rows"
+            con = duckdb.connect(); con.sql("INSTALL delta; LOAD delta")
+            n = con.sql(f"select count(*) from delta_scan('{d}/ratings')").fetchall()[0][0]
+            out["duckdb_delta_scan"] = f"read {n} rows"
         except Exception as e:
-            out["spark"] = "read the current version's files; format('delta') needs delta-spark (" + str(e).splitlines()[0][:80] + ")"
-        spark.stop()
-    print("REEL-JSON:" + json.dumps(out))
-    """#
+            out["duckdb_delta_scan"] = "skipped: the DuckDB delta extension is not available (" + str(e).splitlines()[0][:80] + ")"
+        try:
+            from deltalake import DeltaTable
+        except ImportError:
+            out["skipped"] = "the deltalake package is not installed (pip install deltalake)"
+            print("REEL-JSON:" + json.dumps(out)); sys.exit(0)
+        def sums(t):
+            return [t.num_rows, sum(t.column("userId").to_pylist()), sum(t.column("movieId").to_pylist())]
+        latest = DeltaTable(f"{d}/ratings")
+        out["latest_version"] = latest.version()
+        t = latest.to_pyarrow_table()
+        out["latest"] = sums(t)
+        out["schema"] = ",".join(f"{x.name}:{x.type}:{str(x.nullable).lower()}" for x in t.schema)
+        out["version0"] = sums(DeltaTable(f"{d}/ratings", version=0).to_pyarrow_table())
+        ev = DeltaTable(f"{d}/events").to_pyarrow_table().sort_by([("date", "ascending"), ("event_id", "ascending")])
+        out["events"] = "|".join(f"{r['date']}:{r['event_id']}:{r['rating']}" for r in ev.to_pylist())
+        files = latest.file_uris()
+        out["duckdb_latest"] = duckdb.sql(f"select count(*) from read_parquet({files!r})").fetchall()[0][0]
+        old_files = DeltaTable(f"{d}/ratings", version=0).file_uris()
+        out["duckdb_version0"] = duckdb.sql(f"select count(*) from read_parquet({old_files!r})").fetchall()[0][0]
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            out["spark"] = "skipped: pyspark is not installed"
+        else:
+            spark = (SparkSession.builder.master("local[1]").appName("reel-check")
+                     .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+            out["spark_rows"] = spark.read.parquet(*files).count()
+            try:
+                out["spark"] = f"format('delta') read {spark.read.format('delta').load(d + '/ratings').count()} rows"
+            except Exception as e:
+                out["spark"] = "read the current version's files; format('delta') needs delta-spark (" + str(e).splitlines()[0][:80] + ")"
+            spark.stop()
+        print("REEL-JSON:" + json.dumps(out))
+        """#
 }

@@ -13,7 +13,9 @@ import ReelTestSupport
             .strings((0..<n).map { "title \($0)" }),
             .double((0..<n).map { Double($0) / 3 }),
         ]
-        let options = ParquetWriteOptions.with { $0.pageTargetBytes = 2048; $0.rowGroupTargetBytes = 40_000 }
+        let options = ParquetWriteOptions.with {
+            $0.pageTargetBytes = 2048; $0.rowGroupTargetBytes = 40_000
+        }
         let summary = try ParquetFile.write(to: path, schema: schema, columns: columns, options: options)
         #expect(summary.rowGroupCount > 1)
         #expect(summary.pagesPerColumn.allSatisfy { $0 > summary.rowGroupCount })

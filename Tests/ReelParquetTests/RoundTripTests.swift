@@ -15,10 +15,16 @@ import ReelTestSupport
         ParquetWriteOptions(),
         .with { $0.compression = .uncompressed },
         .with { $0.dictionary = .never },
-        .with { $0.dictionary = .always; $0.compression = .uncompressed },
+        .with {
+            $0.dictionary = .always; $0.compression = .uncompressed
+        },
         .with { $0.dataPageVersion = .v2 },
-        .with { $0.dataPageVersion = .v2; $0.compression = .uncompressed; $0.dictionary = .always },
-        .with { $0.pageTargetBytes = 100; $0.rowGroupTargetBytes = 4000; $0.verification = .full },
+        .with {
+            $0.dataPageVersion = .v2; $0.compression = .uncompressed; $0.dictionary = .always
+        },
+        .with {
+            $0.pageTargetBytes = 100; $0.rowGroupTargetBytes = 4000; $0.verification = .full
+        },
     ])
     func everyTypeRoundTrips(options: ParquetWriteOptions) throws {
         let sample = SampleTable(rows: 1000)
@@ -61,8 +67,10 @@ import ReelTestSupport
         let idIndices = (0..<rows).map { _ in [0, 1, 4][Int(rng.next() % 3)] as UInt32 }
         let nameIndices = (0..<rows).map { _ in UInt32(rng.next() % 5) }
         let times = (0..<rows).map { Int64($0) * 1000 }
-        let columns = [ParquetColumnData(dictionary: .int32(ids), indices: idIndices),
-                       ParquetColumnData(dictionary: .byteArray(ByteArrayColumn(names)), indices: nameIndices), .int64(times)]
+        let columns = [
+            ParquetColumnData(dictionary: .int32(ids), indices: idIndices),
+            ParquetColumnData(dictionary: .byteArray(ByteArrayColumn(names)), indices: nameIndices), .int64(times),
+        ]
         let path = makeTempDir() + "/d.parquet"
         let options = ParquetWriteOptions.with { $0.rowGroupTargetBytes = 8 << 10 }
         let summary = try ParquetFile.write(to: path, schema: schema, columns: columns, options: options)
@@ -77,7 +85,9 @@ import ReelTestSupport
         #expect(throws: ReelError.self) { try ParquetFile.write(to: path, schema: schema, columns: bad) }
         var withNulls = ParquetColumnData(dictionary: .int32(ids), indices: [0, 1])
         withNulls.validity = [true, false]
-        #expect(throws: ReelError.self) { try ParquetFile.write(to: path, schema: schema, columns: [withNulls, .strings(["a", "b"]), .int64([1, 2])]) }
+        #expect(throws: ReelError.self) {
+            try ParquetFile.write(to: path, schema: schema, columns: [withNulls, .strings(["a", "b"]), .int64([1, 2])])
+        }
     }
 
     @Test func multipleRowGroupsKeepRowOrder() throws {

@@ -5,20 +5,20 @@ import ReelTestSupport
 
 @Suite struct TableSchemaTests {
     let yaml = """
-    tables:
-      ratings:
-        columns:
-          - { name: userId, type: int32, nullable: false }
-          - { name: movieId, type: int32 }
-          - { name: rating, type: float, nullable: false }
-          - { name: timestamp, type: timestamp_ms }
-      events:
-        partition_by: [date]
-        columns:
-          - { name: event_id, type: string }
-          - { name: rating, type: float, nullable: true }
-          - { name: date, type: string }
-    """
+        tables:
+          ratings:
+            columns:
+              - { name: userId, type: int32, nullable: false }
+              - { name: movieId, type: int32 }
+              - { name: rating, type: float, nullable: false }
+              - { name: timestamp, type: timestamp_ms }
+          events:
+            partition_by: [date]
+            columns:
+              - { name: event_id, type: string }
+              - { name: rating, type: float, nullable: true }
+              - { name: date, type: string }
+        """
 
     @Test func loadsTheDocumentedYAMLShape() throws {
         let tables = try TableSchema.load(yaml: yaml)
@@ -31,12 +31,12 @@ import ReelTestSupport
 
     @Test func loadsTheListShapeWithRequired() throws {
         let list = """
-        tables:
-          - name: movies
-            columns:
-              - { name: movieId, type: int32, required: true, description: id }
-              - { name: title, type: string, required: false }
-        """
+            tables:
+              - name: movies
+                columns:
+                  - { name: movieId, type: int32, required: true, description: id }
+                  - { name: title, type: string, required: false }
+            """
         let t = try #require(try TableSchema.load(yaml: list).first)
         #expect(t.columns == [TableColumn("movieId", .int32), TableColumn("title", .string, nullable: true)])
     }

@@ -42,8 +42,10 @@ struct SampleTable {
             watched.append(rng.next() % 3 == 0)
             note.append(rng.next() % 2 == 0 ? nil : Float(i) * 0.25)
         }
-        columns = [.int32(userId), .int32(movieId), .float(rating), .int64(ts), .double(score), .int64(views),
-                   .strings(genre), .strings(title), .boolean(watched), .float(note)]
+        columns = [
+            .int32(userId), .int32(movieId), .float(rating), .int64(ts), .double(score), .int64(views),
+            .strings(genre), .strings(title), .boolean(watched), .float(note),
+        ]
     }
 }
 

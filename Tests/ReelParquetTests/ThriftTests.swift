@@ -19,9 +19,13 @@ import Testing
         w.beginStruct()
         w.field(1, i32: -7)
         w.field(2, bool: true)
-        w.field(40, i64: 1 << 40)        // delta > 15: long form
-        w.field(41) { s in s.field(3, string: "inner"); s.field(4, bool: false) }
-        w.field(42, listOf: .boolTrue, count: 3) { l in l.writeBool(true); l.writeBool(false); l.writeBool(true) }
+        w.field(40, i64: 1 << 40)  // delta > 15: long form
+        w.field(41) { s in
+            s.field(3, string: "inner"); s.field(4, bool: false)
+        }
+        w.field(42, listOf: .boolTrue, count: 3) { l in
+            l.writeBool(true); l.writeBool(false); l.writeBool(true)
+        }
         w.field(43, double: 2.5)
         w.endStruct()
         // Field 1 with delta 1 and type i32: 0x15, then zigzag(-7) = 13.
@@ -100,8 +104,10 @@ import Testing
 
     @Test func fileMetaDataRoundTrips() throws {
         var meta = ParquetFileMetaData()
-        meta.schema = try ParquetSchema([TableColumn("a", .int32), TableColumn("b", .string, nullable: true),
-                                         TableColumn("t", .timestampMillis)]).elements
+        meta.schema = try ParquetSchema([
+            TableColumn("a", .int32), TableColumn("b", .string, nullable: true),
+            TableColumn("t", .timestampMillis),
+        ]).elements
         meta.numRows = 3
         var column = ParquetColumnMetaData()
         column.type = .int32
@@ -145,8 +151,9 @@ import Testing
         h.uncompressedPageSize = 1000
         h.compressedPageSize = 400
         h.crc = -12345
-        h.dataPageV2 = DataPageHeaderV2(numValues: 10, numNulls: 2, numRows: 10, encoding: .rleDictionary,
-                                        definitionLevelsByteLength: 3, repetitionLevelsByteLength: 0, isCompressed: false)
+        h.dataPageV2 = DataPageHeaderV2(
+            numValues: 10, numNulls: 2, numRows: 10, encoding: .rleDictionary,
+            definitionLevelsByteLength: 3, repetitionLevelsByteLength: 0, isCompressed: false)
         var d = PageHeader()
         d.type = .dictionaryPage
         d.dictionaryPage = DictionaryPageHeader(numValues: 5, encoding: .plain, isSorted: true)

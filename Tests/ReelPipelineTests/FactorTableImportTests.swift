@@ -17,15 +17,18 @@ import Testing
             movieOffsets: [0, 2, 4, 5, 5], movieUsers: [0, 2, 0, 1, 1], movieRatings: [4, 5, 5, 3, 4], movieTimes: [1, 5, 2, 3, 4])
         var offsets: [UInt32] = [0], bytes: [UInt8] = []
         for i in 1...4 { bytes += Array("Movie \(i)".utf8); offsets.append(UInt32(bytes.count)) }
-        let movies = SilverMovies(ids: [1, 2, 3, 4], titleOffsets: offsets, titleBytes: bytes, years: [2000, 2000, 2000, 2000],
-                                  genres: [1, 2, 4, 8], ratingCounts: [2, 2, 1, 0], ratingMeans: [4.5, 4, 4, 0])
+        let movies = SilverMovies(
+            ids: [1, 2, 3, 4], titleOffsets: offsets, titleBytes: bytes, years: [2000, 2000, 2000, 2000],
+            genres: [1, 2, 4, 8], ratingCounts: [2, 2, 1, 0], ratingMeans: [4.5, 4, 4, 0])
         let popularity = SilverPopularity(endTime: 0, scores: [Float](repeating: 0, count: 12), counts: [Int32](repeating: 0, count: 12))
         return SilverSnapshot(versionID: "v-import", fingerprint: 0x5EED, ratings: ratings, movies: movies, popularity: popularity)
     }
 
     /// Writes `folder/side/part-00000.parquet` with an id column and f0 … f{rank-1}.
-    func writeTable(_ folder: String, _ side: String, ids: [Int32], rank: Int, value: (Int32, Int) -> Float,
-                    idType: ColumnType = .int32, skipColumn: String? = nil) throws {
+    func writeTable(
+        _ folder: String, _ side: String, ids: [Int32], rank: Int, value: (Int32, Int) -> Float,
+        idType: ColumnType = .int32, skipColumn: String? = nil
+    ) throws {
         try FileSystem.createDirectory(Path.join(folder, side))
         var columns: [TableColumn] = [TableColumn("id", idType)]
         var data: [ParquetColumnData] = [ParquetColumnData(idType == .int32 ? .int32(ids) : .int64(ids.map(Int64.init)))]
@@ -49,8 +52,9 @@ import Testing
         // Spark's order is not silver's: users 30, 10, 20; movies 3, 1, 2 (4 unrated, absent).
         try writeTable(out, "users", ids: [30, 10, 20], rank: 2) { Float($0) + Float($1) / 10 }
         try writeTable(out, "movies", ids: [3, 1, 2], rank: 2) { -Float($0) - Float($1) / 10 }
-        try FileSystem.writeAtomically(Path.join(out, "factors.json"),
-                                       text: #"{"rank": 2, "regParam": 0.5, "alpha": 2.0, "iterations": 7, "seed": 9}"#)
+        try FileSystem.writeAtomically(
+            Path.join(out, "factors.json"),
+            text: #"{"rank": 2, "regParam": 0.5, "alpha": 2.0, "iterations": 7, "seed": 9}"#)
         let record = try FactorTableImport.run(home: home, silver: silver(), source: .init(folder: out, params: nil, engine: "spark"))
         let f = try ModelStore.latestFactors(home: home)
         #expect(f.rank == 2 && f.userIDs == [10, 20, 30] && f.movieIDs == [1, 2, 3, 4])
@@ -76,17 +80,20 @@ import Testing
     func refuses_tables_that_do_not_fit(_ defect: String, _ message: String) throws {
         let (home, out) = try scratch(defect)
         defer { try? FileSystem.removeTree(home.root) }
-        let users: [Int32] = switch defect {
-        case "missing-user": [10, 30]
-        case "duplicate": [10, 20, 30, 10]
-        default: [10, 20, 30]
-        }
-        try writeTable(out, "users", ids: users, rank: defect == "rank-mismatch" ? 3 : 2,
-                       value: { id, k in defect == "nan" && id == 20 && k == 1 ? .nan : 1 },
-                       idType: defect == "int64-id" ? .int64 : .int32)
+        let users: [Int32] =
+            switch defect {
+            case "missing-user": [10, 30]
+            case "duplicate": [10, 20, 30, 10]
+            default: [10, 20, 30]
+            }
+        try writeTable(
+            out, "users", ids: users, rank: defect == "rank-mismatch" ? 3 : 2,
+            value: { id, k in defect == "nan" && id == 20 && k == 1 ? .nan : 1 },
+            idType: defect == "int64-id" ? .int64 : .int32)
         if defect != "no-movies" {
-            try writeTable(out, "movies", ids: defect == "unknown-movie" ? [1, 2, 3, 99] : [1, 2, 3], rank: defect == "missing-column" ? 3 : 2,
-                           value: { _, _ in 1 }, skipColumn: defect == "missing-column" ? "f1" : nil)
+            try writeTable(
+                out, "movies", ids: defect == "unknown-movie" ? [1, 2, 3, 99] : [1, 2, 3], rank: defect == "missing-column" ? 3 : 2,
+                value: { _, _ in 1 }, skipColumn: defect == "missing-column" ? "f1" : nil)
         }
         #expect {
             try FactorTableImport.run(home: home, silver: silver(), source: .init(folder: out, params: nil, engine: "spark"))

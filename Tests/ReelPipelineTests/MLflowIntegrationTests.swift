@@ -20,9 +20,12 @@ struct MLflowIntegrationTests {
         return (try? Subprocess.run(python, ["-c", "import mlflow"], timeout: 120))?.status == 0
     }()
 
-    @Test("runs logged with MLflowClient read back with MLflow's client: experiment, name, status, times, params, metrics, tags",
-          .enabled(if: mlflowImportable, "mlflow is not importable by python3: `pip install mlflow` (or set REEL_MLFLOW_PYTHON to a Python that has it) to run this test"),
-          .timeLimit(.minutes(5)))
+    @Test(
+        "runs logged with MLflowClient read back with MLflow's client: experiment, name, status, times, params, metrics, tags",
+        .enabled(
+            if: mlflowImportable,
+            "mlflow is not importable by python3: `pip install mlflow` (or set REEL_MLFLOW_PYTHON to a Python that has it) to run this test"),
+        .timeLimit(.minutes(5)))
     func logAndReadBack() throws {
         let python = try #require(Self.python)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reel-mlflow-\(UUID().uuidString.prefix(8))").path
@@ -41,8 +44,8 @@ struct MLflowIntegrationTests {
         #expect(run["experiment"] as? String == "reel-nightly")
         #expect(run["run_name"] as? String == record.runID)
         #expect(run["status"] as? String == "FINISHED")
-        #expect((run["start_time"] as? NSNumber)?.int64Value == 1_795_572_900_000) // 2026-11-25T02:15:00Z
-        #expect((run["end_time"] as? NSNumber)?.int64Value == 1_795_573_902_000)   // 2026-11-25T02:31:42Z
+        #expect((run["start_time"] as? NSNumber)?.int64Value == 1_795_572_900_000)  // 2026-11-25T02:15:00Z
+        #expect((run["end_time"] as? NSNumber)?.int64Value == 1_795_573_902_000)  // 2026-11-25T02:31:42Z
 
         let params = run["params"] as? [String: String] ?? [:]
         #expect(params == record.params)
@@ -90,12 +93,14 @@ struct MLflowServer {
     /// Starts the server on a free port and waits (at most two minutes) until it answers.
     static func start(python: String, directory: String) throws -> MLflowServer {
         let port = try freePort(python: python)
-        let process = try Subprocess.start(python, [
-            "-m", "mlflow", "server",
-            "--backend-store-uri", "sqlite:///\(directory)/mlflow.db",
-            "--default-artifact-root", "\(directory)/artifacts",
-            "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
-        ], environment: environment)
+        let process = try Subprocess.start(
+            python,
+            [
+                "-m", "mlflow", "server",
+                "--backend-store-uri", "sqlite:///\(directory)/mlflow.db",
+                "--default-artifact-root", "\(directory)/artifacts",
+                "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+            ], environment: environment)
         let server = MLflowServer(process: process, uri: "http://127.0.0.1:\(port)")
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
@@ -112,17 +117,17 @@ struct MLflowServer {
     /// The run as MLflow's own client (`mlflow.tracking.MlflowClient`) sees it.
     static func readRun(python: String, uri: String, runID: String) throws -> [String: Any] {
         let script = """
-        import json, sys
-        from mlflow.tracking import MlflowClient
-        client = MlflowClient(tracking_uri=sys.argv[1])
-        run = client.get_run(sys.argv[2])
-        experiment = client.get_experiment(run.info.experiment_id)
-        print("REEL-JSON " + json.dumps({
-            "experiment": experiment.name, "experiment_id": run.info.experiment_id,
-            "run_name": run.info.run_name, "status": run.info.status,
-            "start_time": run.info.start_time, "end_time": run.info.end_time,
-            "params": dict(run.data.params), "metrics": dict(run.data.metrics), "tags": dict(run.data.tags)}))
-        """
+            import json, sys
+            from mlflow.tracking import MlflowClient
+            client = MlflowClient(tracking_uri=sys.argv[1])
+            run = client.get_run(sys.argv[2])
+            experiment = client.get_experiment(run.info.experiment_id)
+            print("REEL-JSON " + json.dumps({
+                "experiment": experiment.name, "experiment_id": run.info.experiment_id,
+                "run_name": run.info.run_name, "status": run.info.status,
+                "start_time": run.info.start_time, "end_time": run.info.end_time,
+                "params": dict(run.data.params), "metrics": dict(run.data.metrics), "tags": dict(run.data.tags)}))
+            """
         let result = try Subprocess.run(python, ["-c", script, uri, runID], timeout: 120)
         let line = result.output.split(separator: "\n").first { $0.hasPrefix("REEL-JSON ") }
         guard result.status == 0, let line else {
@@ -133,10 +138,15 @@ struct MLflowServer {
     }
 
     static func freePort(python: String) throws -> Int {
-        let result = try Subprocess.run(python, ["-c", """
-            import socket
-            s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-            """])
+        let result = try Subprocess.run(
+            python,
+            [
+                "-c",
+                """
+                import socket
+                s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+                """,
+            ])
         guard result.status == 0, let port = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ServerError("could not find a free port: \(result.output)")
         }
@@ -146,7 +156,8 @@ struct MLflowServer {
     /// One GET of /health with a short timeout.
     static func answersHealth(_ uri: String) -> Bool {
         guard let url = URL(string: uri + "/health"),
-              let result = try? Subprocess.run("/usr/bin/env", ["curl", "-fsS", "-m", "2", url.absoluteString], timeout: 5) else {
+            let result = try? Subprocess.run("/usr/bin/env", ["curl", "-fsS", "-m", "2", url.absoluteString], timeout: 5)
+        else {
             return false
         }
         return result.status == 0

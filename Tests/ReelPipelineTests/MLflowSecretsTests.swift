@@ -18,8 +18,9 @@ struct MLflowSecretsTests {
         let client = try MLflowClient(trackingURI: uri, environment: [:])
         #expect(client.baseURL.absoluteString == "https://mlflow.internal:5000/prefix")
         #expect(client.credentials == .init(user: "alice", password: Self.secret, token: nil))
-        let args = MLflowClient.curlArguments(url: client.baseURL.absoluteString + "/api/2.0/mlflow/x", timeout: 5,
-                                              post: true, configFile: "/tmp/reel-secret-abc")
+        let args = MLflowClient.curlArguments(
+            url: client.baseURL.absoluteString + "/api/2.0/mlflow/x", timeout: 5,
+            post: true, configFile: "/tmp/reel-secret-abc")
         #expect(!args.joined(separator: " ").contains(Self.secret))
         #expect(args.contains("-K"))
         // A bad URI's error message does not echo the password either.
@@ -28,14 +29,18 @@ struct MLflowSecretsTests {
             #expect(!"\(error)".contains(Self.secret))
         }
         // MLflow's environment variables are honoured too.
-        let fromEnv = try MLflowClient(trackingURI: "http://h:1", environment: [
-            "MLFLOW_TRACKING_USERNAME": "u", "MLFLOW_TRACKING_PASSWORD": "p\"q", "MLFLOW_TRACKING_TOKEN": "tok"])
+        let fromEnv = try MLflowClient(
+            trackingURI: "http://h:1",
+            environment: [
+                "MLFLOW_TRACKING_USERNAME": "u", "MLFLOW_TRACKING_PASSWORD": "p\"q", "MLFLOW_TRACKING_TOKEN": "tok",
+            ])
         #expect(fromEnv.credentials?.curlConfig == "user = \"u:p\\\"q\"\nheader = \"Authorization: Bearer tok\"\n")
     }
 
-    @Test("against a live HTTP server: the credentials arrive as Basic auth, and no curl command line carries them",
-          .enabled(if: Subprocess.which("python3") != nil, "needs python3 for the fake tracking server"),
-          .timeLimit(.minutes(2)))
+    @Test(
+        "against a live HTTP server: the credentials arrive as Basic auth, and no curl command line carries them",
+        .enabled(if: Subprocess.which("python3") != nil, "needs python3 for the fake tracking server"),
+        .timeLimit(.minutes(2)))
     func liveServerSeesCredentialsButPsDoesNot() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reel-mlflow-secret-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -68,55 +73,55 @@ struct MLflowSecretsTests {
     /// Authorization headers, and on every request scans /proc for curl command lines that
     /// carry the secret (what `ps` would show).
     static let fakeServer = #"""
-    import http.server, json, os, sys
-    port_file, seen_file, secret = sys.argv[1], sys.argv[2], sys.argv[3]
-    seen = {"authorizations": [], "requests": 0, "leakedInPs": False, "curlSeen": 0}
+        import http.server, json, os, sys
+        port_file, seen_file, secret = sys.argv[1], sys.argv[2], sys.argv[3]
+        seen = {"authorizations": [], "requests": 0, "leakedInPs": False, "curlSeen": 0}
 
-    def scan():
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if "curl" in cmd.split(" ")[0]:
-                seen["curlSeen"] += 1
-                if secret in cmd:
-                    seen["leakedInPs"] = True
+        def scan():
+            for pid in os.listdir("/proc"):
+                if not pid.isdigit():
+                    continue
+                try:
+                    cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if "curl" in cmd.split(" ")[0]:
+                    seen["curlSeen"] += 1
+                    if secret in cmd:
+                        seen["leakedInPs"] = True
 
-    class H(http.server.BaseHTTPRequestHandler):
-        def answer(self, body):
-            seen["requests"] += 1
-            seen["authorizations"].append(self.headers.get("Authorization", ""))
-            scan()
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            with open(seen_file + ".tmp", "w") as f:
-                json.dump(seen, f)
-            os.replace(seen_file + ".tmp", seen_file)
+        class H(http.server.BaseHTTPRequestHandler):
+            def answer(self, body):
+                seen["requests"] += 1
+                seen["authorizations"].append(self.headers.get("Authorization", ""))
+                scan()
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                with open(seen_file + ".tmp", "w") as f:
+                    json.dump(seen, f)
+                os.replace(seen_file + ".tmp", seen_file)
 
-        def do_GET(self):
-            self.answer({"experiment": {"experiment_id": "7"}})
+            def do_GET(self):
+                self.answer({"experiment": {"experiment_id": "7"}})
 
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            if self.path.endswith("runs/create"):
-                self.answer({"run": {"info": {"run_id": "run-1"}}})
-            else:
-                self.answer({})
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path.endswith("runs/create"):
+                    self.answer({"run": {"info": {"run_id": "run-1"}}})
+                else:
+                    self.answer({})
 
-        def log_message(self, *args):
-            pass
+            def log_message(self, *args):
+                pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), H)
-    with open(port_file + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.replace(port_file + ".tmp", port_file)
-    server.serve_forever()
-    """#
+        server = http.server.HTTPServer(("127.0.0.1", 0), H)
+        with open(port_file + ".tmp", "w") as f:
+            f.write(str(server.server_address[1]))
+        os.replace(port_file + ".tmp", port_file)
+        server.serve_forever()
+        """#
 }

@@ -100,8 +100,9 @@ struct MonitoringTests {
             let referenced = Set(texts.flatMap(EmittedMetrics.referencedNames))
             #expect(referenced.count >= 8, "\(file): too few metric names found: \(referenced.sorted())")
             for name in referenced.sorted() {
-                #expect(EmittedMetrics.isEmitted(name, by: emitted),
-                        "\(file) reads \(name), which Reel does not emit (emitted: \(emitted.sorted()))")
+                #expect(
+                    EmittedMetrics.isEmitted(name, by: emitted),
+                    "\(file) reads \(name), which Reel does not emit (emitted: \(emitted.sorted()))")
             }
         }
     }
@@ -110,9 +111,11 @@ struct MonitoringTests {
     func alertsAreDocumented() throws {
         let rules = try AlertRules.load()
         let anchors = Markdown.anchors(try String(contentsOfFile: Checkout.path("docs/operations.md"), encoding: .utf8))
-        for name in ["ReelNightlyStale", "ReelNightlyFailed", "ReelNightlyRejectRatioHigh", "ReelNightlyQualityGateBlocked",
-                     "ReelServeHighErrorRate", "ReelServeHighLatency", "ReelReleaseTooOld", "ReelReleaseReloadFailed",
-                     "ReelServeNotReady", "ReelServeDown"] {
+        for name in [
+            "ReelNightlyStale", "ReelNightlyFailed", "ReelNightlyRejectRatioHigh", "ReelNightlyQualityGateBlocked",
+            "ReelServeHighErrorRate", "ReelServeHighLatency", "ReelReleaseTooOld", "ReelReleaseReloadFailed",
+            "ReelServeNotReady", "ReelServeDown",
+        ] {
             #expect(rules.contains { $0.name == name }, "alerts.yml lacks \(name)")
         }
         #expect(Set(rules.map(\.name)).count == rules.count, "alert names repeat")
@@ -133,8 +136,11 @@ struct MonitoringTests {
         let dashboard = try Dashboard.load()
         #expect(dashboard.root["schemaVersion"] as? Int == 38)
         let variables = (dashboard.root["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
-        #expect(variables.contains { $0["name"] as? String == "datasource" && $0["type"] as? String == "datasource"
-                                     && $0["query"] as? String == "prometheus" })
+        #expect(
+            variables.contains {
+                $0["name"] as? String == "datasource" && $0["type"] as? String == "datasource"
+                    && $0["query"] as? String == "prometheus"
+            })
         let panels = dashboard.root["panels"] as? [[String: Any]] ?? []
         let ids = panels.compactMap { $0["id"] as? Int }
         #expect(ids.count == panels.count && Set(ids).count == ids.count, "panel ids must be present and unique")
@@ -149,9 +155,11 @@ struct MonitoringTests {
         }
         // The panels the operations guide promises.
         let titles = Set(panels.compactMap { $0["title"] as? String })
-        for title in ["Requests/s by route", "5xx ratio", "Lookup latency p50 / p99", "Fallbacks/s", "Release age",
-                      "Release reloads", "Ready", "Since last success", "Stage durations (last run)",
-                      "Rows per table (last ETL)", "Reject ratio per table", "NDCG@10 over time", "Release size", "Quality gate"] {
+        for title in [
+            "Requests/s by route", "5xx ratio", "Lookup latency p50 / p99", "Fallbacks/s", "Release age",
+            "Release reloads", "Ready", "Since last success", "Stage durations (last run)",
+            "Rows per table (last ETL)", "Reject ratio per table", "NDCG@10 over time", "Release size", "Quality gate",
+        ] {
             #expect(titles.contains(title), "the dashboard lacks the panel '\(title)'")
         }
     }
@@ -168,8 +176,9 @@ struct MonitoringTests {
     }
 
     private func promtool() throws -> String {
-        try #require(Subprocess.which("promtool"),
-                     "promtool is not on PATH: install Debian's `prometheus` package (apt-get install prometheus); CI installs it through `make print-apt`")
+        try #require(
+            Subprocess.which("promtool"),
+            "promtool is not on PATH: install Debian's `prometheus` package (apt-get install prometheus); CI installs it through `make print-apt`")
     }
 }
 
@@ -252,10 +261,11 @@ struct AlertRules {
         let rules = groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
         return rules.compactMap { rule in
             guard let name = rule["alert"] as? String else { return nil }
-            return AlertRules(name: name, expr: rule["expr"] as? String ?? "",
-                              forDuration: rule["for"] as? String,
-                              labels: rule["labels"] as? [String: String] ?? [:],
-                              annotations: rule["annotations"] as? [String: String] ?? [:])
+            return AlertRules(
+                name: name, expr: rule["expr"] as? String ?? "",
+                forDuration: rule["for"] as? String,
+                labels: rule["labels"] as? [String: String] ?? [:],
+                annotations: rule["annotations"] as? [String: String] ?? [:])
         }
     }
 }
@@ -295,7 +305,8 @@ struct Dashboard {
 
     /// A double-quoted YAML scalar (JSON string syntax is valid YAML).
     static func yamlString(_ s: String) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: [s], options: .withoutEscapingSlashes), as: UTF8.self).dropFirst().dropLast().description
+        String(decoding: try JSONSerialization.data(withJSONObject: [s], options: .withoutEscapingSlashes), as: UTF8.self).dropFirst().dropLast()
+            .description
     }
 }
 

@@ -12,10 +12,14 @@ struct ReportPageTests {
             "defaultMode": "hybrid", "params": ["k": 10],
             "split": ["split": "temporal", "cutTimeISO": "2015-01-01T00:00:00Z", "trainRatings": 90, "testRatings": 10, "evaluatedUsers": 7],
             "results": [served, ["mode": "<script>alert(1)</script>", "ndcg": 0.2, "recall": 0.1, "precision": 0.1, "map": 0.01, "coverage": 0.5]],
-            "blend": ["chosen": ["weights": ["model": 0.9, "trending": 0.1, "diversity": 0.05], "window": "7d"],
-                      "validationNDCG": 0.3, "modelOnlyNDCG": 0.28, "gainT": 2.5,
-                      "grid": [["blend": ["weights": ["model": 1, "trending": 0, "diversity": 0]], "ndcg": 0.28],
-                               ["blend": ["weights": ["model": 0.9, "trending": 0.1, "diversity": 0.05]], "ndcg": 0.3]]],
+            "blend": [
+                "chosen": ["weights": ["model": 0.9, "trending": 0.1, "diversity": 0.05], "window": "7d"],
+                "validationNDCG": 0.3, "modelOnlyNDCG": 0.28, "gainT": 2.5,
+                "grid": [
+                    ["blend": ["weights": ["model": 1, "trending": 0, "diversity": 0]], "ndcg": 0.28],
+                    ["blend": ["weights": ["model": 0.9, "trending": 0.1, "diversity": 0.05]], "ndcg": 0.3],
+                ],
+            ],
         ]
     }
 
@@ -29,8 +33,10 @@ struct ReportPageTests {
 
     @Test("every section is drawn as inline SVG; data is escaped; no script, no external reference")
     func sections() {
-        let page = ReportPage.html(.init(evaluation: Self.evaluation(ci: true), train: nil,
-                                         runs: [Self.run("r1", ndcg: 0.3), Self.run("r2<b>", ndcg: 0.31)], generatedAt: 0))
+        let page = ReportPage.html(
+            .init(
+                evaluation: Self.evaluation(ci: true), train: nil,
+                runs: [Self.run("r1", ndcg: 0.3), Self.run("r2<b>", ndcg: 0.31)], generatedAt: 0))
         for section in ["Candidates", "Blend search", "Training", "Nightly history", "Data volumes and quarantine"] {
             #expect(page.contains("<h2>\(section)</h2>"), "\(section)")
         }

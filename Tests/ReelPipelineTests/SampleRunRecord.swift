@@ -14,12 +14,16 @@ enum SampleRunRecord {
             ("evaluate", "ran", 180.75), ("publish", "ran", 21.0), ("prune", "ran", 0.05),
         ]
         r.stages = stages.map { .init(name: $0.0, status: $0.1, startedAt: r.startedAt, durationSeconds: $0.2, detail: "ok") }
-        r.params = ["model.rank": "64", "model.mode": "implicit", "etl.reject_threshold": "0.01",
-                    "gate.ndcg_margin": "0.05", "release.k": "100"]
-        r.metrics = ["ndcg_at_10": 0.3125, "hybrid.ndcg_at_10": 0.3125, "hybrid.precision_at_10": 0.21,
-                     "hybrid.recall_at_10": 0.12, "hybrid.map_at_10": 0.18, "hybrid.coverage": 0.4,
-                     "implicit-als.ndcg_at_10": 0.29, "explicit-als.ndcg_at_10": 0.05, "explicit-als.rmse": 0.81,
-                     "popular.ndcg_at_10": 0.2, "train_seconds": 734.0, "train_rmse": 0.42]
+        r.params = [
+            "model.rank": "64", "model.mode": "implicit", "etl.reject_threshold": "0.01",
+            "gate.ndcg_margin": "0.05", "release.k": "100",
+        ]
+        r.metrics = [
+            "ndcg_at_10": 0.3125, "hybrid.ndcg_at_10": 0.3125, "hybrid.precision_at_10": 0.21,
+            "hybrid.recall_at_10": 0.12, "hybrid.map_at_10": 0.18, "hybrid.coverage": 0.4,
+            "implicit-als.ndcg_at_10": 0.29, "explicit-als.ndcg_at_10": 0.05, "explicit-als.rmse": 0.81,
+            "popular.ndcg_at_10": 0.2, "train_seconds": 734.0, "train_rmse": 0.42,
+        ]
         r.rows = [
             "ratings": ["read": 25_000_095, "accepted": 24_999_000, "rejected": 1_095, "deduplicated": 0],
             "movies": ["read": 62_423, "accepted": 62_423, "rejected": 0, "deduplicated": 0],

@@ -21,21 +21,24 @@ final class Harness: @unchecked Sendable {
     func stages() -> [Stage] {
         // b depends on a's input, c on b's: fingerprints chain like the real pipeline.
         ["a", "b", "c"].map { name in
-            Stage(name: name, fingerprint: { [self] in
-                switch name {
-                case "a": return inputs["a"]!
-                case "b": return inputs["a"]! &* 31 &+ inputs["b"]!
-                default: return (inputs["a"]! &* 31 &+ inputs["b"]!) &* 31 &+ inputs["c"]!
-                }
-            }, nothingToDo: { [self] in idle[name] }, run: { [self] record in
-                if let left = failures[name], left > 0 {
-                    failures[name] = left - 1
-                    throw ReelError(.io, "disk hiccup")
-                }
-                runs[name, default: 0] += 1
-                record.metrics["\(name)_runs"] = Double(runs[name]!)
-                return "ok"
-            })
+            Stage(
+                name: name,
+                fingerprint: { [self] in
+                    switch name {
+                    case "a": return inputs["a"]!
+                    case "b": return inputs["a"]! &* 31 &+ inputs["b"]!
+                    default: return (inputs["a"]! &* 31 &+ inputs["b"]!) &* 31 &+ inputs["c"]!
+                    }
+                }, nothingToDo: { [self] in idle[name] },
+                run: { [self] record in
+                    if let left = failures[name], left > 0 {
+                        failures[name] = left - 1
+                        throw ReelError(.io, "disk hiccup")
+                    }
+                    runs[name, default: 0] += 1
+                    record.metrics["\(name)_runs"] = Double(runs[name]!)
+                    return "ok"
+                })
         }
     }
 }
@@ -158,16 +161,17 @@ final class Harness: @unchecked Sendable {
         p.add("reel_a", help: "A.", labels: [("stage", "q\"x")], value: 2)
         p.add("reel_b", help: "B.", value: 3)
         let text = p.render()
-        #expect(text == """
-        # HELP reel_a A.
-        # TYPE reel_a gauge
-        reel_a{stage="etl"} 1.5
-        reel_a{stage="q\\"x"} 2
-        # HELP reel_b B.
-        # TYPE reel_b gauge
-        reel_b 3
+        #expect(
+            text == """
+                # HELP reel_a A.
+                # TYPE reel_a gauge
+                reel_a{stage="etl"} 1.5
+                reel_a{stage="q\\"x"} 2
+                # HELP reel_b B.
+                # TYPE reel_b gauge
+                reel_b 3
 
-        """)
+                """)
     }
 
     @Test func compareShowsDeltas() {

@@ -21,22 +21,27 @@ enum Subprocess {
     }
 
     /// Runs `executable arguments…` to completion (killed after `timeout` seconds).
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
-                    timeout: TimeInterval = 120) throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil,
+        timeout: TimeInterval = 120
+    ) throws -> Result {
         let process = try start(executable, arguments, stdin: stdin)
         let deadline = Date().addingTimeInterval(timeout)
         while process.process.isRunning && Date() < deadline { usleep(10_000) }
         if process.process.isRunning {
             process.stop()
-            return Result(status: -1, output: "timed out after \(Int(timeout)) s: \(executable) \(arguments.joined(separator: " "))\n" + process.output())
+            return Result(
+                status: -1, output: "timed out after \(Int(timeout)) s: \(executable) \(arguments.joined(separator: " "))\n" + process.output())
         }
         process.process.waitUntilExit()
         return Result(status: process.process.terminationStatus, output: process.output())
     }
 
     /// Starts a long-running child (a server); the caller must `stop()` it.
-    static func start(_ executable: String, _ arguments: [String], stdin: String? = nil,
-                      environment: [String: String] = [:]) throws -> Running {
+    static func start(
+        _ executable: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Running {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("reel-subprocess-\(UUID().uuidString).log").path
         guard FileManager.default.createFile(atPath: log, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: log])
@@ -110,7 +115,8 @@ enum Subprocess {
         /// State and parent pid: the fields after the `(command)` of /proc/<pid>/stat.
         private static func procStat(_ pid: Int32) -> (state: Character, parent: Int32)? {
             guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = text.lastIndex(of: ")") else { return nil }
+                let close = text.lastIndex(of: ")")
+            else { return nil }
             let fields = text[text.index(after: close)...].split(separator: " ")
             guard fields.count > 1, let state = fields[0].first, let parent = Int32(fields[1]) else { return nil }
             return (state, parent)

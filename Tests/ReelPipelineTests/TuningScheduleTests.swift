@@ -10,12 +10,14 @@ struct TuningScheduleTests {
     static let day: Int64 = 86_400
 
     static func record(ratings: Int, at time: Int64) -> TuningRecord {
-        let trial = TuningTrial(point: 3, rung: 2, rank: 96, lambda: 50, alpha: 0.5, confidence: .log,
-                                recencyHalfLifeDays: 365, iterations: 8, ndcg: 0.2, seconds: 1, work: 0.1)
-        return TuningRecord(tuningID: "t1", createdAt: Clock.iso8601(time), createdAtSeconds: time, silverVersion: "v",
-                            silverRatings: ratings, seed: 42, budget: "3.00x", workUsed: 2.5, seconds: 10, rungs: [4, 8, 15],
-                            validation: TuningValidation(rule: "temporal", cut: "", trainRatings: 1, users: 1, relevantRatings: 1, note: nil),
-                            baselineNDCG: 0.1, chosen: TunedParams(trial), chosenNDCG: 0.2, trials: [trial], note: nil)
+        let trial = TuningTrial(
+            point: 3, rung: 2, rank: 96, lambda: 50, alpha: 0.5, confidence: .log,
+            recencyHalfLifeDays: 365, iterations: 8, ndcg: 0.2, seconds: 1, work: 0.1)
+        return TuningRecord(
+            tuningID: "t1", createdAt: Clock.iso8601(time), createdAtSeconds: time, silverVersion: "v",
+            silverRatings: ratings, seed: 42, budget: "3.00x", workUsed: 2.5, seconds: 10, rungs: [4, 8, 15],
+            validation: TuningValidation(rule: "temporal", cut: "", trainRatings: 1, users: 1, relevantRatings: 1, note: nil),
+            baselineNDCG: 0.1, chosen: TunedParams(trial), chosenNDCG: 0.2, trials: [trial], note: nil)
     }
 
     @Test func neverTunedIsDue() {
@@ -60,8 +62,8 @@ struct TuningScheduleTests {
         #expect(tuned.string(.modelConfidence) == "log")
         #expect(tuned.double(.modelRecencyHalfLifeDays) == 365)
         #expect(tuned.source(.modelRank) == .tuning("output/tuning/t1/tuning.json"))
-        #expect(tuned.double(.modelAlpha) == 2)                 // non-default in the file: pinned
-        #expect(tuned.int(.modelImplicitIterations) == 15)     // environment: pinned
+        #expect(tuned.double(.modelAlpha) == 2)  // non-default in the file: pinned
+        #expect(tuned.int(.modelImplicitIterations) == 15)  // environment: pinned
         #expect(tuned.render().contains("tuned: output/tuning/t1/tuning.json"))
         let params = tuned.alsParams(mode: .implicit)
         #expect(params.rank == 96 && params.confidence == .log && params.recencyHalfLifeDays == 365)

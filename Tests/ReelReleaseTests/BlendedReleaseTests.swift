@@ -22,9 +22,10 @@ import ReelTestSupport
     func rerank(_ r: Release, user: Int, k: Int, weights: HybridWeights, window: TrendingWindow) -> [(movie: Int32, score: Float)] {
         var out: [(movie: Int32, score: Float)] = []
         let list = r.recommendations(userRow: user)
-        HybridRanker.rerank(candidates: list.movies, scores: list.scores, k: k, weights: weights,
-                            popularity: { r.popularity(movieRow: Int($0), window: window) },
-                            genres: { r.movie(row: Int($0)).genres }, output: &out)
+        HybridRanker.rerank(
+            candidates: list.movies, scores: list.scores, k: k, weights: weights,
+            popularity: { r.popularity(movieRow: Int($0), window: window) },
+            genres: { r.movie(row: Int($0)).genres }, output: &out)
         return out
     }
 
@@ -44,7 +45,10 @@ import ReelTestSupport
         }
         #expect(differs, "the blend must change some order, or this test proves nothing")
         let meta = String(decoding: r.metadataJSON, as: UTF8.self)
-        #expect(meta.contains(#""serving":{"blend":{"diversity":0.1,"model":0.7,"trending":0.3,"window":"30d"},"candidate":"hybrid 30d t=0.3 d=0.1","defaultMode":"hybrid"}"#), "\(meta)")
+        #expect(
+            meta.contains(
+                #""serving":{"blend":{"diversity":0.1,"model":0.7,"trending":0.3,"window":"30d"},"candidate":"hybrid 30d t=0.3 d=0.1","defaultMode":"hybrid"}"#
+            ), "\(meta)")
     }
 
     @Test func noBlendOrTheModelsOwnOrderStoresNothing() throws {

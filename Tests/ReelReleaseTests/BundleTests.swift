@@ -36,10 +36,13 @@ import ReelTestSupport
 
     func refusedLeavesEdgeUnchanged(_ file: String, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let message = errorMessage { _ = try ReleaseActivator.activate(file: file, home: edge) }
-        #expect(message.contains("refusing") && message.contains(reason) && message.contains("current release unchanged (r1)"),
-                "\(message)", sourceLocation: sourceLocation)
+        #expect(
+            message.contains("refusing") && message.contains(reason) && message.contains("current release unchanged (r1)"),
+            "\(message)", sourceLocation: sourceLocation)
         #expect(try edgeCurrent() == "r1", sourceLocation: sourceLocation)
-        #expect(FileSystem.list(edge.releases).filter { !$0.hasSuffix(".verified") } == ["r1.reel"], "nothing left behind", sourceLocation: sourceLocation)
+        #expect(
+            FileSystem.list(edge.releases).filter { !$0.hasSuffix(".verified") } == ["r1.reel"], "nothing left behind", sourceLocation: sourceLocation
+        )
     }
 
     @Test func bundleActivatesOnAnEdgeWithIdenticalContents() throws {
@@ -91,9 +94,11 @@ import ReelTestSupport
     @Test func wrongVersionsAndMismatchedManifestsAreRefused() throws {
         let bundle = try setUp()
         let plain = try FileSystem.readBytes(ReleaseCatalog(home: origin).path(for: "r2"))
-        for (patch, reason) in [([UInt8](arrayLiteral: 2, 0, 0, 0), "unsupported release format version 2.0"),
-                                ([1, 0, 7, 0], "format version 1.7 is newer than this build"),
-                                (Array("REELFACT".utf8), "wrong magic")] {
+        for (patch, reason) in [
+            ([UInt8](arrayLiteral: 2, 0, 0, 0), "unsupported release format version 2.0"),
+            ([1, 0, 7, 0], "format version 1.7 is newer than this build"),
+            (Array("REELFACT".utf8), "wrong magic"),
+        ] {
             var b = plain
             b.replaceSubrange((patch.count == 8 ? 0 : 8)..<(patch.count == 8 ? 8 : 12), with: patch)
             let path = transfer + "/future.reel"

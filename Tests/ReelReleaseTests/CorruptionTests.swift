@@ -44,7 +44,7 @@ import ReelTestSupport
         let (_, bytes, _) = try original()
         var rng = SplitMix64(seed: 2026)
         var offsets = (0..<300).map { _ in Int(rng.next() % UInt64(bytes.count)) }
-        offsets += Array(bytes.count - 32..<bytes.count) + Array(0..<128)   // footer and header, every byte
+        offsets += Array(bytes.count - 32..<bytes.count) + Array(0..<128)  // footer and header, every byte
         for offset in offsets {
             var damaged = bytes
             damaged[offset] ^= 1 << UInt8(rng.next() % 8)

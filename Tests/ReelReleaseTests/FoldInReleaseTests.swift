@@ -87,8 +87,9 @@ import ReelTestSupport
         let world = world(recordParams: true)
         var options = ReleaseOptions(k: 8, similarK: 5, trendingK: 6, threads: 2, queryBlock: 7)
         options.foldInUsers = false
-        let contents = try ReleaseBuilder.build(silver: world.silver, factors: world.factors, options: options,
-                                                metadata: ReleaseMetadata(releaseID: "r2", modelRun: "run", modelFingerprint: 1))
+        let contents = try ReleaseBuilder.build(
+            silver: world.silver, factors: world.factors, options: options,
+            metadata: ReleaseMetadata(releaseID: "r2", modelRun: "run", modelFingerprint: 1))
         #expect(contents.foldInUsers.isEmpty && !contents.foldInGram.isEmpty)
         let path = makeTempDir() + "/r2.reel"
         try contents.write(to: path)
@@ -112,12 +113,15 @@ import ReelTestSupport
         func replace(_ name: String, _ values: [Float]) -> (inout [ReleaseContents.EncodedSection]) -> Void {
             { sections in
                 let i = sections.firstIndex { $0.name == name }!
-                sections[i] = ReleaseContents.EncodedSection(name: name, bytes: values.withUnsafeBytes { Array($0) },
-                                                             count: values.count, elementSize: 4)
+                sections[i] = ReleaseContents.EncodedSection(
+                    name: name, bytes: values.withUnsafeBytes { Array($0) },
+                    count: values.count, elementSize: 4)
             }
         }
         refused("come together") { $0.removeAll { $0.name == ReleaseFormat.Section.foldInGram } }
-        refused("needs 'foldInParams'") { $0.removeAll { $0.name == ReleaseFormat.Section.foldInGram || $0.name == ReleaseFormat.Section.foldInParams } }
+        refused("needs 'foldInParams'") {
+            $0.removeAll { $0.name == ReleaseFormat.Section.foldInGram || $0.name == ReleaseFormat.Section.foldInParams }
+        }
         refused("foldInParams") { replace(ReleaseFormat.Section.foldInParams, [2, 3, 0.5, 0])(&$0) }
         refused("foldInParams") { replace(ReleaseFormat.Section.foldInParams, [0, 0, 0.5, 0])(&$0) }
         var asymmetric = contents.foldInGram

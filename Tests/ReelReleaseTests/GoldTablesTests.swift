@@ -23,8 +23,9 @@ import ReelTestSupport
     }
 
     func writeGold(_ published: PublishResult) throws -> GoldTables.Report {
-        try GoldTables.write(release: Release(path: published.path), home: home, lock: .file(home.lockFile),
-                             schemasDirectory: Self.schemasDirectory, threads: 2)
+        try GoldTables.write(
+            release: Release(path: published.path), home: home, lock: .file(home.lockFile),
+            schemasDirectory: Self.schemasDirectory, threads: 2)
     }
 
     @Test func goldFollowsARollbackAndStaysAwayFromHomesWithoutGold() throws {
@@ -33,8 +34,10 @@ import ReelTestSupport
         let r2 = try publish("r2", run: "run-2", at: 1_700_000_200)
         try writeGold(r2)
         _ = try ReleaseCatalog(home: home).rollback(to: nil)
-        let report = try #require(try GoldTables.followCurrent(home: home, lock: .file(home.lockFile),
-                                                                schemasDirectory: Self.schemasDirectory))
+        let report = try #require(
+            try GoldTables.followCurrent(
+                home: home, lock: .file(home.lockFile),
+                schemasDirectory: Self.schemasDirectory))
         #expect(report.releaseID == "r1")
         #expect(report.versions["user_recommendations"] == 2, "a third version of the table")
         #expect(report.versions["model_runs"] == nil, "run-1 is recorded already")
@@ -86,7 +89,8 @@ import ReelTestSupport
         let similar = try DeltaTable(path: home.goldTable("similar_movies")).read()
         let first = release.similar(movieRow: 0)
         guard case let .int32(similarIDs)? = similar.column("similarMovieId")?.values,
-              case let .int32(owners)? = similar.column("movieId")?.values else { Issue.record("similar_movies columns"); return }
+            case let .int32(owners)? = similar.column("movieId")?.values
+        else { Issue.record("similar_movies columns"); return }
         #expect(Array(similarIDs.prefix(first.count)) == (0..<first.count).map { release.tables.movieIDs[Int(first.movies[$0])] })
         #expect(Array(owners.prefix(first.count)) == [Int32](repeating: release.tables.movieIDs[0], count: first.count))
 
@@ -94,8 +98,9 @@ import ReelTestSupport
         let trending = try DeltaTable(path: home.goldTable("trending")).read()
         let global = release.trending(window: .day, genre: nil)
         guard case let .byteArray(windows)? = trending.column("window")?.values,
-              case let .byteArray(genres)? = trending.column("genre")?.values,
-              case let .int32(trendMovies)? = trending.column("movieId")?.values else { Issue.record("trending columns"); return }
+            case let .byteArray(genres)? = trending.column("genre")?.values,
+            case let .int32(trendMovies)? = trending.column("movieId")?.values
+        else { Issue.record("trending columns"); return }
         #expect((0..<global.count).allSatisfy { windows.string(at: $0) == "24h" && genres.string(at: $0) == "all" })
         #expect(Array(trendMovies.prefix(global.count)) == (0..<global.count).map { release.tables.movieIDs[Int(global.movies[$0])] })
         #expect(Set(genres.strings).isSubset(of: Set(["all"] + Genres.all)))
@@ -108,7 +113,8 @@ import ReelTestSupport
         #expect(runs.column("published_at") == .int64([1_700_000_100_000]))
         #expect(runs.column("model_fingerprint") == .strings([XXH3.hex(0x1234)]))
         guard case let .byteArray(params)? = runs.column("params")?.values,
-              case let .byteArray(metrics)? = runs.column("metrics")?.values else { Issue.record("model_runs columns"); return }
+            case let .byteArray(metrics)? = runs.column("metrics")?.values
+        else { Issue.record("model_runs columns"); return }
         let p = try JSONValue(parsing: params.string(at: 0)), m = try JSONValue(parsing: metrics.string(at: 0))
         #expect(p["k"]?.int64Value == 8 && p["model"]?["mode"]?.stringValue == "implicit")
         #expect(m["ndcg@10"]?.doubleValue == 0.25)
@@ -125,7 +131,8 @@ import ReelTestSupport
         #expect(third.versions["model_runs"] == 1)
         let runs = try DeltaTable(path: home.goldTable("model_runs")).read()
         guard case let .byteArray(ids)? = runs.column("model_run")?.values,
-              case let .byteArray(releases)? = runs.column("release_id")?.values else { Issue.record("model_runs columns"); return }
+            case let .byteArray(releases)? = runs.column("release_id")?.values
+        else { Issue.record("model_runs columns"); return }
         // Files (one per append) are read in path order, not commit order.
         #expect(zip(ids.strings, releases.strings).map { "\($0):\($1)" }.sorted() == ["run-1:r1", "run-2:r3"])
         // Time travel: version 0 of the lists is r1's.
@@ -138,8 +145,9 @@ import ReelTestSupport
         let published = try publish("r1", at: 100)
         let e: ReelError
         do {
-            _ = try GoldTables.write(published: published, home: home, lock: .file(home.lockFile),
-                                     schemasDirectory: Path.join(home.root, "no-schemas"))
+            _ = try GoldTables.write(
+                published: published, home: home, lock: .file(home.lockFile),
+                schemasDirectory: Path.join(home.root, "no-schemas"))
             Issue.record("the gold write succeeded without schemas")
             return
         } catch let error as ReelError { e = error }
@@ -152,8 +160,11 @@ import ReelTestSupport
         // Another writer holds the lock: same, and nothing is half-written.
         do {
             let other = try DeltaWriteLock.file(home.lockFile).hold()
-            let locked = errorMessage { _ = try GoldTables.write(published: published, home: home, lock: .file(home.lockFile),
-                                                                   schemasDirectory: Self.schemasDirectory) }
+            let locked = errorMessage {
+                _ = try GoldTables.write(
+                    published: published, home: home, lock: .file(home.lockFile),
+                    schemasDirectory: Self.schemasDirectory)
+            }
             #expect(locked.contains("release r1 is published and current") && locked.contains(home.lockFile))
             withExtendedLifetime(other) {}
         }

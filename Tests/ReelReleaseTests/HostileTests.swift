@@ -14,8 +14,10 @@ import ReelTestSupport
     let contents = try! TinyWorld.make().contents()
 
     /// Writes `contents`' sections after `edit`, with valid checksums, and opens the result.
-    func open(header: (inout SectionFileHeader) -> Void = { _ in },
-              _ edit: (inout [ReleaseContents.EncodedSection]) -> Void) throws -> Release {
+    func open(
+        header: (inout SectionFileHeader) -> Void = { _ in },
+        _ edit: (inout [ReleaseContents.EncodedSection]) -> Void
+    ) throws -> Release {
         var sections = contents.encodedSections()
         edit(&sections)
         var h = contents.header()
@@ -25,14 +27,18 @@ import ReelTestSupport
         return try Release(path: path)
     }
 
-    func refused(_ expected: String, sourceLocation: SourceLocation = #_sourceLocation,
-                 _ edit: (inout [ReleaseContents.EncodedSection]) -> Void) {
+    func refused(
+        _ expected: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ edit: (inout [ReleaseContents.EncodedSection]) -> Void
+    ) {
         let message = errorMessage { _ = try open(edit) }
         #expect(message.contains(expected), "\(message)", sourceLocation: sourceLocation)
     }
 
-    func refused(_ expected: String, sourceLocation: SourceLocation = #_sourceLocation,
-                 header: (inout SectionFileHeader) -> Void) {
+    func refused(
+        _ expected: String, sourceLocation: SourceLocation = #_sourceLocation,
+        header: (inout SectionFileHeader) -> Void
+    ) {
         let message = errorMessage { _ = try open(header: header) { _ in } }
         #expect(message.contains(expected), "\(message)", sourceLocation: sourceLocation)
     }

@@ -14,8 +14,9 @@ import ReelTestSupport
 
     @discardableResult
     func publish(_ id: String, at time: Int64, keep: Int = 5, failAt: PublishSteps.Point? = nil) throws -> PublishResult {
-        try ReleasePublisher.publish(world.contents(id: id, createdAt: time), home: home, keep: keep,
-                                     steps: PublishSteps(failAt: failAt))
+        try ReleasePublisher.publish(
+            world.contents(id: id, createdAt: time), home: home, keep: keep,
+            steps: PublishSteps(failAt: failAt))
     }
 
     var catalog: ReleaseCatalog { ReleaseCatalog(home: home) }
@@ -87,7 +88,8 @@ import ReelTestSupport
         #expect(Set(result.removed) == ["r2", "r3"])
         #expect(FileSystem.list(home.releases).filter { !$0.hasSuffix(".verified") } == ["r1.reel", "r4.reel"])
         try publish("r5", at: 500, keep: 1)
-        #expect(FileSystem.list(home.releases).filter { !$0.hasSuffix(".verified") } == ["r4.reel", "r5.reel"], "the previous release survives keep=1")
+        #expect(
+            FileSystem.list(home.releases).filter { !$0.hasSuffix(".verified") } == ["r4.reel", "r5.reel"], "the previous release survives keep=1")
     }
 }
 
@@ -101,8 +103,9 @@ import ReelTestSupport
         try world.factors.write(to: factorsPath)
         try FileSystem.replaceSymlink(home.latestModel, target: "run-7")
         let viaLatest = Path.join(home.latestModel, "model.factors")
-        let result = try ReleasePublisher.publish(silver: world.silver, factorsPath: viaLatest, home: home,
-                                                  options: ReleaseOptions(k: 4, similarK: 3, trendingK: 5, threads: 1))
+        let result = try ReleasePublisher.publish(
+            silver: world.silver, factorsPath: viaLatest, home: home,
+            options: ReleaseOptions(k: 4, similarK: 3, trendingK: 5, threads: 1))
         let release = try Release.current(home: home)
         #expect(release.releaseID == result.releaseID && release.storedK == 4)
         #expect(release.modelFingerprint == XXH3.hash(try FileSystem.readBytes(factorsPath)))

@@ -122,8 +122,9 @@ import ReelTestSupport
         world = TinyWorld.make()
         var pop = world.silver.popularity
         pop.scores.removeLast()
-        world.silver = SilverSnapshot(versionID: "v", fingerprint: 1, ratings: world.silver.ratings,
-                                      movies: world.silver.movies, popularity: pop)
+        world.silver = SilverSnapshot(
+            versionID: "v", fingerprint: 1, ratings: world.silver.ratings,
+            movies: world.silver.movies, popularity: pop)
         #expect(errorMessage { _ = try world.contents() }.contains("popularity"))
     }
 }

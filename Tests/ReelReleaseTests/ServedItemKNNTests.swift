@@ -19,15 +19,16 @@ import ReelTestSupport
         let r = try Release(path: path)
         #expect(r.servedName == "item-knn" && r.blend == nil)
         let ratings = world.silver.ratings
-        let context = CandidateContext(ratings: ratings, users: (0..<ratings.userCount).map(Int32.init),
-                                       popularity: world.silver.popularity, genres: world.silver.movies.genres,
-                                       model: nil, threads: 1)
+        let context = CandidateContext(
+            ratings: ratings, users: (0..<ratings.userCount).map(Int32.init),
+            popularity: world.silver.popularity, genres: world.silver.movies.genres,
+            model: nil, threads: 1)
         let expected = ServingCandidate.itemKNN.recommender.lists(context, k: k)
         var similarityScored = 0
         for u in 0..<r.userCount {
             let list = try #require(r.servedRecommendations(userRow: u))
             let movies = Array(list.movies)
-            let want = expected.movies[u * k ..< (u + 1) * k].filter { $0 >= 0 }
+            let want = expected.movies[u * k..<(u + 1) * k].filter { $0 >= 0 }
             #expect(movies == Array(want), "user row \(u)")
             let rated = Set(ratings.userMovies[Int(ratings.userOffsets[u])..<Int(ratings.userOffsets[u + 1])])
             #expect(movies.allSatisfy { !rated.contains($0) })

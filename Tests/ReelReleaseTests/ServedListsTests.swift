@@ -67,7 +67,9 @@ import ReelTestSupport
         let path = Path.join(makeTempDir(), "partial.reel")
         try ReleaseContents.write(sections: dropped, header: contents.header(), to: path)
         #expect(throws: ReelError.self) { try Release(path: path) }
-        let renamed = contents.encodedSections().map { $0.name == S.served ? ReleaseContents.EncodedSection(S.served, Array("Trending 7d".utf8)) : $0 }
+        let renamed = contents.encodedSections().map {
+            $0.name == S.served ? ReleaseContents.EncodedSection(S.served, Array("Trending 7d".utf8)) : $0
+        }
         let bad = Path.join(makeTempDir(), "bad.reel")
         try ReleaseContents.write(sections: renamed, header: contents.header(), to: bad)
         #expect(throws: ReelError.self) { try Release(path: bad) }

@@ -69,9 +69,11 @@ import ReelTestSupport
         // bounds-check (this helper trapping on overflow was the crash CI saw at random).
         let someEntry = toc &+ 64 &* (rng.next() % 8)
         let borrowed = someEntry < size && size - someEntry >= 32 ? u64(b, Int(someEntry) + 16 + 8 * Int(rng.next() % 2)) : 0
-        let pool: [UInt64] = [0, 1, .max, UInt64(Int64.max), UInt64(Int64.max) - 63, UInt64(bitPattern: Int64.min),
-                              UInt64(UInt32.max), 1 << 31, 1 << 32, size, size - 32, size + 64, size - 64, toc, toc &+ 64,
-                              borrowed, old &+ 64, old &- 64, old &+ 1, old &- 1, old << 1, old >> 1, rng.next(), 253_402_300_800]
+        let pool: [UInt64] = [
+            0, 1, .max, UInt64(Int64.max), UInt64(Int64.max) - 63, UInt64(bitPattern: Int64.min),
+            UInt64(UInt32.max), 1 << 31, 1 << 32, size, size - 32, size + 64, size - 64, toc, toc &+ 64,
+            borrowed, old &+ 64, old &- 64, old &+ 1, old &- 1, old << 1, old >> 1, rng.next(), 253_402_300_800,
+        ]
         return pool[Int(rng.next() % UInt64(pool.count))]
     }
 

@@ -61,10 +61,12 @@ struct TinyWorld {
             }
         }
         let means = (0..<movies).map { counts[$0] > 0 ? sums[$0] / Float(counts[$0]) : 0 }
-        let silverMovies = SilverMovies(ids: movieIDs, titleOffsets: titleOffsets, titleBytes: titleBytes, years: years,
-                                        genres: genres, ratingCounts: counts, ratingMeans: means)
-        let silver = SilverSnapshot(versionID: "silver-\(seed)", fingerprint: 0xABCD_0000 + seed, ratings: ratings,
-                                    movies: silverMovies, popularity: acc.result)
+        let silverMovies = SilverMovies(
+            ids: movieIDs, titleOffsets: titleOffsets, titleBytes: titleBytes, years: years,
+            genres: genres, ratingCounts: counts, ratingMeans: means)
+        let silver = SilverSnapshot(
+            versionID: "silver-\(seed)", fingerprint: 0xABCD_0000 + seed, ratings: ratings,
+            movies: silverMovies, popularity: acc.result)
 
         // Factors: two users and three movies missing, one unknown of each, reversed order.
         let usersWithout: Set<Int> = [1, users - 2]
@@ -82,19 +84,24 @@ struct TinyWorld {
         }
         fm.append(4)
         for _ in 0..<rank { mf.append(100) }
-        let factors = ModelFactors(rank: rank, userIDs: fu, movieIDs: fm, userFactors: uf, movieFactors: mf,
-                                   metadataJSON: #"{"params":{"mode":"implicit","rank":\#(rank)},"metrics":{"ndcg@10":0.25,"precision@10":0.125}}"#)
+        let factors = ModelFactors(
+            rank: rank, userIDs: fu, movieIDs: fm, userFactors: uf, movieFactors: mf,
+            metadataJSON: #"{"params":{"mode":"implicit","rank":\#(rank)},"metrics":{"ndcg@10":0.25,"precision@10":0.125}}"#)
         return TinyWorld(silver: silver, factors: factors, usersWithoutFactors: usersWithout, moviesWithoutFactors: moviesWithout)
     }
 
-    func contents(id: String = "r1", createdAt: Int64 = 1_700_000_100, k: Int = 8, similarK: Int = 5, trendingK: Int = 6,
-                  blend: ServingBlend? = nil, served: ServingCandidate? = nil) throws -> ReleaseContents {
+    func contents(
+        id: String = "r1", createdAt: Int64 = 1_700_000_100, k: Int = 8, similarK: Int = 5, trendingK: Int = 6,
+        blend: ServingBlend? = nil, served: ServingCandidate? = nil
+    ) throws -> ReleaseContents {
         var options = ReleaseOptions(k: k, similarK: similarK, trendingK: trendingK, threads: 2, queryBlock: 7)
         options.blend = blend
         options.served = served
-        return try ReleaseBuilder.build(silver: silver, factors: factors, options: options,
-                                 metadata: ReleaseMetadata(releaseID: id, createdAt: createdAt, modelRun: "run-1",
-                                                           modelFingerprint: 0x1234))
+        return try ReleaseBuilder.build(
+            silver: silver, factors: factors, options: options,
+            metadata: ReleaseMetadata(
+                releaseID: id, createdAt: createdAt, modelRun: "run-1",
+                modelFingerprint: 0x1234))
     }
 }
 

@@ -36,10 +36,12 @@ struct TitleSearchTests {
                                     web.titleSortRank.withUnsafeBufferPointer { sortRank in
                                         web.titleByPopularity.withUnsafeBufferPointer { byPopularity in
                                             counts.withUnsafeBufferPointer { ratingCounts in
-                                                body(TitleIndexView(norm: norm, normOffsets: normOffsets, tokens: tokens,
-                                                                    tokenOffsets: tokenOffsets, postings: postings,
-                                                                    postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
-                                                                    byPopularity: byPopularity, ratingCounts: ratingCounts))
+                                                body(
+                                                    TitleIndexView(
+                                                        norm: norm, normOffsets: normOffsets, tokens: tokens,
+                                                        tokenOffsets: tokenOffsets, postings: postings,
+                                                        postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
+                                                        byPopularity: byPopularity, ratingCounts: ratingCounts))
                                             }
                                         }
                                     }
@@ -63,9 +65,10 @@ struct TitleSearchTests {
         var scanner = TitleSearch()
         let titleBytes = catalogue.map { Array(TitleFolding.articleFirst($0.0).utf8) }
         bytes.withUnsafeBytes { q in
-            scanner.scan(q, k: k, movieCount: catalogue.count,
-                         title: { row in titleBytes[row].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } },
-                         ratingCount: { catalogue[$0].1 })
+            scanner.scan(
+                q, k: k, movieCount: catalogue.count,
+                title: { row in titleBytes[row].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } },
+                ratingCount: { catalogue[$0].1 })
         }
         #expect(indexed == scanner.results, "index and scan disagree on \"\(query)\"")
         return indexed.map { (catalogue[Int($0.row)].0, $0.kind) }
@@ -87,14 +90,20 @@ struct TitleSearchTests {
 
     @Test("3: a prefix of two words lists every title starting with it, most rated first")
     func prefixWords() {
-        #expect(Self.titles("star wars") == ["Star Wars: Episode IV - A New Hope", "Star Wars: Episode V - The Empire Strikes Back",
-                                             "Star Wars: The Clone Wars"])
+        #expect(
+            Self.titles("star wars") == [
+                "Star Wars: Episode IV - A New Hope", "Star Wars: Episode V - The Empire Strikes Back",
+                "Star Wars: The Clone Wars",
+            ])
     }
 
     @Test("4: a one-word prefix matches word starts, ranked by popularity within the prefix tier")
     func prefixOneWord() {
-        #expect(Self.titles("star") == ["Star Wars: Episode IV - A New Hope", "Star Wars: Episode V - The Empire Strikes Back",
-                                        "Star Trek: First Contact", "Stardust", "Star Wars: The Clone Wars"])
+        #expect(
+            Self.titles("star") == [
+                "Star Wars: Episode IV - A New Hope", "Star Wars: Episode V - The Empire Strikes Back",
+                "Star Trek: First Contact", "Stardust", "Star Wars: The Clone Wars",
+            ])
     }
 
     @Test("5: a word from the middle of the title")
@@ -146,11 +155,13 @@ struct TitleSearchTests {
     func largeCatalogueAgrees() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(n))
         }
-        let vocabulary = ["Star", "Stars", "Story", "Toy", "The", "City", "Café", "Château", "Lost", "Last", "River", "Road",
-                          "Dark", "Dream", "Dreams", "Kingdom", "King", "Summer", "Winter", "Silent", "Sea", "See", "A", "Love"]
+        let vocabulary = [
+            "Star", "Stars", "Story", "Toy", "The", "City", "Café", "Château", "Lost", "Last", "River", "Road",
+            "Dark", "Dream", "Dreams", "Kingdom", "King", "Summer", "Winter", "Silent", "Sea", "See", "A", "Love",
+        ]
         var catalogue: [(String, Int32)] = []
         for _ in 0..<3000 {
             var words = (0..<(1 + next(4))).map { _ in vocabulary[next(vocabulary.count)] }
@@ -171,9 +182,10 @@ struct TitleSearchTests {
                     let bytes = Array(query.utf8)
                     bytes.withUnsafeBytes { q in
                         search.search(q, k: k, index: index)
-                        scanner.scan(q, k: k, movieCount: catalogue.count,
-                                     title: { row in titleBytes[row].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } },
-                                     ratingCount: { catalogue[$0].1 })
+                        scanner.scan(
+                            q, k: k, movieCount: catalogue.count,
+                            title: { row in titleBytes[row].withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) } },
+                            ratingCount: { catalogue[$0].1 })
                     }
                     if search.results != scanner.results { disagreements += 1; print("disagree on \(query) k=\(k)") }
                     results += search.results.count
@@ -200,8 +212,9 @@ struct TitleSearchTests {
     func recentRatings() {
         var web = ReleaseWebContents()
         // user 0: movies 0,1,2 at times 5,9,9; user 1: none; user 2: movie 3 at time 1
-        RecentRatingsBuilder.build(userOffsets: [0, 3, 3, 4], userMovies: [0, 1, 2, 3], userRatings: [4.5, 3, 0.5, 5],
-                                   userTimes: [5, 9, 9, 1], n: 2, into: &web)
+        RecentRatingsBuilder.build(
+            userOffsets: [0, 3, 3, 4], userMovies: [0, 1, 2, 3], userRatings: [4.5, 3, 0.5, 5],
+            userTimes: [5, 9, 9, 1], n: 2, into: &web)
         #expect(web.recentN == 2)
         #expect(web.recentMovies == [1, 2, -1, -1, 3, -1])
         #expect(web.recentRatings == [6, 1, 0, 0, 10, 0])

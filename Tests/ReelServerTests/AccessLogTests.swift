@@ -20,10 +20,13 @@ struct AccessLogTests {
     @Test("text: the pipeline's `<time> <stage>: <message>` shape, access fields in reading order")
     func text() {
         let handler = ConsoleLogHandler(stage: "serve", format: .text)
-        #expect(handler.render(event("request", access), time: "T") ==
-            "T access: request method=GET path=/v1/trending?k=3 status=200 bytes=512 durationMicros=85 client=127.0.0.1:5555 userAgent=curl/8.5.0\n")
-        #expect(handler.render(event("listening", ["release": "R1", "address": "http://127.0.0.1:1"]), time: "T") ==
-            "T serve: listening address=http://127.0.0.1:1 release=R1\n")
+        #expect(
+            handler.render(event("request", access), time: "T")
+                == "T access: request method=GET path=/v1/trending?k=3 status=200 bytes=512 durationMicros=85 client=127.0.0.1:5555 userAgent=curl/8.5.0\n"
+        )
+        #expect(
+            handler.render(event("listening", ["release": "R1", "address": "http://127.0.0.1:1"]), time: "T")
+                == "T serve: listening address=http://127.0.0.1:1 release=R1\n")
         #expect(handler.render(event("release refused", [:], level: .error), time: "T") == "T serve: error: release refused\n")
     }
 
@@ -44,15 +47,18 @@ struct AccessLogTests {
             let handler = ConsoleLogHandler(stage: "serve", format: format)
             for (level, reel) in levels {
                 let fromLogger = handler.render(event("release loaded", metadata, level: level), time: "T")
-                let fromConsole = Console.line(reel, stage: "reload", "release loaded",
-                                               fields: [("count", .int(3)), ("release", .string("R1"))], format: format, time: "T")
+                let fromConsole = Console.line(
+                    reel, stage: "reload", "release loaded",
+                    fields: [("count", .int(3)), ("release", .string("R1"))], format: format, time: "T")
                 #expect(fromLogger == fromConsole, "\(format) \(level)")
             }
         }
-        #expect(Console.line(.warning, stage: "reload", "late", fields: [("count", .int(3))], format: .text, time: "T")
-            == "T reload: warning: late count=3\n")
-        #expect(Console.line(.info, stage: "serve", "up", format: .json, time: "T")
-            == "{\"time\":\"T\",\"level\":\"info\",\"stage\":\"serve\",\"message\":\"up\"}\n")
+        #expect(
+            Console.line(.warning, stage: "reload", "late", fields: [("count", .int(3))], format: .text, time: "T")
+                == "T reload: warning: late count=3\n")
+        #expect(
+            Console.line(.info, stage: "serve", "up", format: .json, time: "T")
+                == "{\"time\":\"T\",\"level\":\"info\",\"stage\":\"serve\",\"message\":\"up\"}\n")
     }
 
     @Test("--access-log: method, path, status, bytes, duration, client and user agent of each request")
@@ -68,8 +74,10 @@ struct AccessLogTests {
             try await Task.sleep(for: .milliseconds(50))
             let lines = running.logs.all.filter { $0.contains("stage=access") }
             let get = try #require(lines.first { $0.contains("path=/v1/trending?k=2") }, "\(running.logs.all)")
-            for field in ["info request", "method=GET", "status=200", "client=127.0.0.1:", "userAgent=reel-test/1.0 (probe)",
-                          "durationMicros="] {
+            for field in [
+                "info request", "method=GET", "status=200", "client=127.0.0.1:", "userAgent=reel-test/1.0 (probe)",
+                "durationMicros=",
+            ] {
                 #expect(get.contains(field), "\(field) in \(get)")
             }
             #expect(get.contains("bytes=\(response.body.count)"), "\(get)")

@@ -22,8 +22,10 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     let metadataJSON: UnsafeRawBufferPointer
 
     static let movieIDs: [Int32] = [1, 2, 3, 5, 8, 13, 21, 34]
-    static let titles = ["Toy Story", "Jumanji", "Grumpier \"Old\" Men", "Father of the Bride Part II",
-                         "Tom and Huck \\ Back", "Balto\tTab", "Amélie", "Untitled"]
+    static let titles = [
+        "Toy Story", "Jumanji", "Grumpier \"Old\" Men", "Father of the Bride Part II",
+        "Tom and Huck \\ Back", "Balto\tTab", "Amélie", "Untitled",
+    ]
     static let years: [Int16] = [1995, 1995, 1995, 1995, 1995, 1995, 2001, 0]
     static let genreNames: [[String]] = [
         ["Adventure", "Animation", "Children", "Comedy", "Fantasy"], ["Adventure", "Children", "Fantasy"],
@@ -48,10 +50,12 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     private let metadata: UnsafeMutableRawBufferPointer
     private let onDeinit: (@Sendable () -> Void)?
 
-    init(releaseID: String = "20261125T020000Z-test", createdAt: Int64 = 1_764_036_000,
-         storedK: Int = 5, similarK: Int = 5, trendingK: Int = 6,
-         metadata: String = #"{"params":{"rank":8},"metrics":{"ndcg@10":0.25}}"#,
-         onDeinit: (@Sendable () -> Void)? = nil) {
+    init(
+        releaseID: String = "20261125T020000Z-test", createdAt: Int64 = 1_764_036_000,
+        storedK: Int = 5, similarK: Int = 5, trendingK: Int = 6,
+        metadata: String = #"{"params":{"rank":8},"metrics":{"ndcg@10":0.25}}"#,
+        onDeinit: (@Sendable () -> Void)? = nil
+    ) {
         self.releaseID = releaseID
         self.createdAt = createdAt
         self.storedK = storedK
@@ -113,8 +117,9 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
 
     func movie(row: Int) -> MovieView {
         let title = UnsafeRawBufferPointer(rebasing: titleBytes[titleOffsets[row]..<titleOffsets[row + 1]])
-        return MovieView(row: row, id: Self.movieIDs[row], title: title, year: Self.years[row], genres: Self.genreMasks[row],
-                         ratingCount: Int32(10 * (row + 1)), ratingMean: 3.5 + Float(row % 3) * 0.25)
+        return MovieView(
+            row: row, id: Self.movieIDs[row], title: title, year: Self.years[row], genres: Self.genreMasks[row],
+            ratingCount: Int32(10 * (row + 1)), ratingMean: 3.5 + Float(row % 3) * 0.25)
     }
 
     func recommendations(userRow: Int) -> RankedList { slice(recMovies, recScores, userRow, storedK) }
@@ -123,17 +128,21 @@ final class FakeStore: RecommendationStore, @unchecked Sendable {
     func trending(window: TrendingWindow, genre: Int?) -> RankedList {
         let list = window.rawValue * (Genres.all.count + 1) + (genre.map { $0 + 1 } ?? 0)
         let start = list * trendingK
-        return RankedList(movies: UnsafeBufferPointer(rebasing: trendMovies[start..<start + trendCounts[list]]),
-                          scores: UnsafeBufferPointer(rebasing: trendScores[start..<start + trendCounts[list]]))
+        return RankedList(
+            movies: UnsafeBufferPointer(rebasing: trendMovies[start..<start + trendCounts[list]]),
+            scores: UnsafeBufferPointer(rebasing: trendScores[start..<start + trendCounts[list]]))
     }
 
     func popularity(movieRow: Int, window: TrendingWindow) -> Float {
         Float((movieRow * 3 + window.rawValue) % 8) / 7
     }
 
-    private func slice(_ m: UnsafeMutableBufferPointer<Int32>, _ s: UnsafeMutableBufferPointer<Float>,
-                       _ row: Int, _ k: Int) -> RankedList {
-        RankedList(movies: UnsafeBufferPointer(rebasing: m[row * k..<(row + 1) * k]),
-                   scores: UnsafeBufferPointer(rebasing: s[row * k..<(row + 1) * k]))
+    private func slice(
+        _ m: UnsafeMutableBufferPointer<Int32>, _ s: UnsafeMutableBufferPointer<Float>,
+        _ row: Int, _ k: Int
+    ) -> RankedList {
+        RankedList(
+            movies: UnsafeBufferPointer(rebasing: m[row * k..<(row + 1) * k]),
+            scores: UnsafeBufferPointer(rebasing: s[row * k..<(row + 1) * k]))
     }
 }

@@ -22,8 +22,9 @@ extension FakeStore {
             gram.withUnsafeBufferPointer { gr in
                 mask.withUnsafeBufferPointer { mk in
                     users.withUnsafeBufferPointer {
-                        FoldInModel(movieFactors: f, movieCount: movieCount, rank: rank, gram: gr, recommendable: mk,
-                                    params: FoldInParams(rule: .implicitConfidence, lambda: 1, alpha: 1), userFactors: $0)
+                        FoldInModel(
+                            movieFactors: f, movieCount: movieCount, rank: rank, gram: gr, recommendable: mk,
+                            params: FoldInParams(rule: .implicitConfidence, lambda: 1, alpha: 1), userFactors: $0)
                     }
                 }
             }
@@ -44,7 +45,8 @@ extension FakeStore {
             try await onThread {
                 let client = try TestHTTPClient(port: running.port)
                 // Head first, body later: the handler waits for the whole body.
-                let request = Self.post("/v1/recommendations", "{\"ratings\":[{\"movieId\":1,\"rating\":5},{\"movieId\":2,\"rating\":4.5}],\"k\":3,\"mode\":\"als\"}")
+                let request = Self.post(
+                    "/v1/recommendations", "{\"ratings\":[{\"movieId\":1,\"rating\":5},{\"movieId\":2,\"rating\":4.5}],\"k\":3,\"mode\":\"als\"}")
                 let split = request.utf8.count - 20
                 try client.send(Array(request.utf8.prefix(split)))
                 usleep(50_000)
@@ -56,7 +58,8 @@ extension FakeStore {
                 let ids = (body["items"] as? [[String: Any]] ?? []).compactMap { $0["movieId"] as? Int }
                 #expect(!ids.contains(1) && !ids.contains(2) && !ids.contains(34), "rated and factorless movies left out: \(ids)")
                 // Three POSTs and a GET in one write: four answers, in order.
-                let many = Self.post("/v1/recommendations", "{\"ratings\":[1]}")
+                let many =
+                    Self.post("/v1/recommendations", "{\"ratings\":[1]}")
                     + Self.post("/v1/recommendations", "{\"ratings\":[3,5],\"k\":2}")
                     + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                     + Self.post("/v1/users/2/recommendations", "{\"ratings\":[{\"movieId\":8,\"rating\":5}]}")

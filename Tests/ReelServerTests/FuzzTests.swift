@@ -26,8 +26,9 @@ struct FuzzTests {
             var target = ""
             for _ in 0..<Int(rng.next() % 7) {
                 if rng.next() % 4 == 0 {
-                    target += String(decoding: (0..<Int(rng.next() % 5)).map { _ in UInt8(truncatingIfNeeded: rng.next()) },
-                                     as: UTF8.self)
+                    target += String(
+                        decoding: (0..<Int(rng.next() % 5)).map { _ in UInt8(truncatingIfNeeded: rng.next()) },
+                        as: UTF8.self)
                 } else {
                     target += Self.fragments[Int(rng.next() % UInt64(Self.fragments.count))]
                 }

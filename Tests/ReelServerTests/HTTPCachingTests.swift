@@ -42,8 +42,10 @@ struct HTTPCachingTests {
     func notModified() {
         var (responder, metrics) = makeResponder()
         let headers = release().cacheHeaders
-        for target in ["/v1/users/1/recommendations?k=3", "/v1/trending", "/v1/movies/1", "/v1/movies/1/similar",
-                       "/v1/movies?q=toy", "/v1/users/1/ratings"] {
+        for target in [
+            "/v1/users/1/recommendations?k=3", "/v1/trending", "/v1/movies/1", "/v1/movies/1/similar",
+            "/v1/movies?q=toy", "/v1/users/1/ratings",
+        ] {
             let (summary, body) = responder.call(target)
             #expect(summary.status == .ok && summary.caching == .validated(headers), "\(target)")
             #expect(!body.isEmpty)
@@ -51,8 +53,11 @@ struct HTTPCachingTests {
             var out = ByteBuffer()
             let again = tag.withUnsafeMutableBytes { tagBytes in
                 var t = target
-                return t.withUTF8 { responder.respond(.get, target: UnsafeRawBufferPointer($0),
-                                                      ifNoneMatch: UnsafeRawBufferPointer(tagBytes), into: &out) }
+                return t.withUTF8 {
+                    responder.respond(
+                        .get, target: UnsafeRawBufferPointer($0),
+                        ifNoneMatch: UnsafeRawBufferPointer(tagBytes), into: &out)
+                }
             }
             #expect(again.status == .notModified && again.caching == .validated(headers), "\(target)")
             #expect(out.readableBytes == 0, "\(target): a 304 has no body")
@@ -63,8 +68,10 @@ struct HTTPCachingTests {
     @Test("errors, probes, metrics and /v1/release are no-store; /openapi.json revalidates by its own tag")
     func noStore() {
         var (responder, _) = makeResponder()
-        for target in ["/healthz", "/readyz", "/metrics", "/v1/release", "/v1/movies/999999", "/nope",
-                       "/v1/trending?window=1y"] {
+        for target in [
+            "/healthz", "/readyz", "/metrics", "/v1/release", "/v1/movies/999999", "/nope",
+            "/v1/trending?window=1y",
+        ] {
             #expect(responder.call(target).0.caching == .noStore, "\(target)")
         }
         #expect(responder.call("/openapi.json").0.caching == .validated(.openAPI))
@@ -100,8 +107,10 @@ struct HTTPCachingTests {
         for good in ["*", "https://app.example.com", "http://localhost:5173"] {
             #expect(CORSPolicy.problem(good) == nil, "\(good)")
         }
-        for bad in ["app.example.com", "https://app.example.com/path", "https://a b", "ftp://x", "https://",
-                    "https://x\r\nSet-Cookie: a=b", String(repeating: "h", count: 300)] {
+        for bad in [
+            "app.example.com", "https://app.example.com/path", "https://a b", "ftp://x", "https://",
+            "https://x\r\nSet-Cookie: a=b", String(repeating: "h", count: 300),
+        ] {
             #expect(CORSPolicy.problem(bad) != nil, "\(bad)")
         }
         var configuration = ServerConfiguration(releasePath: "")
@@ -114,11 +123,14 @@ struct HTTPCachingTests {
     private func connection(cors origin: String?) throws -> EmbeddedChannel {
         let slot = ReleaseSlot<FakeStore>()
         slot.install(ServedRelease(FakeStore()))
-        let settings = HandlerSettings(parser: HTTPRequestParser(maxTargetBytes: 2048, maxHeadBytes: 4096),
-                                       idleNanoseconds: 600_000_000_000, headDeadlineNanoseconds: 600_000_000_000,
-                                       accessLog: false, cors: CORSPolicy(origin: origin))
-        let channel = EmbeddedChannel(handler: LookupHTTPHandler(slot: slot, metrics: ServerMetrics(), settings: settings,
-                                                                 logger: Logger(label: "reel.test")))
+        let settings = HandlerSettings(
+            parser: HTTPRequestParser(maxTargetBytes: 2048, maxHeadBytes: 4096),
+            idleNanoseconds: 600_000_000_000, headDeadlineNanoseconds: 600_000_000_000,
+            accessLog: false, cors: CORSPolicy(origin: origin))
+        let channel = EmbeddedChannel(
+            handler: LookupHTTPHandler(
+                slot: slot, metrics: ServerMetrics(), settings: settings,
+                logger: Logger(label: "reel.test")))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8000)).wait()
         return channel
     }
@@ -142,10 +154,14 @@ struct HTTPCachingTests {
         #expect(notModified.hasPrefix("HTTP/1.1 304 Not Modified\r\n"))
         #expect(notModified.hasSuffix("\r\n\r\n") && !notModified.contains("Content-Length") && !notModified.contains("Toy Story"))
         #expect(notModified.contains("ETag: \(tag)"))
-        let preflight = try exchange(channel, "OPTIONS /v1/recommendations HTTP/1.1\r\nOrigin: https://app.example.com\r\n"
-                                     + "Access-Control-Request-Method: POST\r\n\r\n")
+        let preflight = try exchange(
+            channel,
+            "OPTIONS /v1/recommendations HTTP/1.1\r\nOrigin: https://app.example.com\r\n"
+                + "Access-Control-Request-Method: POST\r\n\r\n")
         #expect(preflight.hasPrefix("HTTP/1.1 204 No Content\r\n"))
-        #expect(preflight.contains("\r\nAccess-Control-Allow-Methods: POST\r\nAccess-Control-Allow-Headers: Content-Type, If-None-Match\r\nAccess-Control-Max-Age: 600"))
+        #expect(
+            preflight.contains(
+                "\r\nAccess-Control-Allow-Methods: POST\r\nAccess-Control-Allow-Headers: Content-Type, If-None-Match\r\nAccess-Control-Max-Age: 600"))
         #expect(preflight.contains("\r\nAllow: POST\r\n") && !preflight.contains("Content-Length"))
         let health = try exchange(channel, "GET /healthz HTTP/1.1\r\n\r\n")
         #expect(health.contains("\r\nCache-Control: no-store\r\n") && !health.contains("\r\nETag:"))

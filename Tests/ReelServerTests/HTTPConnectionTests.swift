@@ -14,11 +14,14 @@ struct HTTPConnectionTests {
         let slot = ReleaseSlot<FakeStore>()
         slot.install(ServedRelease(FakeStore()))
         let metrics = ServerMetrics()
-        let settings = HandlerSettings(parser: HTTPRequestParser(maxTargetBytes: 2048, maxHeadBytes: 4096),
-                                       idleNanoseconds: 600_000_000_000, headDeadlineNanoseconds: 600_000_000_000,
-                                       accessLog: false)
-        let channel = EmbeddedChannel(handler: LookupHTTPHandler(slot: slot, metrics: metrics, settings: settings,
-                                                                 logger: Logger(label: "reel.test")))
+        let settings = HandlerSettings(
+            parser: HTTPRequestParser(maxTargetBytes: 2048, maxHeadBytes: 4096),
+            idleNanoseconds: 600_000_000_000, headDeadlineNanoseconds: 600_000_000_000,
+            accessLog: false)
+        let channel = EmbeddedChannel(
+            handler: LookupHTTPHandler(
+                slot: slot, metrics: metrics, settings: settings,
+                logger: Logger(label: "reel.test")))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8000)).wait()
         return (channel, metrics)
     }

@@ -44,7 +44,8 @@ struct HTTPRequestParserTests {
 
     @Test("POST bodies: Content-Length up to the limit is read, larger is 413, chunked is 411, Content-Type is noted")
     func postBodies() throws {
-        let head = try #require(request("POST /v1/recommendations HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 12\r\n\r\n")?.head)
+        let head = try #require(
+            request("POST /v1/recommendations HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 12\r\n\r\n")?.head)
         #expect(head.bodyLength == 12 && head.bodyType == .json)
         #expect(request("POST /v1/recommendations HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n")?.head.bodyType == .other)
         #expect(request("POST /v1/recommendations HTTP/1.1\r\n\r\n")?.head.bodyLength == 0)
@@ -118,11 +119,13 @@ struct HTTPRequestParserTests {
 
     @Test("malformed request lines and header lines are 400")
     func malformed() {
-        for text in ["BLAH\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1 \r\n\r\n", "GET /\r\n\r\n", "GET  / HTTP/1.1\r\n\r\n",
-                     " GET / HTTP/1.1\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n", "GET /a\u{01}b HTTP/1.1\r\n\r\n", "GET / http/1.1\r\n\r\n",
-                     "GET / HTTP/1.1\r\nNo colon here\r\n\r\n", "GET / HTTP/1.1\r\n: empty name\r\n\r\n",
-                     "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
-                     "GET / HTTP/1.1\r\nX: a\u{00}b\r\n\r\n"] {
+        for text in [
+            "BLAH\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1 \r\n\r\n", "GET /\r\n\r\n", "GET  / HTTP/1.1\r\n\r\n",
+            " GET / HTTP/1.1\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n", "GET /a\u{01}b HTTP/1.1\r\n\r\n", "GET / http/1.1\r\n\r\n",
+            "GET / HTTP/1.1\r\nNo colon here\r\n\r\n", "GET / HTTP/1.1\r\n: empty name\r\n\r\n",
+            "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+            "GET / HTTP/1.1\r\nX: a\u{00}b\r\n\r\n",
+        ] {
             #expect(status(text) == 400, "\(text.debugDescription)")
             if case .failure(let problem) = parse(text) { #expect(Self.parser.failure(problem).code == "malformed_request") }
         }
@@ -151,18 +154,21 @@ struct HTTPRequestParserTests {
     /// should, keeps offsets inside the bytes, and a split never changes the result.
     @Test("fuzz: 20,000 random heads, whole and split, consistent and in bounds")
     func fuzz() {
-        let pieces = ["GET", "HEAD", "POST", " ", "  ", "/", "/v1/users/1/recommendations", "?k=10", "HTTP/1.1", "HTTP/1.0",
-                      "HTTP/2", "\r\n", "\n", "\r", "Host: x", "Connection: close", "connection: keep-alive",
-                      "Content-Length: 0", "Content-Length: 7", "Content-Length: -1", "Transfer-Encoding: chunked", ":",
-                      "X-A: b", "\t", "\u{00}", "\u{7f}", "é", String(repeating: "z", count: 70)]
+        let pieces = [
+            "GET", "HEAD", "POST", " ", "  ", "/", "/v1/users/1/recommendations", "?k=10", "HTTP/1.1", "HTTP/1.0",
+            "HTTP/2", "\r\n", "\n", "\r", "Host: x", "Connection: close", "connection: keep-alive",
+            "Content-Length: 0", "Content-Length: 7", "Content-Length: -1", "Transfer-Encoding: chunked", ":",
+            "X-A: b", "\t", "\u{00}", "\u{7f}", "é", String(repeating: "z", count: 70),
+        ]
         var rng = SplitMix64(seed: 0x4854_5450)
         var seen = Set<Int>()
         for _ in 0..<20_000 {
             var text = rng.next() % 3 == 0 ? "" : "GET /healthz HTTP/1.1\r\n"
             for _ in 0..<Int(rng.next() % 9) {
                 if rng.next() % 5 == 0 {
-                    text += String(decoding: (0..<Int(rng.next() % 4)).map { _ in UInt8(truncatingIfNeeded: rng.next()) },
-                                   as: UTF8.self)
+                    text += String(
+                        decoding: (0..<Int(rng.next() % 4)).map { _ in UInt8(truncatingIfNeeded: rng.next()) },
+                        as: UTF8.self)
                 } else {
                     text += pieces[Int(rng.next() % UInt64(pieces.count))]
                 }

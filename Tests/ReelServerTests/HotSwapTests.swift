@@ -111,8 +111,10 @@ struct HotSwapTests {
         let folder = try ReleaseFolder()
         let freed = Mutex<[String]>([])
         let slot = ReleaseSlot<FakeStore>()
-        let watcher = ReleaseWatcher(path: folder.current, slot: slot, metrics: ServerMetrics(),
-                                     logger: LogCapture().logger) { path in
+        let watcher = ReleaseWatcher(
+            path: folder.current, slot: slot, metrics: ServerMetrics(),
+            logger: LogCapture().logger
+        ) { path in
             let id = try FileSystem.readText(path)
             return FakeStore(releaseID: id, onDeinit: { freed.withLock { $0.append(id) } })
         }

@@ -11,15 +11,18 @@ import Testing
 struct ListenerBindingTests {
     static let cpus = ListenerBinding.allowedCPUs()
 
-    @Test("a connection made from a CPU is served by that CPU's event loop",
-          .enabled(if: cpus.count >= 2, "needs two CPUs"))
+    @Test(
+        "a connection made from a CPU is served by that CPU's event loop",
+        .enabled(if: cpus.count >= 2, "needs two CPUs"))
     func steering() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
         let accepted = Mutex<[Int]>([])
         let ids = loops.map { ObjectIdentifier($0) }
-        let channels = try await ListenerBinding.bind(loops: loops, group: group, host: "127.0.0.1", port: 0,
-                                                      perLoop: true) { bootstrap in
+        let channels = try await ListenerBinding.bind(
+            loops: loops, group: group, host: "127.0.0.1", port: 0,
+            perLoop: true
+        ) { bootstrap in
             bootstrap.childChannelInitializer { channel in
                 let index = ids.firstIndex(of: ObjectIdentifier(channel.eventLoop)) ?? -1
                 accepted.withLock { $0.append(index) }
@@ -45,8 +48,9 @@ struct ListenerBindingTests {
         try await group.shutdownGracefully()
     }
 
-    @Test("/metrics counts open connections by event loop",
-          .enabled(if: cpus.count >= 2, "needs two CPUs"))
+    @Test(
+        "/metrics counts open connections by event loop",
+        .enabled(if: cpus.count >= 2, "needs two CPUs"))
     func connectionsByLoop() async throws {
         try await withServer { running in
             let port = running.port

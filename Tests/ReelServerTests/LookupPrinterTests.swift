@@ -11,8 +11,10 @@ struct LookupPrinterTests {
         var (responder, _) = makeResponder(store)
         let pairs: [(LookupRequest, String)] = [
             (.recommendations(userID: 2, k: 4, mode: .als, weights: WeightOverrides()), "/v1/users/2/recommendations?k=4"),
-            (.recommendations(userID: 2, k: 3, mode: .hybrid, weights: WeightOverrides(model: 1, trending: 0.5, diversity: 0)),
-             "/v1/users/2/recommendations?k=3&mode=hybrid&w_model=1&w_trending=0.5&w_diversity=0"),
+            (
+                .recommendations(userID: 2, k: 3, mode: .hybrid, weights: WeightOverrides(model: 1, trending: 0.5, diversity: 0)),
+                "/v1/users/2/recommendations?k=3&mode=hybrid&w_model=1&w_trending=0.5&w_diversity=0"
+            ),
             (.recommendations(userID: 77, k: nil, mode: .als, weights: WeightOverrides()), "/v1/users/77/recommendations"),
             (.trending(window: .month, genre: Genres.index(of: "Romance"), k: 3), "/v1/trending?window=30d&genre=Romance&k=3"),
             (.similar(movieID: 21, k: nil), "/v1/movies/21/similar"),
@@ -27,8 +29,9 @@ struct LookupPrinterTests {
     @Test("tables show ranks, ids, titles and genres; a fallback comes with a note")
     func tables() throws {
         let store = FakeStore()
-        let list = try LookupPrinter.render(.recommendations(userID: 1, k: 3, mode: .als, weights: WeightOverrides()),
-                                            from: store, json: false)
+        let list = try LookupPrinter.render(
+            .recommendations(userID: 1, k: 3, mode: .als, weights: WeightOverrides()),
+            from: store, json: false)
         let lines = list.text.split(separator: "\n")
         #expect(lines.count == 5)
         #expect(lines[0].hasPrefix("user 1: als · release 20261125T020000Z-test"))
@@ -36,8 +39,9 @@ struct LookupPrinterTests {
         #expect(lines[2].contains("Jumanji") && lines[2].contains("Adventure|Children|Fantasy") && lines[2].contains("5.0000"))
         #expect(list.note == nil)
 
-        let fallback = try LookupPrinter.render(.recommendations(userID: 500, k: 2, mode: .als, weights: WeightOverrides()),
-                                                from: store, json: false)
+        let fallback = try LookupPrinter.render(
+            .recommendations(userID: 500, k: 2, mode: .als, weights: WeightOverrides()),
+            from: store, json: false)
         #expect(fallback.note?.contains("user 500 is not in release") == true)
         #expect(fallback.text.contains("fallback"))
 

@@ -46,10 +46,11 @@ struct LookupResponderTests {
         #expect(weights == ["model": 0.6, "trending": 0.9, "diversity": 0.1])
         var expected: [(movie: Int32, score: Float)] = []
         let list = store.recommendations(userRow: 0)
-        HybridRanker.rerank(candidates: list.movies, scores: list.scores, k: 4,
-                            weights: HybridWeights(model: 0.6, trending: 0.9, diversity: 0.1),
-                            popularity: { store.popularity(movieRow: Int($0), window: .week) },
-                            genres: { store.movie(row: Int($0)).genres }, output: &expected)
+        HybridRanker.rerank(
+            candidates: list.movies, scores: list.scores, k: 4,
+            weights: HybridWeights(model: 0.6, trending: 0.9, diversity: 0.1),
+            popularity: { store.popularity(movieRow: Int($0), window: .week) },
+            genres: { store.movie(row: Int($0)).genres }, output: &expected)
         let items = try #require(body["items"] as? [[String: Any]])
         #expect(items.compactMap { $0["movieId"] as? Int } == expected.map { Int(FakeStore.movieIDs[Int($0.movie)]) })
         // The blend changes the order here, so the test would notice hybrid being ignored.
@@ -72,13 +73,15 @@ struct LookupResponderTests {
     @Test("k outside 1...stored is a 400 that names the range")
     func kRange() throws {
         var (responder, _) = makeResponder(FakeStore(storedK: 5, similarK: 4, trendingK: 6))
-        for (target, range) in [("/v1/users/1/recommendations?k=6", "between 1 and 5"),
-                                ("/v1/users/1/recommendations?k=0", "between 1 and 5"),
-                                ("/v1/users/1/recommendations?k=-3", "between 1 and 5"),
-                                ("/v1/users/999/recommendations?k=50", "between 1 and 5"),
-                                ("/v1/movies/1/similar?k=5", "between 1 and 4"),
-                                ("/v1/trending?k=7", "between 1 and 6"),
-                                ("/v1/trending?k=123456789012345678901", "between 1 and 6")] {
+        for (target, range) in [
+            ("/v1/users/1/recommendations?k=6", "between 1 and 5"),
+            ("/v1/users/1/recommendations?k=0", "between 1 and 5"),
+            ("/v1/users/1/recommendations?k=-3", "between 1 and 5"),
+            ("/v1/users/999/recommendations?k=50", "between 1 and 5"),
+            ("/v1/movies/1/similar?k=5", "between 1 and 4"),
+            ("/v1/trending?k=7", "between 1 and 6"),
+            ("/v1/trending?k=123456789012345678901", "between 1 and 6"),
+        ] {
             let (summary, text) = responder.call(target)
             #expect(summary.status == .badRequest, "\(target)")
             let body = try jsonObject(text)
@@ -164,17 +167,19 @@ struct LookupResponderTests {
     @Test("readyz names the served release")
     func ready() throws {
         var (responder, _) = makeResponder()
-        #expect(try jsonObject(responder.call("/readyz").1) as NSDictionary ==
-                ["status": "ready", "release": "20261125T020000Z-test"] as NSDictionary)
+        #expect(
+            try jsonObject(responder.call("/readyz").1) as NSDictionary == ["status": "ready", "release": "20261125T020000Z-test"] as NSDictionary)
     }
 
     @Test("movie JSON pre-rendered at load (as the daemon serves) gives the same bytes as rendering per request")
     func preRenderedItems() {
         var (perRequest, _) = makeResponder(FakeStore(storedK: 5))
         var (preRendered, _) = makeResponder(FakeStore(storedK: 5), preRender: true)
-        for target in ["/v1/users/1/recommendations", "/v1/users/2/recommendations?k=3&mode=hybrid",
-                       "/v1/users/999/recommendations", "/v1/trending?window=30d", "/v1/trending?genre=Comedy&k=2",
-                       "/v1/movies/1/similar", "/v1/movies/3/similar?k=1"] {
+        for target in [
+            "/v1/users/1/recommendations", "/v1/users/2/recommendations?k=3&mode=hybrid",
+            "/v1/users/999/recommendations", "/v1/trending?window=30d", "/v1/trending?genre=Comedy&k=2",
+            "/v1/movies/1/similar", "/v1/movies/3/similar?k=1",
+        ] {
             let (expected, expectedBody) = perRequest.call(target)
             let (summary, body) = preRendered.call(target)
             #expect(summary == expected, "\(target)")

@@ -34,8 +34,10 @@ struct MetricsTests {
             if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
             #expect(line.wholeMatch(of: sample) != nil, "bad line: \(line)")
         }
-        for family in ["reel_http_requests_total", "reel_http_request_duration_seconds", "reel_release_info",
-                       "reel_release_age_seconds", "reel_fallbacks_total", "reel_release_reloads_total", "reel_ready"] {
+        for family in [
+            "reel_http_requests_total", "reel_http_request_duration_seconds", "reel_release_info",
+            "reel_release_age_seconds", "reel_fallbacks_total", "reel_release_reloads_total", "reel_ready",
+        ] {
             #expect(text.contains("# TYPE \(family) "), "\(family) missing")
         }
         #expect(text.contains(#"reel_release_info{release="R\"1\\x"} 1"#))
@@ -86,8 +88,9 @@ struct MetricsTests {
         #expect(text.contains("reel_release_last_reload_timestamp_seconds{result=\"failure\"} 300\n"))
     }
 
-    @Test("promtool accepts the output (when promtool is installed)",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
+    @Test(
+        "promtool accepts the output (when promtool is installed)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
     func promtool() throws {
         let metrics = ServerMetrics()
         metrics.recordRequest(route: .trending, status: .ok, nanoseconds: 42_000)

@@ -17,17 +17,23 @@ struct OpenAPITests {
         #expect(checkedIn == OpenAPISpec.yaml, "docs/openapi.yaml is stale: run scripts/update-openapi.sh")
     }
 
-    @Test("the YAML reads back as the same document as the JSON (when python3 with PyYAML is available)",
-          .enabled(if: pythonWithYAML()))
+    @Test(
+        "the YAML reads back as the same document as the JSON (when python3 with PyYAML is available)",
+        .enabled(if: pythonWithYAML()))
     func yamlParsesToJSON() throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("reel-openapi-\(getpid()).json")
         try Data(OpenAPISpec.jsonBytes).write(to: json)
         defer { try? FileManager.default.removeItem(at: json) }
-        let status = try run("/usr/bin/env", ["python3", "-c", """
-            import json, sys, yaml
-            a = yaml.safe_load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
-            sys.exit(0 if a == b else 1)
-            """, Self.yamlPath, json.path])
+        let status = try run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys, yaml
+                a = yaml.safe_load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+                sys.exit(0 if a == b else 1)
+                """, Self.yamlPath, json.path,
+            ])
         #expect(status == 0)
     }
 
@@ -87,8 +93,10 @@ struct OpenAPITests {
                 }
                 // Documented errors: a bad path id is a 400, another method a 405.
                 if parameters.contains(where: { $0["in"] as? String == "path" }) {
-                    let bad = try await get(running.port, template.replacingOccurrences(of: "{userId}", with: "x")
-                        .replacingOccurrences(of: "{movieId}", with: "x"))
+                    let bad = try await get(
+                        running.port,
+                        template.replacingOccurrences(of: "{userId}", with: "x")
+                            .replacingOccurrences(of: "{movieId}", with: "x"))
                     #expect(bad.status == 400)
                     #expect(responses["400"] != nil, "\(template) does not document 400")
                 }

@@ -20,8 +20,10 @@ struct StoreSubject: Sendable, CustomTestStringConvertible {
         StoreSubject(name: "Release", knownUserIDs: FakeStore.userIDs, unknownUserIDs: [0, 4, -1, .min, .max]) {
             try FakeRelease.open(optionalSections: false)
         },
-        StoreSubject(name: "Release with blend, served list and recent ratings", knownUserIDs: FakeStore.userIDs,
-                     unknownUserIDs: [0, 4, -1, .min, .max]) {
+        StoreSubject(
+            name: "Release with blend, served list and recent ratings", knownUserIDs: FakeStore.userIDs,
+            unknownUserIDs: [0, 4, -1, .min, .max]
+        ) {
             try FakeRelease.open(optionalSections: true)
         },
         StoreSubject(name: "FakeStore", knownUserIDs: FakeStore.userIDs, unknownUserIDs: [0, 4, -1, .min, .max]) {
@@ -130,8 +132,9 @@ struct StoreSubject: Sendable, CustomTestStringConvertible {
             for genre in Genres.all.indices {
                 let list = store.trending(window: window, genre: genre)
                 try checkList(list, store, limit: store.trendingK, "trending \(window) \(Genres.all[genre])")
-                #expect(list.movies.allSatisfy { store.movie(row: Int($0)).genres & (1 << UInt32(genre)) != 0 },
-                        "trending \(window) \(Genres.all[genre]) holds a movie of another genre")
+                #expect(
+                    list.movies.allSatisfy { store.movie(row: Int($0)).genres & (1 << UInt32(genre)) != 0 },
+                    "trending \(window) \(Genres.all[genre]) holds a movie of another genre")
             }
         }
     }

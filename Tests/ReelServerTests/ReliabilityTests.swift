@@ -51,7 +51,9 @@ struct ReliabilityTests {
                 let ids = FakeStore.movieIDs
                 var batch = ""
                 for i in 0..<count {
-                    batch += i % 7 == 6 ? "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n"
+                    batch +=
+                        i % 7 == 6
+                        ? "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n"
                         : "GET /v1/movies/\(ids[i % ids.count]) HTTP/1.1\r\nHost: x\r\n\r\n"
                 }
                 let request = batch
@@ -75,7 +77,9 @@ struct ReliabilityTests {
 
     @Test("the idle timeout closes a connection whatever it has queued (open head, or Connection: close)")
     func idleTimeoutClosesWithWritesPending() async throws {
-        try await withServer(configure: { $0.idleTimeout = 0.5; $0.requestHeadTimeout = 0.3 }) { running in
+        try await withServer(configure: {
+            $0.idleTimeout = 0.5; $0.requestHeadTimeout = 0.3
+        }) { running in
             let port = running.port
             let endings = [
                 "GET /healthz HTTP/1.1\r\nHost: x\r\n",  // a head left open: the 408 path
@@ -84,8 +88,9 @@ struct ReliabilityTests {
             let clients = try await onThread {
                 try endings.map { ending -> RawClient in
                     let client = try RawClient(port: port, receiveBuffer: 4096)
-                    client.pushWithoutReading(String(repeating: Self.amplifying, count: 2000) + ending,
-                                              upTo: 1 << 20, for: 0.5)
+                    client.pushWithoutReading(
+                        String(repeating: Self.amplifying, count: 2000) + ending,
+                        upTo: 1 << 20, for: 0.5)
                     return client
                 }
             }
@@ -94,8 +99,9 @@ struct ReliabilityTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await waitUntil { running.server.metrics.openConnections == 0 }
-            #expect(running.server.metrics.openConnections == 0,
-                    "connections with unsent answers must be closed by the idle timeout")
+            #expect(
+                running.server.metrics.openConnections == 0,
+                "connections with unsent answers must be closed by the idle timeout")
             #expect(running.server.metrics.idleCloses >= 2)
             withExtendedLifetime(clients) {}
         }
@@ -208,9 +214,13 @@ struct ReliabilityTests {
         try folder.write("r1.reel", id: "R1")
         try folder.activate("r1.reel")
         let failures = Mutex<Int>(1)
-        let watcher = ReleaseWatcher<FakeStore>(path: folder.current, slot: ReleaseSlot(), metrics: ServerMetrics(),
-                                                logger: LogCapture().logger) { path in
-            if failures.withLock({ n in defer { n -= 1 }; return n > 0 }) {
+        let watcher = ReleaseWatcher<FakeStore>(
+            path: folder.current, slot: ReleaseSlot(), metrics: ServerMetrics(),
+            logger: LogCapture().logger
+        ) { path in
+            if failures.withLock({ n in
+                defer { n -= 1 }; return n > 0
+            }) {
                 throw ReelError.system("cannot open", path: path, errno: EMFILE)
             }
             return try ReleaseFolder.loader(path)
@@ -229,7 +239,8 @@ struct ReliabilityTests {
 /// The test process's resident set, in bytes (the server runs in it).
 func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return 0 }
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
 

@@ -17,8 +17,9 @@ struct RouterTests {
 
     @Test("every route parses with its defaults")
     func routes() {
-        #expect(route("/v1/users/42/recommendations").outcome ==
-                .success(.lookup(.recommendations(userID: 42, k: nil, mode: nil, weights: WeightOverrides()))))
+        #expect(
+            route("/v1/users/42/recommendations").outcome
+                == .success(.lookup(.recommendations(userID: 42, k: nil, mode: nil, weights: WeightOverrides()))))
         #expect(route("/v1/trending").outcome == .success(.lookup(.trending(window: .week, genre: nil, k: nil))))
         #expect(route("/v1/movies/1").outcome == .success(.lookup(.movie(id: 1))))
         #expect(route("/v1/movies/1/similar?k=3").outcome == .success(.lookup(.similar(movieID: 1, k: 3))))
@@ -33,45 +34,57 @@ struct RouterTests {
     @Test("recommendation parameters: k, mode and hybrid weights")
     func recommendationParameters() {
         let weights = WeightOverrides(model: 0.5, trending: 1, diversity: 0.125)
-        #expect(route("/v1/users/3/recommendations?k=5&mode=hybrid&w_model=0.5&w_trending=1&w_diversity=.125").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: 5, mode: .hybrid, weights: weights))))
-        #expect(route("/v1/users/3/recommendations?mode=HYBRID&").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides()))))
-        #expect(route("/v1/users/3/recommendations?mode=als&w_trending=0.2").outcome ==
-                .failure(.badParameter("w_model, w_trending and w_diversity apply only with mode=hybrid")))
-        #expect(route("/v1/users/3/recommendations?mode=hybrid&w_trending=0.2").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides(trending: 0.2)))))
+        #expect(
+            route("/v1/users/3/recommendations?k=5&mode=hybrid&w_model=0.5&w_trending=1&w_diversity=.125").outcome
+                == .success(.lookup(.recommendations(userID: 3, k: 5, mode: .hybrid, weights: weights))))
+        #expect(
+            route("/v1/users/3/recommendations?mode=HYBRID&").outcome
+                == .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides()))))
+        #expect(
+            route("/v1/users/3/recommendations?mode=als&w_trending=0.2").outcome
+                == .failure(.badParameter("w_model, w_trending and w_diversity apply only with mode=hybrid")))
+        #expect(
+            route("/v1/users/3/recommendations?mode=hybrid&w_trending=0.2").outcome
+                == .success(.lookup(.recommendations(userID: 3, k: nil, mode: .hybrid, weights: WeightOverrides(trending: 0.2)))))
         // k's range is checked against the release by the engine; here it is only a number.
-        #expect(route("/v1/users/3/recommendations?k=-2").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: -2, mode: nil, weights: WeightOverrides()))))
-        #expect(route("/v1/users/3/recommendations?k=99999999999999999999999").outcome ==
-                .success(.lookup(.recommendations(userID: 3, k: Int.max, mode: nil, weights: WeightOverrides()))))
+        #expect(
+            route("/v1/users/3/recommendations?k=-2").outcome
+                == .success(.lookup(.recommendations(userID: 3, k: -2, mode: nil, weights: WeightOverrides()))))
+        #expect(
+            route("/v1/users/3/recommendations?k=99999999999999999999999").outcome
+                == .success(.lookup(.recommendations(userID: 3, k: Int.max, mode: nil, weights: WeightOverrides()))))
     }
 
     @Test("trending parameters: window and genre, case-insensitive and percent-decoded")
     func trendingParameters() {
-        #expect(route("/v1/trending?window=24h&genre=comedy&k=20").outcome ==
-                .success(.lookup(.trending(window: .day, genre: Genres.index(of: "Comedy"), k: 20))))
-        #expect(route("/v1/trending?genre=Sci%2dFi&window=30D").outcome ==
-                .success(.lookup(.trending(window: .month, genre: Genres.index(of: "Sci-Fi"), k: nil))))
-        #expect(route("/v1/trending?genre=film-noir").outcome ==
-                .success(.lookup(.trending(window: .week, genre: Genres.index(of: "Film-Noir"), k: nil))))
+        #expect(
+            route("/v1/trending?window=24h&genre=comedy&k=20").outcome
+                == .success(.lookup(.trending(window: .day, genre: Genres.index(of: "Comedy"), k: 20))))
+        #expect(
+            route("/v1/trending?genre=Sci%2dFi&window=30D").outcome
+                == .success(.lookup(.trending(window: .month, genre: Genres.index(of: "Sci-Fi"), k: nil))))
+        #expect(
+            route("/v1/trending?genre=film-noir").outcome == .success(.lookup(.trending(window: .week, genre: Genres.index(of: "Film-Noir"), k: nil)))
+        )
     }
 
     @Test("bad ids are 400 invalid_id: non-numeric, negative, overflowing, empty")
     func badIDs() {
-        for target in ["/v1/users/abc/recommendations", "/v1/users/-1/recommendations",
-                       "/v1/users/2147483648/recommendations", "/v1/users//recommendations",
-                       "/v1/movies/1e3", "/v1/movies/99999999999999999999/similar", "/v1/movies/%31",
-                       "/v1/movies/+1"] {
+        for target in [
+            "/v1/users/abc/recommendations", "/v1/users/-1/recommendations",
+            "/v1/users/2147483648/recommendations", "/v1/users//recommendations",
+            "/v1/movies/1e3", "/v1/movies/99999999999999999999/similar", "/v1/movies/%31",
+            "/v1/movies/+1",
+        ] {
             let f = failure(target)
             #expect(f?.status == .badRequest, "\(target)")
             #expect(f?.code == "invalid_id", "\(target)")
         }
         #expect(failure("/v1/users/-5/recommendations")?.detail.contains("negative") == true)
         #expect(failure("/v1/movies/4294967296")?.detail.contains("too large") == true)
-        #expect(route("/v1/users/2147483647/recommendations").outcome ==
-                .success(.lookup(.recommendations(userID: Int32.max, k: nil, mode: nil, weights: WeightOverrides()))))
+        #expect(
+            route("/v1/users/2147483647/recommendations").outcome
+                == .success(.lookup(.recommendations(userID: Int32.max, k: nil, mode: nil, weights: WeightOverrides()))))
     }
 
     @Test("bad query parameters are 400s naming the parameter")
@@ -103,8 +116,10 @@ struct RouterTests {
     @Test("unknown paths are 404; other methods on known paths 405; 404 wins over 405")
     func notFoundAndMethods() {
         // "/" is the Explore page (WebRoutesTests).
-        for target in ["/v1", "/v1/", "/v1/trending/", "/v1/users/1", "/v1/users/1/recommendations/x",
-                       "/v1/movies/1/similar/2", "/v2/trending", "/HEALTHZ", "*", ""] {
+        for target in [
+            "/v1", "/v1/", "/v1/trending/", "/v1/users/1", "/v1/users/1/recommendations/x",
+            "/v1/movies/1/similar/2", "/v2/trending", "/HEALTHZ", "*", "",
+        ] {
             #expect(route(target).id == .unmatched, "\(target)")
             #expect(failure(target)?.status == .notFound, "\(target)")
         }

@@ -27,8 +27,9 @@ final class BlendedFakeStore: RecommendationStore, @unchecked Sendable {
 
     func blendedRecommendations(userRow: Int) -> RankedList? {
         let k = base.storedK
-        return RankedList(movies: UnsafeBufferPointer(rebasing: marker[userRow * k..<(userRow + 1) * k]),
-                          scores: UnsafeBufferPointer(rebasing: markerScores[userRow * k..<(userRow + 1) * k]))
+        return RankedList(
+            movies: UnsafeBufferPointer(rebasing: marker[userRow * k..<(userRow + 1) * k]),
+            scores: UnsafeBufferPointer(rebasing: markerScores[userRow * k..<(userRow + 1) * k]))
     }
 
     var releaseID: String { base.releaseID }
@@ -52,8 +53,10 @@ final class BlendedFakeStore: RecommendationStore, @unchecked Sendable {
 struct ServedBlendTests {
     let blend = ServingBlend(weights: HybridWeights(model: 0.8, trending: 0.2, diversity: 0.05), window: .day)
 
-    func answer(_ store: BlendedFakeStore, mode: RecommendationMode?, _ weights: WeightOverrides = WeightOverrides(),
-                k: Int = 4) throws -> (LookupAnswer, [Int32]) {
+    func answer(
+        _ store: BlendedFakeStore, mode: RecommendationMode?, _ weights: WeightOverrides = WeightOverrides(),
+        k: Int = 4
+    ) throws -> (LookupAnswer, [Int32]) {
         var engine = LookupEngine<BlendedFakeStore>()
         let a = try engine.answer(.recommendations(userID: 2, k: k, mode: mode, weights: weights), store: store)
         return (a, engine.items.map(\.movie))
@@ -82,9 +85,10 @@ struct ServedBlendTests {
         #expect(a == .recommendations(userID: 2, source: .hybrid, weights: weights))
         var expected: [(movie: Int32, score: Float)] = []
         let list = store.recommendations(userRow: 1)
-        HybridRanker.rerank(candidates: list.movies, scores: list.scores, k: 4, weights: weights,
-                            popularity: { store.popularity(movieRow: Int($0), window: .day) },
-                            genres: { store.movie(row: Int($0)).genres }, output: &expected)
+        HybridRanker.rerank(
+            candidates: list.movies, scores: list.scores, k: 4, weights: weights,
+            popularity: { store.popularity(movieRow: Int($0), window: .day) },
+            genres: { store.movie(row: Int($0)).genres }, output: &expected)
         #expect(items == expected.map(\.movie))
     }
 
@@ -92,9 +96,11 @@ struct ServedBlendTests {
     func withoutBlend() throws {
         let store = FakeStore()
         var engine = LookupEngine<FakeStore>()
-        #expect(try engine.answer(.recommendations(userID: 2, k: 3, mode: nil, weights: WeightOverrides()), store: store)
+        #expect(
+            try engine.answer(.recommendations(userID: 2, k: 3, mode: nil, weights: WeightOverrides()), store: store)
                 == .recommendations(userID: 2, source: .als, weights: nil))
-        #expect(try engine.answer(.recommendations(userID: 2, k: 3, mode: .hybrid, weights: WeightOverrides()), store: store)
+        #expect(
+            try engine.answer(.recommendations(userID: 2, k: 3, mode: .hybrid, weights: WeightOverrides()), store: store)
                 == .recommendations(userID: 2, source: .hybrid, weights: HybridWeights()))
     }
 }

@@ -10,9 +10,11 @@ struct ServerHTTPTests {
     func routes() async throws {
         try await withServer { running in
             let port = running.port
-            for (target, status) in [("/v1/users/1/recommendations?k=2", 200), ("/v1/users/1/recommendations?mode=hybrid", 200),
-                                     ("/v1/trending?genre=Comedy", 200), ("/v1/movies/1", 200), ("/v1/movies/1/similar", 200),
-                                     ("/v1/release", 200), ("/healthz", 200), ("/readyz", 200), ("/openapi.json", 200)] {
+            for (target, status) in [
+                ("/v1/users/1/recommendations?k=2", 200), ("/v1/users/1/recommendations?mode=hybrid", 200),
+                ("/v1/trending?genre=Comedy", 200), ("/v1/movies/1", 200), ("/v1/movies/1/similar", 200),
+                ("/v1/release", 200), ("/healthz", 200), ("/readyz", 200), ("/openapi.json", 200),
+            ] {
                 let response = try await get(port, target)
                 #expect(response.status == status, "\(target): \(response.text)")
                 #expect(response.headers["content-type"] == "application/json")
@@ -73,13 +75,15 @@ struct ServerHTTPTests {
             let port = running.port
             try await onThread {
                 let client = try TestHTTPClient(port: port)
-                for (target, status, code) in [("/v1/users/abc/recommendations", 400, "invalid_id"),
-                                               ("/v1/users/-1/recommendations", 400, "invalid_id"),
-                                               ("/v1/users/99999999999/recommendations", 400, "invalid_id"),
-                                               ("/v1/users/1/recommendations?k=0", 400, "invalid_parameter"),
-                                               ("/v1/users/1/recommendations?k=6", 400, "invalid_parameter"),
-                                               ("/v1/movies/4", 404, "not_found"),
-                                               ("/nope", 404, "no_route")] {
+                for (target, status, code) in [
+                    ("/v1/users/abc/recommendations", 400, "invalid_id"),
+                    ("/v1/users/-1/recommendations", 400, "invalid_id"),
+                    ("/v1/users/99999999999/recommendations", 400, "invalid_id"),
+                    ("/v1/users/1/recommendations?k=0", 400, "invalid_parameter"),
+                    ("/v1/users/1/recommendations?k=6", 400, "invalid_parameter"),
+                    ("/v1/movies/4", 404, "not_found"),
+                    ("/nope", 404, "no_route"),
+                ] {
                     let response = try client.request(target)
                     #expect(response.status == status, "\(target)")
                     #expect(try response.object()["error"] as? String == code, "\(target)")
@@ -98,7 +102,9 @@ struct ServerHTTPTests {
 
     @Test("protocol errors: long target 414, large headers 431, body 413, garbage 400 — each then closed")
     func protocolErrors() async throws {
-        try await withServer(configure: { $0.maxRequestTargetBytes = 2048; $0.maxHeaderBytes = 4096 }) { running in
+        try await withServer(configure: {
+            $0.maxRequestTargetBytes = 2048; $0.maxHeaderBytes = 4096
+        }) { running in
             let port = running.port
             try await onThread {
                 func expectRejected(_ raw: String, _ status: Int, _ code: String) throws {
@@ -131,7 +137,9 @@ struct ServerHTTPTests {
 
     @Test("slow and idle clients are timed out: 408 for a trickled head, close for silence")
     func timeouts() async throws {
-        try await withServer(configure: { $0.requestHeadTimeout = 0.3; $0.idleTimeout = 0.6 }) { running in
+        try await withServer(configure: {
+            $0.requestHeadTimeout = 0.3; $0.idleTimeout = 0.6
+        }) { running in
             let port = running.port
             try await onThread {
                 // Trickle: a byte every 100 ms keeps the connection busy but the head never completes in time.

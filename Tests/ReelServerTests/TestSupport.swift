@@ -101,8 +101,10 @@ struct RunningServer {
 }
 
 /// Runs `body` against a fresh server and always shuts it down afterwards.
-func withServer(id: String? = "R1", configure: (inout ServerConfiguration) -> Void = { _ in },
-                _ body: (RunningServer) async throws -> Void) async throws {
+func withServer(
+    id: String? = "R1", configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ body: (RunningServer) async throws -> Void
+) async throws {
     let running = try await RunningServer.start(id: id, configure: configure)
     do {
         try await body(running)

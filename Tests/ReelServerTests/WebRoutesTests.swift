@@ -46,9 +46,11 @@ struct WebRoutesTests {
     @Test("pages and assets are served with their content types; the report is a 404 page when absent")
     func pages() {
         var (responder, _) = makeResponder()
-        for (target, kind) in [("/", WebAsset.Kind.html), ("/docs", .html), ("/static/reel.css", .css),
-                               ("/static/explore.js", .javascript), ("/static/docs.js", .javascript),
-                               ("/favicon.ico", .svg), ("/?user=1", .html)] {
+        for (target, kind) in [
+            ("/", WebAsset.Kind.html), ("/docs", .html), ("/static/reel.css", .css),
+            ("/static/explore.js", .javascript), ("/static/docs.js", .javascript),
+            ("/favicon.ico", .svg), ("/?user=1", .html),
+        ] {
             let (summary, text) = responder.call(target)
             #expect(summary.status == .ok && summary.contentType == .web(kind), "\(target)")
             #expect(!text.isEmpty)
@@ -66,7 +68,8 @@ struct WebRoutesTests {
     @Test("pages never put data into HTML: the scripts insert text nodes only")
     func noHTMLInjection() {
         for script in [WebScripts.explore, WebScripts.docs] {
-            #expect(!script.contains("innerHTML") && !script.contains("outerHTML") && !script.contains("insertAdjacentHTML")
+            #expect(
+                !script.contains("innerHTML") && !script.contains("outerHTML") && !script.contains("insertAdjacentHTML")
                     && !script.contains("document.write") && !script.contains("eval("))
         }
         for page in [WebPages.exploreHTML, WebPages.docsHTML] {

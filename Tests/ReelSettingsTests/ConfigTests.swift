@@ -6,16 +6,16 @@ import ReelTestSupport
 @Suite struct TOMLTests {
     @Test func parsesTablesScalarsArraysAndComments() throws {
         let text = """
-        # comment
-        top = "a # not a comment"
-        [model]
-        rank = 1_024   # trailing comment
-        lambda = 0.5
-        on = true
-        names = ["x", 'y', 3]
-        [a.b]
-        c = -2
-        """
+            # comment
+            top = "a # not a comment"
+            [model]
+            rank = 1_024   # trailing comment
+            lambda = 0.5
+            on = true
+            names = ["x", 'y', 3]
+            [a.b]
+            c = -2
+            """
         let entries = try TOML.parse(text, file: "t.toml")
         let d = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) })
         #expect(d["top"] == .string("a # not a comment"))
@@ -49,14 +49,14 @@ import ReelTestSupport
     /// TOML the old hand parser refused, each value still placed on its line.
     @Test func readsFullTOMLWithTheLineOfEachKey() throws {
         let text = """
-        model.rank = 8
-        [serve]
-        cors_origin = \"\"\"
-        [not a table]\"\"\"
-        "host" = 'h'
-        [engine]
-        inline = { a = 1, b = "x" }
-        """
+            model.rank = 8
+            [serve]
+            cors_origin = \"\"\"
+            [not a table]\"\"\"
+            "host" = 'h'
+            [engine]
+            inline = { a = 1, b = "x" }
+            """
         let entries = try TOML.parse(text, file: "t.toml")
         let d = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, ($0.value, $0.line)) })
         #expect(d["model.rank"]?.0 == .integer(8) && d["model.rank"]?.1 == 1)
@@ -96,10 +96,12 @@ import ReelTestSupport
     }
 
     @Test func badConfigNamesTheKey() throws {
-        for (text, key, line) in [("[model]\nrnak = 3\n", "model.rnak", 2), ("[model]\nrank = \"big\"\n", "model.rank", 2),
-                                  ("[model]\nmode = \"deep\"\n", "model.mode", 2),
-                                  ("# c\n[etl]\n\nreject_threshold = 2.0\n", "etl.reject_threshold", 4),
-                                  ("[serve]\nport = 1.5\n", "serve.port", 2), ("[hybrid]\ntune = \"yes\"\n", "hybrid.tune", 2)] {
+        for (text, key, line) in [
+            ("[model]\nrnak = 3\n", "model.rnak", 2), ("[model]\nrank = \"big\"\n", "model.rank", 2),
+            ("[model]\nmode = \"deep\"\n", "model.mode", 2),
+            ("# c\n[etl]\n\nreject_threshold = 2.0\n", "etl.reject_threshold", 4),
+            ("[serve]\nport = 1.5\n", "serve.port", 2), ("[hybrid]\ntune = \"yes\"\n", "hybrid.tune", 2),
+        ] {
             let path = try write(text)
             #expect(throws: ReelError.self) { try ReelConfig.load(path: path, environment: [:]) }
             do { _ = try ReelConfig.load(path: path, environment: [:]) } catch let e as ReelError {

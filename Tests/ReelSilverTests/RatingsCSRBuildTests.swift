@@ -24,22 +24,24 @@ import ReelCore
         let movieRow = { (m: Int32) in Int32(movies.firstIndex(of: m)!) }
         var movieOffsets: [Int64] = [0], movieUsers: [Int32] = [], movieRatings: [Float] = [], movieTimes: [Int64] = []
         for m in movies {
-            let theirs = kept.filter { $0.movie == m } // already by user ascending
+            let theirs = kept.filter { $0.movie == m }  // already by user ascending
             movieUsers += theirs.map { Int32(users.firstIndex(of: $0.user)!) }
             movieRatings += theirs.map(\.rating)
             movieTimes += theirs.map(\.time)
             movieOffsets.append(Int64(movieUsers.count))
         }
-        return SilverRatings(userIDs: users, movieIDs: movies, userOffsets: userOffsets,
-                             userMovies: kept.map { movieRow($0.movie) }, userRatings: kept.map(\.rating), userTimes: kept.map(\.time),
-                             movieOffsets: movieOffsets, movieUsers: movieUsers, movieRatings: movieRatings, movieTimes: movieTimes)
+        return SilverRatings(
+            userIDs: users, movieIDs: movies, userOffsets: userOffsets,
+            userMovies: kept.map { movieRow($0.movie) }, userRatings: kept.map(\.rating), userTimes: kept.map(\.time),
+            movieOffsets: movieOffsets, movieUsers: movieUsers, movieRatings: movieRatings, movieTimes: movieTimes)
     }
 
     static func randomRows(seed: UInt64, count: Int, userIDs: [Int32], movieIDs: [Int32]) -> [Row] {
         var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in
-            Row(user: userIDs[Int(rng.next() % UInt64(userIDs.count))], movie: movieIDs[Int(rng.next() % UInt64(movieIDs.count))],
-                rating: Float(1 + rng.next() % 10) / 2, time: Int64(rng.next() % 5)) // few times: many ties
+            Row(
+                user: userIDs[Int(rng.next() % UInt64(userIDs.count))], movie: movieIDs[Int(rng.next() % UInt64(movieIDs.count))],
+                rating: Float(1 + rng.next() % 10) / 2, time: Int64(rng.next() % 5))  // few times: many ties
         }
     }
 
@@ -53,14 +55,15 @@ import ReelCore
     }
 
     func build(_ rows: [Row], allMovieIDs: [Int32], threads: Int) -> SilverRatings {
-        SilverRatings.build(userIDs: rows.map(\.user), movieIDs: rows.map(\.movie), ratings: rows.map(\.rating),
-                            times: rows.map(\.time), allMovieIDs: allMovieIDs, threads: threads)
+        SilverRatings.build(
+            userIDs: rows.map(\.user), movieIDs: rows.map(\.movie), ratings: rows.map(\.rating),
+            times: rows.map(\.time), allMovieIDs: allMovieIDs, threads: threads)
     }
 
     @Test func matchesTheReferenceWithDuplicatesTiesAndUnknownMovies() {
         let users: [Int32] = [5, 1, 9, 2, 40]
         let movies: [Int32] = [10, 20, 30, 40, 50, 60, 7]
-        let all: [Int32] = [7, 10, 20, 30, 40, 50, 99, 10] // 60 unknown (dropped), 99 never rated, 10 repeated
+        let all: [Int32] = [7, 10, 20, 30, 40, 50, 99, 10]  // 60 unknown (dropped), 99 never rated, 10 repeated
         for seed in 1...6 as ClosedRange<UInt64> {
             let rows = Self.randomRows(seed: seed, count: 300, userIDs: users, movieIDs: movies)
             let expected = Self.reference(rows, allMovieIDs: all)
@@ -105,9 +108,11 @@ import ReelCore
     }
 
     @Test func newestWinsAndOnATieTheLaterRow() {
-        let rows = [Row(user: 1, movie: 1, rating: 1, time: 10), Row(user: 1, movie: 1, rating: 2, time: 30),
-                    Row(user: 1, movie: 1, rating: 3, time: 20), Row(user: 2, movie: 1, rating: 4, time: 5),
-                    Row(user: 2, movie: 1, rating: 5, time: 5)]
+        let rows = [
+            Row(user: 1, movie: 1, rating: 1, time: 10), Row(user: 1, movie: 1, rating: 2, time: 30),
+            Row(user: 1, movie: 1, rating: 3, time: 20), Row(user: 2, movie: 1, rating: 4, time: 5),
+            Row(user: 2, movie: 1, rating: 5, time: 5),
+        ]
         let r = build(rows, allMovieIDs: [1], threads: 2)
         #expect(r.userRatings == [2, 5])
         #expect(r.movieRatings == [2, 5])

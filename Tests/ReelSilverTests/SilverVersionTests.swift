@@ -21,17 +21,19 @@ import ReelTestSupport
         var titleOffsets: [UInt32] = [0], titleBytes: [UInt8] = []
         for id in movieIDs { titleBytes += Array("Movie \(id)".utf8); titleOffsets.append(UInt32(titleBytes.count)) }
         let n = movieIDs.count
-        let movieSilver = SilverMovies(ids: movieIDs, titleOffsets: titleOffsets, titleBytes: titleBytes,
-                                       years: [Int16](repeating: 1999, count: n), genres: [UInt32](repeating: 1, count: n),
-                                       ratingCounts: [Int32](repeating: 0, count: n), ratingMeans: [Float](repeating: 0, count: n))
+        let movieSilver = SilverMovies(
+            ids: movieIDs, titleOffsets: titleOffsets, titleBytes: titleBytes,
+            years: [Int16](repeating: 1999, count: n), genres: [UInt32](repeating: 1, count: n),
+            ratingCounts: [Int32](repeating: 0, count: n), ratingMeans: [Float](repeating: 0, count: n))
         var popularity = PopularityAccumulator(movieCount: n, endTime: times.max()!)
         for m in 0..<ratings.movieCount {
             for j in Int(ratings.movieOffsets[m])..<Int(ratings.movieOffsets[m + 1]) {
                 popularity.add(movie: m, time: ratings.movieTimes[j], weight: 1)
             }
         }
-        return SilverDataset(ratings: ratings, movies: movieSilver, links: .none(movieCount: n), tags: .empty(movieCount: n),
-                             popularity: popularity.result)
+        return SilverDataset(
+            ratings: ratings, movies: movieSilver, links: .none(movieCount: n), tags: .empty(movieCount: n),
+            popularity: popularity.result)
     }
 
     @Test func aWrittenVersionReadsBackAsWritten() throws {

@@ -30,8 +30,9 @@ package final class EmptyStore: RecommendationStore, @unchecked Sendable {
 
     package func movieRow(forID id: Int32) -> Int? { id >= 1 && Int(id) <= movieCount ? Int(id) - 1 : nil }
     package func movie(row: Int) -> MovieView {
-        MovieView(row: row, id: Int32(row + 1), title: UnsafeRawBufferPointer(start: nil, count: 0), year: 0, genres: 0,
-                  ratingCount: 0, ratingMean: 0)
+        MovieView(
+            row: row, id: Int32(row + 1), title: UnsafeRawBufferPointer(start: nil, count: 0), year: 0, genres: 0,
+            ratingCount: 0, ratingMean: 0)
     }
     package func userRow(forID id: Int32) -> Int? { id >= 1 && Int(id) <= userCount ? Int(id) - 1 : nil }
     package func recommendations(userRow: Int) -> RankedList { .empty }

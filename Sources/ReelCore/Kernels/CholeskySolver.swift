@@ -21,15 +21,18 @@ public enum CholeskySolver {
     /// original diagonal. Returns false when the matrix is not positive
     /// definite (a non-positive, tiny or non-finite pivot). Entries below the
     /// diagonal are scratch: read (finite) and overwritten.
-    @inlinable public static func factor(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
-                       diagonal: UnsafeMutablePointer<Float>) -> Bool {
+    @inlinable public static func factor(
+        _ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
+        diagonal: UnsafeMutablePointer<Float>
+    ) -> Bool {
         for j in 0..<rank { diagonal[j] = a[j * n16 + j] }
         let n8 = roundUp(rank, 8), columns = roundUp(rank, 16)
         var j0 = 0
         while j0 < rank {
             if j0 > 0 {
-                VectorKernels.rowBlockUpdate(a, lda: n16, row: j0, columns: columns, x: a, s: a, ldx: n16, count: j0,
-                                             subtract: true)
+                VectorKernels.rowBlockUpdate(
+                    a, lda: n16, row: j0, columns: columns, x: a, s: a, ldx: n16, count: j0,
+                    subtract: true)
             }
             for j in j0..<min(j0 + block, rank) {
                 let rowJ = a + j * n16
@@ -54,8 +57,10 @@ public enum CholeskySolver {
     }
 
     /// y[c] += a · x[c] for c in from..<to (8-aligned bounds).
-    @inlinable @inline(__always) public static func axpy8(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                        from: Int, to: Int) {
+    @inlinable @inline(__always) public static func axpy8(
+        _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        from: Int, to: Int
+    ) {
         let s = SIMD8<Float>(repeating: a)
         var c = from
         while c < to {

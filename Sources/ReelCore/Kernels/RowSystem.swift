@@ -21,9 +21,11 @@ public struct RowSystem {
     public var tBias: Float
 
     /// Memberwise, spelled out: the fold-in (ReelServing) builds systems too.
-    @inlinable public init(gram: UnsafePointer<Float>?, diagonal: Float, factors: UnsafePointer<Float>,
-                            rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
-                            wScale: Float, wBias: Float, tScale: Float, tBias: Float) {
+    @inlinable public init(
+        gram: UnsafePointer<Float>?, diagonal: Float, factors: UnsafePointer<Float>,
+        rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
+        wScale: Float, wBias: Float, tScale: Float, tBias: Float
+    ) {
         self.gram = gram; self.diagonal = diagonal; self.factors = factors
         self.rows = rows; self.values = values; self.count = count
         self.wScale = wScale; self.wBias = wBias; self.tScale = tScale; self.tBias = tBias
@@ -83,9 +85,10 @@ public enum RowSolver {
         let rank = scratch.rank, n16 = scratch.n16
         let a = scratch.matrix, b = scratch.rhs
         if let g = s.gram { a.update(from: g, count: n16 * n16) } else { a.update(repeating: 0, count: n16 * n16) }
-        VectorKernels.accumulateOuterProducts(a, rank: rank, n16: n16, factors: s.factors,
-                                              rows: s.rows, values: s.values, count: s.count,
-                                              wScale: s.wScale, wBias: s.wBias, gather: scratch.gather)
+        VectorKernels.accumulateOuterProducts(
+            a, rank: rank, n16: n16, factors: s.factors,
+            rows: s.rows, values: s.values, count: s.count,
+            wScale: s.wScale, wBias: s.wBias, gather: scratch.gather)
         for i in 0..<rank { a[i * n16 + i] += s.diagonal }
         rightHandSide(s, b, n16)
         guard CholeskySolver.factor(a, rank: rank, n16: n16, diagonal: scratch.diagonal) else { return false }
@@ -133,8 +136,10 @@ public enum RowSolver {
     }
 
     /// out = A·v without forming A: G·v + d·v + Σₖ wₖ (yₖ·v) yₖ.
-    @inlinable @inline(__always) public static func apply(_ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                                        _ scratch: RowScratch) {
+    @inlinable @inline(__always) public static func apply(
+        _ s: RowSystem, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        _ scratch: RowScratch
+    ) {
         let n16 = scratch.n16
         if let g = s.gram {
             VectorKernels.symmetricMultiply(g, v, out, rank: scratch.rank, n16: n16)

@@ -55,8 +55,10 @@ public enum VectorKernels {
 
     /// out = M · p for a full symmetric `n16 × n16` matrix M (row stride n16):
     /// the sum of p[c] · row c, so the matrix is read row by row.
-    @inlinable @inline(__always) public static func symmetricMultiply(_ m: UnsafePointer<Float>, _ p: UnsafePointer<Float>,
-                                                    _ out: UnsafeMutablePointer<Float>, rank: Int, n16: Int) {
+    @inlinable @inline(__always) public static func symmetricMultiply(
+        _ m: UnsafePointer<Float>, _ p: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, rank: Int, n16: Int
+    ) {
         out.update(repeating: 0, count: n16)
         for c in 0..<rank { axpy(p[c], m + c * n16, out, n16) }
     }
@@ -81,10 +83,12 @@ public enum VectorKernels {
     /// scratch (`gather`, 2 · gatherRows · n16 floats) — yₖ and wₖ·yₖ — so the
     /// scattered loads overlap in one pass instead of stalling the FMA loop;
     /// `rankUpdate` then streams over the L1-resident block.
-    @inlinable public static func accumulateOuterProducts(_ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
-                                        factors: UnsafePointer<Float>,
-                                        rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
-                                        wScale: Float, wBias: Float, gather: UnsafeMutablePointer<Float>) {
+    @inlinable public static func accumulateOuterProducts(
+        _ a: UnsafeMutablePointer<Float>, rank: Int, n16: Int,
+        factors: UnsafePointer<Float>,
+        rows: UnsafePointer<Int32>, values: UnsafePointer<Float>, count: Int,
+        wScale: Float, wBias: Float, gather: UnsafeMutablePointer<Float>
+    ) {
         let weighted = wScale != 0 || wBias != 1
         let plain = gather, scaled = weighted ? gather + gatherRows * n16 : gather
         var start = 0
@@ -109,8 +113,10 @@ public enum VectorKernels {
     /// matrix A (row stride `lda`), one `rowBlockUpdate` per 4 rows.
     /// `x` and `s` are `count` contiguous rows of stride `ldx` ≥ roundUp(dim, 16),
     /// zero past `dim` (s = x for a plain XᵀX).
-    @inlinable @inline(__always) public static func rankUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, dim: Int,
-                                             x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int) {
+    @inlinable @inline(__always) public static func rankUpdate(
+        _ a: UnsafeMutablePointer<Float>, lda: Int, dim: Int,
+        x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int
+    ) {
         let dim4 = roundUp(dim, 4), dim16 = roundUp(dim, 16)
         var i0 = 0
         while i0 < dim4 {
@@ -127,28 +133,34 @@ public enum VectorKernels {
     /// (whatever the tiles cover): callers use the upper triangle only.
     /// Shared by the outer-product accumulation and the blocked Cholesky's
     /// trailing update.
-    @inlinable @inline(__always) public static func rowBlockUpdate(_ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
-                                                 x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int,
-                                                 subtract: Bool) {
+    @inlinable @inline(__always) public static func rowBlockUpdate(
+        _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int, columns: Int,
+        x: UnsafePointer<Float>, s: UnsafePointer<Float>, ldx: Int, count: Int,
+        subtract: Bool
+    ) {
         var c0 = row & ~15
         if row & 8 != 0, c0 + 16 <= columns {
             // The block's first 8 columns lie wholly below the diagonal: an
             // 8-wide tile for the other 8 saves 1/10 of the work at rank 64.
-            tile(SIMD8<Float>.self, a, lda: lda, row: row, column: c0 + 8, x: x, s: s, ldx: ldx, count: count,
-                 subtract: subtract)
+            tile(
+                SIMD8<Float>.self, a, lda: lda, row: row, column: c0 + 8, x: x, s: s, ldx: ldx, count: count,
+                subtract: subtract)
             c0 &+= 16
         }
         while c0 < columns {
-            tile(SIMD16<Float>.self, a, lda: lda, row: row, column: c0, x: x, s: s, ldx: ldx, count: count,
-                 subtract: subtract)
+            tile(
+                SIMD16<Float>.self, a, lda: lda, row: row, column: c0, x: x, s: s, ldx: ldx, count: count,
+                subtract: subtract)
             c0 &+= 16
         }
     }
 
     /// One 4 × `V.scalarCount` tile of `rowBlockUpdate` at (row, column).
-    @inlinable @inline(__always) public static func tile<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
-                                                column: Int, x: UnsafePointer<Float>, s: UnsafePointer<Float>,
-                                                ldx: Int, count: Int, subtract: Bool) where V.Scalar == Float {
+    @inlinable @inline(__always) public static func tile<V: SIMD>(
+        _: V.Type, _ a: UnsafeMutablePointer<Float>, lda: Int, row: Int,
+        column: Int, x: UnsafePointer<Float>, s: UnsafePointer<Float>,
+        ldx: Int, count: Int, subtract: Bool
+    ) where V.Scalar == Float {
         var a0 = V(), a1 = V(), a2 = V(), a3 = V()
         var xk = x + column, sk = s + row
         for _ in 0..<count {

@@ -61,14 +61,14 @@ public enum Parallel {
         guard chunks > 0 else { return }
         let workers = max(1, min(threads, chunks))
         if workers == 1 {
-            for c in 0..<chunks { try body(c, c * chunkSize ..< min(count, (c + 1) * chunkSize), 0) }
+            for c in 0..<chunks { try body(c, c * chunkSize..<min(count, (c + 1) * chunkSize), 0) }
             return
         }
         let queue = ChunkQueue<E>(chunks: chunks)
         onWorkersUnchecked(workers) { worker in
             while let c = queue.next() {
                 do throws(E) {
-                    try body(c, c * chunkSize ..< min(count, (c + 1) * chunkSize), worker)
+                    try body(c, c * chunkSize..<min(count, (c + 1) * chunkSize), worker)
                 } catch {
                     queue.fail(at: c, error)
                 }
@@ -109,8 +109,10 @@ public enum Parallel {
 
     /// `body(i)` for every `i` in `0..<count` on up to `threads` workers,
     /// results in index order.
-    package static func map<T, E: Error>(_ count: Int, threads: Int,
-                                        _ body: @Sendable (Int) throws(E) -> T) throws(E) -> [T] {
+    package static func map<T, E: Error>(
+        _ count: Int, threads: Int,
+        _ body: @Sendable (Int) throws(E) -> T
+    ) throws(E) -> [T] {
         let slots = ParallelSlots<T>(count: count)
         try forEachChunk(count: count, chunkSize: 1, threads: threads) { (i, _, _) throws(E) in slots[i] = try body(i) }
         return slots.take()

@@ -51,8 +51,10 @@ package enum Zstd {
     /// Decompresses zstd `input` into `writer` (when given), hashing the
     /// output. Refuses a truncated stream, garbage and (with `limit`) output
     /// larger than expected, naming `path`.
-    package static func decompress(_ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
-                           limit: Int? = nil) throws -> (size: Int, xxh3: UInt64) {
+    package static func decompress(
+        _ input: UnsafeRawBufferPointer, name path: String, into writer: FileWriter?,
+        limit: Int? = nil
+    ) throws -> (size: Int, xxh3: UInt64) {
         guard let dctx = ZSTD_createDCtx() else { throw ReelError(.io, "zstd: cannot create a decompression context") }
         defer { ZSTD_freeDCtx(dctx) }
         let hasher = XXH3Stream()

@@ -39,8 +39,10 @@ public enum BronzeBootstrap {
             try manifest.write(dir: staging)
             let validation = BronzeValidator.check(dir: staging)
             guard validation.isValid else {
-                throw ReelError(.invalidInput, "\(source) is not an ml-25m data set:\n"
-                    + validation.problems.map { "  - " + $0 }.joined(separator: "\n"))
+                throw ReelError(
+                    .invalidInput,
+                    "\(source) is not an ml-25m data set:\n"
+                        + validation.problems.map { "  - " + $0 }.joined(separator: "\n"))
             }
             return manifest
         }
@@ -106,8 +108,9 @@ public enum BronzeBootstrap {
     static func extract(zip: String, into staging: String) throws {
         let scratch = Path.join(staging, ".unzip")
         try FileSystem.createDirectory(scratch)
-        let status = try BronzeProcess.run("unzip", ["-q", "-o", zip, "-d", scratch],
-                                           installHint: "Install it with `apt-get install unzip`, or pass --source with a folder holding the CSVs.")
+        let status = try BronzeProcess.run(
+            "unzip", ["-q", "-o", zip, "-d", scratch],
+            installHint: "Install it with `apt-get install unzip`, or pass --source with a folder holding the CSVs.")
         guard status == 0 else {
             throw ReelError(.invalidInput, "\(zip): unzip failed with status \(status); is it an intact zip?")
         }

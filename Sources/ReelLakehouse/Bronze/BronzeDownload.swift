@@ -9,10 +9,13 @@ enum BronzeDownload {
         Console.info("bronze", "downloading \(url)")
         var arguments = ["-fL", "--retry", "3", "--retry-max-time", "60", "--connect-timeout", "10", "-o", path]
         arguments += Console.isTTY && !quiet && !Console.quiet ? ["--progress-bar"] : ["-sS"]
-        let status = try BronzeProcess.run("curl", arguments + [url],
-                                           installHint: "Install it with `apt-get install curl`, or pass a local copy with --source.")
+        let status = try BronzeProcess.run(
+            "curl", arguments + [url],
+            installHint: "Install it with `apt-get install curl`, or pass a local copy with --source.")
         guard status == 0 else {
-            throw ReelError(.io, """
+            throw ReelError(
+                .io,
+                """
                 cannot download \(url) (curl exit status \(status)\(reason(status))). Without internet, pass a local copy: \
                 `reel bronze bootstrap --source /path/to/ml-25m.zip`, or --source with a folder holding \
                 ratings.csv, movies.csv, tags.csv and links.csv

@@ -57,8 +57,10 @@ public struct BronzeManifest: Codable, Sendable, Equatable {
         case dirtyRate = "dirty_rate"
     }
 
-    public init(dataset: String, source: String, fetchedAt: String = Clock.iso8601(Clock.now()),
-                files: [String: FileEntry]) {
+    public init(
+        dataset: String, source: String, fetchedAt: String = Clock.iso8601(Clock.now()),
+        files: [String: FileEntry]
+    ) {
         self.dataset = dataset
         self.source = source
         self.fetchedAt = fetchedAt
@@ -107,8 +109,9 @@ extension BronzeManifest.FileEntry {
     /// Measures a file on disk: size, data rows, xxh3-64.
     public static func measure(path: String) throws -> BronzeManifest.FileEntry {
         let file = try BronzeRead.sequential(path)
-        return BronzeManifest.FileEntry(bytes: file.bytes.count, rows: BronzeRowCounter.dataRows(file.bytes),
-                                        xxh3: XXH3.hex(XXH3.hash(file.bytes)))
+        return BronzeManifest.FileEntry(
+            bytes: file.bytes.count, rows: BronzeRowCounter.dataRows(file.bytes),
+            xxh3: XXH3.hex(XXH3.hash(file.bytes)))
     }
 
     /// Writes a bronze file through `body` (which returns the data rows it wrote)
@@ -116,16 +119,19 @@ extension BronzeManifest.FileEntry {
     /// file to check its size and xxh3 before renaming it into place.
     public static func write(path: String, body: (FileWriter) throws -> Int) throws -> BronzeManifest.FileEntry {
         var entry = BronzeManifest.FileEntry(bytes: 0, rows: 0, xxh3: "")
-        try AtomicFile.write(to: path, body: { writer in
-            let hasher = XXH3Stream()
-            writer.hasher = hasher
-            let rows = try body(writer)
-            entry = BronzeManifest.FileEntry(bytes: writer.bytesWritten, rows: rows, xxh3: XXH3.hex(hasher.digest))
-        }, verify: { temp in
-            if let problem = try entry.mismatch(path: temp) {
-                throw ReelError(.io, "\(path): the file just written \(problem)")
-            }
-        })
+        try AtomicFile.write(
+            to: path,
+            body: { writer in
+                let hasher = XXH3Stream()
+                writer.hasher = hasher
+                let rows = try body(writer)
+                entry = BronzeManifest.FileEntry(bytes: writer.bytesWritten, rows: rows, xxh3: XXH3.hex(hasher.digest))
+            },
+            verify: { temp in
+                if let problem = try entry.mismatch(path: temp) {
+                    throw ReelError(.io, "\(path): the file just written \(problem)")
+                }
+            })
         return entry
     }
 

@@ -84,8 +84,10 @@ public enum BronzeValidator {
         let result = check(dir: dir)
         guard result.isValid else {
             let count = result.problems.count
-            throw ReelError(.invalidInput, "bronze at \(dir) has \(count) problem\(count == 1 ? "" : "s"):\n"
-                + result.problems.map { "  - " + $0 }.joined(separator: "\n"))
+            throw ReelError(
+                .invalidInput,
+                "bronze at \(dir) has \(count) problem\(count == 1 ? "" : "s"):\n"
+                    + result.problems.map { "  - " + $0 }.joined(separator: "\n"))
         }
         return result
     }

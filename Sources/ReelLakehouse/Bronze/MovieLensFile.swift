@@ -22,13 +22,17 @@ public enum MovieLensFile: String, CaseIterable, Sendable {
     public var qualityRules: [BronzeQualityRule] {
         switch self {
         case .ratings:
-            return [.fieldCount, .userIdInvalid, .movieIdInvalid, .ratingInvalid, .timestampInvalid,
-                    .timestampTooOld, .timestampInFuture, .movieIdOrphan]
+            return [
+                .fieldCount, .userIdInvalid, .movieIdInvalid, .ratingInvalid, .timestampInvalid,
+                .timestampTooOld, .timestampInFuture, .movieIdOrphan,
+            ]
         case .movies:
             return [.fieldCount, .movieIdInvalid, .movieIdDuplicate, .titleInvalidUTF8, .titleEmpty, .genreUnknown]
         case .tags:
-            return [.fieldCount, .userIdInvalid, .movieIdInvalid, .tagInvalidUTF8, .tagEmpty, .timestampInvalid,
-                    .timestampTooOld, .timestampInFuture, .movieIdOrphan]
+            return [
+                .fieldCount, .userIdInvalid, .movieIdInvalid, .tagInvalidUTF8, .tagEmpty, .timestampInvalid,
+                .timestampTooOld, .timestampInFuture, .movieIdOrphan,
+            ]
         case .links:
             return [.fieldCount, .movieIdInvalid, .imdbIdInvalid, .tmdbIdInvalid, .movieIdOrphan]
         }

@@ -10,8 +10,10 @@
 public enum CSVChunks {
     /// Chunk boundaries `[start, b1, …, end]`, strictly increasing, at most
     /// `count` chunks; fewer when the buffer is small or has few lines.
-    public static func boundaries(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int,
-                                  minimumChunk: Int = 1 << 16) -> [Int] {
+    public static func boundaries(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, count: Int,
+        minimumChunk: Int = 1 << 16
+    ) -> [Int] {
         let end = bytes.count
         guard count > 1, end - start >= 2 * minimumChunk, let base = bytes.baseAddress else {
             return [start, max(start, end)]

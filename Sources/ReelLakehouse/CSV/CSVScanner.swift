@@ -81,7 +81,7 @@ public struct CSVScanner {
                 }
                 // After the closing quote: a comma, a line end, or the end of the buffer.
                 if i < end, p[i] == CSVByte.cr, i + 1 == end || p[i + 1] == CSVByte.lf {
-                    i += 1 // CRLF: stripped from the record below
+                    i += 1  // CRLF: stripped from the record below
                 } else if i < end, p[i] != CSVByte.comma, p[i] != CSVByte.lf {
                     r.malformed = true
                     while i < end && p[i] != CSVByte.comma && p[i] != CSVByte.lf { i += 1 }
@@ -116,7 +116,7 @@ public struct CSVScanner {
                 if i < end { i += 1; newlines += 1 }
                 break
             }
-            i += 1 // the comma
+            i += 1  // the comma
         }
         position = i
         line += newlines

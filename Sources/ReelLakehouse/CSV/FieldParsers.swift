@@ -119,7 +119,8 @@ public enum FieldParsers {
     public static func micros(_ value: Double) -> Int64? {
         let scaled = (value * Double(microsPerUnit)).rounded()
         guard scaled.isFinite, abs(scaled) < 9e18,
-              abs(scaled / Double(microsPerUnit) - value) <= 1e-9 * max(1, abs(value)) else { return nil }
+            abs(scaled / Double(microsPerUnit) - value) <= 1e-9 * max(1, abs(value))
+        else { return nil }
         return Int64(scaled)
     }
 }

@@ -83,7 +83,7 @@ enum ContractErrors {
         case DecodingError.keyNotFound(let key, let ctx):
             return "missing key '\(key.stringValue)' at \(path(ctx.codingPath).isEmpty ? "top level" : path(ctx.codingPath))"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
-             DecodingError.dataCorrupted(let ctx):
+            DecodingError.dataCorrupted(let ctx):
             return "\(ctx.debugDescription) at \(path(ctx.codingPath))"
         default:
             return "\(error)"
@@ -96,8 +96,10 @@ enum ContractErrors {
 struct ContractCompiler {
     let path: String
 
-    static let knownChecks = ["field_count", "positive_int32", "integer", "decimal_step", "not_before",
-                              "not_after_run_clock", "not_empty", "utf8", "digits", "genre_list", "unique", "reference"]
+    static let knownChecks = [
+        "field_count", "positive_int32", "integer", "decimal_step", "not_before",
+        "not_after_run_clock", "not_empty", "utf8", "digits", "genre_list", "unique", "reference",
+    ]
 
     /// The largest `tolerance_seconds` of `not_after_run_clock`: a day. More
     /// would no longer be a clock-skew allowance.
@@ -115,8 +117,9 @@ struct ContractCompiler {
             guard !tables.contains(where: { $0.name == t.name }) else { throw fail("table '\(t.name)' appears twice") }
             tables.append(try compile(t, earlier: tables))
         }
-        return BronzeContract(path: path, tables: tables,
-                              ignoredFiles: doc.ignored_files ?? [])
+        return BronzeContract(
+            path: path, tables: tables,
+            ignoredFiles: doc.ignored_files ?? [])
     }
 
     func compile(_ t: ContractDocument.Table, earlier: [BronzeTable]) throws -> BronzeTable {
@@ -154,7 +157,8 @@ struct ContractCompiler {
                 let c = try column(r.column, r.name)
                 guard let lo = r.min, let hi = r.max, let step = r.step else { throw fail("\(here): decimal_step needs min, max and step") }
                 guard let loM = FieldParsers.micros(lo), let hiM = FieldParsers.micros(hi), let stepM = FieldParsers.micros(step),
-                      loM <= hiM, stepM > 0 else {
+                    loM <= hiM, stepM > 0
+                else {
                     throw fail("\(here): min \(lo), max \(hi), step \(step) must be multiples of 0.000001 with min ≤ max and step > 0")
                 }
                 check = .decimalStep(column: c, minMicros: loM, maxMicros: hiM, stepMicros: stepM)
@@ -189,7 +193,9 @@ struct ContractCompiler {
                 }
                 // The genre mask's bit order is shared with the release and the daemon (ReelCore.Genres).
                 guard vocabulary == Genres.all, none == Genres.noneListed else {
-                    throw fail("\(here): the vocabulary must be exactly \(Genres.all.joined(separator: ", ")) with none_listed \"\(Genres.noneListed)\" (the genre mask's bit order, shared with releases)")
+                    throw fail(
+                        "\(here): the vocabulary must be exactly \(Genres.all.joined(separator: ", ")) with none_listed \"\(Genres.noneListed)\" (the genre mask's bit order, shared with releases)"
+                    )
                 }
                 check = .genreList(column: c, separator: sep.utf8.first!, noneListed: none, vocabulary: vocabulary)
             case "unique":
@@ -204,7 +210,8 @@ struct ContractCompiler {
                 }
                 let key = try target.columnIndex(parts[1])
                 guard target.rules.contains(where: { $0.check == .unique(column: key) }),
-                      target.rules.contains(where: { $0.check == .positiveInt32(column: key) }) else {
+                    target.rules.contains(where: { $0.check == .positiveInt32(column: key) })
+                else {
                     throw fail("\(here): \(parts[0]).\(parts[1]) must be checked positive_int32 and unique to be referenced")
                 }
                 check = .reference(column: c, table: parts[0], keyColumn: parts[1])
@@ -254,13 +261,15 @@ enum ContractTime {
             return v
         }
         guard b.count == 10 || b.count == 20, b[4] == 0x2D, b[7] == 0x2D,
-              let y = number(0, 4), let m = number(5, 2), let d = number(8, 2),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+            let y = number(0, 4), let m = number(5, 2), let d = number(8, 2),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         var seconds = 0
         if b.count == 20 {
             guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A,
-                  let hh = number(11, 2), let mm = number(14, 2), let ss = number(17, 2),
-                  hh < 24, mm < 60, ss < 60 else { return nil }
+                let hh = number(11, 2), let mm = number(14, 2), let ss = number(17, 2),
+                hh < 24, mm < 60, ss < 60
+            else { return nil }
             seconds = hh * 3600 + mm * 60 + ss
         }
         return Int64(Clock.daysFromCivil(year: y, month: m, day: d) * 86_400 + seconds)

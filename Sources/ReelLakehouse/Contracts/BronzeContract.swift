@@ -125,7 +125,7 @@ public enum QualityCheck: Sendable, Equatable {
         switch self {
         case .fieldCount: return nil
         case .positiveInt32(let c), .integer(let c), .notBefore(let c, _), .notAfterRunClock(let c, _),
-             .notEmpty(let c), .digits(let c, _), .unique(let c), .utf8(let c):
+            .notEmpty(let c), .digits(let c, _), .unique(let c), .utf8(let c):
             return c
         case .decimalStep(let c, _, _, _), .genreList(let c, _, _, _), .reference(let c, _, _):
             return c

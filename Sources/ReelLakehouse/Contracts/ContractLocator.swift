@@ -21,9 +21,10 @@ public enum ContractLocator {
     /// The `schemas` folder to load contracts from, or a `.notFound` error
     /// naming every place looked at.
     public static func schemasDirectory(home: ReelHome) throws -> String {
-        try schemasDirectory(home: home,
-                             environment: environmentValue("REEL_SCHEMAS"),
-                             executable: executablePath())
+        try schemasDirectory(
+            home: home,
+            environment: environmentValue("REEL_SCHEMAS"),
+            executable: executablePath())
     }
 
     /// The path of `relative` (e.g. `lakehouse/bronze_tables.yml`) inside the contract folder.
@@ -41,7 +42,8 @@ public enum ContractLocator {
         if let env = environment, !env.isEmpty {
             let dir = FileSystem.resolve(env, against: FileSystem.currentDirectory())
             if isContractFolder(dir) { return dir }
-            throw ReelError(.notFound, "REEL_SCHEMAS=\(env) has no \(marker)/ folder: point it at a checkout's or an installed home's schemas/ folder")
+            throw ReelError(
+                .notFound, "REEL_SCHEMAS=\(env) has no \(marker)/ folder: point it at a checkout's or an installed home's schemas/ folder")
         }
         let inHome = home.path("schemas")
         if isContractFolder(inHome) { return inHome }
@@ -57,7 +59,9 @@ public enum ContractLocator {
                 dir = parent
             }
         }
-        throw ReelError(.notFound, """
+        throw ReelError(
+            .notFound,
+            """
             cannot find the data contracts (schemas/\(marker)/*.yml); looked in $REEL_SCHEMAS (unset), \
             \(tried.joined(separator: ", ")). Run from a checkout, set REEL_SCHEMAS, or deploy with \
             `make install`, which copies schemas/ into the home folder

@@ -47,8 +47,10 @@ struct ETLEvents {
     subscript(_ type: EventType) -> Kind { kinds[type.index] }
 
     /// Reads every partition (validated again by `EventReader`) and applies `rules`.
-    static func read(home: ReelHome, schemasDirectory: String, movies: DenseIDIndex, rules: EventRowRules,
-                     threads: Int) throws -> ETLEvents {
+    static func read(
+        home: ReelHome, schemasDirectory: String, movies: DenseIDIndex, rules: EventRowRules,
+        threads: Int
+    ) throws -> ETLEvents {
         let hasFiles = EventLayout.partitions(home).contains { !$0.files.isEmpty }
         // Schemas are needed only to validate files; an events folder without any reads none.
         let schemas = hasFiles ? try EventSchemaSet.load(directory: Path.join(schemasDirectory, "events")) : nil
@@ -56,8 +58,9 @@ struct ETLEvents {
         var events = ETLEvents(kinds: [], ruleNames: rules.names, files: load.files, partitions: load.partitions)
         for type in EventType.allCases {
             let columns = load.columns[type] ?? EventColumns()
-            var kind = Kind(type: type, columns: columns, movieRows: [Int32](repeating: -1, count: columns.count),
-                            rejectedByRule: [Int](repeating: 0, count: rules.names.count))
+            var kind = Kind(
+                type: type, columns: columns, movieRows: [Int32](repeating: -1, count: columns.count),
+                rejectedByRule: [Int](repeating: 0, count: rules.names.count))
             kind.repeats = load.duplicatesByType[type] ?? 0
             kind.read = columns.count + kind.repeats
             var newest = Int64.min

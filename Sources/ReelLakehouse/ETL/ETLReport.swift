@@ -35,8 +35,9 @@ public struct ETLReport: Sendable, Codable {
         /// The phase `name`, ending now (`startSeconds` is the monotonic
         /// clock until `ETLRun.record` makes it relative to the run).
         func finished(_ name: String) -> Phase {
-            Phase(name: name, startSeconds: wall, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
-                  peakRSSBytes: ProcessMemory.peakResidentBytes())
+            Phase(
+                name: name, startSeconds: wall, seconds: Clock.monotonic() - wall, cpuSeconds: Clock.processCPUSeconds() - cpu,
+                peakRSSBytes: ProcessMemory.peakResidentBytes())
         }
 
         /// Runs `body` as the phase `name` (for work on another thread, whose
@@ -104,8 +105,10 @@ public struct ETLReport: Sendable, Codable {
         let header = ["table", "read", "accepted", "rejected", "deduplicated", "seconds"]
         var rows = [header]
         for t in tables {
-            rows.append([t.table, Console.count(t.read), Console.count(t.accepted), Console.count(t.rejected),
-                         Console.count(t.deduplicated), Console.fixed(t.seconds, 2)])
+            rows.append([
+                t.table, Console.count(t.read), Console.count(t.accepted), Console.count(t.rejected),
+                Console.count(t.deduplicated), Console.fixed(t.seconds, 2),
+            ])
         }
         let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         var out = ""
@@ -120,11 +123,13 @@ public struct ETLReport: Sendable, Codable {
             let byRule = t.rejectedByRule.filter { $0.count > 0 }.map { "\($0.rule) \(Console.count($0.count))" }
             out += "\(t.table) rejects: \(byRule.joined(separator: ", ")) -> \(t.quarantineFile ?? "")\n"
         }
-        out += "silver version \(versionID) (fingerprint \(fingerprint)), \(Console.count(counts.users)) users, "
+        out +=
+            "silver version \(versionID) (fingerprint \(fingerprint)), \(Console.count(counts.users)) users, "
             + "\(Console.count(counts.movies)) movies, \(Console.count(counts.ratings)) ratings, \(Console.count(counts.tags)) tags, "
             + "\(Console.duration(seconds))\n"
         if let openTables {
-            out += "open tables (lakehouse/silver/<table>): "
+            out +=
+                "open tables (lakehouse/silver/<table>): "
                 + openTables.sorted { $0.key < $1.key }.map { "\($0.key) v\($0.value)" }.joined(separator: ", ") + "\n"
         }
         return out

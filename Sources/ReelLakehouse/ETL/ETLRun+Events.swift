@@ -24,8 +24,9 @@ extension ETLRun {
         guard FileSystem.isDirectory(home.bronzeEvents) else { return nil }
         let began = ETLReport.PhaseStart()
         let rules = try EventRowRules(ratings: try contract.table("ratings"), runClock: options.now)
-        let events = try ETLEvents.read(home: home, schemasDirectory: schemasDirectory, movies: movies, rules: rules,
-                                        threads: options.threads)
+        let events = try ETLEvents.read(
+            home: home, schemasDirectory: schemasDirectory, movies: movies, rules: rules,
+            threads: options.threads)
         let quarantine = try events.writeQuarantine(directory: quarantineDirectory)
         if let quarantine { quarantined[Self.eventsQuarantineKey] = quarantine }
         phase("events_read", since: began)
@@ -37,14 +38,18 @@ extension ETLRun {
             if legacy > 0 {
                 let byRule = k.rejectedByRule.indices.filter { rules.isEnforcedAtIngest($0) && k.rejectedByRule[$0] > 0 }
                     .map { "\(events.ruleNames[$0]) \(Console.count(k.rejectedByRule[$0]))" }
-                Console.warn("etl", "\(EventLayout.typeDirectory(home, k.type)): \(Console.count(legacy)) \(k.type.rawValue) events "
-                             + "in bronze break rules ingest enforces (\(byRule.joined(separator: ", "))): quarantined in "
-                             + "\(quarantine ?? "?"), not counted towards the reject threshold (written by an older ingest or by hand)")
+                Console.warn(
+                    "etl",
+                    "\(EventLayout.typeDirectory(home, k.type)): \(Console.count(legacy)) \(k.type.rawValue) events "
+                        + "in bronze break rules ingest enforces (\(byRule.joined(separator: ", "))): quarantined in "
+                        + "\(quarantine ?? "?"), not counted towards the reject threshold (written by an older ingest or by hand)")
             }
             let rate = Double(k.rejected - legacy) / Double(max(k.read, 1))
             guard rate <= options.rejectThreshold else {
                 let byRule = zip(events.ruleNames, k.rejectedByRule).filter { $0.1 > 0 }.map { "\($0.0) \(Console.count($0.1))" }
-                throw ReelError(.invalidInput, """
+                throw ReelError(
+                    .invalidInput,
+                    """
                     \(EventLayout.typeDirectory(home, k.type)): \(Console.count(k.rejected)) of \(Console.count(k.read)) \
                     \(k.type.rawValue) events rejected (\(Console.fixed(rate * 100, 2))%), above the reject threshold of \
                     \(Console.fixed(options.rejectThreshold * 100, 2))% (\(byRule.joined(separator: ", "))); rejected events \
@@ -52,8 +57,10 @@ extension ETLRun {
                     """)
             }
         }
-        Console.info("etl", "events: \(Console.count(events.files)) files in \(Console.count(events.partitions)) partitions, "
-                     + EventType.allCases.map { "\(Console.count(events[$0].columns.count)) \($0.rawValue)" }.joined(separator: ", "))
+        Console.info(
+            "etl",
+            "events: \(Console.count(events.files)) files in \(Console.count(events.partitions)) partitions, "
+                + EventType.allCases.map { "\(Console.count(events[$0].columns.count)) \($0.rawValue)" }.joined(separator: ", "))
         return events
     }
 
@@ -64,13 +71,14 @@ extension ETLRun {
         let totalRead = max(1, events.kinds.reduce(0) { $0 + $1.read })
         for k in events.kinds {
             let accepted = k.type == .rating ? ratingEventsKept : k.passed
-            try record(TableReport(
-                table: "\(k.type.rawValue)_events", file: "events/\(k.type.rawValue)", read: k.read, accepted: accepted,
-                deduplicated: k.repeats + (k.passed - accepted),
-                rejectedByRule: zip(events.ruleNames, k.rejectedByRule).map { TableReport.RuleCount(rule: $0, count: $1) },
-                quarantineFile: k.rejected > 0 ? quarantined[Self.eventsQuarantineKey] : nil,
-                // One read covers every type: its time is shared by event count.
-                seconds: seconds * Double(k.read) / Double(totalRead)))
+            try record(
+                TableReport(
+                    table: "\(k.type.rawValue)_events", file: "events/\(k.type.rawValue)", read: k.read, accepted: accepted,
+                    deduplicated: k.repeats + (k.passed - accepted),
+                    rejectedByRule: zip(events.ruleNames, k.rejectedByRule).map { TableReport.RuleCount(rule: $0, count: $1) },
+                    quarantineFile: k.rejected > 0 ? quarantined[Self.eventsQuarantineKey] : nil,
+                    // One read covers every type: its time is shared by event count.
+                    seconds: seconds * Double(k.read) / Double(totalRead)))
         }
     }
 }

@@ -24,9 +24,10 @@ import ReelParquet
 extension ETLRun {
     /// Takes the lock and prepares the writer (nothing is written yet).
     mutating func startOpenTables() throws {
-        openTables = try OpenTableWriter(schemas: .silver(schemasDirectory: schemasDirectory), location: home.silverTable,
-                                         lock: options.openTablesLock ?? .file(home.lockFile),
-                                         parameters: ["silverVersion": runID], threads: options.threads)
+        openTables = try OpenTableWriter(
+            schemas: .silver(schemasDirectory: schemasDirectory), location: home.silverTable,
+            lock: options.openTablesLock ?? .file(home.lockFile),
+            parameters: ["silverVersion": runID], threads: options.threads)
     }
 
     /// Starts writing the data files of every open table (step 2) on a
@@ -34,8 +35,10 @@ extension ETLRun {
     /// nil when there is no writer. The task's value is its phase.
     /// `movies` is handed over with its rating statistics while the ratings
     /// files are written; `movieIDs` are its ids, needed before that.
-    func startOpenTablesWrite(_ byUser: RatingsCSRBuilder.UserMajor, movieIDs: [Int32], movies: Handoff<SilverMovies>,
-                              links: SilverLinks, tags: SilverTags) -> BackgroundTask<ETLReport.Phase>? {
+    func startOpenTablesWrite(
+        _ byUser: RatingsCSRBuilder.UserMajor, movieIDs: [Int32], movies: Handoff<SilverMovies>,
+        links: SilverLinks, tags: SilverTags
+    ) -> BackgroundTask<ETLReport.Phase>? {
         guard let openTables else { return nil }
         // Only this task uses the writer until it is waited for.
         nonisolated(unsafe) let writer = openTables
@@ -50,9 +53,11 @@ extension ETLRun {
             let buffers = RatingsFileBuffers()
             for start in stride(from: 0, to: total, by: SilverOpenRows.ratingsPerFile) {
                 let rows = start..<min(total, start + SilverOpenRows.ratingsPerFile)
-                try writer.add("ratings", SilverOpenRows.ratings(
-                    userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
-                    times: byUser.times, movieIDs: movieIDs, rows: rows, buffers: buffers))
+                try writer.add(
+                    "ratings",
+                    SilverOpenRows.ratings(
+                        userIDs: byUser.userIDs, offsets: byUser.offsets, movieRows: byUser.movies, ratings: byUser.ratings,
+                        times: byUser.times, movieIDs: movieIDs, rows: rows, buffers: buffers))
             }
             try writer.add("movies", SilverOpenRows.movies(try movies.take(), links: links))
             try writer.start("tags")
@@ -74,8 +79,11 @@ extension ETLRun {
         let versions = try writer.commit()
         openTables = nil
         phase("open_tables_commit", since: began)
-        Console.info("etl", "open tables: " + versions.sorted { $0.key < $1.key }
-            .map { "\(home.silverTable($0.key)) version \($0.value)" }.joined(separator: ", "))
+        Console.info(
+            "etl",
+            "open tables: "
+                + versions.sorted { $0.key < $1.key }
+                .map { "\(home.silverTable($0.key)) version \($0.value)" }.joined(separator: ", "))
         return versions
     }
 }

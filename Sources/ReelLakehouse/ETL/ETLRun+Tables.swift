@@ -52,7 +52,7 @@ extension ETLRun {
         let proto = try RatingsSink(table: table)
         let fileBytes = FileSystem.size(Path.join(home.bronzeMovieLens, table.file)) ?? 0
         var parsed = try parse(table, releasePages: true) { proto.forChunk(bytes: max($0, fileBytes)) }
-        try checkRejects(table, parsed) // fail before the expensive build
+        try checkRejects(table, parsed)  // fail before the expensive build
         let buildStart = ETLReport.PhaseStart()
         // Hand the columns to the builder alone, so it can free them as it goes.
         var chunks = parsed.sinks.map(\.columns)
@@ -63,8 +63,9 @@ extension ETLRun {
         let fromEvents = events?.ratingEventsKept(in: byUser) ?? 0
         phase("ratings_build", since: buildStart)
         let accepted = byUser.movies.count - fromEvents
-        try finish(table, parsed, accepted: accepted, deduplicated: fromFile - accepted,
-                   extraSeconds: Clock.monotonic() - buildStart.wall)
+        try finish(
+            table, parsed, accepted: accepted, deduplicated: fromFile - accepted,
+            extraSeconds: Clock.monotonic() - buildStart.wall)
         return (byUser, fromEvents)
     }
 
@@ -79,15 +80,19 @@ extension ETLRun {
 
     /// Writes the version into a staging folder and publishes it. Any failure
     /// removes the staging folder; `current` is untouched.
-    mutating func writeVersion(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                               tags: SilverTags, events: ETLEvents?) throws -> ETLReport {
+    mutating func writeVersion(
+        _ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+        tags: SilverTags, events: ETLEvents?
+    ) throws -> ETLReport {
         let counts = SilverManifest.Counts(users: byUser.userCount, movies: movies.count, ratings: byUser.movies.count, tags: tags.count)
         let staging = try SilverVersions.makeStaging(home: home, runID: runID)
         do {
-            let (files, popularityEndTime) = try writeFiles(&byUser, movies: movies, links: links, tags: tags, events: events,
-                                                            to: staging)
-            let manifest = try SilverWriter.writeManifest(files: files, counts: counts, popularityEndTime: popularityEndTime,
-                                                       events: events?.manifestEntries, to: staging)
+            let (files, popularityEndTime) = try writeFiles(
+                &byUser, movies: movies, links: links, tags: tags, events: events,
+                to: staging)
+            let manifest = try SilverWriter.writeManifest(
+                files: files, counts: counts, popularityEndTime: popularityEndTime,
+                events: events?.manifestEntries, to: staging)
             return try publish(staging: staging, manifest: manifest)
         } catch {
             try? FileSystem.removeTree(staging)
@@ -110,16 +115,19 @@ extension ETLRun {
     /// last strand is done with them. Every strand is waited for, even when
     /// another fails, before the first error is thrown. Returns the files
     /// and where the popularity windows end.
-    mutating func writeFiles(_ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
-                             tags: SilverTags, events: ETLEvents?, to staging: String) throws -> ([SilverManifest.File], Int64) {
+    mutating func writeFiles(
+        _ byUser: inout RatingsCSRBuilder.UserMajor, movies: SilverMovies, links: SilverLinks,
+        tags: SilverTags, events: ETLEvents?, to staging: String
+    ) throws -> ([SilverManifest.File], Int64) {
         var ratings = byUser
         byUser = .empty
         let movieCount = movies.count, userCount = ratings.userCount
         let userFile = BackgroundTask { [ratings] in
             try ETLReport.PhaseStart().measure("write_ratings_by_user") {
-                let file = try SilverWriter.writeRatingsByUser(userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
-                                                               ratings: ratings.ratings, times: ratings.times, movieCount: movieCount,
-                                                               to: staging)
+                let file = try SilverWriter.writeRatingsByUser(
+                    userIDs: ratings.userIDs, offsets: ratings.offsets, movies: ratings.movies,
+                    ratings: ratings.ratings, times: ratings.times, movieCount: movieCount,
+                    to: staging)
                 // This thread has nothing else to do: wait for the disk here, not at the end.
                 try SilverWriter.sync([file], in: staging)
                 return file
@@ -142,8 +150,9 @@ extension ETLRun {
             phase("statistics", since: statsStart)
             let writeStart = ETLReport.PhaseStart()
             let files = [
-                try SilverWriter.writeRatingsByMovie(offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
-                                                     times: byMovie.times, userCount: userCount, to: staging),
+                try SilverWriter.writeRatingsByMovie(
+                    offsets: byMovie.offsets, users: byMovie.users, ratings: byMovie.ratings,
+                    times: byMovie.times, userCount: userCount, to: staging),
                 try SilverWriter.writeMovies(rated, links: links, to: staging),
                 try SilverWriter.writeTags(tags, movieCount: movieCount, to: staging),
                 try SilverWriter.writePopularity(popularity, movieCount: movieCount, to: staging),

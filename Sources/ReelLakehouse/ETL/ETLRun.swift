@@ -38,18 +38,22 @@ struct ETLRun {
     var quarantineDirectory: String { home.quarantine(run: runID) }
 
     /// Maps, header-checks, scans and validates one table.
-    mutating func parse<Sink: RowSink>(_ table: BronzeTable, releasePages: Bool = false,
-                                       makeSink: @escaping @Sendable (Int) -> Sink) throws -> TableParse<Sink> {
+    mutating func parse<Sink: RowSink>(
+        _ table: BronzeTable, releasePages: Bool = false,
+        makeSink: @escaping @Sendable (Int) -> Sink
+    ) throws -> TableParse<Sink> {
         let began = ETLReport.PhaseStart()
         let file = try BronzeFile.open(table, directory: home.bronzeMovieLens, contractPath: contract.path)
         let validator = try RowValidator(table: table, runClock: options.now, references: references)
         // Progress (bytes, rate, ETA) only where it helps: files of 16 MB and more.
-        let progress = file.bytes.count >= 1 << 24
+        let progress =
+            file.bytes.count >= 1 << 24
             ? Progress(stage: "etl \(table.file)", total: file.bytes.count, unit: "bytes") : nil
         progress?.advance(file.dataStart)
-        let result = TableParser.parse(bytes: file.bytes, dataStart: file.dataStart, firstLine: file.firstLine,
-                                       validator: validator, threads: options.threads, progress: progress,
-                                       releasePages: releasePages, makeSink: makeSink)
+        let result = TableParser.parse(
+            bytes: file.bytes, dataStart: file.dataStart, firstLine: file.firstLine,
+            validator: validator, threads: options.threads, progress: progress,
+            releasePages: releasePages, makeSink: makeSink)
         progress?.finish()
         phase("\(table.name)_parse", since: began)
         return result
@@ -70,7 +74,9 @@ struct ETLRun {
         let rate = Double(parse.rejects.count) / Double(max(parse.read, 1))
         guard rate <= options.rejectThreshold else {
             let byRule = zip(table.ruleNames, parse.rejects.countsByRule).filter { $0.1 > 0 }.map { "\($0.0) \(Console.count($0.1))" }
-            throw ReelError(.invalidInput, """
+            throw ReelError(
+                .invalidInput,
+                """
                 \(table.file): \(Console.count(parse.rejects.count)) of \(Console.count(parse.read)) rows rejected \
                 (\(Console.fixed(rate * 100, 2))%), above the reject threshold of \(Console.fixed(options.rejectThreshold * 100, 2))% \
                 (\(byRule.joined(separator: ", "))); rejected rows are in \(path); silver was not changed
@@ -80,11 +86,14 @@ struct ETLRun {
     }
 
     /// Records a table's reconciliation (after quarantining its rejects).
-    mutating func finish<Sink>(_ table: BronzeTable, _ parse: TableParse<Sink>, accepted: Int, deduplicated: Int,
-                               extraSeconds: Double = 0) throws {
-        var report = TableReport(table: table.name, file: table.file, read: parse.read, accepted: accepted,
-                                 deduplicated: deduplicated, rejects: parse.rejects, ruleNames: table.ruleNames,
-                                 seconds: (phases.last { $0.name == "\(table.name)_parse" }?.seconds ?? 0) + extraSeconds)
+    mutating func finish<Sink>(
+        _ table: BronzeTable, _ parse: TableParse<Sink>, accepted: Int, deduplicated: Int,
+        extraSeconds: Double = 0
+    ) throws {
+        var report = TableReport(
+            table: table.name, file: table.file, read: parse.read, accepted: accepted,
+            deduplicated: deduplicated, rejects: parse.rejects, ruleNames: table.ruleNames,
+            seconds: (phases.last { $0.name == "\(table.name)_parse" }?.seconds ?? 0) + extraSeconds)
         report.quarantineFile = try checkRejects(table, parse)
         try record(report)
     }
@@ -92,12 +101,17 @@ struct ETLRun {
     /// Checks that a table's report reconciles, logs it and keeps it.
     mutating func record(_ report: TableReport) throws {
         guard report.reconciles else {
-            throw ReelError(.io, "internal error: \(report.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))")
+            throw ReelError(
+                .io,
+                "internal error: \(report.file) does not reconcile (read \(report.read) ≠ accepted \(report.accepted) + rejected \(report.rejected) + deduplicated \(report.deduplicated))"
+            )
         }
         let byRule = report.rejectedByRule.filter { $0.count > 0 }.map { "\($0.rule) \(Console.count($0.count))" }
-        Console.info("etl", "\(report.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
-                     + "rejected \(Console.count(report.rejected))\(byRule.isEmpty ? "" : " (\(byRule.joined(separator: ", ")))"), "
-                     + "deduplicated \(Console.count(report.deduplicated)) in \(Console.duration(report.seconds))")
+        Console.info(
+            "etl",
+            "\(report.file): read \(Console.count(report.read)), accepted \(Console.count(report.accepted)), "
+                + "rejected \(Console.count(report.rejected))\(byRule.isEmpty ? "" : " (\(byRule.joined(separator: ", ")))"), "
+                + "deduplicated \(Console.count(report.deduplicated)) in \(Console.duration(report.seconds))")
         reports.append(report)
     }
 
@@ -136,9 +150,11 @@ struct ETLRun {
         } catch let e as ReelError {
             Console.warn("etl", "could not prune old silver versions: \(e.message)")
         }
-        Console.info("etl", "silver version \(runID) is current (\(Console.count(manifest.counts.ratings)) ratings, "
-                     + "fingerprint \(report.fingerprint)) in \(Console.duration(report.seconds)), "
-                     + "peak memory \(Console.bytes(report.peakRSSBytes))")
+        Console.info(
+            "etl",
+            "silver version \(runID) is current (\(Console.count(manifest.counts.ratings)) ratings, "
+                + "fingerprint \(report.fingerprint)) in \(Console.duration(report.seconds)), "
+                + "peak memory \(Console.bytes(report.peakRSSBytes))")
         return report
     }
 }

@@ -50,7 +50,8 @@ struct EventRowRules: Sendable {
             names.append(rule.name)
         }
         guard timeOnly || checks.contains(where: { if case .movieReference = $0 { return true } else { return false } }) else {
-            throw ReelError(.invalidInput, "bronze contract: table '\(ratings.name)' has no reference from movieId to movies.movieId, which events need")
+            throw ReelError(
+                .invalidInput, "bronze contract: table '\(ratings.name)' has no reference from movieId to movies.movieId, which events need")
         }
         self.names = names
         self.checks = checks

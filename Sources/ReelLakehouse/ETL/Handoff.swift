@@ -24,7 +24,7 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
     /// Waits for the value; rethrows the producer's error.
     func take() throws -> T {
         ready.wait()
-        ready.signal() // a second take does not block
+        ready.signal()  // a second take does not block
         return try result!.get()
     }
 }

@@ -13,7 +13,9 @@ struct LinksSink: RowSink {
         imdb = try table.column("imdbId", needs: .integer)
         tmdb = try table.column("tmdbId", needs: .id32)
         guard table.dedupe == .lastLine(key: [movie]) else {
-            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must dedupe on movieId keeping the last line (the only links dedupe this build implements)")
+            throw ReelError(
+                .invalidInput,
+                "bronze contract: table '\(table.name)' must dedupe on movieId keeping the last line (the only links dedupe this build implements)")
         }
     }
 

@@ -20,8 +20,10 @@ enum MovieStatistics {
     /// events, after dedupe) and the views and clicks that passed their
     /// rules, with the windows ending at the newest of them all (0 when there
     /// are none).
-    static func popularity(_ r: RatingsCSRBuilder.MovieMajor, movieCount: Int, rules: PopularityRules,
-                           events: ETLEvents? = nil) -> SilverPopularity {
+    static func popularity(
+        _ r: RatingsCSRBuilder.MovieMajor, movieCount: Int, rules: PopularityRules,
+        events: ETLEvents? = nil
+    ) -> SilverPopularity {
         let endTime = [r.times.max(), events?.newestInteraction].compactMap { $0 }.max() ?? 0
         var accumulator = PopularityAccumulator(movieCount: movieCount, endTime: endTime, rules: rules)
         let oldest = endTime - (TrendingWindow.allCases.map(\.seconds).max() ?? 0)

@@ -39,10 +39,11 @@ struct MoviesSink: RowSink {
             bytes.append(contentsOf: titleBytes[titleOffsets[i]..<titleOffsets[i + 1]])
             offsets.append(UInt32(bytes.count))
         }
-        return SilverMovies(ids: order.map { ids[$0] }, titleOffsets: offsets, titleBytes: bytes,
-                            years: order.map { years[$0] }, genres: order.map { masks[$0] },
-                            ratingCounts: [Int32](repeating: 0, count: ids.count),
-                            ratingMeans: [Float](repeating: 0, count: ids.count))
+        return SilverMovies(
+            ids: order.map { ids[$0] }, titleOffsets: offsets, titleBytes: bytes,
+            years: order.map { years[$0] }, genres: order.map { masks[$0] },
+            ratingCounts: [Int32](repeating: 0, count: ids.count),
+            ratingMeans: [Float](repeating: 0, count: ids.count))
     }
 }
 

@@ -63,7 +63,7 @@ struct NumericRowFastPath: Sendable {
         func setSyntax(_ c: Int, _ column: Column) -> Bool {
             guard c < 8 else { return false }
             while columns.count <= c { columns.append(nil) }
-            guard columns[c] == nil else { return false } // two parsing checks on one column
+            guard columns[c] == nil else { return false }  // two parsing checks on one column
             columns[c] = column
             return true
         }
@@ -78,7 +78,8 @@ struct NumericRowFastPath: Sendable {
             case .decimalStep(let c, let lo, let hi, let step):
                 // Negative decimals are left to the general path.
                 guard lo >= 0, step > 0,
-                      setSyntax(c, Column(syntax: .decimal, maxDigits: 12, min: lo, max: hi, step: DivisibilityTest(step))) else { return nil }
+                    setSyntax(c, Column(syntax: .decimal, maxDigits: 12, min: lo, max: hi, step: DivisibilityTest(step)))
+                else { return nil }
             case .digits(let c, let maxLength):
                 guard setSyntax(c, Column(syntax: .digits, maxDigits: Swift.min(maxLength, DigitRun.maxDigits))) else { return nil }
             case .notBefore(let c, _), .notAfterRunClock(let c, _), .reference(let c, _):
@@ -106,8 +107,10 @@ struct NumericRowFastPath: Sendable {
     /// as the general path would, and returns the offset just past the line
     /// feed; nil otherwise.
     @inline(__always)
-    func parse(_ p: UnsafeRawPointer, at start: Int, line: Int, into v: inout RowValues, record r: inout CSVRecord,
-               fillRecord: Bool = true) -> Int? {
+    func parse(
+        _ p: UnsafeRawPointer, at start: Int, line: Int, into v: inout RowValues, record r: inout CSVRecord,
+        fillRecord: Bool = true
+    ) -> Int? {
         columns.withUnsafeBufferPointer { columns in
             if start >= 8, let next = parseShort(p, at: start, line: line, columns: columns, into: &v, record: &r, fill: fillRecord) {
                 return next
@@ -127,8 +130,10 @@ struct NumericRowFastPath: Sendable {
     /// column's range and step, the delimiter after it, and the referenced
     /// id's dense row; on success the value (and row) land in `v`.
     @inline(__always)
-    private func accept(_ value: Int64, column: Column, at c: Int, last: Bool, delimiter: UInt8,
-                        into v: inout RowValues) -> Bool {
+    private func accept(
+        _ value: Int64, column: Column, at c: Int, last: Bool, delimiter: UInt8,
+        into v: inout RowValues
+    ) -> Bool {
         guard value >= column.min, value <= column.max else { return false }
         if let step = column.step, !step.divides(UInt64(value)) { return false }
         guard delimiter == (last ? CSVByte.lf : CSVByte.comma) else { return false }
@@ -143,8 +148,10 @@ struct NumericRowFastPath: Sendable {
     }
 
     @inline(__always)
-    private func parseShort(_ p: UnsafeRawPointer, at start: Int, line number: Int, columns: UnsafeBufferPointer<Column>,
-                            into v: inout RowValues, record r: inout CSVRecord, fill: Bool) -> Int? {
+    private func parseShort(
+        _ p: UnsafeRawPointer, at start: Int, line number: Int, columns: UnsafeBufferPointer<Column>,
+        into v: inout RowValues, record r: inout CSVRecord, fill: Bool
+    ) -> Int? {
         let line = p + start
         // The file streams in from memory; ask for it a few lines early.
         reel_prefetch(line + 512)
@@ -175,8 +182,11 @@ struct NumericRowFastPath: Sendable {
                     value &+= Int64(DigitRun.value(line, end: end, count: f) &* DigitRun.powersOfTen[6 - f])
                 }
             }
-            guard accept(value, column: column, at: c, last: c == columns.count - 1,
-                         delimiter: line.load(fromByteOffset: end, as: UInt8.self), into: &v) else { return nil }
+            guard
+                accept(
+                    value, column: column, at: c, last: c == columns.count - 1,
+                    delimiter: line.load(fromByteOffset: end, as: UInt8.self), into: &v)
+            else { return nil }
             if fill {
                 r.fieldStarts[c] = start + fieldStart
                 r.fieldEnds[c] = start + end
@@ -205,8 +215,10 @@ struct NumericRowFastPath: Sendable {
     /// Any line the short path declines: field by field, each digit run
     /// read eight bytes at a time (`DigitRun`).
     @inline(__always)
-    private func parseLong(_ p: UnsafeRawPointer, at start: Int, line: Int, into v: inout RowValues, record r: inout CSVRecord,
-                           columns: UnsafeBufferPointer<Column>) -> Int? {
+    private func parseLong(
+        _ p: UnsafeRawPointer, at start: Int, line: Int, into v: inout RowValues, record r: inout CSVRecord,
+        columns: UnsafeBufferPointer<Column>
+    ) -> Int? {
         let columnCount = columns.count
         var i = start
         v.present = 0
@@ -248,8 +260,11 @@ struct NumericRowFastPath: Sendable {
                 }
                 value = micros
             }
-            guard accept(value, column: column, at: c, last: c == columnCount - 1,
-                         delimiter: p.load(fromByteOffset: i, as: UInt8.self), into: &v) else { return nil }
+            guard
+                accept(
+                    value, column: column, at: c, last: c == columnCount - 1,
+                    delimiter: p.load(fromByteOffset: i, as: UInt8.self), into: &v)
+            else { return nil }
             r.fieldStarts[c] = fieldStart
             r.fieldEnds[c] = i
             i += 1

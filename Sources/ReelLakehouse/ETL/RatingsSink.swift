@@ -16,7 +16,10 @@ struct RatingsSink: RowSink {
         rating = try table.column("rating", needs: .decimal)
         time = try table.column("timestamp", needs: .integer)
         guard table.dedupe == .newest(key: [user, movie], orderBy: time) else {
-            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' must dedupe on [userId, movieId] keeping the newest timestamp (the only ratings dedupe this build implements)")
+            throw ReelError(
+                .invalidInput,
+                "bronze contract: table '\(table.name)' must dedupe on [userId, movieId] keeping the newest timestamp (the only ratings dedupe this build implements)"
+            )
         }
         for k in 0..<64 { tenths[k] = Self.float(micros: Int64(k) * 100_000) }
     }
@@ -43,7 +46,8 @@ struct RatingsSink: RowSink {
         let micros = v.values[rating]
         let k = micros / 100_000
         let value = k &* 100_000 == micros && k >= 0 && k < 64 ? tenths[Int(k)] : Self.float(micros: micros)
-        columns.append(user: Int32(truncatingIfNeeded: v.values[user]), movieRow: v.rows[movie], rating: value,
-                       time: v.values[time])
+        columns.append(
+            user: Int32(truncatingIfNeeded: v.values[user]), movieRow: v.rows[movie], rating: value,
+            time: v.values[time])
     }
 }

@@ -128,7 +128,8 @@ public struct RowValidator: Sendable {
         case .decimalStep(let c, let lo, let hi, let step):
             if skip(c) { return true }
             guard let x = FieldParsers.decimalMicros(r.field(c, in: bytes)),
-                  x >= lo, x <= hi, x % step == 0 else { return false }
+                x >= lo, x <= hi, x % step == 0
+            else { return false }
             store(c, x)
         case .notBefore(let c, let t):
             return skip(c) || v.values[c] >= t

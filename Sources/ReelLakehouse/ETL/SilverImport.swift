@@ -28,8 +28,10 @@ public enum SilverImport {
         /// The engine's `<table>.rejects.csv` (line,rule,original), copied into lakehouse/quarantine/<run-id>/.
         public var rejectsFile: String?
 
-        public init(table: String, read: Int, accepted: Int, rejected: Int, deduplicated: Int,
-                    rejectsByRule: [String: Int], rejectsFile: String?) {
+        public init(
+            table: String, read: Int, accepted: Int, rejected: Int, deduplicated: Int,
+            rejectsByRule: [String: Int], rejectsFile: String?
+        ) {
             self.table = table
             self.read = read
             self.accepted = accepted
@@ -42,8 +44,10 @@ public enum SilverImport {
 
     /// Imports the Delta tables `ratings`, `movies` and `tags` under `folder`
     /// as a new silver version and switches `current` to it.
-    public static func run(home: ReelHome, options: ETLOptions, folder: String, counts: [TableCounts],
-                           seconds: Double) throws -> ETLReport {
+    public static func run(
+        home: ReelHome, options: ETLOptions, folder: String, counts: [TableCounts],
+        seconds: Double
+    ) throws -> ETLReport {
         var run = try ETLRun(home: home, options: options)
         try run.startOpenTables()
         do {
@@ -70,7 +74,8 @@ extension ETLRun {
         var chunks = [try importRatings(Path.join(folder, "ratings"), movies: movieIndex, accepted: reports[2].accepted)]
         var byUser = RatingsCSRBuilder.userMajor(&chunks, threads: options.threads)
         guard byUser.movies.count == reports[2].accepted else {
-            throw ReelError(.invalidInput, "\(folder)/ratings repeats a (userId, movieId) pair: \(byUser.movies.count) distinct of \(reports[2].accepted) rows")
+            throw ReelError(
+                .invalidInput, "\(folder)/ratings repeats a (userId, movieId) pair: \(byUser.movies.count) distinct of \(reports[2].accepted) rows")
         }
         let tags = try importTags(Path.join(folder, "tags"), movies: movieIndex, accepted: reports[3].accepted)
         phase("import_tables", since: began)
@@ -83,9 +88,10 @@ extension ETLRun {
         if let unknown = c.rejectsByRule.keys.first(where: { !table.ruleNames.contains($0) }) {
             throw ReelError(.invalidInput, "the engine rejected \(c.table) rows by rule \(unknown), which \(contract.path) does not have")
         }
-        var report = TableReport(table: c.table, file: table.file, read: c.read, accepted: c.accepted, deduplicated: c.deduplicated,
-                                 rejectedByRule: table.ruleNames.map { .init(rule: $0, count: c.rejectsByRule[$0] ?? 0) },
-                                 quarantineFile: nil, seconds: seconds)
+        var report = TableReport(
+            table: c.table, file: table.file, read: c.read, accepted: c.accepted, deduplicated: c.deduplicated,
+            rejectedByRule: table.ruleNames.map { .init(rule: $0, count: c.rejectsByRule[$0] ?? 0) },
+            quarantineFile: nil, seconds: seconds)
         guard report.rejected == c.rejected else {
             throw ReelError(.invalidInput, "the engine's \(c.table) counts disagree: \(c.rejected) rejected, \(report.rejected) by rule")
         }
@@ -106,22 +112,27 @@ extension ETLRun {
         var offsets: [UInt32] = [0], bytes: [UInt8] = [], masks: [UInt32] = []
         for row in 0..<t.rows {
             guard row == 0 || ids[row] > ids[row - 1] else {
-                throw ReelError(.invalidInput, "\(path): movieId \(ids[row]) is not above the previous row's \(ids[row - 1]) (ids must ascend, unique)")
+                throw ReelError(
+                    .invalidInput, "\(path): movieId \(ids[row]) is not above the previous row's \(ids[row - 1]) (ids must ascend, unique)")
             }
             bytes.append(contentsOf: titles.bytes[titles.range(row)])
             guard bytes.count <= Int(UInt32.max) else { throw ReelError(.invalidInput, "\(path): titles total more than 4 GiB") }
             offsets.append(UInt32(bytes.count))
             var mask: UInt32 = 0
             for name in genres.string(at: row).split(separator: "|") {
-                guard let bit = Genres.index(of: name) else { throw ReelError(.invalidInput, "\(path): movie \(ids[row]) has the unknown genre \(name)") }
+                guard let bit = Genres.index(of: name) else {
+                    throw ReelError(.invalidInput, "\(path): movie \(ids[row]) has the unknown genre \(name)")
+                }
                 mask |= 1 << UInt32(bit)
             }
             masks.append(mask)
         }
-        let movies = SilverMovies(ids: ids, titleOffsets: offsets, titleBytes: bytes, years: try years.map { year in
-            guard let y = Int16(exactly: year) else { throw ReelError(.invalidInput, "\(path): year \(year) is out of range") }
-            return y
-        }, genres: masks, ratingCounts: [Int32](repeating: 0, count: t.rows), ratingMeans: [Float](repeating: 0, count: t.rows))
+        let movies = SilverMovies(
+            ids: ids, titleOffsets: offsets, titleBytes: bytes,
+            years: try years.map { year in
+                guard let y = Int16(exactly: year) else { throw ReelError(.invalidInput, "\(path): year \(year) is out of range") }
+                return y
+            }, genres: masks, ratingCounts: [Int32](repeating: 0, count: t.rows), ratingMeans: [Float](repeating: 0, count: t.rows))
         return (movies, SilverLinks(imdbIDs: imdb, tmdbIDs: tmdb))
     }
 
@@ -162,8 +173,9 @@ extension ETLRun {
             guard textBytes.count <= Int(UInt32.max) else { throw ReelError(.invalidInput, "\(path): tag texts total more than 4 GiB") }
             textOffsets.append(UInt32(textBytes.count))
         }
-        return SilverTags(movieOffsets: offsets, userIDs: order.map { users[$0] }, times: order.map { times[$0] / 1000 },
-                          textOffsets: textOffsets, textBytes: textBytes)
+        return SilverTags(
+            movieOffsets: offsets, userIDs: order.map { users[$0] }, times: order.map { times[$0] / 1000 },
+            textOffsets: textOffsets, textBytes: textBytes)
     }
 }
 
@@ -178,7 +190,9 @@ private struct ImportedTable {
         self.path = path
         table = try DeltaTable(path: path).read()
         guard table.rowCount == expectedRows else {
-            throw ReelError(.invalidInput, "\(path) has \(table.rowCount) rows, the engine's report says \(expectedRows) were accepted (a report from another run?)")
+            throw ReelError(
+                .invalidInput,
+                "\(path) has \(table.rowCount) rows, the engine's report says \(expectedRows) were accepted (a report from another run?)")
         }
     }
 

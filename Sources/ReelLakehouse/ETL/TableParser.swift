@@ -59,14 +59,16 @@ public enum TableParser {
         let shared = SharedBytes(bytes: bytes)
         let results = ParallelSlots<ChunkResult<Sink>>(count: chunks)
         Parallel.onWorkers(chunks) { k in
-            results[k] = scan(shared.bytes, from: bounds[k], limit: bounds[k + 1], validator: validator,
-                              progress: progress, releasePages: releasePages, makeSink: makeSink)
+            results[k] = scan(
+                shared.bytes, from: bounds[k], limit: bounds[k + 1], validator: validator,
+                progress: progress, releasePages: releasePages, makeSink: makeSink)
         }
         var parts = results.take()
         // Stitch: chunk k must start where chunk k-1's last record ended.
         for k in 1..<max(1, parts.count) where parts[k].start != parts[k - 1].end {
-            parts[k] = scan(bytes, from: parts[k - 1].end, limit: max(parts[k - 1].end, parts[k].limit),
-                            validator: validator, progress: nil, releasePages: false, makeSink: makeSink)
+            parts[k] = scan(
+                bytes, from: parts[k - 1].end, limit: max(parts[k - 1].end, parts[k].limit),
+                validator: validator, progress: nil, releasePages: false, makeSink: makeSink)
         }
         var rejects = RejectLog(ruleCount: validator.ruleNames.count)
         var read = 0
@@ -94,9 +96,11 @@ public enum TableParser {
         var lines: Int
     }
 
-    static func scan<Sink: RowSink>(_ bytes: UnsafeRawBufferPointer, from: Int, limit: Int, validator: RowValidator,
-                                    progress: Progress?, releasePages: Bool,
-                                    makeSink: (Int) -> Sink) -> ChunkResult<Sink> {
+    static func scan<Sink: RowSink>(
+        _ bytes: UnsafeRawBufferPointer, from: Int, limit: Int, validator: RowValidator,
+        progress: Progress?, releasePages: Bool,
+        makeSink: (Int) -> Sink
+    ) -> ChunkResult<Sink> {
         var validator = validator
         var sink = makeSink(max(0, limit - from))
         var scanner = CSVScanner(bytes: bytes, from: from, limit: limit)
@@ -111,8 +115,10 @@ public enum TableParser {
         let fastEnd = fast.isEnabled ? min(limit - 1, bytes.count - NumericRowFastPath.margin) : -1
         while true {
             if scanner.position <= fastEnd,
-               let next = fast.parse(bytes.baseAddress!, at: scanner.position, line: scanner.line, into: &values, record: &record,
-                                     fillRecord: Sink.readsRecords) {
+                let next = fast.parse(
+                    bytes.baseAddress!, at: scanner.position, line: scanner.line, into: &values, record: &record,
+                    fillRecord: Sink.readsRecords)
+            {
                 scanner.skipLine(to: next)
                 read += 1
                 sink.accept(record, &values, in: bytes)
@@ -120,8 +126,9 @@ public enum TableParser {
                 guard scanner.next(into: &record) else { break }
                 read += 1
                 if let rule = validator.validate(record, in: bytes, into: &values) {
-                    rejects.append(line: record.line, rule: rule,
-                                   original: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]))
+                    rejects.append(
+                        line: record.line, rule: rule,
+                        original: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]))
                 } else {
                     sink.accept(record, &values, in: bytes)
                 }
@@ -134,8 +141,9 @@ public enum TableParser {
         }
         progress?.advance(scanner.position - reported)
         if releasePages { PageRelease.dontNeed(bytes, reported..<scanner.position) }
-        return ChunkResult(sink: sink, rejects: rejects, read: read, start: from, end: scanner.position,
-                           limit: limit, lines: scanner.line - 1)
+        return ChunkResult(
+            sink: sink, rejects: rejects, read: read, start: from, end: scanner.position,
+            limit: limit, lines: scanner.line - 1)
     }
 }
 

@@ -34,8 +34,10 @@ public struct TableReport: Sendable, Codable, Equatable {
     /// Rejections of `rule` (0 when none or unknown).
     public func rejected(_ rule: String) -> Int { rejectedByRule.first { $0.rule == rule }?.count ?? 0 }
 
-    init(table: String, file: String, read: Int, accepted: Int, deduplicated: Int,
-         rejects: RejectLog, ruleNames: [String], seconds: Double) {
+    init(
+        table: String, file: String, read: Int, accepted: Int, deduplicated: Int,
+        rejects: RejectLog, ruleNames: [String], seconds: Double
+    ) {
         self.table = table
         self.file = file
         self.read = read
@@ -48,8 +50,10 @@ public struct TableReport: Sendable, Codable, Equatable {
     }
 
     /// A report whose rejections are already counted per rule (the event tables).
-    init(table: String, file: String, read: Int, accepted: Int, deduplicated: Int,
-         rejectedByRule: [RuleCount], quarantineFile: String?, seconds: Double) {
+    init(
+        table: String, file: String, read: Int, accepted: Int, deduplicated: Int,
+        rejectedByRule: [RuleCount], quarantineFile: String?, seconds: Double
+    ) {
         self.table = table
         self.file = file
         self.read = read

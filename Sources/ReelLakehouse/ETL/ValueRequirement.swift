@@ -28,15 +28,17 @@ enum ValueRequirement: CustomStringConvertible {
         let ok = table.rules.contains { rule in
             switch (needs, rule.check) {
             case (.id32, .positiveInt32(let c)), (.integer, .positiveInt32(let c)), (.integer, .integer(let c)),
-                 (.integer, .digits(let c, _)), (.decimal, .decimalStep(let c, _, _, _)), (.reference, .reference(let c, _, _)),
-                 (.genreMask, .genreList(let c, _, _, _)), (.text, .utf8(let c)):
+                (.integer, .digits(let c, _)), (.decimal, .decimalStep(let c, _, _, _)), (.reference, .reference(let c, _, _)),
+                (.genreMask, .genreList(let c, _, _, _)), (.text, .utf8(let c)):
                 return c == column
             default:
                 return false
             }
         }
         guard ok else {
-            throw ReelError(.invalidInput, "bronze contract: table '\(table.name)' column '\(table.columns[column].name)' needs a \(needs) check for the ETL to read it")
+            throw ReelError(
+                .invalidInput,
+                "bronze contract: table '\(table.name)' column '\(table.columns[column].name)' needs a \(needs) check for the ETL to read it")
         }
     }
 }

@@ -20,8 +20,11 @@ enum EventFieldParsers {
         var truncated = false
         while i < end, p[i] &- UInt8(ascii: "0") < 10 {
             let d = UInt64(p[i] &- UInt8(ascii: "0"))
-            if significant < 19 { mantissa = mantissa &* 10 &+ d; if mantissa > 0 { significant += 1 } }
-            else { exponent += 1; if d != 0 { truncated = true } }
+            if significant < 19 {
+                mantissa = mantissa &* 10 &+ d; if mantissa > 0 { significant += 1 }
+            } else {
+                exponent += 1; if d != 0 { truncated = true }
+            }
             i += 1
         }
         if i < end, p[i] == UInt8(ascii: ".") {
@@ -32,7 +35,9 @@ enum EventFieldParsers {
                     mantissa = mantissa &* 10 &+ d
                     if mantissa > 0 { significant += 1 }
                     exponent -= 1
-                } else if d != 0 { truncated = true }
+                } else if d != 0 {
+                    truncated = true
+                }
                 i += 1
             }
         }
@@ -61,7 +66,8 @@ enum EventFieldParsers {
     @inline(__always)
     static func uuid(_ q: UnsafePointer<UInt8>, _ n: Int, hex: UnsafePointer<UInt8>) -> (high: UInt64, low: UInt64)? {
         guard n == 36, q[8] == UInt8(ascii: "-"), q[13] == UInt8(ascii: "-"),
-              q[18] == UInt8(ascii: "-"), q[23] == UInt8(ascii: "-") else { return nil }
+            q[18] == UInt8(ascii: "-"), q[23] == UInt8(ascii: "-")
+        else { return nil }
         var bad: UInt8 = 0
         @inline(__always) func digits(_ from: Int, _ to: Int, _ acc: inout UInt64) {
             for k in from..<to {
@@ -97,11 +103,13 @@ enum EventFieldParsers {
             return v
         }
         guard q[4] == UInt8(ascii: "-"), q[7] == UInt8(ascii: "-"), q[10] == UInt8(ascii: "T"),
-              q[13] == UInt8(ascii: ":"), q[16] == UInt8(ascii: ":"), q[n - 1] == UInt8(ascii: "Z") else { return nil }
+            q[13] == UInt8(ascii: ":"), q[16] == UInt8(ascii: ":"), q[n - 1] == UInt8(ascii: "Z")
+        else { return nil }
         let year = num(0, 4), month = num(5, 2), day = num(8, 2)
         let hour = num(11, 2), minute = num(14, 2), second = num(17, 2)
         guard year >= 0, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month),
-              hour >= 0, hour < 24, minute >= 0, minute < 60, second >= 0, second < 60 else { return nil }
+            hour >= 0, hour < 24, minute >= 0, minute < 60, second >= 0, second < 60
+        else { return nil }
         var millis = 0
         if n > 20 {
             guard q[19] == UInt8(ascii: ".") else { return nil }

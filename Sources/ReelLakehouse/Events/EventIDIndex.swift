@@ -46,9 +46,10 @@ enum EventIDIndex {
     /// The ids of an intact index whose listing is `listing`, else nil.
     static func read(_ path: String, listing: String) -> [EventID]? {
         guard FileSystem.exists(path),
-              let reader = try? SectionFileReader(path: path, kind: kind, verify: .full),
-              (try? reader.text("parts")) == listing,
-              let ids = try? reader.copy("ids", as: EventID.self) else { return nil }
+            let reader = try? SectionFileReader(path: path, kind: kind, verify: .full),
+            (try? reader.text("parts")) == listing,
+            let ids = try? reader.copy("ids", as: EventID.self)
+        else { return nil }
         return ids
     }
 
@@ -66,7 +67,8 @@ enum EventIDIndex {
                 stats.invalidLines += scanned.invalidLines
                 try write(path, listing: list, ids: scanned.ids)
                 if !partition.files.isEmpty {
-                    Console.info("events", "rebuilt the id index of \(partition.type.rawValue) \(partition.date) from its \(partition.files.count) file(s)")
+                    Console.info(
+                        "events", "rebuilt the id index of \(partition.type.rawValue) \(partition.date) from its \(partition.files.count) file(s)")
                 }
                 ids = scanned.ids
             }
@@ -91,7 +93,9 @@ enum EventIDIndex {
             }
         }
         if invalid > 0 {
-            Console.warn("events", "\(partition.directory): \(invalid) line(s) do not pass the event schema; they are not indexed and the ETL will refuse them")
+            Console.warn(
+                "events", "\(partition.directory): \(invalid) line(s) do not pass the event schema; they are not indexed and the ETL will refuse them"
+            )
         }
         return (sortedUnique(ids), invalid)
     }
@@ -110,8 +114,10 @@ enum EventIDIndex {
     /// index plus the new ids, or a full rebuild when the old one is not intact.
     /// Safe to call for several partitions at once (the rare full rebuild
     /// uses a validator of its own).
-    static func update(home: ReelHome, partition: EventPartition, newFile: String, newIDs: [EventID],
-                       schemas: EventSchemaSet) throws {
+    static func update(
+        home: ReelHome, partition: EventPartition, newFile: String, newIDs: [EventID],
+        schemas: EventSchemaSet
+    ) throws {
         let path = EventLayout.indexFile(home, partition.type, day: partition.day)
         let ids: [EventID]
         let before = listing(partition, excluding: newFile)
@@ -144,9 +150,13 @@ enum EventIDIndex {
         out.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i] < b[j]) { out.append(a[i]); i += 1 }
-            else if i == a.count || b[j] < a[i] { out.append(b[j]); j += 1 }
-            else { out.append(a[i]); i += 1; j += 1 }
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                out.append(a[i]); i += 1
+            } else if i == a.count || b[j] < a[i] {
+                out.append(b[j]); j += 1
+            } else {
+                out.append(a[i]); i += 1; j += 1
+            }
         }
         return out
     }

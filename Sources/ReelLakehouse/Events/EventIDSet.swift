@@ -4,9 +4,9 @@
 /// would hash through a protocol and resize in small steps; this costs one
 /// multiply and usually one cache line per lookup.
 struct EventIDSet {
-    private var slots: [UInt64]      // slot i holds (slots[2i], slots[2i+1]); (0, 0) is empty
+    private var slots: [UInt64]  // slot i holds (slots[2i], slots[2i+1]); (0, 0) is empty
     private var mask: Int
-    private var hasZero = false      // the all-zero id cannot live in a slot
+    private var hasZero = false  // the all-zero id cannot live in a slot
     private(set) var count = 0
 
     init(expected: Int = 1024) {

@@ -120,9 +120,10 @@ public enum EventIngest {
                         }
                         ruleCounts[Int(rejected.rule)] += 1
                         let span = rejected.span
-                        quarantine.add(line: lineBase + rejected.line + 1, quotedSource: quotedSource,
-                                       rule: ruleName(rejected.rule),
-                                       original: UnsafeRawBufferPointer(rebasing: chunk[span.offset..<span.offset + span.length]))
+                        quarantine.add(
+                            line: lineBase + rejected.line + 1, quotedSource: quotedSource,
+                            rule: ruleName(rejected.rule),
+                            original: UnsafeRawBufferPointer(rebasing: chunk[span.offset..<span.offset + span.length]))
                     }
                     lineBase += slice.lines
                     lines += slice.lines

@@ -80,7 +80,9 @@ public struct EventIngestReport: Sendable {
         out += row("total", total)
         out += "reconciles: \(reconciles ? "yes" : "NO") (read = accepted + rejected + duplicate)\n"
         if !rejectedByRule.isEmpty {
-            out += "rejected by rule: " + rejectedByRule.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            out +=
+                "rejected by rule: "
+                + rejectedByRule.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\($0.key) \(Console.count($0.value))" }.joined(separator: ", ") + "\n"
         }
         if let quarantineFile { out += "quarantine: \(quarantineFile)\n" }

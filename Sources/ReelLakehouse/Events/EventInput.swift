@@ -67,9 +67,13 @@ public enum EventInput: Sendable {
     private static func walk(_ dir: String, _ inputs: inout [EventInput], _ ignored: inout [String]) {
         for name in FileSystem.list(dir) where !name.hasPrefix(".") && !name.hasPrefix("_") {
             let path = Path.join(dir, name)
-            if FileSystem.isDirectory(path) { walk(path, &inputs, &ignored) }
-            else if isEventFileName(name) { inputs.append(.file(path)) }
-            else { ignored.append(path) }
+            if FileSystem.isDirectory(path) {
+                walk(path, &inputs, &ignored)
+            } else if isEventFileName(name) {
+                inputs.append(.file(path))
+            } else {
+                ignored.append(path)
+            }
         }
     }
 
@@ -87,8 +91,10 @@ public enum EventInput: Sendable {
 enum EventChunks {
     static let chunkSize = 8 << 20
 
-    static func forEach(_ input: EventInput, chunkSize: Int = chunkSize,
-                        _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    static func forEach(
+        _ input: EventInput, chunkSize: Int = chunkSize,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         switch input {
         case .bytes(_, let bytes):
             try bytes.withUnsafeBytes { try cut(skipBOM($0), chunkSize, body) }
@@ -111,8 +117,10 @@ enum EventChunks {
     }
 
     /// Cuts an in-memory buffer into pieces of about `size` bytes at newlines.
-    private static func cut(_ all: UnsafeRawBufferPointer, _ size: Int,
-                            _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private static func cut(
+        _ all: UnsafeRawBufferPointer, _ size: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard let base = all.baseAddress else { return }
         var start = 0
         while start < all.count {
@@ -129,8 +137,10 @@ enum EventChunks {
         }
     }
 
-    private static func stream(_ s: ByteStream, _ size: Int,
-                               _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private static func stream(
+        _ s: ByteStream, _ size: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         var capacity = size
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }

@@ -63,8 +63,9 @@ public enum EventLayout {
     /// One partition as it is on disk now (no files when the folder does not exist).
     public static func partition(_ home: ReelHome, _ type: EventType, day: Int64) -> EventPartition {
         let dir = partitionDirectory(home, type, day: day)
-        return EventPartition(type: type, day: day, directory: dir,
-                              files: FileSystem.list(dir).filter(EventInput.isEventFileName))
+        return EventPartition(
+            type: type, day: day, directory: dir,
+            files: FileSystem.list(dir).filter(EventInput.isEventFileName))
     }
 
     /// `YYYY-MM-DD` of a day number.
@@ -80,7 +81,8 @@ public enum EventLayout {
             return v
         }
         guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10),
-              m >= 1, m <= 12, d >= 1, d <= EventFieldParsers.daysInMonth(y, m) else { return nil }
+            m >= 1, m <= 12, d >= 1, d <= EventFieldParsers.daysInMonth(y, m)
+        else { return nil }
         return Int64(Clock.daysFromCivil(year: y, month: m, day: d))
     }
 }

@@ -25,7 +25,9 @@ struct EventPartitionBuffers {
         var slot = lastSlot[t]
         if day != lastDay[t] {
             let key = day &* 4 &+ Int64(t)
-            if let s = slotOf[key] { slot = s } else {
+            if let s = slotOf[key] {
+                slot = s
+            } else {
                 slot = entries.count
                 entries.append(Entry(type: r.type, day: day))
                 slotOf[key] = slot
@@ -57,18 +59,21 @@ struct EventPartitionBuffers {
             let path = Path.join(dir, name)
             let expected = XXH3.hash(entry.bytes)
             let size = entry.bytes.count
-            try AtomicFile.write(to: path, body: { $0.write(entry.bytes) }, verify: { temp in
-                let file = try MappedFile(path: temp)
-                guard file.bytes.count == size, XXH3.hash(file.bytes) == expected else {
-                    throw ReelError(.corrupt, "\(temp): read back differs from what was written")
-                }
-            })
+            try AtomicFile.write(
+                to: path, body: { $0.write(entry.bytes) },
+                verify: { temp in
+                    let file = try MappedFile(path: temp)
+                    guard file.bytes.count == size, XXH3.hash(file.bytes) == expected else {
+                        throw ReelError(.corrupt, "\(temp): read back differs from what was written")
+                    }
+                })
             return name
         }
         _ = try Parallel.map(entries.count, threads: Parallel.availableCores) { i in
             let entry = entries[i]
-            try EventIDIndex.update(home: home, partition: EventLayout.partition(home, entry.type, day: entry.day),
-                                    newFile: names[i], newIDs: entry.ids, schemas: schemas)
+            try EventIDIndex.update(
+                home: home, partition: EventLayout.partition(home, entry.type, day: entry.day),
+                newFile: names[i], newIDs: entry.ids, schemas: schemas)
         }
         return entries.indices.map { Path.join(EventLayout.partitionDirectory(home, entries[$0].type, day: entries[$0].day), names[$0]) }
     }

@@ -23,8 +23,10 @@ public struct EventColumns: Sendable, Equatable {
     /// it does not know are skipped and their number returned, so the caller
     /// can report them rather than lose them silently.
     @discardableResult
-    public func accumulate(into accumulator: inout PopularityAccumulator, weight: Float,
-                           row: (Int32) -> Int?) -> Int {
+    public func accumulate(
+        into accumulator: inout PopularityAccumulator, weight: Float,
+        row: (Int32) -> Int?
+    ) -> Int {
         var skipped = 0
         for i in 0..<count {
             guard let r = row(movies[i]) else { skipped += 1; continue }
@@ -67,8 +69,10 @@ public enum EventReader {
     }
 
     /// Partitions whose date is in `days` (day numbers since 1970-01-01, UTC), or all.
-    public static func read(home: ReelHome, days: ClosedRange<Int64>? = nil, schemas: EventSchemaSet? = nil,
-                            workers: Int? = nil) throws -> EventLoad {
+    public static func read(
+        home: ReelHome, days: ClosedRange<Int64>? = nil, schemas: EventSchemaSet? = nil,
+        workers: Int? = nil
+    ) throws -> EventLoad {
         var columns: [EventType: EventColumns] = [:]
         for t in EventType.allCases { columns[t] = EventColumns() }
         var load = EventLoad(columns: columns)
@@ -88,7 +92,10 @@ public enum EventReader {
                     for w in 0..<used {
                         let slice = validator.slices[w]
                         if let bad = slice.rejected.first {
-                            throw ReelError(.invalidInput, "\(path):\(lineBase + bad.line + 1): \(validator.validator.schemas.ruleName(bad.rule)) — bronze event partitions hold validated events only; move the file out and ingest it with `reel events ingest`")
+                            throw ReelError(
+                                .invalidInput,
+                                "\(path):\(lineBase + bad.line + 1): \(validator.validator.schemas.ruleName(bad.rule)) — bronze event partitions hold validated events only; move the file out and ingest it with `reel events ingest`"
+                            )
                         }
                         for r in slice.accepted {
                             guard ids.insert(r.idHigh, r.idLow) else {

@@ -9,17 +9,17 @@ final class EventRuleTable: @unchecked Sendable {
         var nameStart: Int
         var nameLength: Int
         var required: Bool
-        var types: UInt8          // JSONTypeSet raw value; 0 = any
-        var format: UInt8         // 0 none, 1 uuid, 2 date-time
-        var role: UInt8           // Role.*
-        var constant: Int         // index into `literals`, or -1
-        var enumStart: Int        // range into `literals`; enumCount 0 = no enum
+        var types: UInt8  // JSONTypeSet raw value; 0 = any
+        var format: UInt8  // 0 none, 1 uuid, 2 date-time
+        var role: UInt8  // Role.*
+        var constant: Int  // index into `literals`, or -1
+        var enumStart: Int  // range into `literals`; enumCount 0 = no enum
         var enumCount: Int
         var minimum: Double
         var maximum: Double
         var exclusiveMinimum: Double
         var exclusiveMaximum: Double
-        var multipleOf: Double    // 0 = none
+        var multipleOf: Double  // 0 = none
         var minLength: Int
         var maxLength: Int
         var missingRule: UInt16
@@ -28,7 +28,7 @@ final class EventRuleTable: @unchecked Sendable {
 
     /// A `const` or `enum` value.
     struct Literal {
-        var kind: UInt8           // 1 string, 2 number, 3 true, 4 false, 5 null
+        var kind: UInt8  // 1 string, 2 number, 3 true, 4 false, 5 null
         var start: Int
         var length: Int
         var number: Double
@@ -76,9 +76,11 @@ final class EventRuleTable: @unchecked Sendable {
         for type in EventType.allCases {
             let schema = schemas.schema(type)
             let name = Array(type.rawValue.utf8)
-            types.append(TypeInfo(fieldStart: fields.count, fieldCount: schema.fields.count,
-                                  additionalProperties: schema.additionalProperties,
-                                  nameStart: add(name), nameLength: name.count))
+            types.append(
+                TypeInfo(
+                    fieldStart: fields.count, fieldCount: schema.fields.count,
+                    additionalProperties: schema.additionalProperties,
+                    nameStart: add(name), nameLength: name.count))
             for f in schema.fields {
                 var constant = -1
                 if let c = f.constant { literals.append(literal(c)); constant = literals.count - 1 }
@@ -94,14 +96,15 @@ final class EventRuleTable: @unchecked Sendable {
                 case .time: role = Role.time
                 case .rating: role = Role.rating
                 }
-                fields.append(Field(
-                    nameStart: add(f.nameBytes), nameLength: f.nameBytes.count, required: f.required,
-                    types: f.types.rawValue, format: f.format == .uuid ? 1 : f.format == .dateTime ? 2 : 0, role: role,
-                    constant: constant, enumStart: enumStart, enumCount: f.enumValues?.count ?? 0,
-                    minimum: f.minimum ?? -.infinity, maximum: f.maximum ?? .infinity,
-                    exclusiveMinimum: f.exclusiveMinimum ?? -.infinity, exclusiveMaximum: f.exclusiveMaximum ?? .infinity,
-                    multipleOf: f.multipleOf ?? 0, minLength: f.minLength ?? 0, maxLength: f.maxLength ?? .max,
-                    missingRule: f.missingRule, invalidRule: f.invalidRule))
+                fields.append(
+                    Field(
+                        nameStart: add(f.nameBytes), nameLength: f.nameBytes.count, required: f.required,
+                        types: f.types.rawValue, format: f.format == .uuid ? 1 : f.format == .dateTime ? 2 : 0, role: role,
+                        constant: constant, enumStart: enumStart, enumCount: f.enumValues?.count ?? 0,
+                        minimum: f.minimum ?? -.infinity, maximum: f.maximum ?? .infinity,
+                        exclusiveMinimum: f.exclusiveMinimum ?? -.infinity, exclusiveMaximum: f.exclusiveMaximum ?? .infinity,
+                        multipleOf: f.multipleOf ?? 0, minLength: f.minLength ?? 0, maxLength: f.maxLength ?? .max,
+                        missingRule: f.missingRule, invalidRule: f.invalidRule))
             }
         }
         eventTypeKeyStart = add(Array("event_type".utf8))

@@ -48,7 +48,9 @@ extension EventSchemaSet {
         for (type, path, bytes) in examples {
             let outcome = bytes.withUnsafeBytes { validator.validate($0, fileType: type, scratch: &scratch) }
             if case .rejected(let rule, _) = outcome {
-                throw ReelError(.invalidInput, "\(path): an example breaks the schema's own rule \(set.ruleName(rule)): \(String(decoding: bytes, as: UTF8.self))")
+                throw ReelError(
+                    .invalidInput, "\(path): an example breaks the schema's own rule \(set.ruleName(rule)): \(String(decoding: bytes, as: UTF8.self))"
+                )
             }
         }
         return set
@@ -76,13 +78,16 @@ extension EventSchemaSet {
         Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    private static func compile(_ root: JSONValue, type: EventType, path: String,
-                                codes: (String) -> (UInt16, UInt16)) throws -> EventTypeSchema {
+    private static func compile(
+        _ root: JSONValue, type: EventType, path: String,
+        codes: (String) -> (UInt16, UInt16)
+    ) throws -> EventTypeSchema {
         func fail(_ why: String) -> ReelError { ReelError(.invalidInput, "\(path): \(why)") }
         guard case .object(let topMembers) = root else { throw fail("the schema is not a JSON object") }
         let top = byName(topMembers)
         for key in top.keys where !annotationKeywords.contains(key) && !objectKeywords.contains(key) {
-            throw fail("unsupported keyword '\(key)' at the top level (the event validator implements \(objectKeywords.sorted().joined(separator: ", ")))")
+            throw fail(
+                "unsupported keyword '\(key)' at the top level (the event validator implements \(objectKeywords.sorted().joined(separator: ", ")))")
         }
         guard case .string("object")? = top["type"] else { throw fail("\"type\" must be \"object\"") }
         guard case .object(let propertyMembers)? = top["properties"] else { throw fail("\"properties\" is missing") }
@@ -105,16 +110,19 @@ extension EventSchemaSet {
         let order = required + properties.keys.filter { !required.contains($0) }.sorted()
         var fields: [EventFieldRule] = []
         for name in order {
-            let rule = try compileField(name, properties[name]!, required: required.contains(name),
-                                        codes: codes(name), fail: { fail("property '\(name)': \($0)") })
+            let rule = try compileField(
+                name, properties[name]!, required: required.contains(name),
+                codes: codes(name), fail: { fail("property '\(name)': \($0)") })
             fields.append(rule)
         }
         try checkRoles(fields, type: type, fail: fail)
         return EventTypeSchema(type: type, source: path, fields: fields, additionalProperties: additional)
     }
 
-    private static func compileField(_ name: String, _ value: JSONValue, required: Bool,
-                                     codes: (UInt16, UInt16), fail: (String) -> ReelError) throws -> EventFieldRule {
+    private static func compileField(
+        _ name: String, _ value: JSONValue, required: Bool,
+        codes: (UInt16, UInt16), fail: (String) -> ReelError
+    ) throws -> EventFieldRule {
         guard case .object(let specMembers) = value else { throw fail("must be a schema object") }
         let spec = byName(specMembers)
         for key in spec.keys where !annotationKeywords.contains(key) && !propertyKeywords.contains(key) {
@@ -209,7 +217,8 @@ extension EventSchemaSet {
         for name in ["user_id", "movie_id"] {
             let f = try field(name)
             guard f.types == .integer, let lo = f.minimum, let hi = f.maximum,
-                  lo >= Double(Int32.min), hi <= Double(Int32.max) else {
+                lo >= Double(Int32.min), hi <= Double(Int32.max)
+            else {
                 throw fail("'\(name)' must be an integer with minimum and maximum inside 32 bits (ingest stores it as Int32)")
             }
         }

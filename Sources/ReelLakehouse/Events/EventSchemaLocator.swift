@@ -22,7 +22,8 @@ public enum EventSchemaLocator {
             return FileSystem.exists(Path.join(dir, EventType.view.schemaFileName)) ? dir : nil
         }
         if let env = getenv("REEL_SCHEMAS"), case let value = String(cString: env), !value.isEmpty,
-           let dir = holds(FileSystem.resolve(value, against: FileSystem.currentDirectory())) {
+            let dir = holds(FileSystem.resolve(value, against: FileSystem.currentDirectory()))
+        {
             return dir
         }
         if let dir = holds(home.path("schemas")) { return dir }
@@ -35,6 +36,7 @@ public enum EventSchemaLocator {
                 dir = up
             }
         }
-        throw ReelError(.notFound, "event schemas not found (looked in \(tried.joined(separator: ", "))); set REEL_SCHEMAS to the folder holding events/")
+        throw ReelError(
+            .notFound, "event schemas not found (looked in \(tried.joined(separator: ", "))); set REEL_SCHEMAS to the folder holding events/")
     }
 }

@@ -28,8 +28,9 @@ public enum EventStats {
                 bytes += FileSystem.size(path) ?? 0
                 try EventChunks.forEach(.file(path)) { events += countLines($0) }
             }
-            return EventPartitionStats(type: partition.type, day: partition.day, files: partition.files.count,
-                                       events: events, bytes: bytes)
+            return EventPartitionStats(
+                type: partition.type, day: partition.day, files: partition.files.count,
+                events: events, bytes: bytes)
         }
     }
 

@@ -102,8 +102,10 @@ struct EventValidator: Sendable {
 
     /// `keys` is the base the members' key offsets refer to (the line itself,
     /// or a decoded copy).
-    private func check(_ p: UnsafePointer<UInt8>, keys: UnsafePointer<UInt8>, fileType: EventType?,
-                       scratch: inout Scratch) -> ValidationOutcome {
+    private func check(
+        _ p: UnsafePointer<UInt8>, keys: UnsafePointer<UInt8>, fileType: EventType?,
+        scratch: inout Scratch
+    ) -> ValidationOutcome {
         let pool = UnsafePointer(table.pool.baseAddress!)
         let count = scratch.members.count
         return scratch.members.withUnsafeBufferPointer { members -> ValidationOutcome in
@@ -157,8 +159,11 @@ struct EventValidator: Sendable {
                         break
                     }
                 }
-                if found >= 0 { scratch.memberOfField[found] = j }
-                else if !info.additionalProperties { return .rejected(rule: EventRuleCode.propertyUnknown, type: type) }
+                if found >= 0 {
+                    scratch.memberOfField[found] = j
+                } else if !info.additionalProperties {
+                    return .rejected(rule: EventRuleCode.propertyUnknown, type: type)
+                }
             }
             // 4. Each property, in schema order.
             var record = EventRecord(idHigh: 0, idLow: 0, seconds: 0, user: 0, movie: 0, rating: 0, millis: 0, type: type)
@@ -187,8 +192,10 @@ struct EventValidator: Sendable {
     }
 
     @inline(__always)
-    private func checkValue(_ f: UnsafePointer<Field>, _ m: JSONMember, _ p: UnsafePointer<UInt8>,
-                            _ scratch: inout Scratch, _ record: inout EventRecord) -> Bool {
+    private func checkValue(
+        _ f: UnsafePointer<Field>, _ m: JSONMember, _ p: UnsafePointer<UInt8>,
+        _ scratch: inout Scratch, _ record: inout EventRecord
+    ) -> Bool {
         let types = f.pointee.types
         switch m.kind {
         case .string:
@@ -226,8 +233,10 @@ struct EventValidator: Sendable {
     }
 
     @inline(__always)
-    private func checkString(_ f: UnsafePointer<Field>, _ q: UnsafePointer<UInt8>, _ a: Int, _ b: Int,
-                             _ record: inout EventRecord) -> Bool {
+    private func checkString(
+        _ f: UnsafePointer<Field>, _ q: UnsafePointer<UInt8>, _ a: Int, _ b: Int,
+        _ record: inout EventRecord
+    ) -> Bool {
         let pool = UnsafePointer(table.pool.baseAddress!)
         let c = f.pointee.constant
         if c >= 0 {
@@ -271,8 +280,10 @@ struct EventValidator: Sendable {
         let field = f.pointee
         if field.types != 0 {
             let integral = v.rounded(.towardZero) == v
-            guard field.types & JSONTypeSet.number.rawValue != 0
-                    || (field.types & JSONTypeSet.integer.rawValue != 0 && integral) else { return false }
+            guard
+                field.types & JSONTypeSet.number.rawValue != 0
+                    || (field.types & JSONTypeSet.integer.rawValue != 0 && integral)
+            else { return false }
         }
         if field.constant >= 0 {
             let lit = table.literals[field.constant]

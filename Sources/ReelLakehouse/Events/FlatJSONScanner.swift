@@ -53,8 +53,9 @@ enum FlatJSONScanner {
                 i += 1
                 skipSpace(p, &i, n)
                 guard i < n else { return false }
-                var member = JSONMember(keyStart: keyStart, keyEnd: keyEnd, valueStart: i, valueEnd: i,
-                                        kind: .null, keyEscaped: keyEscaped, valueEscaped: false)
+                var member = JSONMember(
+                    keyStart: keyStart, keyEnd: keyEnd, valueStart: i, valueEnd: i,
+                    kind: .null, keyEscaped: keyEscaped, valueEscaped: false)
                 switch p[i] {
                 case UInt8(ascii: "\""):
                     member.valueStart = i + 1
@@ -126,11 +127,12 @@ enum FlatJSONScanner {
                 guard i + 1 < n else { return nil }
                 switch p[i + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i += 2
                 case UInt8(ascii: "u"):
                     guard i + 5 < n, hexValue(p[i + 2]) >= 0, hexValue(p[i + 3]) >= 0,
-                          hexValue(p[i + 4]) >= 0, hexValue(p[i + 5]) >= 0 else { return nil }
+                        hexValue(p[i + 4]) >= 0, hexValue(p[i + 5]) >= 0
+                    else { return nil }
                     i += 6
                 default:
                     return nil

@@ -101,8 +101,9 @@ final class ParallelLineValidator: @unchecked Sendable {
             bounds.append(cut)
         }
         bounds.append(n)
-        let job = Job(validator: validator, base: base, bounds: bounds, fileType: fileType, admission: admission,
-                      slices: slices, scratches: scratches)
+        let job = Job(
+            validator: validator, base: base, bounds: bounds, fileType: fileType, admission: admission,
+            slices: slices, scratches: scratches)
         if used == 1 {
             job.run(0)
         } else {
@@ -111,9 +112,11 @@ final class ParallelLineValidator: @unchecked Sendable {
         return used
     }
 
-    fileprivate static func run(_ validator: EventValidator, _ base: UnsafeRawPointer, _ start: Int, _ end: Int,
-                            _ fileType: EventType?, _ admission: Admission?,
-                            _ out: inout ValidatedSlice, _ scratch: inout EventValidator.Scratch) {
+    fileprivate static func run(
+        _ validator: EventValidator, _ base: UnsafeRawPointer, _ start: Int, _ end: Int,
+        _ fileType: EventType?, _ admission: Admission?,
+        _ out: inout ValidatedSlice, _ scratch: inout EventValidator.Scratch
+    ) {
         out.reset()
         var pos = start
         let bytes = base.assumingMemoryBound(to: UInt8.self)
@@ -126,8 +129,10 @@ final class ParallelLineValidator: @unchecked Sendable {
             switch validator.validate(UnsafeRawBufferPointer(start: base + pos, count: length), fileType: fileType, scratch: &scratch) {
             case .accepted(let record):
                 if let admission, let broken = admission.rules.firstBroken(movieRow: 0, time: record.seconds) {
-                    out.rejected.append(RejectedLine(line: out.lines, span: span, rule: admission.firstCode + UInt16(broken),
-                                                     type: record.type))
+                    out.rejected.append(
+                        RejectedLine(
+                            line: out.lines, span: span, rule: admission.firstCode + UInt16(broken),
+                            type: record.type))
                     break
                 }
                 out.accepted.append(record)

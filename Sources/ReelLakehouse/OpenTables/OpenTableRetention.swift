@@ -23,13 +23,18 @@ public enum OpenTableRetention {
     }
 
     /// Vacuums every table with `retentionSeconds` under one hold of `lock`.
-    public static func vacuum(home: ReelHome, retentionSeconds: Int64, lock: DeltaWriteLock, now: Int64 = Clock.now(),
-                              dryRun: Bool = false) throws -> [Result] {
+    public static func vacuum(
+        home: ReelHome, retentionSeconds: Int64, lock: DeltaWriteLock, now: Int64 = Clock.now(),
+        dryRun: Bool = false
+    ) throws -> [Result] {
         let hold = try lock.hold()
         return try withExtendedLifetime(hold) {
             try tables(home: home).map { path in
-                Result(table: path, report: try DeltaTable(path: path).vacuum(retentionSeconds: retentionSeconds, lock: hold.lock,
-                                                                               now: now, dryRun: dryRun))
+                Result(
+                    table: path,
+                    report: try DeltaTable(path: path).vacuum(
+                        retentionSeconds: retentionSeconds, lock: hold.lock,
+                        now: now, dryRun: dryRun))
             }
         }
     }

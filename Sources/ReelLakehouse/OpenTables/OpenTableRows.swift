@@ -24,14 +24,21 @@ public struct OpenTableRows: Sendable {
         let declared = schema.dataColumns.map(\.name)
         let missing = declared.filter { columns[$0] == nil }
         guard missing.isEmpty else {
-            throw ReelError(.invalidInput, "\(source): table \(schema.name) declares column(s) \(missing.joined(separator: ", ")), which Reel does not write (it writes \(columns.keys.sorted().joined(separator: ", ")))")
+            throw ReelError(
+                .invalidInput,
+                "\(source): table \(schema.name) declares column(s) \(missing.joined(separator: ", ")), which Reel does not write (it writes \(columns.keys.sorted().joined(separator: ", ")))"
+            )
         }
         let extra = columns.keys.filter { !declared.contains($0) }.sorted()
         guard extra.isEmpty else {
-            throw ReelError(.invalidInput, "\(source): table \(schema.name) does not declare column(s) \(extra.joined(separator: ", ")), which Reel writes")
+            throw ReelError(
+                .invalidInput, "\(source): table \(schema.name) does not declare column(s) \(extra.joined(separator: ", ")), which Reel writes")
         }
         guard Set(partitionValues.keys) == Set(schema.partitionColumns) else {
-            throw ReelError(.invalidInput, "\(source): table \(schema.name) is partitioned by [\(schema.partitionColumns.joined(separator: ", "))] but Reel writes it partitioned by [\(partitionValues.keys.sorted().joined(separator: ", "))]")
+            throw ReelError(
+                .invalidInput,
+                "\(source): table \(schema.name) is partitioned by [\(schema.partitionColumns.joined(separator: ", "))] but Reel writes it partitioned by [\(partitionValues.keys.sorted().joined(separator: ", "))]"
+            )
         }
         return DeltaBatch(columns: declared.map { columns[$0]! }, partitionValues: partitionValues)
     }

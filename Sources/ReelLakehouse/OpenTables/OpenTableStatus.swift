@@ -20,10 +20,11 @@ public struct OpenTableStatus: Sendable {
         try OpenTableRetention.tables(home: home).map { path in
             let table = DeltaTable(path: path)
             let snapshot = try table.snapshot()
-            return OpenTableStatus(path: path, version: snapshot.version, committedAt: snapshot.timestamp,
-                                   rows: snapshot.rowCount, files: snapshot.files.count,
-                                   bytes: snapshot.files.reduce(0) { $0 + $1.size }, versions: try table.versions().count,
-                                   partitionColumns: snapshot.metadata.partitionColumns)
+            return OpenTableStatus(
+                path: path, version: snapshot.version, committedAt: snapshot.timestamp,
+                rows: snapshot.rowCount, files: snapshot.files.count,
+                bytes: snapshot.files.reduce(0) { $0 + $1.size }, versions: try table.versions().count,
+                partitionColumns: snapshot.metadata.partitionColumns)
         }
     }
 
@@ -37,7 +38,8 @@ public struct OpenTableStatus: Sendable {
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
         var out = pad("table", width) + "  version  committed             rows         files  bytes      versions\n"
         for (t, name) in zip(tables, names) {
-            out += pad(name, width) + "  " + pad(String(t.version), 7) + "  " + pad(Clock.iso8601(t.committedAt / 1000), 20)
+            out +=
+                pad(name, width) + "  " + pad(String(t.version), 7) + "  " + pad(Clock.iso8601(t.committedAt / 1000), 20)
                 + "  " + pad(t.rows.map { Console.count($0) } ?? "?", 11) + "  " + pad(String(t.files), 5)
                 + "  " + pad(Console.bytes(Int(t.bytes)), 9) + "  " + String(t.versions)
                 + (t.partitionColumns.isEmpty ? "" : "  (partitioned by \(t.partitionColumns.joined(separator: ", ")))") + "\n"

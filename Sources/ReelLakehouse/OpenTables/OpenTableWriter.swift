@@ -27,8 +27,10 @@ public final class OpenTableWriter {
     /// - Parameters:
     ///   - location: the folder of each table (e.g. `home.silverTable`).
     ///   - parameters: recorded in each commit's `operationParameters`.
-    public init(schemas: OpenTableSchemas, location: @escaping (String) -> String, lock: DeltaWriteLock,
-                parameters: [String: String], threads: Int = 0) throws {
+    public init(
+        schemas: OpenTableSchemas, location: @escaping (String) -> String, lock: DeltaWriteLock,
+        parameters: [String: String], threads: Int = 0
+    ) throws {
         self.schemas = schemas
         self.location = location
         self.parameters = parameters

@@ -16,8 +16,10 @@ public enum SilverOpenRows {
     /// the users of these rows and their user rows, all movie ids and the
     /// movie rows — so it neither looks ids up nor builds dictionaries. The
     /// columns are `buffers`' arrays, refilled in place for every file.
-    public static func ratings(userIDs: [Int32], offsets: [Int64], movieRows: [Int32], ratings: [Float], times: [Int64],
-                               movieIDs: [Int32], rows: Range<Int>, buffers: RatingsFileBuffers = RatingsFileBuffers()) -> OpenTableRows {
+    public static func ratings(
+        userIDs: [Int32], offsets: [Int64], movieRows: [Int32], ratings: [Float], times: [Int64],
+        movieIDs: [Int32], rows: Range<Int>, buffers: RatingsFileBuffers = RatingsFileBuffers()
+    ) -> OpenTableRows {
         let n = rows.count
         // The user owning the first row: the last user whose ratings start at or before it.
         var lo = 0, hi = userIDs.count
@@ -30,7 +32,8 @@ public enum SilverOpenRows {
         let half = BackgroundTask {
             RatingsFileBuffers.refill(&buffers.movies, count: n) { out in
                 movieRows.withUnsafeBytes { all in
-                    UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: all[(4 * rows.lowerBound)..<(4 * rows.upperBound)]))
+                    UnsafeMutableRawBufferPointer(out).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: all[(4 * rows.lowerBound)..<(4 * rows.upperBound)]))
                 }
             }
             RatingsFileBuffers.refill(&buffers.millis, count: n) { out in
@@ -49,7 +52,7 @@ public enum SilverOpenRows {
         RatingsFileBuffers.refill(&buffers.ratings, count: n) { out in
             ratings.withUnsafeBufferPointer { all in _ = out.initialize(from: UnsafeBufferPointer(rebasing: all[rows])) }
         }
-        try! half.value() // nothing in it throws
+        try! half.value()  // nothing in it throws
         return OpenTableRows([
             "userId": ParquetColumnData(dictionary: .int32(n == 0 ? [] : Array(userIDs[firstUser...user])), indices: buffers.users),
             "movieId": ParquetColumnData(dictionary: .int32(movieIDs), indices: buffers.movies),
@@ -67,8 +70,9 @@ public enum SilverOpenRows {
             "year": OpenColumns.nullable(m.years.map(Int32.init), wrap: ParquetValues.int32, isNull: { $0 == 0 }),
             "genres": ParquetColumnData(.byteArray(genreNames)),
             "ratingCount": .int32(m.ratingCounts),
-            "ratingMean": ParquetColumnData(.float(m.ratingMeans),
-                                            validity: m.ratingCounts.contains(0) ? m.ratingCounts.map { $0 > 0 } : nil),
+            "ratingMean": ParquetColumnData(
+                .float(m.ratingMeans),
+                validity: m.ratingCounts.contains(0) ? m.ratingCounts.map { $0 > 0 } : nil),
             "imdbId": OpenColumns.nullable(links.imdbIDs, wrap: ParquetValues.int64, isNull: { $0 < 0 }),
             "tmdbId": OpenColumns.nullable(links.tmdbIDs, wrap: ParquetValues.int32, isNull: { $0 == 0 }),
         ])
@@ -108,7 +112,9 @@ public enum SilverOpenRows {
                 let t = c.times[i]
                 let day = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
                 let k: Int
-                if let known = slot[day] { k = known } else {
+                if let known = slot[day] {
+                    k = known
+                } else {
                     k = days.count
                     slot[day] = k
                     days.append((day, Day()))
@@ -123,13 +129,14 @@ public enum SilverOpenRows {
             }
         }
         return days.sorted { $0.day < $1.day }.map { day, d in
-            OpenTableRows([
-                "eventType": ParquetColumnData(.byteArray(d.types)),
-                "userId": .int32(d.users),
-                "movieId": .int32(d.movies),
-                "timestamp": .int64(d.millis),
-                "rating": ParquetColumnData(.float(d.ratings), validity: d.rated.contains(false) ? d.rated : nil),
-            ], partitionValues: ["date": Clock.date(day * 86_400)])
+            OpenTableRows(
+                [
+                    "eventType": ParquetColumnData(.byteArray(d.types)),
+                    "userId": .int32(d.users),
+                    "movieId": .int32(d.movies),
+                    "timestamp": .int64(d.millis),
+                    "rating": ParquetColumnData(.float(d.ratings), validity: d.rated.contains(false) ? d.rated : nil),
+                ], partitionValues: ["date": Clock.date(day * 86_400)])
         }
     }
 }

@@ -19,7 +19,10 @@ public enum Synth {
         let started = Clock.monotonic()
         let world = SynthWorld(config: config)
         let plan = SynthDirtyPlan(world: world)
-        Console.info("synth", "planted \(Console.count(config.users)) users and \(Console.count(config.movies)) movies (rank \(config.rank), seed \(config.seed)) in \(Console.duration(Clock.monotonic() - started))")
+        Console.info(
+            "synth",
+            "planted \(Console.count(config.users)) users and \(Console.count(config.movies)) movies (rank \(config.rank), seed \(config.seed)) in \(Console.duration(Clock.monotonic() - started))"
+        )
         let manifest = try BronzeInstall.install(dir) { staging -> BronzeManifest in
             var files: [String: BronzeManifest.FileEntry] = [:]
             let catalog = SynthCatalog(world: world, plan: plan)
@@ -50,7 +53,10 @@ public enum Synth {
             return manifest
         }
         let bytes = manifest.files.values.reduce(0) { $0 + $1.bytes }
-        Console.info("synth", "wrote \(Console.count(manifest.files[MovieLensFile.ratings.fileName]!.rows)) ratings rows, \(Console.bytes(bytes)) into \(dir) in \(Console.duration(Clock.monotonic() - started))")
+        Console.info(
+            "synth",
+            "wrote \(Console.count(manifest.files[MovieLensFile.ratings.fileName]!.rows)) ratings rows, \(Console.bytes(bytes)) into \(dir) in \(Console.duration(Clock.monotonic() - started))"
+        )
         return manifest
     }
 

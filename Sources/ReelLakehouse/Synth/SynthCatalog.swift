@@ -54,8 +54,9 @@ struct SynthCatalog {
             for i in 0...config.movies {
                 while next < dirty.endIndex, Int(dirty[next].at) == i {
                     let m = Int(dirtyRNG.next() % UInt64(config.movies))
-                    let context = SynthDirtyRows.Context(userID: 1, movieID: Int64(world.movies.ids[m]),
-                                                         orphanID: world.orphanID(&dirtyRNG), halves: 8, time: SynthModel.end)
+                    let context = SynthDirtyRows.Context(
+                        userID: 1, movieID: Int64(world.movies.ids[m]),
+                        orphanID: world.orphanID(&dirtyRNG), halves: 8, time: SynthModel.end)
                     SynthDirtyRows.link(&c, dirty[next].rule!, context, imdb: Self.imdb(m), &dirtyRNG)
                     rows += 1
                     next += 1

@@ -36,8 +36,10 @@ public struct SynthConfig: Sendable, Equatable {
     public static let maxRank = 16
     public static let presetNames = ["ml-25m", "small", "tiny"]
 
-    public init(preset: String = "custom", users: Int, movies: Int, ratings: Int,
-                seed: UInt64 = 42, dirty: Double = 0, rank: Int = 8, threads: Int = 2) {
+    public init(
+        preset: String = "custom", users: Int, movies: Int, ratings: Int,
+        seed: UInt64 = 42, dirty: Double = 0, rank: Int = 8, threads: Int = 2
+    ) {
         self.preset = preset
         self.users = users
         self.movies = movies
@@ -75,11 +77,15 @@ public struct SynthConfig: Sendable, Equatable {
         func fail(_ m: String) -> ReelError { ReelError(.usage, "synth: \(m)") }
         guard users >= 1, users <= Int(Int32.max) else { throw fail("--users must be between 1 and \(Int32.max), got \(users)") }
         guard movies >= 2 * Self.minRatingsPerUser + 2 else {
-            throw fail("--movies must be at least \(2 * Self.minRatingsPerUser + 2) so every user can rate \(Self.minRatingsPerUser) distinct movies, got \(movies)")
+            throw fail(
+                "--movies must be at least \(2 * Self.minRatingsPerUser + 2) so every user can rate \(Self.minRatingsPerUser) distinct movies, got \(movies)"
+            )
         }
         guard movies <= 50_000_000 else { throw fail("--movies must be at most 50,000,000, got \(movies)") }
         guard ratings >= users * Self.minRatingsPerUser else {
-            throw fail("--ratings must be at least \(Self.minRatingsPerUser) per user (\(users * Self.minRatingsPerUser) for \(users) users), got \(ratings)")
+            throw fail(
+                "--ratings must be at least \(Self.minRatingsPerUser) per user (\(users * Self.minRatingsPerUser) for \(users) users), got \(ratings)"
+            )
         }
         guard ratings <= users * maxRatingsPerUser else {
             throw fail("--ratings \(ratings) is more than \(users) users can give \(movies) movies (at most \(maxRatingsPerUser) each)")

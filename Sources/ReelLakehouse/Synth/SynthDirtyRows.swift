@@ -73,23 +73,29 @@ enum SynthDirtyRows {
         userMovieRow(&c, rule, x, &rng) { c, rng in
             if rule == .tagInvalidUTF8 {
                 c.field(withBadUTF8(tag, &rng))
-            } else if rule != .tagEmpty { c.field(tag) } else if rng.next() % 2 == 0 { c.bytes(Array("\"\"".utf8)) }
+            } else if rule != .tagEmpty {
+                c.field(tag)
+            } else if rng.next() % 2 == 0 {
+                c.bytes(Array("\"\"".utf8))
+            }
         }
     }
 
     /// `userId,movieId,<third>,timestamp` with the field `rule` names broken;
     /// `third` writes the third field (valid unless the rule is about it).
     /// For `field_count`: one field too few, one too many, or `;` as delimiter.
-    private static func userMovieRow(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, _ rng: inout SplitMix64,
-                                     third: (inout CSVByteCursor, inout SplitMix64) -> Void) {
+    private static func userMovieRow(
+        _ c: inout CSVByteCursor, _ rule: BronzeQualityRule, _ x: Context, _ rng: inout SplitMix64,
+        third: (inout CSVByteCursor, inout SplitMix64) -> Void
+    ) {
         if rule == .fieldCount {
             switch rng.next() % 3 {
-            case 0:                                                     // three fields
+            case 0:  // three fields
                 c.int(x.userID); c.comma(); c.int(x.movieID); c.comma(); third(&c, &rng)
-            case 1:                                                     // five fields
+            case 1:  // five fields
                 c.int(x.userID); c.comma(); c.int(x.movieID); c.comma(); third(&c, &rng)
                 c.comma(); c.int(x.time); c.comma(); c.int(x.time)
-            default:                                                    // semicolons: one field
+            default:  // semicolons: one field
                 c.int(x.userID); c.byte(UInt8(ascii: ";")); c.int(x.movieID); c.byte(UInt8(ascii: ";")); c.int(x.time)
             }
             c.newline()
@@ -113,16 +119,18 @@ enum SynthDirtyRows {
 
     /// A movies.csv row (`movieId,title,genres`) breaking `rule`. `freshID` is in
     /// no other row; `earlierID` is a movie written before this row.
-    static func movie(_ c: inout CSVByteCursor, _ rule: BronzeQualityRule, freshID: Int64, earlierID: Int64,
-                      title: [UInt8], _ rng: inout SplitMix64) {
+    static func movie(
+        _ c: inout CSVByteCursor, _ rule: BronzeQualityRule, freshID: Int64, earlierID: Int64,
+        title: [UInt8], _ rng: inout SplitMix64
+    ) {
         c.require(maxRowBytes + CSVText.quotedBound(title.count) + 32)
         switch rule {
         case .fieldCount:
             c.int(freshID); c.comma()
             if rng.next() % 2 == 0 {
-                c.field(title)                                          // no genres column
+                c.field(title)  // no genres column
             } else {
-                c.bytes(Array("Unquoted, The (1999)".utf8))            // the comma splits the title
+                c.bytes(Array("Unquoted, The (1999)".utf8))  // the comma splits the title
                 c.comma(); c.bytes(Array("Drama".utf8))
             }
         case .movieIdInvalid, .movieIdDuplicate:
@@ -156,7 +164,7 @@ enum SynthDirtyRows {
             c.int(x.movieID); c.comma()
             switch rng.next() % 3 {
             case 0: c.bytes(Array("tt".utf8)); SynthCatalog.imdb(&c, imdb)
-            case 1: break                                               // empty, but required
+            case 1: break  // empty, but required
             default: c.bytes(Array("01a4709".utf8))
             }
             c.comma(); c.int(imdb % 100_000 + 1)

@@ -89,10 +89,11 @@ struct SynthMovies: Sendable {
         self.popularity = popularity
         popular = AliasTable(weights: popularity)
         byDimension = (0..<k).map { d in
-            AliasTable(weights: (0..<m).map { i in
-                let a = Double(max(factors[i][d], 0))
-                return popularity[i] * (a * a + 1e-6)  // every exposed movie stays drawable
-            })
+            AliasTable(
+                weights: (0..<m).map { i in
+                    let a = Double(max(factors[i][d], 0))
+                    return popularity[i] * (a * a + 1e-6)  // every exposed movie stays drawable
+                })
         }
         let released = (0..<m).filter { popularity[$0] > 0 }.sorted { (release[$0], $0) < (release[$1], $1) }
         releasedOrder = released.map { Int32($0) }

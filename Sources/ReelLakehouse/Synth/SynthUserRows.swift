@@ -63,8 +63,9 @@ struct SynthUserRows: Sendable {
                 }
             }
         }
-        return Block(ratings: ratingBytes, tags: tagBytes, ratingRows: ratingRows, tagRows: tagRows,
-                     cleanRatings: cleanRatings)
+        return Block(
+            ratings: ratingBytes, tags: tagBytes, ratingRows: ratingRows, tagRows: tagRows,
+            cleanRatings: cleanRatings)
     }
 
     /// Draws the user's movies (distinct, released before the user's last
@@ -113,8 +114,10 @@ struct SynthUserRows: Sendable {
 
     /// Writes the user's ratings rows, with the user's dirty rows merged in at
     /// their drawn positions. Returns the rows written.
-    private func writeRatings(_ u: Int, dirty: ArraySlice<SynthDirtyPlan.Entry>, _ s: inout Scratch,
-                              _ c: inout CSVByteCursor) -> Int {
+    private func writeRatings(
+        _ u: Int, dirty: ArraySlice<SynthDirtyPlan.Entry>, _ s: inout Scratch,
+        _ c: inout CSVByteCursor
+    ) -> Int {
         var rng = SynthWorld.rng(world.config.seed, .ratings).split(UInt64(u) | 1 << 40)
         let userID = Int64(u + 1)
         let n = s.picks.count
@@ -151,8 +154,10 @@ struct SynthUserRows: Sendable {
     }
 
     /// Writes the user's tags: a few tags on movies they rated, sorted by movie.
-    private func writeTags(_ u: Int, dirty: ArraySlice<SynthDirtyPlan.Entry>, _ s: inout Scratch,
-                           _ c: inout CSVByteCursor) -> Int {
+    private func writeTags(
+        _ u: Int, dirty: ArraySlice<SynthDirtyPlan.Entry>, _ s: inout Scratch,
+        _ c: inout CSVByteCursor
+    ) -> Int {
         let count = Int(world.users.tagCounts[u])
         guard count > 0 || !dirty.isEmpty else { return 0 }
         var rng = SynthWorld.rng(world.config.seed, .tags).split(UInt64(u))
@@ -185,8 +190,10 @@ struct SynthUserRows: Sendable {
 
     /// Draws where each dirty entry goes among `rows` clean rows (before row
     /// `position`; `rows` = at the end); a duplicate goes just before the row it repeats.
-    private func placeDirty(_ dirty: ArraySlice<SynthDirtyPlan.Entry>, rows: Int, duplicatesTarget: Bool,
-                            _ s: inout Scratch, _ rng: inout SplitMix64) {
+    private func placeDirty(
+        _ dirty: ArraySlice<SynthDirtyPlan.Entry>, rows: Int, duplicatesTarget: Bool,
+        _ s: inout Scratch, _ rng: inout SplitMix64
+    ) {
         s.slots.removeAll(keepingCapacity: true)
         guard !dirty.isEmpty else { return }
         for (k, entry) in dirty.enumerated() {
@@ -203,10 +210,11 @@ struct SynthUserRows: Sendable {
         var m = Int(rng.next() % UInt64(world.config.movies))
         for _ in 0..<64 where s.seenBy[m] == Int32(u) { m = Int(rng.next() % UInt64(world.config.movies)) }
         let start = world.users.start[u], end = world.users.end[u]
-        return SynthDirtyRows.Context(userID: Int64(u + 1), movieID: Int64(world.movies.ids[m]),
-                                      orphanID: world.orphanID(&rng),
-                                      halves: 1 + Int(rng.next() % 10),
-                                      time: start + Int64(rng.next() % UInt64(end - start + 1)))
+        return SynthDirtyRows.Context(
+            userID: Int64(u + 1), movieID: Int64(world.movies.ids[m]),
+            orphanID: world.orphanID(&rng),
+            halves: 1 + Int(rng.next() % 10),
+            time: start + Int64(rng.next() % UInt64(end - start + 1)))
     }
 
     /// Roughly standard normal noise from one 64-bit draw (Irwin–Hall: the sum

@@ -55,13 +55,15 @@ struct SynthUsers: Sendable {
                 drifted.append(Self.tasteCDF(g, rank: k))
                 let arrival = model.end - SynthTimeline.start - 30 * SynthTimeline.day
                 starts[drifted.count - 1] = SynthTimeline.start + Int64(drng.next() % UInt64(arrival))
-                durations[drifted.count - 1] = drng.nextDouble() < SynthTimeline.oneDayUsers
+                durations[drifted.count - 1] =
+                    drng.nextDouble() < SynthTimeline.oneDayUsers
                     ? 0 : Int64(86_400 * exp(log(90) + 1.6 * drng.nextGaussian()))
             }
         }
         driftedCDF = drifted
-        let counts = Self.spread(total: config.ratings, weights: activity,
-                                 minimum: SynthConfig.minRatingsPerUser, maximum: config.maxRatingsPerUser)
+        let counts = Self.spread(
+            total: config.ratings, weights: activity,
+            minimum: SynthConfig.minRatingsPerUser, maximum: config.maxRatingsPerUser)
         ratingCounts = counts
         // A user's last activity (with dynamics: their sign-up) is late enough
         // that 1.25× their ratings' worth of movies was released.

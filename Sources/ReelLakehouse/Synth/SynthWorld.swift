@@ -22,7 +22,8 @@ struct SynthWorld: Sendable {
     /// Streams of the root seed, one per purpose, so that changing one part
     /// (e.g. `--dirty`) never shifts the random numbers of another.
     enum Stream: UInt64 {
-        case movies = 1, users, popularity, titles, links, ratings, tags, dirtyPlan, dirtyRows, timeline, calibration
+        case movies = 1
+        case users, popularity, titles, links, ratings, tags, dirtyPlan, dirtyRows, timeline, calibration
     }
 
     static func rng(_ seed: UInt64, _ stream: Stream) -> SplitMix64 {

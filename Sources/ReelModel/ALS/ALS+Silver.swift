@@ -17,12 +17,15 @@ extension ALS {
     /// - Throws: `usage` for bad params or a warm start of another rank;
     ///   `invalidInput` naming the iteration and row when a Cholesky system is
     ///   singular (λ = 0 and too few ratings) or the loss becomes NaN/∞ or explodes.
-    public static func train(_ ratings: SilverRatings, params: ALSParams,
-                             warmStart: ModelFactors? = nil,
-                             log: ((ALSIteration) -> Void)? = nil) throws -> ModelFactors {
+    public static func train(
+        _ ratings: SilverRatings, params: ALSParams,
+        warmStart: ModelFactors? = nil,
+        log: ((ALSIteration) -> Void)? = nil
+    ) throws -> ModelFactors {
         try params.validate()
         let data = ConfidenceTransform.apply(ratings, params: params)
-        return try fit(byUser: data.byUser, byMovie: data.byMovie, userIDs: data.userIDs, movieIDs: data.movieIDs,
-                       params: params, warmStart: warmStart, log: log)
+        return try fit(
+            byUser: data.byUser, byMovie: data.byMovie, userIDs: data.userIDs, movieIDs: data.movieIDs,
+            params: params, warmStart: warmStart, log: log)
     }
 }

@@ -23,12 +23,17 @@ public enum ALS {
     /// - Throws: `usage` for bad params, params that transform ratings, or
     ///   a warm start of another rank; `invalidInput` for a malformed matrix
     ///   or ids that do not fit it, and as `train(_:params:)` when training fails.
-    public static func train(byUser: CSRMatrix, byMovie: CSRMatrix? = nil, userIDs: [Int32], movieIDs: [Int32],
-                             params: ALSParams, warmStart: ModelFactors? = nil,
-                             log: ((ALSIteration) -> Void)? = nil) throws -> ModelFactors {
+    public static func train(
+        byUser: CSRMatrix, byMovie: CSRMatrix? = nil, userIDs: [Int32], movieIDs: [Int32],
+        params: ALSParams, warmStart: ModelFactors? = nil,
+        log: ((ALSIteration) -> Void)? = nil
+    ) throws -> ModelFactors {
         try params.validate()
         guard !params.transformsRatings else {
-            throw ReelError(.usage, "ALS on a CSR matrix trains on its values as given; transform them first, or train on silver ratings for the confidence and recency options")
+            throw ReelError(
+                .usage,
+                "ALS on a CSR matrix trains on its values as given; transform them first, or train on silver ratings for the confidence and recency options"
+            )
         }
         func check(_ m: CSRMatrix, _ name: String) throws {
             if let problem = m.problem() { throw ReelError(.invalidInput, "ALS: \(name) is not a CSR matrix: \(problem)") }
@@ -37,28 +42,42 @@ public enum ALS {
         let byMovie = byMovie ?? byUser.transposed()
         try check(byMovie, "byMovie")
         guard byUser.rowCount == userIDs.count, byUser.columnCount == movieIDs.count,
-              byMovie.rowCount == movieIDs.count, byMovie.columnCount == userIDs.count,
-              byMovie.entryCount == byUser.entryCount else {
-            throw ReelError(.invalidInput, "ALS: byUser is \(byUser.rowCount)×\(byUser.columnCount) with \(byUser.entryCount) entries and byMovie \(byMovie.rowCount)×\(byMovie.columnCount) with \(byMovie.entryCount), for \(userIDs.count) user and \(movieIDs.count) movie ids")
+            byMovie.rowCount == movieIDs.count, byMovie.columnCount == userIDs.count,
+            byMovie.entryCount == byUser.entryCount
+        else {
+            throw ReelError(
+                .invalidInput,
+                "ALS: byUser is \(byUser.rowCount)×\(byUser.columnCount) with \(byUser.entryCount) entries and byMovie \(byMovie.rowCount)×\(byMovie.columnCount) with \(byMovie.entryCount), for \(userIDs.count) user and \(movieIDs.count) movie ids"
+            )
         }
-        return try fit(byUser: byUser, byMovie: byMovie, userIDs: userIDs, movieIDs: movieIDs,
-                       params: params, warmStart: warmStart, log: log)
+        return try fit(
+            byUser: byUser, byMovie: byMovie, userIDs: userIDs, movieIDs: movieIDs,
+            params: params, warmStart: warmStart, log: log)
     }
 
     /// Training on a checked (or silver-checked) matrix pair with validated params.
-    static func fit(byUser: CSRMatrix, byMovie: CSRMatrix, userIDs: [Int32], movieIDs: [Int32],
-                    params: ALSParams, warmStart: ModelFactors?, log: ((ALSIteration) -> Void)?) throws -> ModelFactors {
+    static func fit(
+        byUser: CSRMatrix, byMovie: CSRMatrix, userIDs: [Int32], movieIDs: [Int32],
+        params: ALSParams, warmStart: ModelFactors?, log: ((ALSIteration) -> Void)?
+    ) throws -> ModelFactors {
         if let warmStart, warmStart.rank != params.rank {
-            throw ReelError(.usage, "warm-start model has rank \(warmStart.rank) but training asks for rank \(params.rank); train from scratch or use the same rank")
+            throw ReelError(
+                .usage,
+                "warm-start model has rank \(warmStart.rank) but training asks for rank \(params.rank); train from scratch or use the same rank")
         }
         let trainer = ALSTrainer(userCount: userIDs.count, movieCount: movieIDs.count, params: params)
         defer { trainer.free() }
         if let warmStart {
-            let u = FactorInitializer.warmStart(trainer.users, ids: userIDs, n16: trainer.n16, rank: params.rank,
-                                                previousIDs: warmStart.userIDs, previous: warmStart.userFactors)
-            let m = FactorInitializer.warmStart(trainer.movies, ids: movieIDs, n16: trainer.n16, rank: params.rank,
-                                                previousIDs: warmStart.movieIDs, previous: warmStart.movieFactors)
-            Console.info("train", "warm start: \(Console.count(u))/\(Console.count(userIDs.count)) users and \(Console.count(m))/\(Console.count(movieIDs.count)) movies from the previous model")
+            let u = FactorInitializer.warmStart(
+                trainer.users, ids: userIDs, n16: trainer.n16, rank: params.rank,
+                previousIDs: warmStart.userIDs, previous: warmStart.userFactors)
+            let m = FactorInitializer.warmStart(
+                trainer.movies, ids: movieIDs, n16: trainer.n16, rank: params.rank,
+                previousIDs: warmStart.movieIDs, previous: warmStart.movieFactors)
+            Console.info(
+                "train",
+                "warm start: \(Console.count(u))/\(Console.count(userIDs.count)) users and \(Console.count(m))/\(Console.count(movieIDs.count)) movies from the previous model"
+            )
         }
         let history = try RatingsView.with(byUser: byUser, byMovie: byMovie) { byUser, byMovie in
             try trainer.run(byUser: byUser, byMovie: byMovie, log: log ?? consoleLog)
@@ -68,7 +87,9 @@ public enum ALS {
 
     /// The default per-iteration log line.
     public static func consoleLog(_ it: ALSIteration) {
-        Console.info("train", "iteration \(it.iteration): loss \(shortNumber(it.loss)), train RMSE \(Console.fixed(it.trainRMSE, 4)), \(Console.duration(it.seconds))")
+        Console.info(
+            "train",
+            "iteration \(it.iteration): loss \(shortNumber(it.loss)), train RMSE \(Console.fixed(it.trainRMSE, 4)), \(Console.duration(it.seconds))")
     }
 
     /// A loss for the log: grouped digits when large (`84,544,821`), 4 decimals when small. (It
@@ -103,10 +124,12 @@ final class ALSTrainer {
         movies = FloatBuffer(count: movieCount * n16)
         gram = FloatBuffer(count: n16 * n16)
         scratch = (0..<params.threads).map { _ in RowScratch(rank: params.rank) }
-        FactorInitializer.fill(users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0, mode: params.mode,
-                               threads: params.threads)
-        FactorInitializer.fill(movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1, mode: params.mode,
-                               threads: params.threads)
+        FactorInitializer.fill(
+            users, rows: userCount, rank: rank, n16: n16, seed: params.seed, side: 0, mode: params.mode,
+            threads: params.threads)
+        FactorInitializer.fill(
+            movies, rows: movieCount, rank: rank, n16: n16, seed: params.seed, side: 1, mode: params.mode,
+            threads: params.threads)
     }
 
     func free() {
@@ -129,14 +152,16 @@ final class ALSTrainer {
                 try halfStep(target: movies, other: users, otherRows: userCount, csr: byMovie, iteration: it, side: "movie")
             }
             let seconds = Clock.monotonic() - start
-            let (loss, rmse) = ALSLoss.compute(params: params, users: users, movies: movies, n16: n16,
-                                               byUser: byUser, byMovie: byMovie, gram: gram)
+            let (loss, rmse) = ALSLoss.compute(
+                params: params, users: users, movies: movies, n16: n16,
+                byUser: byUser, byMovie: byMovie, gram: gram)
             let entry = ALSIteration(iteration: it, loss: loss, trainRMSE: rmse, seconds: seconds)
             guard loss.isFinite, rmse.isFinite else {
                 throw ReelError(.invalidInput, "ALS diverged at iteration \(it): the loss is \(loss) (NaN or infinite); lower alpha or raise lambda")
             }
             if let previous = history.last, loss > 10 * previous.loss, loss > 1e-9 {
-                throw ReelError(.invalidInput, "ALS diverged at iteration \(it): the loss rose from \(previous.loss) to \(loss); lower alpha or raise lambda")
+                throw ReelError(
+                    .invalidInput, "ALS diverged at iteration \(it): the loss rose from \(previous.loss) to \(loss); lower alpha or raise lambda")
             }
             history.append(entry)
             log(entry)
@@ -145,8 +170,10 @@ final class ALSTrainer {
     }
 
     /// Solves every row of `target` given `other`.
-    func halfStep(target: FloatBuffer, other: FloatBuffer, otherRows: Int, csr: CSRView,
-                  iteration: Int, side: String) throws {
+    func halfStep(
+        target: FloatBuffer, other: FloatBuffer, otherRows: Int, csr: CSRView,
+        iteration: Int, side: String
+    ) throws {
         let p = params
         let implicit = p.mode == .implicit
         if implicit { GramMatrix.compute(other, rows: otherRows, rank: rank, n16: n16, threads: p.threads, into: gram) }
@@ -180,7 +207,10 @@ final class ALSTrainer {
         let failed = (0..<p.threads).map { failures[$0] }.min() ?? Int.max
         if failed != Int.max {
             let n = csr.range(failed).count
-            throw ReelError(.invalidInput, "ALS iteration \(iteration): the normal equations of \(side) row \(failed) (\(n) ratings, rank \(rank), lambda \(p.lambda)) are singular or not finite; use lambda > 0 or the CG solver")
+            throw ReelError(
+                .invalidInput,
+                "ALS iteration \(iteration): the normal equations of \(side) row \(failed) (\(n) ratings, rank \(rank), lambda \(p.lambda)) are singular or not finite; use lambda > 0 or the CG solver"
+            )
         }
     }
 
@@ -191,11 +221,13 @@ final class ALSTrainer {
             for i in 0..<rows { for d in 0..<rank { out[i * rank + d] = m[i * n16 + d] } }
             return out
         }
-        let record = ALSRecord(params: params, iterations: history,
-                               users: userIDs.count, movies: movieIDs.count, ratings: ratingCount)
-        return ModelFactors(rank: rank, userIDs: userIDs, movieIDs: movieIDs,
-                            userFactors: unpad(users, userCount), movieFactors: unpad(movies, movieCount),
-                            metadataJSON: JSONText.encode(record))
+        let record = ALSRecord(
+            params: params, iterations: history,
+            users: userIDs.count, movies: movieIDs.count, ratings: ratingCount)
+        return ModelFactors(
+            rank: rank, userIDs: userIDs, movieIDs: movieIDs,
+            userFactors: unpad(users, userCount), movieFactors: unpad(movies, movieCount),
+            metadataJSON: JSONText.encode(record))
     }
 }
 

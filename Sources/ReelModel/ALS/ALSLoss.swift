@@ -7,8 +7,10 @@ enum ALSLoss {
 
     /// Returns (loss, train RMSE). For implicit mode `gram` is overwritten
     /// with VᵀV of the current movie factors.
-    static func compute(params: ALSParams, users: FloatBuffer, movies: FloatBuffer, n16: Int,
-                        byUser: CSRView, byMovie: CSRView, gram: FloatBuffer) -> (Double, Double) {
+    static func compute(
+        params: ALSParams, users: FloatBuffer, movies: FloatBuffer, n16: Int,
+        byUser: CSRView, byMovie: CSRView, gram: FloatBuffer
+    ) -> (Double, Double) {
         let rank = params.rank
         let implicit = params.mode == .implicit
         if implicit { GramMatrix.compute(movies, rows: byMovie.rows, rank: rank, n16: n16, threads: params.threads, into: gram) }

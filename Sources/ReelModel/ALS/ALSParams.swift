@@ -70,9 +70,11 @@ public struct ALSParams: Sendable, Codable, Equatable {
     /// Defaults per mode are the ones the evaluation chose (docs/model.md):
     /// explicit rank 64, λ 0.05, 10 iterations, Cholesky; implicit rank 64,
     /// λ 20, α 1, 15 iterations, 3 CG steps.
-    public init(mode: Mode = .implicit, rank: Int = 64, lambda: Float? = nil, alpha: Float = 1.0,
-                iterations: Int? = nil, seed: UInt64 = 42, threads: Int = Parallel.availableCores,
-                cgSteps: Int = 3, solver: Solver? = nil, confidence: Confidence = .raw, recencyHalfLifeDays: Double = 0) {
+    public init(
+        mode: Mode = .implicit, rank: Int = 64, lambda: Float? = nil, alpha: Float = 1.0,
+        iterations: Int? = nil, seed: UInt64 = 42, threads: Int = Parallel.availableCores,
+        cgSteps: Int = 3, solver: Solver? = nil, confidence: Confidence = .raw, recencyHalfLifeDays: Double = 0
+    ) {
         self.mode = mode
         self.rank = rank
         self.lambda = lambda ?? (mode == .explicit ? 0.05 : 20)
@@ -153,9 +155,11 @@ public struct ALSIteration: Sendable, Codable, Equatable {
 extension ALSParams {
     /// A copy with every non-nil value replaced: how command-line flags are
     /// laid over the configured defaults (`reel train`, `reel evaluate`).
-    public func overriding(rank: Int? = nil, lambda: Float? = nil, alpha: Float? = nil, iterations: Int? = nil,
-                           seed: UInt64? = nil, threads: Int? = nil, cgSteps: Int? = nil, solver: Solver? = nil,
-                           confidence: Confidence? = nil, recencyHalfLifeDays: Double? = nil) -> ALSParams {
+    public func overriding(
+        rank: Int? = nil, lambda: Float? = nil, alpha: Float? = nil, iterations: Int? = nil,
+        seed: UInt64? = nil, threads: Int? = nil, cgSteps: Int? = nil, solver: Solver? = nil,
+        confidence: Confidence? = nil, recencyHalfLifeDays: Double? = nil
+    ) -> ALSParams {
         var p = self
         if let rank { p.rank = rank }
         if let lambda { p.lambda = lambda }

@@ -22,8 +22,10 @@ enum FactorInitializer {
     /// Fills `rows` rows of `matrix` (stride n16) on `threads` workers. Row i
     /// draws from stream `2·i + side` of the seed, so values do not depend on
     /// thread count or on the other side's size.
-    static func fill(_ matrix: FloatBuffer, rows: Int, rank: Int, n16: Int, seed: UInt64, side: UInt64,
-                     mode: ALSParams.Mode, threads: Int) {
+    static func fill(
+        _ matrix: FloatBuffer, rows: Int, rank: Int, n16: Int, seed: UInt64, side: UInt64,
+        mode: ALSParams.Mode, threads: Int
+    ) {
         let root = SplitMix64(seed: seed)
         Parallel.forEachChunk(count: rows, chunkSize: 4096, threads: threads) { _, range, _ in
             for i in range {
@@ -48,8 +50,10 @@ enum FactorInitializer {
 
     /// Overwrites rows whose external id appears in `previousIDs` with the
     /// previous factors. Returns how many rows were matched.
-    static func warmStart(_ matrix: FloatBuffer, ids: [Int32], n16: Int, rank: Int,
-                          previousIDs: [Int32], previous: [Float]) -> Int {
+    static func warmStart(
+        _ matrix: FloatBuffer, ids: [Int32], n16: Int, rank: Int,
+        previousIDs: [Int32], previous: [Float]
+    ) -> Int {
         var rowOf: [Int32: Int] = [:]
         rowOf.reserveCapacity(previousIDs.count)
         for (i, id) in previousIDs.enumerated() { rowOf[id] = i }

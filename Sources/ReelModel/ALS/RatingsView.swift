@@ -21,8 +21,9 @@ enum RatingsView {
                     try byMovie.offsets.withUnsafeBufferPointer { mo in
                         try byMovie.indices.withUnsafeBufferPointer { mu in
                             try byMovie.values.withUnsafeBufferPointer { mr in
-                                try body(CSRView(rows: byUser.rowCount, offsets: base(uo), index: base(um), values: base(ur)),
-                                         CSRView(rows: byMovie.rowCount, offsets: base(mo), index: base(mu), values: base(mr)))
+                                try body(
+                                    CSRView(rows: byUser.rowCount, offsets: base(uo), index: base(um), values: base(ur)),
+                                    CSRView(rows: byMovie.rowCount, offsets: base(mo), index: base(mu), values: base(mr)))
                             }
                         }
                     }

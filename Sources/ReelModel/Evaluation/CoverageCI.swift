@@ -21,7 +21,7 @@ enum CoverageCI {
             var na = 0, nb = 0
             for i in 0..<users {
                 let u = draw(i)
-                for j in u * k ..< (u + 1) * k {
+                for j in u * k..<(u + 1) * k {
                     let x = a[j], y = b[j]
                     if x >= 0, stampA[Int(x)] != round { stampA[Int(x)] = round; na += 1 }
                     if y >= 0, stampB[Int(y)] != round { stampB[Int(y)] = round; nb += 1 }
@@ -40,7 +40,8 @@ enum CoverageCI {
         }
         diffs.sort()
         let low = diffs[Int(0.025 * Double(resamples))], high = diffs[Int(0.975 * Double(resamples)) - 1]
-        return PairedCI(mean: ca - cb, low: min(low, ca - cb), high: max(high, ca - cb), users: users,
-                        relative: cb != 0 ? (ca - cb) / cb : nil)
+        return PairedCI(
+            mean: ca - cb, low: min(low, ca - cb), high: max(high, ca - cb), users: users,
+            relative: cb != 0 ? (ca - cb) / cb : nil)
     }
 }

@@ -17,7 +17,10 @@ public enum Evaluation {
         let train = split.train
         let users = EvaluationUsers(split: split, relevantThreshold: params.relevantThreshold)
         guard users.count > 0 else {
-            throw ReelError(.invalidInput, "no user has a relevant test rating (≥ \(params.relevantThreshold)) after the split; evaluation needs more data or another --fraction")
+            throw ReelError(
+                .invalidInput,
+                "no user has a relevant test rating (≥ \(params.relevantThreshold)) after the split; evaluation needs more data or another --fraction"
+            )
         }
         let k = params.k
 
@@ -35,7 +38,8 @@ public enum Evaluation {
             let errors = predictionErrors(explicit, split: split)
             let lists = users.modelLists(explicit, k: k, threads: params.explicit.threads).movies
             let s = CandidateScoring.score(.model, lists: lists, users: users, k: k, seconds: Clock.monotonic() - start)
-            results.append(modeResult("explicit-als", "ALS-WR on ratings, rank \(params.explicit.rank), λ \(params.explicit.lambda)", s, k: k, errors: errors))
+            results.append(
+                modeResult("explicit-als", "ALS-WR on ratings, rank \(params.explicit.rank), λ \(params.explicit.lambda)", s, k: k, errors: errors))
         }
         let needModel = !params.lean || chosen.usesModel
         var modelLists: (movies: [Int32], scores: [Float])?
@@ -52,10 +56,11 @@ public enum Evaluation {
             modelLists = users.modelLists(implicit, k: params.hybridCandidates, threads: params.implicit.threads)
             modelSeconds = Clock.monotonic() - start
         }
-        let context = CandidateContext(ratings: train, users: users.rows, popularity: popularity(of: train, at: split.cutTime),
-                                       genres: movies.genres,
-                                       model: modelLists.map { ($0.movies, $0.scores, params.hybridCandidates) },
-                                       threads: params.implicit.threads)
+        let context = CandidateContext(
+            ratings: train, users: users.rows, popularity: popularity(of: train, at: split.cutTime),
+            genres: movies.genres,
+            model: modelLists.map { ($0.movies, $0.scores, params.hybridCandidates) },
+            threads: params.implicit.threads)
         var test: [ServingCandidate] = needModel ? [.model] : []
         if chosen != .model && !chosen.family.isBaseline { test.append(chosen) }
         // The second family on test too, for the report (the nightly, lean, only when it is served).
@@ -69,13 +74,15 @@ public enum Evaluation {
             switch c {
             case .model:
                 seconds += modelSeconds
-                summary = "implicit ALS, rank \(params.implicit.rank), λ \(params.implicit.lambda), α \(params.implicit.alpha)"
+                summary =
+                    "implicit ALS, rank \(params.implicit.rank), λ \(params.implicit.lambda), α \(params.implicit.alpha)"
                     + (params.testWarmIterations > 0 ? " (\(params.testWarmIterations) iterations from the validation model)" : "")
             case .popular: summary = "most ratings in train (all time)"
             case .trending(let w): summary = "decayed rating count in the \(w.label) before the cut"
             case .itemKNN:
                 let p = ItemKNNParams()
-                summary = "item-item cosine over co-ratings, \(p.neighbours) neighbours, shrinkage \(decimal(p.shrinkage)), movies with ≥ \(p.minSupport) ratings"
+                summary =
+                    "item-item cosine over co-ratings, \(p.neighbours) neighbours, shrinkage \(decimal(p.shrinkage)), movies with ≥ \(p.minSupport) ratings"
             case .blend, .activityBlend:
                 seconds += modelSeconds + selectionSeconds
                 summary = "\(c.label) over the model's top \(params.hybridCandidates) (chosen on validation)"
@@ -88,18 +95,22 @@ public enum Evaluation {
         var comparisons: [BaselineComparison] = []
         for s in scored {
             for b in scored where b.candidate.family.isBaseline && b.candidate != s.candidate {
-                comparisons.append(BaselineComparison(mode: s.candidate.name, baseline: b.candidate.name,
-                                                      metrics: s.compared(to: b, k: k, catalog: users.catalog.count, movieCount: train.movieCount)))
+                comparisons.append(
+                    BaselineComparison(
+                        mode: s.candidate.name, baseline: b.candidate.name,
+                        metrics: s.compared(to: b, k: k, catalog: users.catalog.count, movieCount: train.movieCount)))
             }
         }
 
-        let summary = SplitSummary(split: params.split.rawValue, cutTime: split.cutTime, cutTimeISO: Clock.iso8601(split.cutTime),
-                                   trainRatings: train.ratingCount, testRatings: split.testCount,
-                                   droppedColdTestRatings: split.droppedColdTestRatings,
-                                   relevantTestRatings: users.relevant.reduce(0) { $0 + $1.count },
-                                   evaluatedUsers: users.count, catalogMovies: users.catalog.count)
-        return EvaluationReport(params: params, split: summary, results: results, defaultMode: chosen.name,
-                                createdAt: Clock.iso8601(Clock.now()), choice: selection.choice, comparisons: comparisons)
+        let summary = SplitSummary(
+            split: params.split.rawValue, cutTime: split.cutTime, cutTimeISO: Clock.iso8601(split.cutTime),
+            trainRatings: train.ratingCount, testRatings: split.testCount,
+            droppedColdTestRatings: split.droppedColdTestRatings,
+            relevantTestRatings: users.relevant.reduce(0) { $0 + $1.count },
+            evaluatedUsers: users.count, catalogMovies: users.catalog.count)
+        return EvaluationReport(
+            params: params, split: summary, results: results, defaultMode: chosen.name,
+            createdAt: Clock.iso8601(Clock.now()), choice: selection.choice, comparisons: comparisons)
     }
 
     /// Both protocols: `params.split` first (it decides what is served), the other in `otherProtocols`.
@@ -111,12 +122,17 @@ public enum Evaluation {
         return report
     }
 
-    static func modeResult(_ mode: String, _ summary: String, _ s: ScoredCandidate, k: Int, seconds: Double? = nil,
-                           errors: (Double, Double)? = nil) -> ModeResult {
+    static func modeResult(
+        _ mode: String, _ summary: String, _ s: ScoredCandidate, k: Int, seconds: Double? = nil,
+        errors: (Double, Double)? = nil
+    ) -> ModeResult {
         let m = s.mean
-        let r = ModeResult(mode: mode, summary: summary, rmse: errors?.0, mae: errors?.1, precision: m.precision, recall: m.recall,
-                           ndcg: m.ndcg, map: m.averagePrecision, coverage: s.coverage, seconds: seconds ?? s.seconds)
-        Console.info("evaluate", "\(mode): NDCG@\(k) \(Console.fixed(r.ndcg, 4)), R@\(k) \(Console.fixed(r.recall, 4)), coverage \(Console.fixed(r.coverage, 3))")
+        let r = ModeResult(
+            mode: mode, summary: summary, rmse: errors?.0, mae: errors?.1, precision: m.precision, recall: m.recall,
+            ndcg: m.ndcg, map: m.averagePrecision, coverage: s.coverage, seconds: seconds ?? s.seconds)
+        Console.info(
+            "evaluate",
+            "\(mode): NDCG@\(k) \(Console.fixed(r.ndcg, 4)), R@\(k) \(Console.fixed(r.recall, 4)), coverage \(Console.fixed(r.coverage, 3))")
         return r
     }
 

@@ -60,12 +60,14 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     /// split when it is served or when the evaluation is not lean.
     public var itemKNN = true
 
-    public init(split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
-                relevantThreshold: Float = 4.0,
-                explicit: ALSParams = ALSParams(mode: .explicit), implicit: ALSParams = ALSParams(mode: .implicit),
-                hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "7d",
-                tuneBlend: Bool = true, pin: String = "auto", validationUsers: Int = 8000, lean: Bool = false,
-                includeExplicit: Bool = true, testWarmIterations: Int = 0, minValidationUsers: Int = 500) {
+    public init(
+        split: Split = .temporal, fraction: Double = 0.8, holdout: Int = 5, k: Int = 10,
+        relevantThreshold: Float = 4.0,
+        explicit: ALSParams = ALSParams(mode: .explicit), implicit: ALSParams = ALSParams(mode: .implicit),
+        hybrid: HybridWeights = HybridWeights(), hybridCandidates: Int = 100, hybridWindow: String = "7d",
+        tuneBlend: Bool = true, pin: String = "auto", validationUsers: Int = 8000, lean: Bool = false,
+        includeExplicit: Bool = true, testWarmIterations: Int = 0, minValidationUsers: Int = 500
+    ) {
         self.split = split
         self.fraction = fraction
         self.holdout = holdout
@@ -93,20 +95,21 @@ public struct EvaluationParams: Sendable, Codable, Equatable {
     /// Decodes reports written before `tuneBlend` existed as untuned.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(split: try c.decode(Split.self, forKey: .split), fraction: try c.decode(Double.self, forKey: .fraction),
-                  holdout: try c.decode(Int.self, forKey: .holdout), k: try c.decode(Int.self, forKey: .k),
-                  relevantThreshold: try c.decode(Float.self, forKey: .relevantThreshold),
-                  explicit: try c.decode(ALSParams.self, forKey: .explicit), implicit: try c.decode(ALSParams.self, forKey: .implicit),
-                  hybrid: try c.decode(HybridWeights.self, forKey: .hybrid),
-                  hybridCandidates: try c.decode(Int.self, forKey: .hybridCandidates),
-                  hybridWindow: try c.decode(String.self, forKey: .hybridWindow),
-                  tuneBlend: try c.decodeIfPresent(Bool.self, forKey: .tuneBlend) ?? false,
-                  pin: try c.decodeIfPresent(String.self, forKey: .pin) ?? "auto",
-                  validationUsers: try c.decodeIfPresent(Int.self, forKey: .validationUsers) ?? 8000,
-                  lean: try c.decodeIfPresent(Bool.self, forKey: .lean) ?? false,
-                  includeExplicit: try c.decodeIfPresent(Bool.self, forKey: .includeExplicit) ?? true,
-                  testWarmIterations: try c.decodeIfPresent(Int.self, forKey: .testWarmIterations) ?? 0,
-                  minValidationUsers: try c.decodeIfPresent(Int.self, forKey: .minValidationUsers) ?? 500)
+        self.init(
+            split: try c.decode(Split.self, forKey: .split), fraction: try c.decode(Double.self, forKey: .fraction),
+            holdout: try c.decode(Int.self, forKey: .holdout), k: try c.decode(Int.self, forKey: .k),
+            relevantThreshold: try c.decode(Float.self, forKey: .relevantThreshold),
+            explicit: try c.decode(ALSParams.self, forKey: .explicit), implicit: try c.decode(ALSParams.self, forKey: .implicit),
+            hybrid: try c.decode(HybridWeights.self, forKey: .hybrid),
+            hybridCandidates: try c.decode(Int.self, forKey: .hybridCandidates),
+            hybridWindow: try c.decode(String.self, forKey: .hybridWindow),
+            tuneBlend: try c.decodeIfPresent(Bool.self, forKey: .tuneBlend) ?? false,
+            pin: try c.decodeIfPresent(String.self, forKey: .pin) ?? "auto",
+            validationUsers: try c.decodeIfPresent(Int.self, forKey: .validationUsers) ?? 8000,
+            lean: try c.decodeIfPresent(Bool.self, forKey: .lean) ?? false,
+            includeExplicit: try c.decodeIfPresent(Bool.self, forKey: .includeExplicit) ?? true,
+            testWarmIterations: try c.decodeIfPresent(Int.self, forKey: .testWarmIterations) ?? 0,
+            minValidationUsers: try c.decodeIfPresent(Int.self, forKey: .minValidationUsers) ?? 500)
         itemKNN = try c.decodeIfPresent(Bool.self, forKey: .itemKNN) ?? false
     }
 
@@ -143,9 +146,10 @@ extension HybridWeights: Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(model: try c.decode(Float.self, forKey: .model),
-                  trending: try c.decode(Float.self, forKey: .trending),
-                  diversity: try c.decode(Float.self, forKey: .diversity))
+        self.init(
+            model: try c.decode(Float.self, forKey: .model),
+            trending: try c.decode(Float.self, forKey: .trending),
+            diversity: try c.decode(Float.self, forKey: .diversity))
     }
 
     public func encode(to encoder: Encoder) throws {

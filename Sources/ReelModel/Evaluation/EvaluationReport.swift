@@ -19,8 +19,10 @@ public struct ModeResult: Sendable, Codable, Equatable {
     /// Wall time to train (when it trains) and rank.
     public var seconds: Double
 
-    public init(mode: String, summary: String, rmse: Double?, mae: Double?, precision: Double, recall: Double,
-                ndcg: Double, map: Double, coverage: Double, seconds: Double) {
+    public init(
+        mode: String, summary: String, rmse: Double?, mae: Double?, precision: Double, recall: Double,
+        ndcg: Double, map: Double, coverage: Double, seconds: Double
+    ) {
         self.mode = mode
         self.summary = summary
         self.rmse = rmse
@@ -76,9 +78,11 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// The same evaluation under the other protocol (`reel evaluate --split both`).
     public var otherProtocols: [EvaluationReport]?
 
-    public init(params: EvaluationParams, split: SplitSummary, results: [ModeResult], defaultMode: String,
-                createdAt: String, choice: CandidateChoice?, comparisons: [BaselineComparison] = [],
-                otherProtocols: [EvaluationReport]? = nil) {
+    public init(
+        params: EvaluationParams, split: SplitSummary, results: [ModeResult], defaultMode: String,
+        createdAt: String, choice: CandidateChoice?, comparisons: [BaselineComparison] = [],
+        otherProtocols: [EvaluationReport]? = nil
+    ) {
         self.params = params
         self.split = split
         self.results = results
@@ -96,12 +100,13 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// Reports from before the candidate choice have no `choice` and no `comparisons`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(params: try c.decode(EvaluationParams.self, forKey: .params), split: try c.decode(SplitSummary.self, forKey: .split),
-                  results: try c.decode([ModeResult].self, forKey: .results), defaultMode: try c.decode(String.self, forKey: .defaultMode),
-                  createdAt: try c.decode(String.self, forKey: .createdAt),
-                  choice: try c.decodeIfPresent(CandidateChoice.self, forKey: .choice),
-                  comparisons: try c.decodeIfPresent([BaselineComparison].self, forKey: .comparisons) ?? [],
-                  otherProtocols: try c.decodeIfPresent([EvaluationReport].self, forKey: .otherProtocols))
+        self.init(
+            params: try c.decode(EvaluationParams.self, forKey: .params), split: try c.decode(SplitSummary.self, forKey: .split),
+            results: try c.decode([ModeResult].self, forKey: .results), defaultMode: try c.decode(String.self, forKey: .defaultMode),
+            createdAt: try c.decode(String.self, forKey: .createdAt),
+            choice: try c.decodeIfPresent(CandidateChoice.self, forKey: .choice),
+            comparisons: try c.decodeIfPresent([BaselineComparison].self, forKey: .comparisons) ?? [],
+            otherProtocols: try c.decodeIfPresent([EvaluationReport].self, forKey: .otherProtocols))
     }
 
     /// The candidate UC1 serves: the choice's, else the model's own order.
@@ -133,15 +138,18 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         let bestNDCG = results.map(\.ndcg).max() ?? 0
         for r in results {
             func opt(_ x: Double?) -> String { x.map { Console.fixed($0, 4) } ?? "-" }
-            rows.append([r.mode + (r.mode == defaultMode ? " *" : ""), opt(r.rmse), opt(r.mae),
-                         Console.fixed(r.precision, 4), Console.fixed(r.recall, 4),
-                         Console.fixed(r.ndcg, 4) + (r.ndcg == bestNDCG ? "+" : " "),
-                         Console.fixed(r.map, 4), Console.fixed(r.coverage, 3), Console.duration(r.seconds)])
+            rows.append([
+                r.mode + (r.mode == defaultMode ? " *" : ""), opt(r.rmse), opt(r.mae),
+                Console.fixed(r.precision, 4), Console.fixed(r.recall, 4),
+                Console.fixed(r.ndcg, 4) + (r.ndcg == bestNDCG ? "+" : " "),
+                Console.fixed(r.map, 4), Console.fixed(r.coverage, 3), Console.duration(r.seconds),
+            ])
         }
         out += Self.align(rows)
         let s = split
         out += "\n\(s.split) split at \(s.cutTimeISO): \(Console.count(s.trainRatings)) train / \(Console.count(s.testRatings)) test ratings "
-        out += "(\(Console.count(s.droppedColdTestRatings)) cold dropped), \(Console.count(s.evaluatedUsers)) users with a relevant test movie (rating ≥ \(Console.fixed(Double(params.relevantThreshold), 1))), "
+        out +=
+            "(\(Console.count(s.droppedColdTestRatings)) cold dropped), \(Console.count(s.evaluatedUsers)) users with a relevant test movie (rating ≥ \(Console.fixed(Double(params.relevantThreshold), 1))), "
         out += "\(Console.count(s.catalogMovies)) catalog movies.\n* = served by default (UC1), + = best NDCG@\(k).\n"
         if !comparisons.isEmpty {
             out += "\nPaired 95% CIs against every baseline (mode − baseline, test split):\n"
@@ -153,10 +161,12 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
             out += Self.align(ci)
         }
         if let c = choice {
-            out += "\nServed: \(c.chosenLabel)\(c.pinned ? " (PINNED by serving.pin)" : "")\(c.servingBaseline ? " — a BASELINE: the model did not beat it on validation" : "").\n"
+            out +=
+                "\nServed: \(c.chosenLabel)\(c.pinned ? " (PINNED by serving.pin)" : "")\(c.servingBaseline ? " — a BASELINE: the model did not beat it on validation" : "").\n"
             out += "Why: \(c.reason).\n"
             let v = c.validation
-            out += "Validation: \(v.rule), cut \(v.cut), \(Console.count(v.trainRatings)) train ratings, \(Console.count(v.scoredUsers)) of \(Console.count(v.users)) users scored, \(c.candidates.count) candidates.\n"
+            out +=
+                "Validation: \(v.rule), cut \(v.cut), \(Console.count(v.trainRatings)) train ratings, \(Console.count(v.scoredUsers)) of \(Console.count(v.users)) users scored, \(c.candidates.count) candidates.\n"
             if let note = v.note { out += "Validation note: \(note)\n" }
             if let m = c.modelVsBestBaseline { out += "Model's order − best baseline on validation (NDCG@\(k)): \(m.text)\n" }
             // The best of each family, and the served candidate.
@@ -168,8 +178,10 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
             shown.sort { $0.ndcg > $1.ndcg }
             var vrows = [["candidate (best of each family)", "family", "NDCG@\(k)", "R@\(k)", "coverage", "− best (95% CI)"]]
             for x in shown {
-                vrows.append([x.label + (x.label == c.chosenLabel ? " *" : ""), x.family, Console.fixed(x.ndcg, 4), Console.fixed(x.recall, 4),
-                              Console.fixed(x.coverage, 3), x.vsBest?.text ?? "best"])
+                vrows.append([
+                    x.label + (x.label == c.chosenLabel ? " *" : ""), x.family, Console.fixed(x.ndcg, 4), Console.fixed(x.recall, 4),
+                    Console.fixed(x.coverage, 3), x.vsBest?.text ?? "best",
+                ])
             }
             out += Self.align(vrows)
         }

@@ -66,8 +66,9 @@ public struct EvaluationSplit: Sendable {
             }
             offsets.append(Int64(movies.count))
         }
-        return EvaluationSplit(train: train, cutTime: cut, testOffsets: offsets, testMovies: movies,
-                               testRatings: values, testTimes: times, droppedColdTestRatings: dropped)
+        return EvaluationSplit(
+            train: train, cutTime: cut, testOffsets: offsets, testMovies: movies,
+            testRatings: values, testTimes: times, droppedColdTestRatings: dropped)
     }
 
     /// The `fraction` quantile of the timestamps: the value at sorted index

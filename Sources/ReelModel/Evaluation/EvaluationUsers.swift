@@ -71,12 +71,17 @@ struct EvaluationUsers {
         for (i, u) in rows.enumerated() { for d in 0..<r { queries[i * r + d] = f.userFactors[Int(u) * r + d] } }
         var items = [Float](repeating: 0, count: catalog.count * r)
         for (i, m) in catalog.enumerated() { for d in 0..<r { items[i * r + d] = f.movieFactors[Int(m) * r + d] } }
-        var result = queries.withUnsafeBufferPointer { q in items.withUnsafeBufferPointer { v in
-            excludeOffsets.withUnsafeBufferPointer { o in excludeItems.withUnsafeBufferPointer { e in
-                TopK.compute(queries: q, queryCount: rows.count, items: v, itemCount: catalog.count, rank: r, k: k,
-                             exclude: ExcludeLists(offsets: o, items: e), threads: threads)
-            } }
-        } }
+        var result = queries.withUnsafeBufferPointer { q in
+            items.withUnsafeBufferPointer { v in
+                excludeOffsets.withUnsafeBufferPointer { o in
+                    excludeItems.withUnsafeBufferPointer { e in
+                        TopK.compute(
+                            queries: q, queryCount: rows.count, items: v, itemCount: catalog.count, rank: r, k: k,
+                            exclude: ExcludeLists(offsets: o, items: e), threads: threads)
+                    }
+                }
+            }
+        }
         for i in result.movies.indices where result.movies[i] >= 0 { result.movies[i] = catalog[Int(result.movies[i])] }
         return (result.movies, result.scores)
     }

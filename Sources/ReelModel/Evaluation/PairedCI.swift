@@ -38,7 +38,8 @@ public struct PairedCI: Sendable, Codable, Equatable {
     /// - Parameter comparisons: when the pair was picked as the best of this
     ///   many, the interval is widened by Bonferroni (coverage 1 − 0.05/m, from
     ///   the normal quantile) so that picking the luckiest does not pass for a gain.
-    public static func of<A: Collection, B: Collection>(_ a: A, _ b: B, comparisons: Int = 1) -> PairedCI where A.Element == Double, B.Element == Double {
+    public static func of<A: Collection, B: Collection>(_ a: A, _ b: B, comparisons: Int = 1) -> PairedCI
+    where A.Element == Double, B.Element == Double {
         precondition(a.count == b.count, "paired samples differ in length")
         let n = a.count
         guard n > 0 else { return PairedCI(mean: 0, low: 0, high: 0, users: 0, relative: nil) }
@@ -50,7 +51,9 @@ public struct PairedCI: Sendable, Codable, Equatable {
         guard n > 1 else { return PairedCI(mean: mean, low: mean, high: mean, users: n, relative: relative) }
         var squares = 0.0
         for (x, y) in zip(a, b) { let d = x - y - mean; squares += d * d }
-        let critical = comparisons > 1 ? max(studentT975(degreesOfFreedom: n - 1), normalQuantile(1 - 0.025 / Double(comparisons)))
+        let critical =
+            comparisons > 1
+            ? max(studentT975(degreesOfFreedom: n - 1), normalQuantile(1 - 0.025 / Double(comparisons)))
             : studentT975(degreesOfFreedom: n - 1)
         let half = critical * (squares / Double(n - 1) / Double(n)).squareRoot()
         return PairedCI(mean: mean, low: mean - half, high: mean + half, users: n, relative: relative)

@@ -31,8 +31,9 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
         let ideal = min(k, relevant.count)
         var idcg = 0.0
         for i in 0..<ideal { idcg += 1 / _log2(Double(i + 2)) }
-        return RankingMetrics(precision: Double(hits) / Double(k), recall: Double(hits) / Double(relevant.count),
-                              ndcg: dcg / idcg, averagePrecision: apSum / Double(ideal))
+        return RankingMetrics(
+            precision: Double(hits) / Double(k), recall: Double(hits) / Double(relevant.count),
+            ndcg: dcg / idcg, averagePrecision: apSum / Double(ideal))
     }
 }
 
@@ -51,8 +52,9 @@ struct RankingTotals {
 
     var mean: RankingMetrics {
         let n = Double(max(users, 1))
-        return RankingMetrics(precision: sum.precision / n, recall: sum.recall / n, ndcg: sum.ndcg / n,
-                              averagePrecision: sum.averagePrecision / n)
+        return RankingMetrics(
+            precision: sum.precision / n, recall: sum.recall / n, ndcg: sum.ndcg / n,
+            averagePrecision: sum.averagePrecision / n)
     }
 }
 

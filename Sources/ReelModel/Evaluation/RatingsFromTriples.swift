@@ -17,9 +17,10 @@ extension SilverRatings {
             userMovies.append(Int32(m)); userRatings.append(byPair[key]!.0); userTimes.append(byPair[key]!.1)
         }
         for u in 0..<users { userOffsets[u + 1] += userOffsets[u] }
-        let byUser = SilverRatings(userIDs: (0..<users).map { Int32($0 + 1) }, movieIDs: (0..<movies).map { Int32($0 + 1) },
-                                   userOffsets: userOffsets, userMovies: userMovies, userRatings: userRatings, userTimes: userTimes,
-                                   movieOffsets: [Int64](repeating: 0, count: movies + 1), movieUsers: [], movieRatings: [], movieTimes: [])
+        let byUser = SilverRatings(
+            userIDs: (0..<users).map { Int32($0 + 1) }, movieIDs: (0..<movies).map { Int32($0 + 1) },
+            userOffsets: userOffsets, userMovies: userMovies, userRatings: userRatings, userTimes: userTimes,
+            movieOffsets: [Int64](repeating: 0, count: movies + 1), movieUsers: [], movieRatings: [], movieTimes: [])
         // `subset` rebuilds the movie-major layout from the user-major one.
         return byUser.subset(keep: [Bool](repeating: true, count: userMovies.count))
     }

@@ -30,8 +30,9 @@ extension SilverRatings {
                 movieUsers[at] = Int32(u); movieRatings[at] = userRatings[j]; movieTimes[at] = userTimes[j]
             }
         }
-        return SilverRatings(userIDs: userIDs, movieIDs: movieIDs,
-                             userOffsets: userOffsets, userMovies: userMovies, userRatings: userRatings, userTimes: userTimes,
-                             movieOffsets: movieOffsets, movieUsers: movieUsers, movieRatings: movieRatings, movieTimes: movieTimes)
+        return SilverRatings(
+            userIDs: userIDs, movieIDs: movieIDs,
+            userOffsets: userOffsets, userMovies: userMovies, userRatings: userRatings, userTimes: userTimes,
+            movieOffsets: movieOffsets, movieUsers: movieUsers, movieRatings: movieRatings, movieTimes: movieTimes)
     }
 }

@@ -16,14 +16,17 @@ extension EvaluationSplit {
         try Self.writeCSV(Path.join(dir, "test.csv"), rows: t.userCount) { u, emit in
             for j in testRange(u) { emit(t.userIDs[u], t.movieIDs[Int(testMovies[j])], testRatings[j], testTimes[j]) }
         }
-        let meta = SplitExportInfo(split: params.split.rawValue, fraction: params.fraction, holdout: params.holdout,
-                                   cutTime: cutTime, trainRatings: t.ratingCount, testRatings: testCount,
-                                   k: params.k, relevantThreshold: params.relevantThreshold)
+        let meta = SplitExportInfo(
+            split: params.split.rawValue, fraction: params.fraction, holdout: params.holdout,
+            cutTime: cutTime, trainRatings: t.ratingCount, testRatings: testCount,
+            k: params.k, relevantThreshold: params.relevantThreshold)
         try FileSystem.writeAtomically(Path.join(dir, "split.json"), text: JSONText.encode(meta) + "\n")
     }
 
-    private static func writeCSV(_ path: String, rows: Int,
-                                 _ body: (Int, (Int32, Int32, Float, Int64) -> Void) -> Void) throws {
+    private static func writeCSV(
+        _ path: String, rows: Int,
+        _ body: (Int, (Int32, Int32, Float, Int64) -> Void) -> Void
+    ) throws {
         try AtomicFile.write(to: path) { w in
             w.write("userId,movieId,rating,timestamp\n")
             for u in 0..<rows {

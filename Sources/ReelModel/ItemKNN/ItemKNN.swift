@@ -36,7 +36,7 @@ public struct ItemKNNModel: Sendable {
     /// Row `m`'s neighbours and similarities.
     public func neighbours(of m: Int) -> (movies: ArraySlice<Int32>, scores: ArraySlice<Float>) {
         let n = params.neighbours
-        return (neighbourMovies[m * n ..< (m + 1) * n], neighbourScores[m * n ..< (m + 1) * n])
+        return (neighbourMovies[m * n..<(m + 1) * n], neighbourScores[m * n..<(m + 1) * n])
     }
 }
 
@@ -66,51 +66,58 @@ public enum ItemKNN {
         let shrinkage = params.shrinkage
         let scratch = (0..<threads).map { _ in Scratch(movies: movieCount, k: n) }
         defer { for s in scratch { s.free() } }
-        history.offsets.withUnsafeBufferPointer { ho in history.movies.withUnsafeBufferPointer { hm in
-            byMovieOffsets.withUnsafeBufferPointer { mo in byMovieUsers.withUnsafeBufferPointer { mu in
-                neighbourMovies.withUnsafeMutableBufferPointer { outM in neighbourScores.withUnsafeMutableBufferPointer { outS in
-                    let ho = SendablePointer(ho.baseAddress!), hm = SendablePointer(hm.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                    let mo = SendablePointer(mo.baseAddress!), mu = SendablePointer(mu.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                    let outM = SendablePointer(outM.baseAddress!), outS = SendablePointer(outS.baseAddress!)
-                    Parallel.forEachChunk(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
-                        let s = scratch[worker]
-                        for i in rows {
-                            let usersOfI = Int(mo[i])..<Int(mo[i + 1])
-                            guard !usersOfI.isEmpty else { continue }
-                            // Co-interaction counts with every movie that shares a user with i.
-                            var touched = 0
-                            for k in usersOfI {
-                                let u = Int(mu[k])
-                                for j in Int(ho[u])..<Int(ho[u + 1]) {
-                                    let m = Int(hm[j])
-                                    if s.counts[m] == 0 { s.touched[touched] = Int32(m); touched += 1 }
-                                    s.counts[m] &+= 1
+        history.offsets.withUnsafeBufferPointer { ho in
+            history.movies.withUnsafeBufferPointer { hm in
+                byMovieOffsets.withUnsafeBufferPointer { mo in
+                    byMovieUsers.withUnsafeBufferPointer { mu in
+                        neighbourMovies.withUnsafeMutableBufferPointer { outM in
+                            neighbourScores.withUnsafeMutableBufferPointer { outS in
+                                let ho = SendablePointer(ho.baseAddress!), hm = SendablePointer(hm.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                                let mo = SendablePointer(mo.baseAddress!), mu = SendablePointer(mu.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                                let outM = SendablePointer(outM.baseAddress!), outS = SendablePointer(outS.baseAddress!)
+                                Parallel.forEachChunk(count: movieCount, chunkSize: 16, threads: threads) { _, rows, worker in
+                                    let s = scratch[worker]
+                                    for i in rows {
+                                        let usersOfI = Int(mo[i])..<Int(mo[i + 1])
+                                        guard !usersOfI.isEmpty else { continue }
+                                        // Co-interaction counts with every movie that shares a user with i.
+                                        var touched = 0
+                                        for k in usersOfI {
+                                            let u = Int(mu[k])
+                                            for j in Int(ho[u])..<Int(ho[u + 1]) {
+                                                let m = Int(hm[j])
+                                                if s.counts[m] == 0 { s.touched[touched] = Int32(m); touched += 1 }
+                                                s.counts[m] &+= 1
+                                            }
+                                        }
+                                        let ni = Float(usersOfI.count)
+                                        // Ascending rows, so equal similarities keep the lower row (TopKCandidates' order).
+                                        s.sortTouched(touched)
+                                        var top = TopKCandidates(scores: s.topScores, items: s.topItems, k: n)
+                                        for t in 0..<touched {
+                                            let j = Int(s.touched[t])
+                                            let co = Float(s.counts[j])
+                                            s.counts[j] = 0
+                                            if j == i { continue }
+                                            let nj = Float(mo[j + 1] - mo[j])
+                                            let sim = co / ((ni * nj).squareRoot() + shrinkage)
+                                            if sim > top.threshold { top.push(sim, Int32(j)) }
+                                        }
+                                        top.drain(into: outM.base + i * n, outS.base + i * n)
+                                        for t in 0..<n where outM[i * n + t] < 0 { outS[i * n + t] = 0 }
+                                    }
                                 }
                             }
-                            let ni = Float(usersOfI.count)
-                            // Ascending rows, so equal similarities keep the lower row (TopKCandidates' order).
-                            s.sortTouched(touched)
-                            var top = TopKCandidates(scores: s.topScores, items: s.topItems, k: n)
-                            for t in 0..<touched {
-                                let j = Int(s.touched[t])
-                                let co = Float(s.counts[j])
-                                s.counts[j] = 0
-                                if j == i { continue }
-                                let nj = Float(mo[j + 1] - mo[j])
-                                let sim = co / ((ni * nj).squareRoot() + shrinkage)
-                                if sim > top.threshold { top.push(sim, Int32(j)) }
-                            }
-                            top.drain(into: outM.base + i * n, outS.base + i * n)
-                            for t in 0..<n where outM[i * n + t] < 0 { outS[i * n + t] = 0 }
                         }
                     }
-                } }
-            } }
-        } }
+                }
+            }
+        }
         let eligible = (0..<movieCount).reduce(0) { $0 + (byMovieOffsets[$1 + 1] > byMovieOffsets[$1] ? 1 : 0) }
-        return ItemKNNModel(params: params, movieCount: movieCount, neighbourMovies: neighbourMovies,
-                            neighbourScores: neighbourScores, historyOffsets: history.offsets, historyMovies: history.movies,
-                            eligibleMovies: eligible)
+        return ItemKNNModel(
+            params: params, movieCount: movieCount, neighbourMovies: neighbourMovies,
+            neighbourScores: neighbourScores, historyOffsets: history.offsets, historyMovies: history.movies,
+            eligibleMovies: eligible)
     }
 
     /// Per user, the eligible movies (≥ minSupport interactions, rating ≥

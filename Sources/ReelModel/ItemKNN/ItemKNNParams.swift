@@ -25,8 +25,10 @@ public struct ItemKNNParams: Sendable, Codable, Equatable {
     /// Worker threads; results do not depend on it.
     public var threads: Int
 
-    public init(neighbours: Int = 100, shrinkage: Float = 10, minSupport: Int = 20, maxUserItems: Int = 300,
-                pairBudget: Int = 1_500_000_000, minRating: Float = 0, threads: Int = Parallel.availableCores) {
+    public init(
+        neighbours: Int = 100, shrinkage: Float = 10, minSupport: Int = 20, maxUserItems: Int = 300,
+        pairBudget: Int = 1_500_000_000, minRating: Float = 0, threads: Int = Parallel.availableCores
+    ) {
         self.neighbours = neighbours
         self.shrinkage = shrinkage
         self.minSupport = minSupport

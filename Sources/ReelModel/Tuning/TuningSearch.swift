@@ -38,15 +38,20 @@ public struct TuningOptions: Sendable {
 /// over them on the same validation data. The chosen trial is the best
 /// NDCG@k of any rung, so the iteration count is chosen too.
 public enum TuningSearch {
-    public static func run(ratings: SilverRatings, silverVersion: String, base configured: ALSParams,
-                           evaluation: EvaluationParams, options: TuningOptions) throws -> TuningRecord {
+    public static func run(
+        ratings: SilverRatings, silverVersion: String, base configured: ALSParams,
+        evaluation: EvaluationParams, options: TuningOptions
+    ) throws -> TuningRecord {
         let started = Clock.monotonic()
         var base = configured
         base.mode = .implicit
         base.solver = .cg
         try base.validate()
         let validation = try ValidationSet.make(ratings: ratings, params: evaluation, minimumUsers: options.minimumUsers)
-        Console.info("tune", "validation (\(validation.rule)) at \(Clock.iso8601(validation.cutTime)): \(Console.count(validation.train.ratingCount)) training ratings, \(Console.count(validation.userCount)) users" + (validation.note.map { "; \($0)" } ?? ""))
+        Console.info(
+            "tune",
+            "validation (\(validation.rule)) at \(Clock.iso8601(validation.cutTime)): \(Console.count(validation.train.ratingCount)) training ratings, \(Console.count(validation.userCount)) users"
+                + (validation.note.map { "; \($0)" } ?? ""))
 
         let rungs = Self.rungs(iterations: base.iterations)
         let work = WorkModel(cgSteps: base.cgSteps)
@@ -55,8 +60,9 @@ public enum TuningSearch {
         let positives = validation.train.userRatings.reduce(0) { $0 + ($1 >= ALSParams.positiveThreshold ? 1 : 0) }
         func cost(_ p: TuningPoint, iterations: Int) -> Double {
             let n = p.confidence == .positive ? positives : validation.train.ratingCount
-            return (Double(iterations) * work.iteration(rank: p.rank, ratings: n, rows: rows)
-                    + work.scoring(rank: p.rank, users: validation.userCount, movies: ratings.movieCount)) / max(reference, 1)
+            return
+                (Double(iterations) * work.iteration(rank: p.rank, ratings: n, rows: rows)
+                + work.scoring(rank: p.rank, users: validation.userCount, movies: ratings.movieCount)) / max(reference, 1)
         }
 
         let points = TuningSpace.sample(count: options.maxPoints, seed: options.seed, first: TuningPoint(base), pinned: options.pinned)
@@ -83,7 +89,7 @@ public enum TuningSearch {
         }
         // What the configured point needs after rung `r` to reach its configured iterations.
         func baselineAfter(_ r: Int) -> Double {
-            (r + 1 ..< rungs.count).reduce(0.0) { $0 + cost(points[0], iterations: rungs[$1] - rungs[$1 - 1]) }
+            (r + 1..<rungs.count).reduce(0.0) { $0 + cost(points[0], iterations: rungs[$1] - rungs[$1 - 1]) }
         }
 
         var trials: [TuningTrial] = []
@@ -114,10 +120,15 @@ public enum TuningSearch {
                 models[i] = model
                 scored.append((i, ndcg))
                 let p = points[i]
-                trials.append(TuningTrial(point: i, rung: r, rank: p.rank, lambda: p.lambda, alpha: p.alpha, confidence: p.confidence,
-                                          recencyHalfLifeDays: p.recencyHalfLifeDays, iterations: iterations, ndcg: ndcg,
-                                          seconds: seconds, work: w))
-                Console.info("tune", "point \(i)\(i == 0 ? " (configured)" : ""), rung \(r), \(iterations) iterations: \(p.summary): NDCG@\(validation.k) \(Console.fixed(ndcg, 4)) in \(Console.duration(seconds))")
+                trials.append(
+                    TuningTrial(
+                        point: i, rung: r, rank: p.rank, lambda: p.lambda, alpha: p.alpha, confidence: p.confidence,
+                        recencyHalfLifeDays: p.recencyHalfLifeDays, iterations: iterations, ndcg: ndcg,
+                        seconds: seconds, work: w))
+                Console.info(
+                    "tune",
+                    "point \(i)\(i == 0 ? " (configured)" : ""), rung \(r), \(iterations) iterations: \(p.summary): NDCG@\(validation.k) \(Console.fixed(ndcg, 4)) in \(Console.duration(seconds))"
+                )
             }
             guard r + 1 < rungs.count else { break }
             // The best third (ties: the earlier point) goes on, and the configured point always does.
@@ -148,12 +159,16 @@ public enum TuningSearch {
             tuningID: Clock.runID(), createdAt: Clock.iso8601(now), createdAtSeconds: now,
             silverVersion: silverVersion, silverRatings: ratings.ratingCount, seed: options.seed,
             budget: budgetText, workUsed: used, seconds: Clock.monotonic() - started, rungs: rungs,
-            validation: TuningValidation(rule: validation.rule, cut: Clock.iso8601(validation.cutTime),
-                                         trainRatings: validation.train.ratingCount, users: validation.userCount,
-                                         relevantRatings: validation.validationRatings, note: validation.note),
+            validation: TuningValidation(
+                rule: validation.rule, cut: Clock.iso8601(validation.cutTime),
+                trainRatings: validation.train.ratingCount, users: validation.userCount,
+                relevantRatings: validation.validationRatings, note: validation.note),
             baselineNDCG: baselineFull?.ndcg ?? 0, chosen: TunedParams(chosen), chosenNDCG: baselineFull == nil ? 0 : chosen.ndcg,
             trials: trials, note: note)
-        Console.info("tune", "chose \(record.chosen.summary): validation NDCG@\(validation.k) \(Console.fixed(record.chosenNDCG, 4)) (configured \(Console.fixed(record.baselineNDCG, 4))); \(trials.count) trials, work \(Console.fixed(used, 2))x a training run, \(Console.duration(record.seconds))")
+        Console.info(
+            "tune",
+            "chose \(record.chosen.summary): validation NDCG@\(validation.k) \(Console.fixed(record.chosenNDCG, 4)) (configured \(Console.fixed(record.baselineNDCG, 4))); \(trials.count) trials, work \(Console.fixed(used, 2))x a training run, \(Console.duration(record.seconds))"
+        )
         return record
     }
 
@@ -177,8 +192,10 @@ public enum TuningSearch {
     /// counted once), the others at their mean cost. Counting the configured
     /// point on top of a third that already held it planned one point at about
     /// 2.3x a training run, so a 3x budget searched nothing (docs/model.md, section 13).
-    static func plan(points: [TuningPoint], rungs: [Int], eta: Int, budget: Double,
-                     cost: (TuningPoint, Int) -> Double) -> Int {
+    static func plan(
+        points: [TuningPoint], rungs: [Int], eta: Int, budget: Double,
+        cost: (TuningPoint, Int) -> Double
+    ) -> Int {
         func total(_ n: Int) -> Double {
             var sum = (0..<n).reduce(0.0) { $0 + cost(points[$1], rungs[0]) }
             var alive = n

@@ -24,8 +24,9 @@ public struct TuningPoint: Sendable, Codable, Equatable, Hashable {
 
     /// `base` with this point's values and `iterations`.
     public func params(_ base: ALSParams, iterations: Int) -> ALSParams {
-        base.overriding(rank: rank, lambda: lambda, alpha: alpha, iterations: iterations,
-                        confidence: confidence, recencyHalfLifeDays: recencyHalfLifeDays)
+        base.overriding(
+            rank: rank, lambda: lambda, alpha: alpha, iterations: iterations,
+            confidence: confidence, recencyHalfLifeDays: recencyHalfLifeDays)
     }
 
     public var summary: String {
@@ -78,8 +79,10 @@ public enum TuningSpace {
             while attempts < 100 * n {
                 attempts += 1
                 func pick<T>(_ a: [T]) -> T { a[Int(g.next() % UInt64(a.count))] }
-                let p = pinnedKnobs(TuningPoint(rank: pick(ranks), lambda: pick(lambdas), alpha: pick(alphas),
-                                                confidence: pick(confidences), recencyHalfLifeDays: pick(halfLives)))
+                let p = pinnedKnobs(
+                    TuningPoint(
+                        rank: pick(ranks), lambda: pick(lambdas), alpha: pick(alphas),
+                        confidence: pick(confidences), recencyHalfLifeDays: pick(halfLives)))
                 if !seen.contains(p) { return p }
             }
             return nil

@@ -41,26 +41,33 @@ public struct ValidationSet: @unchecked Sendable {
         // trial scores its model on them, and scoring all of a large fallback split (e.g. 15,000
         // users' last ratings) cost as much as a quarter of a training run per trial, which left
         // the 3x budget room for the configured point alone (docs/model.md, section 13).
-        let temporalUsers = EvaluationUsers(split: temporal, relevantThreshold: params.relevantThreshold,
-                                            sample: params.validationUsers, seed: params.implicit.seed)
+        let temporalUsers = EvaluationUsers(
+            split: temporal, relevantThreshold: params.relevantThreshold,
+            sample: params.validationUsers, seed: params.implicit.seed)
         if temporalUsers.totalCount >= minimumUsers {
             return ValidationSet(rule: EvaluationParams.Split.temporal.rawValue, split: temporal, users: temporalUsers, note: nil, k: params.k)
         }
         var perUser = params
         perUser.split = .leaveLastN
         let fallback = try EvaluationSplit.make(evaluationTrain, params: perUser)
-        let fallbackUsers = EvaluationUsers(split: fallback, relevantThreshold: params.relevantThreshold,
-                                            sample: params.validationUsers, seed: params.implicit.seed)
+        let fallbackUsers = EvaluationUsers(
+            split: fallback, relevantThreshold: params.relevantThreshold,
+            sample: params.validationUsers, seed: params.implicit.seed)
         let why = "the global time split left \(temporalUsers.totalCount) validation users (< \(minimumUsers))"
         if fallbackUsers.totalCount > temporalUsers.totalCount {
-            return ValidationSet(rule: EvaluationParams.Split.leaveLastN.rawValue, split: fallback, users: fallbackUsers,
-                                 note: why + "; validated on each user's last \(params.holdout) ratings instead", k: params.k)
+            return ValidationSet(
+                rule: EvaluationParams.Split.leaveLastN.rawValue, split: fallback, users: fallbackUsers,
+                note: why + "; validated on each user's last \(params.holdout) ratings instead", k: params.k)
         }
         guard temporalUsers.count > 0 else {
-            throw ReelError(.invalidInput, "tuning needs validation users with a relevant rating (≥ \(params.relevantThreshold)), and neither the time split nor the per-user split of the training data has any")
+            throw ReelError(
+                .invalidInput,
+                "tuning needs validation users with a relevant rating (≥ \(params.relevantThreshold)), and neither the time split nor the per-user split of the training data has any"
+            )
         }
-        return ValidationSet(rule: EvaluationParams.Split.temporal.rawValue, split: temporal, users: temporalUsers,
-                             note: why + "; the per-user split has no more, so the time split is kept", k: params.k)
+        return ValidationSet(
+            rule: EvaluationParams.Split.temporal.rawValue, split: temporal, users: temporalUsers,
+            note: why + "; the per-user split has no more, so the time split is kept", k: params.k)
     }
 
     init(rule: String, split: EvaluationSplit, users: EvaluationUsers, note: String?, k: Int) {
@@ -82,7 +89,7 @@ public struct ValidationSet: @unchecked Sendable {
     public func ndcg(lists: [Int32]) -> Double {
         var sum = 0.0
         for i in 0..<users.count {
-            sum += RankingMetrics.evaluate(list: lists[i * k ..< (i + 1) * k], relevant: users.relevant[i], k: k).ndcg
+            sum += RankingMetrics.evaluate(list: lists[i * k..<(i + 1) * k], relevant: users.relevant[i], k: k).ndcg
         }
         return sum / Double(max(1, users.count))
     }

@@ -23,7 +23,8 @@ public enum ParquetValues: Sendable, Equatable {
     func fits(_ type: ColumnType) -> Bool {
         switch (self, type) {
         case (.boolean, .boolean), (.int32, .int32), (.int64, .int64), (.int64, .timestampMillis),
-             (.float, .float), (.double, .double), (.byteArray, .string): true
+            (.float, .float), (.double, .double), (.byteArray, .string):
+            true
         default: false
         }
     }

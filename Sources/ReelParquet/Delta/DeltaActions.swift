@@ -62,8 +62,12 @@ extension DeltaAction {
         case let .commitInfo(info):
             return .object(["commitInfo": info])
         case let .protocol(p):
-            return .object(["protocol": .object(["minReaderVersion": .int(p.minReaderVersion),
-                                                 "minWriterVersion": .int(p.minWriterVersion)])])
+            return .object([
+                "protocol": .object([
+                    "minReaderVersion": .int(p.minReaderVersion),
+                    "minWriterVersion": .int(p.minWriterVersion),
+                ])
+            ])
         case let .metaData(m):
             var members = [JSONMember("id", .string(m.id))]
             if let name = m.name { members.append(JSONMember("name", .string(name))) }
@@ -126,40 +130,44 @@ extension DeltaAction {
         case "commitInfo":
             self = .commitInfo(body)
         case "protocol":
-            self = .protocol(DeltaProtocol(
-                minReaderVersion: Int(try need(body["minReaderVersion"]?.int64Value, "minReaderVersion")),
-                minWriterVersion: Int(try need(body["minWriterVersion"]?.int64Value, "minWriterVersion"))))
+            self = .protocol(
+                DeltaProtocol(
+                    minReaderVersion: Int(try need(body["minReaderVersion"]?.int64Value, "minReaderVersion")),
+                    minWriterVersion: Int(try need(body["minWriterVersion"]?.int64Value, "minWriterVersion"))))
         case "metaData":
             if let provider = body["format"]?["provider"]?.stringValue, provider != "parquet" {
                 throw ReelError(.invalidInput, "\(location): data format \(provider) is not supported")
             }
-            self = .metaData(DeltaMetadata(
-                id: try need(body["id"]?.stringValue, "id"),
-                name: body["name"]?.stringValue,
-                schemaString: try need(body["schemaString"]?.stringValue, "schemaString"),
-                partitionColumns: try need(body["partitionColumns"]?.arrayValue, "partitionColumns").map {
-                    try need($0.stringValue, "partitionColumns")
-                },
-                configuration: body["configuration"]?.objectValue ?? [],
-                createdTime: body["createdTime"]?.int64Value))
+            self = .metaData(
+                DeltaMetadata(
+                    id: try need(body["id"]?.stringValue, "id"),
+                    name: body["name"]?.stringValue,
+                    schemaString: try need(body["schemaString"]?.stringValue, "schemaString"),
+                    partitionColumns: try need(body["partitionColumns"]?.arrayValue, "partitionColumns").map {
+                        try need($0.stringValue, "partitionColumns")
+                    },
+                    configuration: body["configuration"]?.objectValue ?? [],
+                    createdTime: body["createdTime"]?.int64Value))
         case "add":
             if let dv = body["deletionVector"], dv != .null {
                 throw ReelError(.invalidInput, "\(location): deletion vectors are not supported")
             }
-            self = .add(DeltaAddFile(
-                path: try need(body["path"]?.stringValue, "path"),
-                partitionValues: try stringMap(body["partitionValues"]),
-                size: try need(body["size"]?.int64Value, "size"),
-                modificationTime: body["modificationTime"]?.int64Value ?? 0,
-                dataChange: body["dataChange"]?.boolValue ?? true,
-                stats: body["stats"]?.stringValue))
+            self = .add(
+                DeltaAddFile(
+                    path: try need(body["path"]?.stringValue, "path"),
+                    partitionValues: try stringMap(body["partitionValues"]),
+                    size: try need(body["size"]?.int64Value, "size"),
+                    modificationTime: body["modificationTime"]?.int64Value ?? 0,
+                    dataChange: body["dataChange"]?.boolValue ?? true,
+                    stats: body["stats"]?.stringValue))
         case "remove":
-            self = .remove(DeltaRemoveFile(
-                path: try need(body["path"]?.stringValue, "path"),
-                deletionTimestamp: body["deletionTimestamp"]?.int64Value,
-                dataChange: body["dataChange"]?.boolValue ?? true,
-                partitionValues: body["partitionValues"] == nil ? nil : try stringMap(body["partitionValues"]),
-                size: body["size"]?.int64Value))
+            self = .remove(
+                DeltaRemoveFile(
+                    path: try need(body["path"]?.stringValue, "path"),
+                    deletionTimestamp: body["deletionTimestamp"]?.int64Value,
+                    dataChange: body["dataChange"]?.boolValue ?? true,
+                    partitionValues: body["partitionValues"] == nil ? nil : try stringMap(body["partitionValues"]),
+                    size: body["size"]?.int64Value))
         default:
             self = .other(member.key)
         }

@@ -60,7 +60,10 @@ struct DeltaLog {
         }
         versions.sort()
         if let first = versions.first, first != 0 {
-            throw ReelError(.invalidInput, "\(logPath): the log starts at version \(first)\(checkpoints ? " after a checkpoint" : ""); reading Delta checkpoints is not supported")
+            throw ReelError(
+                .invalidInput,
+                "\(logPath): the log starts at version \(first)\(checkpoints ? " after a checkpoint" : ""); reading Delta checkpoints is not supported"
+            )
         }
         for (i, v) in versions.enumerated() where v != Int64(i) {
             throw ReelError(.corrupt, "\(logPath): commit \(Self.commitName(Int64(i))) is missing (the log jumps to version \(v))")
@@ -137,11 +140,15 @@ struct ReplayState {
     func snapshot(version: Int64, table: String) throws -> DeltaSnapshot {
         guard let p = protocolVersions else { throw ReelError(.corrupt, "\(table): no protocol action up to version \(version)") }
         guard p.minReaderVersion <= 1 else {
-            throw ReelError(.invalidInput, "\(table) needs Delta reader version \(p.minReaderVersion) (table features such as column mapping or deletion vectors); Reel reads version 1")
+            throw ReelError(
+                .invalidInput,
+                "\(table) needs Delta reader version \(p.minReaderVersion) (table features such as column mapping or deletion vectors); Reel reads version 1"
+            )
         }
         guard let m = metadata else { throw ReelError(.corrupt, "\(table): no metaData action up to version \(version)") }
-        return DeltaSnapshot(version: version, protocolVersions: p, metadata: m,
-                             files: files.values.sorted { $0.path < $1.path }, timestamp: timestamp)
+        return DeltaSnapshot(
+            version: version, protocolVersions: p, metadata: m,
+            files: files.values.sorted { $0.path < $1.path }, timestamp: timestamp)
     }
 }
 
@@ -152,7 +159,8 @@ func percentDecoded(_ path: String) -> String {
     var bytes = Array(path.utf8)[...]
     while let b = bytes.popFirst() {
         if b == UInt8(ascii: "%"), bytes.count >= 2,
-           let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+            let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16)
+        {
             out.append(v)
             bytes = bytes.dropFirst(2)
         } else {
@@ -176,7 +184,8 @@ struct DeltaCommitSeal {
     /// The seal of a commitInfo written by Reel, nil for other writers' commits.
     init?(_ info: JSONValue) {
         guard let count = info["reelActionCount"]?.int64Value, let hex = info["reelChecksum"]?.stringValue,
-              let sum = XXH3.parseHex(hex) else { return nil }
+            let sum = XXH3.parseHex(hex)
+        else { return nil }
         self.init(actionCount: Int(count), checksum: sum)
     }
 
@@ -191,7 +200,9 @@ struct DeltaCommitSeal {
         let rest = commitBytes.firstIndex(of: 0x0A).map { commitBytes[($0 + 1)...] } ?? []
         let sum = rest.withUnsafeBytes { XXH3.hash($0) }
         guard found == actionCount, sum == checksum else {
-            throw ReelError(.corrupt, "\(path): the commit is damaged or truncated (\(found) of \(actionCount) actions, checksum \(sum == checksum ? "ok" : "mismatch"))")
+            throw ReelError(
+                .corrupt,
+                "\(path): the commit is damaged or truncated (\(found) of \(actionCount) actions, checksum \(sum == checksum ? "ok" : "mismatch"))")
         }
     }
 }

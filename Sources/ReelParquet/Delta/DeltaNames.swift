@@ -39,13 +39,18 @@ enum DeltaNames {
     /// and on disk are the same string.
     static func partitionFolder(_ values: [String: String], columns: [String], table: String) throws -> String {
         guard Set(values.keys) == Set(columns) else {
-            throw ReelError(.usage, "table \(table): a batch must give partition values for exactly \(columns.joined(separator: ", ")), it gave \(values.keys.sorted().joined(separator: ", "))")
+            throw ReelError(
+                .usage,
+                "table \(table): a batch must give partition values for exactly \(columns.joined(separator: ", ")), it gave \(values.keys.sorted().joined(separator: ", "))"
+            )
         }
         return try columns.map { c -> String in
             let v = values[c]!
-            let safe = !v.isEmpty && v.utf8.allSatisfy { b in
-                (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 || b == 46
-            }
+            let safe =
+                !v.isEmpty
+                && v.utf8.allSatisfy { b in
+                    (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 || b == 46
+                }
             guard safe, v != ".", v != ".." else {
                 throw ReelError(.invalidInput, "table \(table): partition value \(c)=\"\(v)\" must be non-empty letters, digits, '-', '_' or '.'")
             }

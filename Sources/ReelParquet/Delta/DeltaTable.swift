@@ -68,7 +68,10 @@ public final class DeltaTable: Sendable {
         for file in snapshot.files {
             let filePath = Path.join(path, percentDecoded(file.path))
             guard let size = FileSystem.size(filePath) else {
-                throw ReelError(.notFound, "table \(path) version \(snapshot.version): data file \(file.path) no longer exists (vacuum removes the files of versions older than the retention period)")
+                throw ReelError(
+                    .notFound,
+                    "table \(path) version \(snapshot.version): data file \(file.path) no longer exists (vacuum removes the files of versions older than the retention period)"
+                )
             }
             guard Int64(size) == file.size else {
                 throw ReelError(.corrupt, "table \(path): data file \(file.path) is \(size) bytes, the log says \(file.size)")
@@ -82,8 +85,10 @@ public final class DeltaTable: Sendable {
                     guard value != nil || spec.nullable else {
                         throw ReelError(.corrupt, "table \(path): data file \(file.path) has no value for partition column \(spec.name)")
                     }
-                    try result[i].append(.repeating(value ?? "", type: spec.type, count: part.rowCount,
-                                                    column: spec.name, null: value == nil))
+                    try result[i].append(
+                        .repeating(
+                            value ?? "", type: spec.type, count: part.rowCount,
+                            column: spec.name, null: value == nil))
                 } else if let column = part.column(spec.name) {
                     try result[i].append(column)
                 }
@@ -98,8 +103,10 @@ public final class DeltaTable: Sendable {
 
     /// Starts a write: takes the lock, reads the current version and removes
     /// orphan data files left by a write that never committed.
-    public func begin(schema: TableSchema, mode: DeltaWriteMode, lock: DeltaWriteLock,
-                      options: ParquetWriteOptions = ParquetWriteOptions()) throws -> DeltaTransaction {
+    public func begin(
+        schema: TableSchema, mode: DeltaWriteMode, lock: DeltaWriteLock,
+        options: ParquetWriteOptions = ParquetWriteOptions()
+    ) throws -> DeltaTransaction {
         let held: FileLock? = if case let .file(lockPath) = lock { try DeltaWriteLock.take(lockPath) } else { nil }
         try FileSystem.createDirectory(path)
         let current = try latestVersion().map { try log.snapshot(version: $0) }
@@ -115,9 +122,11 @@ public final class DeltaTable: Sendable {
 
     /// Writes `batches` and commits them as one version; returns it.
     @discardableResult
-    public func write(schema: TableSchema, mode: DeltaWriteMode, batches: [DeltaBatch], lock: DeltaWriteLock,
-                      options: ParquetWriteOptions = ParquetWriteOptions(),
-                      operation: String = "WRITE", parameters: [String: String] = [:]) throws -> Int64 {
+    public func write(
+        schema: TableSchema, mode: DeltaWriteMode, batches: [DeltaBatch], lock: DeltaWriteLock,
+        options: ParquetWriteOptions = ParquetWriteOptions(),
+        operation: String = "WRITE", parameters: [String: String] = [:]
+    ) throws -> Int64 {
         let transaction = try begin(schema: schema, mode: mode, lock: lock, options: options)
         do {
             for batch in batches { try transaction.add(batch) }
@@ -182,8 +191,10 @@ public final class DeltaTable: Sendable {
     /// retention, and orphans. The latest version is never affected; older
     /// versions whose files are deleted can no longer be read.
     @discardableResult
-    public func vacuum(retentionSeconds: Int64, lock: DeltaWriteLock, now: Int64 = Clock.now(),
-                       dryRun: Bool = false) throws -> DeltaVacuumReport {
+    public func vacuum(
+        retentionSeconds: Int64, lock: DeltaWriteLock, now: Int64 = Clock.now(),
+        dryRun: Bool = false
+    ) throws -> DeltaVacuumReport {
         guard retentionSeconds >= 0 else { throw ReelError(.usage, "vacuum retention must not be negative") }
         let held: FileLock? = if case let .file(lockPath) = lock { try DeltaWriteLock.take(lockPath) } else { nil }
         defer { withExtendedLifetime(held) {} }

@@ -26,8 +26,10 @@ public final class DeltaTransaction {
     public private(set) var addedFiles: [DeltaAddFile] = []
     private var finished = false
 
-    init(table: DeltaTable, schema: TableSchema, mode: DeltaWriteMode, previous: DeltaSnapshot?,
-         lock: FileLock?, options: ParquetWriteOptions) {
+    init(
+        table: DeltaTable, schema: TableSchema, mode: DeltaWriteMode, previous: DeltaSnapshot?,
+        lock: FileLock?, options: ParquetWriteOptions
+    ) {
         self.table = table
         self.schema = schema
         self.mode = mode
@@ -43,23 +45,30 @@ public final class DeltaTransaction {
         guard !finished else { throw ReelError(.usage, "table \(table.path): this transaction is already finished") }
         guard let rows = batch.columns.first?.count, rows > 0 else { return }
         if schema.partitionColumns.isEmpty && !batch.partitionValues.isEmpty {
-            throw ReelError(.usage, "table \(schema.name) is not partitioned but a batch has partition values \(batch.partitionValues.keys.sorted().joined(separator: ", "))")
+            throw ReelError(
+                .usage,
+                "table \(schema.name) is not partitioned but a batch has partition values \(batch.partitionValues.keys.sorted().joined(separator: ", "))"
+            )
         }
-        let folder = schema.partitionColumns.isEmpty ? ""
+        let folder =
+            schema.partitionColumns.isEmpty
+            ? ""
             : try DeltaNames.partitionFolder(batch.partitionValues, columns: schema.partitionColumns, table: schema.name)
         let name = DeltaNames.dataFile(index: addedFiles.count, codec: options.compression.codec)
         let relative = folder.isEmpty ? name : folder + "/" + name
         let full = Path.join(table.path, relative)
         // Made durable (file and folders) by `commit`, all at once, before the log entry.
-        let summary = try ParquetFile.write(to: full, schema: schema.dataSchema, columns: batch.columns, options: options,
-                                            durability: .deferred)
-        addedFiles.append(DeltaAddFile(
-            path: relative,
-            partitionValues: schema.partitionColumns.isEmpty ? [:] : batch.partitionValues,
-            size: Int64(summary.fileSize),
-            modificationTime: (FileSystem.modificationTime(full) ?? Clock.now()) * 1000,
-            dataChange: true,
-            stats: DeltaStats.json(summary, columns: schema.dataColumns)))
+        let summary = try ParquetFile.write(
+            to: full, schema: schema.dataSchema, columns: batch.columns, options: options,
+            durability: .deferred)
+        addedFiles.append(
+            DeltaAddFile(
+                path: relative,
+                partitionValues: schema.partitionColumns.isEmpty ? [:] : batch.partitionValues,
+                size: Int64(summary.fileSize),
+                modificationTime: (FileSystem.modificationTime(full) ?? Clock.now()) * 1000,
+                dataChange: true,
+                stats: DeltaStats.json(summary, columns: schema.dataColumns)))
     }
 
     /// Publishes the next version; returns its number.
@@ -76,8 +85,11 @@ public final class DeltaTransaction {
             }
             if mode == .overwrite {
                 for f in previous.files {
-                    actions.append(.remove(DeltaRemoveFile(path: f.path, deletionTimestamp: now, dataChange: true,
-                                                           partitionValues: f.partitionValues, size: f.size)))
+                    actions.append(
+                        .remove(
+                            DeltaRemoveFile(
+                                path: f.path, deletionTimestamp: now, dataChange: true,
+                                partitionValues: f.partitionValues, size: f.size)))
                 }
             }
         } else {
@@ -134,8 +146,9 @@ public final class DeltaTransaction {
     }
 
     private func metadata(id: String, created: Int64?) -> DeltaMetadata {
-        DeltaMetadata(id: id, name: schema.name, schemaString: schema.sparkSchemaJSON,
-                      partitionColumns: schema.partitionColumns, configuration: [], createdTime: created)
+        DeltaMetadata(
+            id: id, name: schema.name, schemaString: schema.sparkSchemaJSON,
+            partitionColumns: schema.partitionColumns, configuration: [], createdTime: created)
     }
 
     private func commitInfo(now: Int64, operation: String, parameters: [String: String]) -> JSONValue {

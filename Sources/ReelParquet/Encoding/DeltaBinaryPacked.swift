@@ -34,8 +34,10 @@ enum DeltaBinaryPacked {
     }
 
     /// The blocks after the header, written at `p`; returns the bytes written.
-    private static func encodeBlocks<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>,
-                                                                          into p: UnsafeMutableRawPointer) -> Int {
+    private static func encodeBlocks<T: FixedWidthInteger & SignedInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        into p: UnsafeMutableRawPointer
+    ) -> Int {
         let typeBits = T.bitWidth
         var deltas = InlineArray<128, T.Magnitude>(repeating: 0)
         var widths = InlineArray<4, Int>(repeating: 0)
@@ -78,8 +80,10 @@ enum DeltaBinaryPacked {
     /// whole miniblock of 32 values; returns its size, 4 × width bytes.
     /// (`deltas` is only read; `inout` so the 1 KiB array is not copied.)
     @inline(__always)
-    private static func pack<U: FixedWidthInteger & UnsignedInteger>(_ deltas: inout InlineArray<128, U>, from: Int, to: Int,
-                                                                    width: Int, into p: UnsafeMutableRawPointer) -> Int {
+    private static func pack<U: FixedWidthInteger & UnsignedInteger>(
+        _ deltas: inout InlineArray<128, U>, from: Int, to: Int,
+        width: Int, into p: UnsafeMutableRawPointer
+    ) -> Int {
         guard width > 0 else { return 0 }
         var words = InlineArray<33, UInt64>(repeating: 0)
         var bit = 0
@@ -101,12 +105,15 @@ enum DeltaBinaryPacked {
 
     /// Decodes exactly `count` values of `T` from untrusted bytes into `out`,
     /// which must consume all of `data`.
-    static func decode<T: FixedWidthInteger & SignedInteger>(_ data: UnsafeRawBufferPointer, count: Int, as: T.Type,
-                                                            into out: UnsafeMutablePointer<T>) throws {
+    static func decode<T: FixedWidthInteger & SignedInteger>(
+        _ data: UnsafeRawBufferPointer, count: Int, as: T.Type,
+        into out: UnsafeMutablePointer<T>
+    ) throws {
         var reader = Reader(data: data)
         let block = try reader.varint(), miniblocks = try reader.varint(), total = try reader.varint()
         guard block > 0, block % 128 == 0, block <= 1 << 20, miniblocks > 0, miniblocks <= block,
-              block % miniblocks == 0, (block / miniblocks) % 32 == 0 else {
+            block % miniblocks == 0, (block / miniblocks) % 32 == 0
+        else {
             throw PageDecodeError("DELTA_BINARY_PACKED block of \(block) values in \(miniblocks) miniblocks is not valid")
         }
         guard total == UInt64(count) else {

@@ -56,8 +56,10 @@ enum RleHybridEncoder {
     }
 
     /// One bit-packed run of `range` (padded with zeros to a multiple of 8 values).
-    private static func packLiterals(_ values: UnsafeBufferPointer<UInt32>, _ range: Range<Int>,
-                                     bitWidth: Int, into out: inout [UInt8]) {
+    private static func packLiterals(
+        _ values: UnsafeBufferPointer<UInt32>, _ range: Range<Int>,
+        bitWidth: Int, into out: inout [UInt8]
+    ) {
         guard !range.isEmpty else { return }
         let groups = (range.count + 7) / 8
         appendVarint(UInt64(groups) << 1 | 1, to: &out)

@@ -7,8 +7,10 @@ extension ThriftCompactReader {
     /// Reads one struct: calls `field` for each field (which reads or skips
     /// it), then fails naming the first of `required` (id, name) that was
     /// missing. The one loop every structure's decoder shares.
-    mutating func readStruct(_ structure: String = "struct", required: [(Int16, String)] = [],
-                             _ field: (inout ThriftCompactReader, ThriftField) throws -> Void) throws {
+    mutating func readStruct(
+        _ structure: String = "struct", required: [(Int16, String)] = [],
+        _ field: (inout ThriftCompactReader, ThriftField) throws -> Void
+    ) throws {
         var seen = Set<Int16>()
         try beginStruct()
         while let f = try nextField() {
@@ -64,7 +66,11 @@ extension ParquetStatistics {
 
 extension ParquetTimeUnit {
     var unionID: Int16 {
-        switch self { case .millis: 1; case .micros: 2; case .nanos: 3 }
+        switch self {
+        case .millis: 1;
+        case .micros: 2;
+        case .nanos: 3
+        }
     }
 
     static func decode(_ r: inout ThriftCompactReader) throws -> ParquetTimeUnit {
@@ -99,12 +105,16 @@ extension ParquetLogicalType {
         case .list: empty(3)
         case .enumeration: empty(4)
         case let .decimal(scale, precision):
-            w.field(5) { s in s.field(1, i32: scale); s.field(2, i32: precision) }
+            w.field(5) { s in
+                s.field(1, i32: scale); s.field(2, i32: precision)
+            }
         case .date: empty(6)
         case let .time(utc, unit): timeLike(7, utc, unit)
         case let .timestamp(utc, unit): timeLike(8, utc, unit)
         case let .integer(bits, signed):
-            w.field(10) { s in s.field(1, i8: bits); s.field(2, bool: signed) }
+            w.field(10) { s in
+                s.field(1, i8: bits); s.field(2, bool: signed)
+            }
         case .null: empty(11)
         case .json: empty(12)
         case .bson: empty(13)
@@ -154,8 +164,10 @@ extension ParquetLogicalType {
                 result = .integer(bitWidth: bits, signed: signed)
             default:
                 try r.skip(.struct)
-                let simple: [Int16: ParquetLogicalType] = [1: .string, 2: .map, 3: .list, 4: .enumeration, 6: .date,
-                                                           11: .null, 12: .json, 13: .bson, 14: .uuid, 15: .float16]
+                let simple: [Int16: ParquetLogicalType] = [
+                    1: .string, 2: .map, 3: .list, 4: .enumeration, 6: .date,
+                    11: .null, 12: .json, 13: .bson, 14: .uuid, 15: .float16,
+                ]
                 result = simple[f.id] ?? .other(f.id)
             }
         }
@@ -278,8 +290,10 @@ extension ParquetColumnMetaData {
 
     init(thrift r: inout ThriftCompactReader) throws {
         self.init()
-        let required: [(Int16, String)] = [(1, "type"), (2, "encodings"), (3, "path_in_schema"), (4, "codec"), (5, "num_values"),
-                                           (6, "total_uncompressed_size"), (7, "total_compressed_size"), (9, "data_page_offset")]
+        let required: [(Int16, String)] = [
+            (1, "type"), (2, "encodings"), (3, "path_in_schema"), (4, "codec"), (5, "num_values"),
+            (6, "total_uncompressed_size"), (7, "total_compressed_size"), (9, "data_page_offset"),
+        ]
         try r.readStruct("ColumnMetaData", required: required) { r, f in
             switch f.id {
             case 1: type = ParquetPhysicalType(rawValue: try r.readI32Field(f))

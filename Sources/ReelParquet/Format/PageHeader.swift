@@ -112,8 +112,10 @@ struct PageHeader: Equatable {
             case 8:
                 try r.expect(f, .struct)
                 var h = DataPageHeaderV2()
-                let required: [(Int16, String)] = [(1, "num_values"), (2, "num_nulls"), (3, "num_rows"), (4, "encoding"),
-                                                   (5, "definition_levels_byte_length"), (6, "repetition_levels_byte_length")]
+                let required: [(Int16, String)] = [
+                    (1, "num_values"), (2, "num_nulls"), (3, "num_rows"), (4, "encoding"),
+                    (5, "definition_levels_byte_length"), (6, "repetition_levels_byte_length"),
+                ]
                 try r.readStruct("DataPageHeaderV2", required: required) { r, g in
                     switch g.id {
                     case 1: h.numValues = try r.readI32Field(g)

@@ -38,8 +38,10 @@ public struct ParquetPhysicalType: ParquetEnumCode {
 public struct ParquetEncoding: ParquetEnumCode {
     public var rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
-    public static let names = ["PLAIN", "GROUP_VAR_INT", "PLAIN_DICTIONARY", "RLE", "BIT_PACKED", "DELTA_BINARY_PACKED",
-                               "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY", "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"]
+    public static let names = [
+        "PLAIN", "GROUP_VAR_INT", "PLAIN_DICTIONARY", "RLE", "BIT_PACKED", "DELTA_BINARY_PACKED",
+        "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY", "RLE_DICTIONARY", "BYTE_STREAM_SPLIT",
+    ]
     public static let unknownLabel = "encoding"
     public static let plain = Self(rawValue: 0)
     public static let plainDictionary = Self(rawValue: 2)
@@ -97,8 +99,10 @@ public struct ParquetRepetition: ParquetEnumCode {
 public struct ParquetConvertedType: ParquetEnumCode {
     public var rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
-    public static let names = ["UTF8", "MAP", "MAP_KEY_VALUE", "LIST", "ENUM", "DECIMAL", "DATE", "TIME_MILLIS",
-                               "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS"]
+    public static let names = [
+        "UTF8", "MAP", "MAP_KEY_VALUE", "LIST", "ENUM", "DECIMAL", "DATE", "TIME_MILLIS",
+        "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS",
+    ]
     public static let unknownLabel = "converted type"
     public static let utf8 = Self(rawValue: 0)
     public static let date = Self(rawValue: 6)

@@ -27,7 +27,10 @@ struct ColumnChunkDecoder {
         let name = output.descriptor.name
         func where_(_ offset: Int) -> String { "\(path): column \(name), row group \(chunk.rowGroup), page at byte \(offset)" }
         guard chunk.codec == .uncompressed || chunk.codec == .zstd else {
-            throw ReelError(.invalidInput, "\(path): column \(name) is compressed with \(chunk.codec), which is not supported (Reel reads UNCOMPRESSED and ZSTD; rewrite the file with compression='zstd')")
+            throw ReelError(
+                .invalidInput,
+                "\(path): column \(name) is compressed with \(chunk.codec), which is not supported (Reel reads UNCOMPRESSED and ZSTD; rewrite the file with compression='zstd')"
+            )
         }
         var position = chunk.range.lowerBound
         var rowsDone = 0
@@ -68,23 +71,28 @@ struct ColumnChunkDecoder {
                 case .dataPage:
                     guard let h = header.dataPage else { throw PageDecodeError("data page without its header") }
                     let n = Int(h.numValues)
-                    guard n >= 0, n <= chunk.rows - rowsDone else { throw PageDecodeError("page holds \(n) values, the chunk has \(chunk.rows - rowsDone) left") }
+                    guard n >= 0, n <= chunk.rows - rowsDone else {
+                        throw PageDecodeError("page holds \(n) values, the chunk has \(chunk.rows - rowsDone) left")
+                    }
                     let data = try decompress(body, to: uncompressedSize, chunk.codec)
                     var cursor = 0
                     var nonNull = n
                     if output.validity != nil {
                         guard h.definitionLevelEncoding == .rle else {
-                            throw ReelError(.invalidInput, "\(where_(pageStart)): definition level encoding \(h.definitionLevelEncoding) is not supported")
+                            throw ReelError(
+                                .invalidInput, "\(where_(pageStart)): definition level encoding \(h.definitionLevelEncoding) is not supported")
                         }
                         guard data.count >= 4 else { throw PageDecodeError("definition levels have no length") }
                         let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))
                         guard length <= data.count - 4 else { throw PageDecodeError("definition levels of \(length) bytes run past the page") }
-                        nonNull = try definitionLevels(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), rows: n,
-                                                       into: output.validity! + chunk.rowOffset + rowsDone)
+                        nonNull = try definitionLevels(
+                            UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), rows: n,
+                            into: output.validity! + chunk.rowOffset + rowsDone)
                         cursor = 4 + length
                     }
-                    try values(UnsafeRawBufferPointer(rebasing: data[cursor...]), encoding: h.encoding, rows: n, nonNull: nonNull,
-                               at: chunk.rowOffset + rowsDone, dictionary, output, &strings, where_(pageStart))
+                    try values(
+                        UnsafeRawBufferPointer(rebasing: data[cursor...]), encoding: h.encoding, rows: n, nonNull: nonNull,
+                        at: chunk.rowOffset + rowsDone, dictionary, output, &strings, where_(pageStart))
                     rowsDone += n
                     pages += 1
                 case .dataPageV2:
@@ -100,17 +108,21 @@ struct ColumnChunkDecoder {
                     let levelEnd = repLength + defLength
                     var nonNull = n
                     if let validity = output.validity {
-                        nonNull = try definitionLevels(UnsafeRawBufferPointer(rebasing: body[repLength..<levelEnd]), rows: n,
-                                                       into: validity + chunk.rowOffset + rowsDone)
+                        nonNull = try definitionLevels(
+                            UnsafeRawBufferPointer(rebasing: body[repLength..<levelEnd]), rows: n,
+                            into: validity + chunk.rowOffset + rowsDone)
                         guard n - nonNull == nulls else { throw PageDecodeError("definition levels show \(n - nonNull) nulls, the header \(nulls)") }
                     } else if nulls != 0 {
                         throw PageDecodeError("a required column's page claims \(nulls) nulls")
                     }
                     let stored = UnsafeRawBufferPointer(rebasing: body[levelEnd...])
-                    let data = h.isCompressed ? try decompress(stored, to: uncompressedSize - levelEnd, chunk.codec)
-                                              : try decompress(stored, to: uncompressedSize - levelEnd, .uncompressed)
-                    try values(data, encoding: h.encoding, rows: n, nonNull: nonNull,
-                               at: chunk.rowOffset + rowsDone, dictionary, output, &strings, where_(pageStart))
+                    let data =
+                        h.isCompressed
+                        ? try decompress(stored, to: uncompressedSize - levelEnd, chunk.codec)
+                        : try decompress(stored, to: uncompressedSize - levelEnd, .uncompressed)
+                    try values(
+                        data, encoding: h.encoding, rows: n, nonNull: nonNull,
+                        at: chunk.rowOffset + rowsDone, dictionary, output, &strings, where_(pageStart))
                     rowsDone += n
                     pages += 1
                 case .indexPage:
@@ -152,15 +164,22 @@ struct ColumnChunkDecoder {
         return present
     }
 
-    private func values(_ data: UnsafeRawBufferPointer, encoding: ParquetEncoding, rows: Int, nonNull: Int, at row: Int,
-                        _ dictionary: DecodedDictionary?, _ output: ColumnOutput, _ strings: inout ByteArrayColumn,
-                        _ location: @autoclosure () -> String) throws {
+    private func values(
+        _ data: UnsafeRawBufferPointer, encoding: ParquetEncoding, rows: Int, nonNull: Int, at row: Int,
+        _ dictionary: DecodedDictionary?, _ output: ColumnOutput, _ strings: inout ByteArrayColumn,
+        _ location: @autoclosure () -> String
+    ) throws {
         let physical = output.descriptor.physicalType
         let valid = output.validity.map { UnsafeBufferPointer(start: $0 + row, count: rows) }
         let hasNulls = nonNull < rows
-        guard encoding == .plain || encoding.isDictionary || (encoding == .rle && physical == .boolean)
-              || (encoding == .deltaBinaryPacked && (physical == .int32 || physical == .int64)) else {
-            throw ReelError(.invalidInput, "\(location()): encoding \(encoding) is not supported (Reel reads PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY and DELTA_BINARY_PACKED integers)")
+        guard
+            encoding == .plain || encoding.isDictionary || (encoding == .rle && physical == .boolean)
+                || (encoding == .deltaBinaryPacked && (physical == .int32 || physical == .int64))
+        else {
+            throw ReelError(
+                .invalidInput,
+                "\(location()): encoding \(encoding) is not supported (Reel reads PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY and DELTA_BINARY_PACKED integers)"
+            )
         }
         var indices = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
         if encoding.isDictionary {
@@ -170,8 +189,9 @@ struct ColumnChunkDecoder {
         }
         if output.kind == .strings {
             if case let .strings(dict)? = dictionary, encoding.isDictionary {
-                try ValueDecoding.dictionaryStrings(dict, indices: UnsafeBufferPointer(indices), rows: rows,
-                                                    valid: hasNulls ? valid : nil, into: &strings)
+                try ValueDecoding.dictionaryStrings(
+                    dict, indices: UnsafeBufferPointer(indices), rows: rows,
+                    valid: hasNulls ? valid : nil, into: &strings)
             } else if encoding == .plain {
                 try ValueDecoding.plainStrings(data, rows: rows, nonNull: nonNull, valid: hasNulls ? valid : nil, into: &strings)
             } else {

@@ -73,8 +73,10 @@ enum ColumnOutputs {
         return values
     }
 
-    private static func allocate(_ outputs: [ColumnOutput], from i: Int, into values: inout [ParquetValues?],
-                                 _ body: () throws -> Void) throws {
+    private static func allocate(
+        _ outputs: [ColumnOutput], from i: Int, into values: inout [ParquetValues?],
+        _ body: () throws -> Void
+    ) throws {
         guard i < outputs.count else { return try body() }
         let output = outputs[i]
         func make<T>(_: T.Type) throws -> [T] {

@@ -82,15 +82,18 @@ public final class ParquetReader: @unchecked Sendable {
                 throw ReelError(.invalidInput, "\(path): column \(e.name) is \(repetition); repeated (nested) columns are not supported")
             }
             guard names.insert(e.name).inserted else { throw ReelError(.corrupt, "\(path): column \(e.name) appears twice") }
-            return ParquetColumnDescriptor(name: e.name, physicalType: type, logicalType: e.logicalType,
-                                           convertedType: e.convertedType, nullable: repetition == .optional)
+            return ParquetColumnDescriptor(
+                name: e.name, physicalType: type, logicalType: e.logicalType,
+                convertedType: e.convertedType, nullable: repetition == .optional)
         }
     }
 
     /// Checks every row group and column chunk against the schema and the
     /// file, and computes where each chunk's pages are.
-    private static func locateChunks(_ meta: ParquetFileMetaData, columns: [ParquetColumnDescriptor],
-                                     dataEnd: Int, path: String) throws -> [[ChunkLocation]] {
+    private static func locateChunks(
+        _ meta: ParquetFileMetaData, columns: [ParquetColumnDescriptor],
+        dataEnd: Int, path: String
+    ) throws -> [[ChunkLocation]] {
         guard meta.numRows >= 0 else { throw ReelError(.corrupt, "\(path): negative row count \(meta.numRows)") }
         // Even run-length encoded constant columns stay far below 65,536 rows
         // per byte of file; a larger claim is damage, refused before allocating.
@@ -111,13 +114,17 @@ public final class ParquetReader: @unchecked Sendable {
             for (c, chunk) in group.columns.enumerated() {
                 let column = columns[c]
                 guard chunk.filePath == nil else {
-                    throw ReelError(.invalidInput, "\(here): column \(column.name) is stored in another file (\(chunk.filePath!)), which is not supported")
+                    throw ReelError(
+                        .invalidInput, "\(here): column \(column.name) is stored in another file (\(chunk.filePath!)), which is not supported")
                 }
                 guard let m = chunk.metaData else {
                     throw ReelError(.corrupt, "\(here): column \(column.name) has no metadata")
                 }
                 guard m.type == column.physicalType, m.pathInSchema == [column.name] else {
-                    throw ReelError(.corrupt, "\(here): column chunk \(c) (\(m.pathInSchema.joined(separator: ".")), \(m.type)) does not match schema column \(column.name) (\(column.physicalType))")
+                    throw ReelError(
+                        .corrupt,
+                        "\(here): column chunk \(c) (\(m.pathInSchema.joined(separator: ".")), \(m.type)) does not match schema column \(column.name) (\(column.physicalType))"
+                    )
                 }
                 guard m.numValues == group.numRows else {
                     throw ReelError(.corrupt, "\(here): column \(column.name) has \(m.numValues) values for \(group.numRows) rows")
@@ -125,11 +132,15 @@ public final class ParquetReader: @unchecked Sendable {
                 var start = m.dataPageOffset
                 if let d = m.dictionaryPageOffset, d > 0, d < start { start = d }
                 guard start >= 4, m.totalCompressedSize >= 0, start <= Int64(dataEnd),
-                      m.totalCompressedSize <= Int64(dataEnd) - start else {
-                    throw ReelError(.corrupt, "\(here): column \(column.name) pages (\(m.totalCompressedSize) bytes at \(start)) lie outside the file's data")
+                    m.totalCompressedSize <= Int64(dataEnd) - start
+                else {
+                    throw ReelError(
+                        .corrupt, "\(here): column \(column.name) pages (\(m.totalCompressedSize) bytes at \(start)) lie outside the file's data")
                 }
-                locations.append(ChunkLocation(rowGroup: g, column: c, range: Int(start)..<Int(start + m.totalCompressedSize),
-                                               codec: m.codec, rows: Int(group.numRows), rowOffset: rowOffset))
+                locations.append(
+                    ChunkLocation(
+                        rowGroup: g, column: c, range: Int(start)..<Int(start + m.totalCompressedSize),
+                        codec: m.codec, rows: Int(group.numRows), rowOffset: rowOffset))
             }
             rowOffset += Int(group.numRows)
             result.append(locations)
@@ -175,8 +186,9 @@ public final class ParquetReader: @unchecked Sendable {
                 pages[j] = try decoder.decode(chunkJobs[j].chunk, into: outputs[chunkJobs[j].output])
             }
         }
-        return ParquetTable(names: names, columns: zip(outputs, values).map { $0.finish($1) }, rowCount: rowCount,
-                            pagesDecoded: pages.values.reduce(0, +))
+        return ParquetTable(
+            names: names, columns: zip(outputs, values).map { $0.finish($1) }, rowCount: rowCount,
+            pagesDecoded: pages.values.reduce(0, +))
     }
 
     /// Reads every column.

@@ -26,8 +26,10 @@ enum ValueDecoding {
     }
 
     /// PLAIN fixed-width values (`width` is the output width; INT96 input is 12 bytes).
-    static func plainFixed(_ data: UnsafeRawBufferPointer, count: Int, physical: ParquetPhysicalType,
-                           width: Int, into out: UnsafeMutableRawPointer) throws {
+    static func plainFixed(
+        _ data: UnsafeRawBufferPointer, count: Int, physical: ParquetPhysicalType,
+        width: Int, into out: UnsafeMutableRawPointer
+    ) throws {
         switch physical {
         case .boolean:
             guard data.count == (count + 7) / 8 else {
@@ -50,8 +52,10 @@ enum ValueDecoding {
     }
 
     /// Dictionary indices (a bit-width byte, then the hybrid RLE stream).
-    static func dictionaryIndices(_ data: UnsafeRawBufferPointer, count: Int,
-                                  into indices: UnsafeMutableBufferPointer<UInt32>) throws {
+    static func dictionaryIndices(
+        _ data: UnsafeRawBufferPointer, count: Int,
+        into indices: UnsafeMutableBufferPointer<UInt32>
+    ) throws {
         guard count > 0 else { return }
         guard data.count >= 1 else { throw PageDecodeError("dictionary-encoded page has no bit width") }
         var decoder = try RleHybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: Int(data[0]))
@@ -59,8 +63,10 @@ enum ValueDecoding {
     }
 
     /// Gathers dictionary values for `indices` into `out` (fixed width).
-    static func gather(_ dictionary: [UInt8], count: Int, width: Int,
-                       indices: UnsafeBufferPointer<UInt32>, into out: UnsafeMutableRawPointer) throws {
+    static func gather(
+        _ dictionary: [UInt8], count: Int, width: Int,
+        indices: UnsafeBufferPointer<UInt32>, into out: UnsafeMutableRawPointer
+    ) throws {
         try dictionary.withUnsafeBytes { d in
             switch width {
             case 4:
@@ -102,8 +108,10 @@ enum ValueDecoding {
     }
 
     /// PLAIN byte arrays: appends `nonNull` values, interleaving empty slots for nulls.
-    static func plainStrings(_ data: UnsafeRawBufferPointer, rows: Int, nonNull: Int,
-                             valid: UnsafeBufferPointer<Bool>?, into out: inout ByteArrayColumn) throws {
+    static func plainStrings(
+        _ data: UnsafeRawBufferPointer, rows: Int, nonNull: Int,
+        valid: UnsafeBufferPointer<Bool>?, into out: inout ByteArrayColumn
+    ) throws {
         var position = 0
         var read = 0
         for row in 0..<rows {
@@ -124,8 +132,10 @@ enum ValueDecoding {
     }
 
     /// Dictionary-encoded byte arrays.
-    static func dictionaryStrings(_ dictionary: ByteArrayColumn, indices: UnsafeBufferPointer<UInt32>, rows: Int,
-                                  valid: UnsafeBufferPointer<Bool>?, into out: inout ByteArrayColumn) throws {
+    static func dictionaryStrings(
+        _ dictionary: ByteArrayColumn, indices: UnsafeBufferPointer<UInt32>, rows: Int,
+        valid: UnsafeBufferPointer<Bool>?, into out: inout ByteArrayColumn
+    ) throws {
         var k = 0
         try dictionary.bytes.withUnsafeBytes { d in
             for row in 0..<rows {

@@ -92,14 +92,17 @@ public enum ColumnType: String, Sendable, CaseIterable, Equatable {
         case .boolean: self = .boolean
         case .int32: self = .int32
         case .int64:
-            if case .timestamp(_, .millis)? = logical { self = .timestampMillis }
-            else if logical == nil && converted == .timestampMillis { self = .timestampMillis }
-            else { self = .int64 }
+            if case .timestamp(_, .millis)? = logical {
+                self = .timestampMillis
+            } else if logical == nil && converted == .timestampMillis {
+                self = .timestampMillis
+            } else {
+                self = .int64
+            }
         case .float: self = .float
         case .double: self = .double
         case .byteArray:
-            if logical == .string || logical == .enumeration || logical == .json || converted == .utf8 { self = .string }
-            else { return nil }
+            if logical == .string || logical == .enumeration || logical == .json || converted == .utf8 { self = .string } else { return nil }
         default: return nil
         }
     }

@@ -75,7 +75,10 @@ extension TableSchema {
                 throw ReelError(.invalidInput, "\(here): column \(columnName) needs a type")
             }
             guard let type = ColumnType(yamlName: typeName) else {
-                throw ReelError(.invalidInput, "\(here): column \(columnName) has unknown type \(typeName) (expected one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ReelError(
+                    .invalidInput,
+                    "\(here): column \(columnName) has unknown type \(typeName) (expected one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             let nullable: Bool
             if let n = c["nullable"] {

@@ -57,14 +57,18 @@ public struct TableSchema: Sendable, Equatable {
                 problems.append("column \(column.name) is \(shown) in the file, \(column.type.rawValue) in the schema")
             }
             if found.nullable != column.nullable {
-                problems.append("column \(column.name) is \(found.nullable ? "nullable" : "required") in the file, \(column.nullable ? "nullable" : "required") in the schema")
+                problems.append(
+                    "column \(column.name) is \(found.nullable ? "nullable" : "required") in the file, \(column.nullable ? "nullable" : "required") in the schema"
+                )
             }
         }
         for column in actual where !expected.contains(where: { $0.name == column.name }) {
             problems.append("column \(column.name) is in the file but not in the schema")
         }
         if problems.isEmpty, actual.map(\.name) != expected.map(\.name) {
-            problems.append("columns are in the order \(actual.map(\.name).joined(separator: ", ")), the schema says \(expected.map(\.name).joined(separator: ", "))")
+            problems.append(
+                "columns are in the order \(actual.map(\.name).joined(separator: ", ")), the schema says \(expected.map(\.name).joined(separator: ", "))"
+            )
         }
         return problems
     }
@@ -82,8 +86,10 @@ public struct TableSchema: Sendable, Equatable {
     /// The Delta log's `schemaString`: Spark's JSON struct type.
     public var sparkSchemaJSON: String {
         let fields: [JSONValue] = columns.map { c in
-            .object(["name": .string(c.name), "type": .string(c.type.sparkType),
-                     "nullable": .bool(c.nullable), "metadata": .object([JSONMember]())])
+            .object([
+                "name": .string(c.name), "type": .string(c.type.sparkType),
+                "nullable": .bool(c.nullable), "metadata": .object([JSONMember]()),
+            ])
         }
         return JSONValue.object(["type": .string("struct"), "fields": .array(fields)]).serialized
     }

@@ -157,8 +157,10 @@ struct ThriftCompactReader {
     }
 
     /// Reads a list whose elements must have wire type `type`.
-    mutating func readList<T>(of type: ThriftWireType, fieldID: Int16,
-                              _ element: (inout ThriftCompactReader) throws -> T) throws -> [T] {
+    mutating func readList<T>(
+        of type: ThriftWireType, fieldID: Int16,
+        _ element: (inout ThriftCompactReader) throws -> T
+    ) throws -> [T] {
         let header = try readListHeader()
         let matches = header.type == type || (type.isBool && header.type.isBool)
         guard matches || header.count == 0 else {

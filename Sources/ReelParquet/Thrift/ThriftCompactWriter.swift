@@ -86,8 +86,10 @@ struct ThriftCompactWriter {
     }
 
     /// A list field whose elements `body` writes (with the element writers below).
-    mutating func field(_ id: Int16, listOf type: ThriftWireType, count: Int,
-                        _ body: (inout ThriftCompactWriter) -> Void) {
+    mutating func field(
+        _ id: Int16, listOf type: ThriftWireType, count: Int,
+        _ body: (inout ThriftCompactWriter) -> Void
+    ) {
         fieldHeader(id, .list)
         listHeader(type, count: count)
         body(&self)

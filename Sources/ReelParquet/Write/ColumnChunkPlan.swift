@@ -118,8 +118,10 @@ struct ColumnChunkPlan: Sendable {
         case let .byteArray(strings):
             let averageWidth = valueCount == 0 ? 4 : strings.bytes.count / max(1, strings.count) + 4
             if let limits = dictionaryLimits(options, width: averageWidth),
-               let built = ByteArrayDictionaryBuilder.build(strings, rows: validRows, range: rows,
-                                                            maxEntries: limits.entries, maxBytes: limits.bytes) {
+                let built = ByteArrayDictionaryBuilder.build(
+                    strings, rows: validRows, range: rows,
+                    maxEntries: limits.entries, maxBytes: limits.bytes)
+            {
                 useDictionary(.bytes(built.dictionary), built.indices)
                 statistics = ColumnStatistics.of(built.dictionary, rows: nil, range: 0..<built.dictionary.count, nulls: nullCount)
             } else {
@@ -179,8 +181,10 @@ struct ColumnChunkPlan: Sendable {
 
     /// Calls `body` with the chunk's non-null values contiguous: the input
     /// slice itself when there are no nulls, else a gathered copy.
-    func withNonNullValues<T, R>(of values: [T], in valueRange: Range<Int>? = nil,
-                                 _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+    func withNonNullValues<T, R>(
+        of values: [T], in valueRange: Range<Int>? = nil,
+        _ body: (UnsafeBufferPointer<T>) throws -> R
+    ) rethrows -> R {
         let range = valueRange ?? 0..<valueCount
         if let validRows {
             let gathered = validRows[range].map { values[$0] }

@@ -87,8 +87,10 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
     }
 
     /// `build` with a table indexed by `(value - low) >> shift` instead of a hash.
-    private static func buildDirect(_ values: UnsafeBufferPointer<Key>, maxEntries: Int,
-                                    span: (low: Key, shift: Int, count: Int)) -> (keys: [Key], indices: [UInt32])? {
+    private static func buildDirect(
+        _ values: UnsafeBufferPointer<Key>, maxEntries: Int,
+        span: (low: Key, shift: Int, count: Int)
+    ) -> (keys: [Key], indices: [UInt32])? {
         var slots = [Int32](repeating: -1, count: span.count)
         var keys: [Key] = []
         var complete = false
@@ -121,8 +123,10 @@ struct FixedWidthDictionaryBuilder<Key: FixedWidthInteger & UnsignedInteger> {
 /// per value its index. Hashes with XXH3; gives up past `maxEntries` values or
 /// `maxBytes` of dictionary data.
 enum ByteArrayDictionaryBuilder {
-    static func build(_ column: ByteArrayColumn, rows: [Int]?, range: Range<Int>,
-                      maxEntries: Int, maxBytes: Int) -> (dictionary: ByteArrayColumn, indices: [UInt32])? {
+    static func build(
+        _ column: ByteArrayColumn, rows: [Int]?, range: Range<Int>,
+        maxEntries: Int, maxBytes: Int
+    ) -> (dictionary: ByteArrayColumn, indices: [UInt32])? {
         let count = rows?.count ?? range.count
         var capacity = 64
         while capacity < min(count, maxEntries) * 2 { capacity <<= 1 }

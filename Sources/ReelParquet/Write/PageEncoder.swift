@@ -54,8 +54,9 @@ struct PageEncoder {
             case .v1:
                 var header = PageHeader()
                 header.type = .dataPage
-                header.dataPage = DataPageHeader(numValues: Int32(page.rows.count), encoding: encoding,
-                                                 definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
+                header.dataPage = DataPageHeader(
+                    numValues: Int32(page.rows.count), encoding: encoding,
+                    definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
                 guard let levels else {
                     return try finish(header: header, uncompressed: values.count, body: try compress(values, plan), encoding: encoding)
                 }
@@ -92,8 +93,10 @@ struct PageEncoder {
 
     /// The page's encoded values (PLAIN, DELTA_BINARY_PACKED or dictionary indices), uncompressed.
     /// Fixed-width values without nulls are passed in place, without a copy.
-    private func withValueBytes<R>(_ plan: ColumnChunkPlan, _ page: PageSlice,
-                                   _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    private func withValueBytes<R>(
+        _ plan: ColumnChunkPlan, _ page: PageSlice,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
         if plan.dictionary != nil {
             var out: [UInt8] = [UInt8(plan.bitWidth)]
             plan.indices.withUnsafeBufferPointer { all in
@@ -158,8 +161,9 @@ struct PageEncoder {
         header.compressedPageSize = Int32(body.count)
         if options.pageChecksums { header.crc = Int32(bitPattern: CRC32.checksum(body)) }
         let headerBytes = header.encoded()
-        return EncodedPage(header: headerBytes, body: body, uncompressedSize: headerBytes.count + uncompressed,
-                           type: header.type, encoding: encoding)
+        return EncodedPage(
+            header: headerBytes, body: body, uncompressedSize: headerBytes.count + uncompressed,
+            type: header.type, encoding: encoding)
     }
 }
 

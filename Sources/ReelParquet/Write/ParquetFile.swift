@@ -10,28 +10,35 @@ public enum ParquetFile {
     /// `.deferred` durability leaves the fsync of the file and its folder to
     /// the caller (a Delta transaction does it before its commit).
     @discardableResult
-    public static func write(to path: String, schema: ParquetSchema,
-                             options: ParquetWriteOptions = ParquetWriteOptions(), durability: Durability = .synced,
-                             _ body: (ParquetWriter) throws -> Void) throws -> ParquetFileSummary {
+    public static func write(
+        to path: String, schema: ParquetSchema,
+        options: ParquetWriteOptions = ParquetWriteOptions(), durability: Durability = .synced,
+        _ body: (ParquetWriter) throws -> Void
+    ) throws -> ParquetFileSummary {
         var written = 0
-        var summary = try AtomicFile.write(to: path, durability: durability, body: { file -> ParquetFileSummary in
-            let writer = ParquetWriter(file: file, schema: schema, options: options)
-            try body(writer)
-            let summary = try writer.finish()
-            written = summary.rowCount
-            return summary
-        }, verify: { temp in
-            try verify(temp, schema: schema, rows: written, options: options)
-        })
+        var summary = try AtomicFile.write(
+            to: path, durability: durability,
+            body: { file -> ParquetFileSummary in
+                let writer = ParquetWriter(file: file, schema: schema, options: options)
+                try body(writer)
+                let summary = try writer.finish()
+                written = summary.rowCount
+                return summary
+            },
+            verify: { temp in
+                try verify(temp, schema: schema, rows: written, options: options)
+            })
         summary.path = path
         return summary
     }
 
     /// Writes `path` from one batch of columns.
     @discardableResult
-    public static func write(to path: String, schema: ParquetSchema, columns: [ParquetColumnData],
-                             options: ParquetWriteOptions = ParquetWriteOptions(),
-                             durability: Durability = .synced) throws -> ParquetFileSummary {
+    public static func write(
+        to path: String, schema: ParquetSchema, columns: [ParquetColumnData],
+        options: ParquetWriteOptions = ParquetWriteOptions(),
+        durability: Durability = .synced
+    ) throws -> ParquetFileSummary {
         try write(to: path, schema: schema, options: options, durability: durability) { try $0.writeRowGroup(columns: columns) }
     }
 

@@ -127,8 +127,10 @@ public final class ParquetWriter {
         }
         let encoded = ParallelSlots<EncodedPage>(count: jobs.count)
         let pageJobs = jobs
-        try Parallel.forEach(jobs.count, threads: Parallel.threads(options.threads),
-                             makeState: { PageEncoder(options: options) }) { encoder, j in
+        try Parallel.forEach(
+            jobs.count, threads: Parallel.threads(options.threads),
+            makeState: { PageEncoder(options: options) }
+        ) { encoder, j in
             let (c, p) = pageJobs[j]
             encoded[j] = p < 0 ? try encoder.dictionaryPage(planned[c]) : try encoder.dataPage(planned[c], planned[c].pages[p])
         }
@@ -150,7 +152,9 @@ public final class ParquetWriter {
             while j < jobs.count && jobs[j].column == c {
                 let page = encoded[j]!
                 let offset = Int64(file.bytesWritten)
-                if page.type == .dictionaryPage { meta.dictionaryPageOffset = offset } else {
+                if page.type == .dictionaryPage {
+                    meta.dictionaryPageOffset = offset
+                } else {
                     if encodingCounts.isEmpty { meta.dataPageOffset = offset }
                     encodingCounts[page.encoding, default: 0] += 1
                 }
@@ -197,10 +201,11 @@ public final class ParquetWriter {
         file.write(footer)
         file.write(value: UInt32(footer.count).littleEndian)
         file.write(ParquetFormat.magic)
-        return ParquetFileSummary(path: file.path, rowCount: rowCount, fileSize: file.bytesWritten,
-                                  rowGroupCount: rowGroups.count, columnStatistics: statistics,
-                                  pagesPerColumn: pageCounts,
-                                  dictionaryEncoded: allDictionary.map { $0 && !rowGroups.isEmpty })
+        return ParquetFileSummary(
+            path: file.path, rowCount: rowCount, fileSize: file.bytesWritten,
+            rowGroupCount: rowGroups.count, columnStatistics: statistics,
+            pagesPerColumn: pageCounts,
+            dictionaryEncoded: allDictionary.map { $0 && !rowGroups.isEmpty })
     }
 }
 

@@ -68,18 +68,19 @@ public enum ReportPage {
         body += trainingSection(inputs.train)
         body += historySection(inputs.runs)
         body += volumesSection(inputs.runs)
-        let subtitle = "generated \(Clock.iso8601(inputs.generatedAt))" + (inputs.modelRun.map { " · model run \($0)" } ?? "")
+        let subtitle =
+            "generated \(Clock.iso8601(inputs.generatedAt))" + (inputs.modelRun.map { " · model run \($0)" } ?? "")
             + " · \(inputs.runs.count) nightly run\(inputs.runs.count == 1 ? "" : "s")"
         return """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Reel evaluation report</title>
-        <style>\(css)</style></head>
-        <body><header><h1>Reel evaluation report</h1><p class="muted">\(esc(subtitle))</p>
-        <nav><a href="/">Explore</a> · <a href="/docs">API</a></nav></header>
-        <main>\(body)</main></body></html>
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Reel evaluation report</title>
+            <style>\(css)</style></head>
+            <body><header><h1>Reel evaluation report</h1><p class="muted">\(esc(subtitle))</p>
+            <nav><a href="/">Explore</a> · <a href="/docs">API</a></nav></header>
+            <main>\(body)</main></body></html>
 
-        """
+            """
     }
 
     // MARK: Sections
@@ -109,18 +110,25 @@ public enum ReportPage {
                 let ci = interval(r, m).map { String(format: " <span class=\"muted\">[%.4f, %.4f]</span>", $0.0, $0.1) } ?? ""
                 return String(format: "<td>%.4f", v) + ci + "</td>"
             }
-            rows += "<tr\(mode == served ? " class=\"served\"" : "")><th scope=\"row\">\(esc(mode))</th>\(cell("ndcg"))\(cell("recall"))\(cell("precision"))\(cell("map"))\(cell("coverage"))</tr>"
+            rows +=
+                "<tr\(mode == served ? " class=\"served\"" : "")><th scope=\"row\">\(esc(mode))</th>\(cell("ndcg"))\(cell("recall"))\(cell("precision"))\(cell("map"))\(cell("coverage"))</tr>"
         }
         var split = ""
         if let s = evaluation["split"] as? [String: Any] {
-            split = "<p class=\"muted\">\(esc(s["split"] as? String ?? "")) split at \(esc(s["cutTimeISO"] as? String ?? "?")): "
+            split =
+                "<p class=\"muted\">\(esc(s["split"] as? String ?? "")) split at \(esc(s["cutTimeISO"] as? String ?? "?")): "
                 + "\(int(s["trainRatings"])) train / \(int(s["testRatings"])) test ratings, \(int(s["evaluatedUsers"])) users evaluated.</p>"
         }
-        let note = anyCI ? "Whiskers: 95% confidence intervals from the evaluation."
+        let note =
+            anyCI
+            ? "Whiskers: 95% confidence intervals from the evaluation."
             : "This evaluation records no confidence intervals; bars show point estimates."
-        return section("Candidates", split + "<p>Served: <strong>\(esc(served ?? "?"))</strong> (highlighted). \(note)</p>"
-            + "<div class=\"charts\">\(charts)</div>"
-            + "<table><thead><tr><th>candidate</th><th>NDCG@\(k)</th><th>Recall@\(k)</th><th>P@\(k)</th><th>MAP@\(k)</th><th>coverage</th></tr></thead><tbody>\(rows)</tbody></table>")
+        return section(
+            "Candidates",
+            split + "<p>Served: <strong>\(esc(served ?? "?"))</strong> (highlighted). \(note)</p>"
+                + "<div class=\"charts\">\(charts)</div>"
+                + "<table><thead><tr><th>candidate</th><th>NDCG@\(k)</th><th>Recall@\(k)</th><th>P@\(k)</th><th>MAP@\(k)</th><th>coverage</th></tr></thead><tbody>\(rows)</tbody></table>"
+        )
     }
 
     static func blendSection(_ evaluation: [String: Any]?) -> String {
@@ -141,10 +149,12 @@ public enum ReportPage {
             let w = chosen["weights"] as? [String: Any] ?? chosen
             if let t = ts.firstIndex(of: number(w["trending"]) ?? -1), let d = ds.firstIndex(of: number(w["diversity"]) ?? -1) { mark = (d, t) }
         }
-        let chart = SVGChart.heatmap(title: "Validation NDCG by blend", rowName: "diversity", columnName: "trending weight",
-                                     rows: ds.map { String(format: "%.2f", $0) }, columns: ts.map { String(format: "%.2f", $0) },
-                                     values: values, mark: mark)
-        var text = "<p>Each cell: validation NDCG of the model's list re-ranked with that trending weight and diversity penalty; the outlined cell was chosen."
+        let chart = SVGChart.heatmap(
+            title: "Validation NDCG by blend", rowName: "diversity", columnName: "trending weight",
+            rows: ds.map { String(format: "%.2f", $0) }, columns: ts.map { String(format: "%.2f", $0) },
+            values: values, mark: mark)
+        var text =
+            "<p>Each cell: validation NDCG of the model's list re-ranked with that trending weight and diversity penalty; the outlined cell was chosen."
         if let v = number(blend["validationNDCG"]), let m = number(blend["modelOnlyNDCG"]) {
             text += String(format: " Chosen %.4f vs the model's own order %.4f", v, m)
             if let t = number(blend["gainT"]) { text += String(format: " (paired t %.2f)", t) }
@@ -162,7 +172,8 @@ public enum ReportPage {
         let loss = SVGChart.lines(title: "Training loss per iteration", xLabels: x, series: [("loss", train.iterations.map(\.loss))])
         let rmse = SVGChart.lines(title: "Training RMSE per iteration", xLabels: x, series: [("train RMSE", train.iterations.map(\.trainRMSE))])
         let p = train.params
-        let text = "<p>\(esc(p.mode.rawValue)) ALS, rank \(p.rank), \(train.iterations.count) iterations in \(String(format: "%.1f", train.trainSeconds)) s on \(train.ratings) ratings (\(train.users) users, \(train.movies) movies).</p>"
+        let text =
+            "<p>\(esc(p.mode.rawValue)) ALS, rank \(p.rank), \(train.iterations.count) iterations in \(String(format: "%.1f", train.trainSeconds)) s on \(train.ratings) ratings (\(train.users) users, \(train.movies) movies).</p>"
         return section("Training", text + "<div class=\"charts\"><figure>\(loss)</figure><figure>\(rmse)</figure></div>")
     }
 
@@ -174,11 +185,18 @@ public enum ReportPage {
             // The served figure (a bare key) first, then one line per candidate.
             let keys = Set(runs.flatMap { $0.metrics.keys }).filter { $0 == suffix || $0.hasSuffix("." + suffix) }
                 .sorted { ($0 == suffix ? 0 : 1, $0) < ($1 == suffix ? 0 : 1, $1) }
-            let series = keys.prefix(9).map { key in (name: key == suffix ? "served" : String(key.dropLast(suffix.count + 1)),
-                                                      values: runs.map { $0.metrics[key] ?? .nan }) }
+            let series = keys.prefix(9).map { key in
+                (
+                    name: key == suffix ? "served" : String(key.dropLast(suffix.count + 1)),
+                    values: runs.map { $0.metrics[key] ?? .nan }
+                )
+            }
             if !series.isEmpty {
-                chart += "<figure>" + SVGChart.lines(title: "\(title) across the last \(runs.count) nightly run\(runs.count == 1 ? "" : "s")",
-                                                     xLabels: labels, series: Array(series)) + "</figure>"
+                chart +=
+                    "<figure>"
+                    + SVGChart.lines(
+                        title: "\(title) across the last \(runs.count) nightly run\(runs.count == 1 ? "" : "s")",
+                        xLabels: labels, series: Array(series)) + "</figure>"
             }
         }
         chart = chart.isEmpty ? "<p class=\"muted\">The runs record no ranking metrics.</p>" : "<div class=\"charts\">\(chart)</div>"
@@ -186,9 +204,14 @@ public enum ReportPage {
         for r in runs.reversed() {
             let ndcg = r.metrics["ndcg_at_10"].map { String(format: "%.4f", $0) } ?? "–"
             let seconds = r.stages.reduce(0) { $0 + $1.durationSeconds }
-            rows += "<tr><th scope=\"row\">\(esc(r.runID))</th><td>\(esc(r.outcome))</td><td>\(ndcg)</td><td>\(String(format: "%.1f s", seconds))</td><td>\(esc(r.releaseID ?? "–"))</td></tr>"
+            rows +=
+                "<tr><th scope=\"row\">\(esc(r.runID))</th><td>\(esc(r.outcome))</td><td>\(ndcg)</td><td>\(String(format: "%.1f s", seconds))</td><td>\(esc(r.releaseID ?? "–"))</td></tr>"
         }
-        return section("Nightly history", chart + "<table><thead><tr><th>run</th><th>outcome</th><th>NDCG@10</th><th>stage time</th><th>release</th></tr></thead><tbody>\(rows)</tbody></table>")
+        return section(
+            "Nightly history",
+            chart
+                + "<table><thead><tr><th>run</th><th>outcome</th><th>NDCG@10</th><th>stage time</th><th>release</th></tr></thead><tbody>\(rows)</tbody></table>"
+        )
     }
 
     static func volumesSection(_ runs: [RunRecord]) -> String {
@@ -199,17 +222,25 @@ public enum ReportPage {
         let tables = Set(runs.flatMap { $0.rows.keys }).sorted()
         let accepted = tables.prefix(6).map { t in (name: t, values: runs.map { $0.rows[t]?["accepted"].map(Double.init) ?? .nan }) }
         let quarantined = runs.map { r in Double(r.rows.values.reduce(0) { $0 + ($1["rejected"] ?? 0) }) }
-        var charts = "<figure>" + SVGChart.lines(title: "Accepted rows per run", xLabels: labels, series: Array(accepted), yFormat: "%.3g") + "</figure>"
-        charts += "<figure>" + SVGChart.lines(title: "Quarantined (rejected) rows per run", xLabels: labels, series: [("rejected", quarantined)], yFormat: "%.3g") + "</figure>"
+        var charts =
+            "<figure>" + SVGChart.lines(title: "Accepted rows per run", xLabels: labels, series: Array(accepted), yFormat: "%.3g") + "</figure>"
+        charts +=
+            "<figure>"
+            + SVGChart.lines(title: "Quarantined (rejected) rows per run", xLabels: labels, series: [("rejected", quarantined)], yFormat: "%.3g")
+            + "</figure>"
         var rows = ""
         for r in runs.reversed() {
             for t in r.rows.keys.sorted() {
                 let c = r.rows[t]!
-                rows += "<tr><th scope=\"row\">\(esc(r.runID))</th><td>\(esc(t))</td><td>\(c["read"] ?? 0)</td><td>\(c["accepted"] ?? 0)</td><td>\(c["rejected"] ?? 0)</td><td>\(c["deduplicated"] ?? 0)</td></tr>"
+                rows +=
+                    "<tr><th scope=\"row\">\(esc(r.runID))</th><td>\(esc(t))</td><td>\(c["read"] ?? 0)</td><td>\(c["accepted"] ?? 0)</td><td>\(c["rejected"] ?? 0)</td><td>\(c["deduplicated"] ?? 0)</td></tr>"
             }
         }
-        return section("Data volumes and quarantine", "<div class=\"charts\">\(charts)</div>"
-            + "<details><summary>Rows per run and table</summary><table><thead><tr><th>run</th><th>table</th><th>read</th><th>accepted</th><th>rejected</th><th>deduplicated</th></tr></thead><tbody>\(rows)</tbody></table></details>")
+        return section(
+            "Data volumes and quarantine",
+            "<div class=\"charts\">\(charts)</div>"
+                + "<details><summary>Rows per run and table</summary><table><thead><tr><th>run</th><th>table</th><th>read</th><th>accepted</th><th>rejected</th><th>deduplicated</th></tr></thead><tbody>\(rows)</tbody></table></details>"
+        )
     }
 
     // MARK: Helpers
@@ -246,12 +277,12 @@ public enum ReportPage {
     static func esc(_ s: String) -> String { SVGChart.esc(s) }
 
     static let css = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9;line-height:1.45}
-    header{background:#11203f;color:#fff;padding:1rem 1.25rem}header h1{margin:0 0 .25rem}header a{color:#cfe0ff}
-    header .muted{color:#cfe0ff}main{max-width:1200px;margin:0 auto;padding:1rem 1.25rem 3rem}
-    section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:1rem 1.1rem;margin-top:1rem;overflow-x:auto}
-    h2{margin:0 0 .6rem}.muted{color:#5b6470}.charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:100%}
-    svg{max-width:100%;height:auto}table{border-collapse:collapse;margin-top:.8rem;font-variant-numeric:tabular-nums}
-    th,td{border-bottom:1px solid #e3e6ea;padding:.3rem .6rem;text-align:left}tr.served th,tr.served td{background:#fff4e5}
-    """
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9;line-height:1.45}
+        header{background:#11203f;color:#fff;padding:1rem 1.25rem}header h1{margin:0 0 .25rem}header a{color:#cfe0ff}
+        header .muted{color:#cfe0ff}main{max-width:1200px;margin:0 auto;padding:1rem 1.25rem 3rem}
+        section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:1rem 1.1rem;margin-top:1rem;overflow-x:auto}
+        h2{margin:0 0 .6rem}.muted{color:#5b6470}.charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:100%}
+        svg{max-width:100%;height:auto}table{border-collapse:collapse;margin-top:.8rem;font-variant-numeric:tabular-nums}
+        th,td{border-bottom:1px solid #e3e6ea;padding:.3rem .6rem;text-align:left}tr.served th,tr.served td{background:#fff4e5}
+        """
 }

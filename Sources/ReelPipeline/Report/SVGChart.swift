@@ -27,7 +27,8 @@ enum SVGChart {
             let y = 28 + Double(i) * rowH
             let w = max(1, plotW * b.value / maxValue)
             s += text(x: left - 8, y: y + 15, b.label, anchor: "end", weight: b.highlight ? "700" : "400")
-            s += "<rect x=\"\(f(left))\" y=\"\(f(y + 4))\" width=\"\(f(w))\" height=\"\(f(rowH - 10))\" fill=\"\(b.highlight ? "#d6542a" : "#2454d6")\" rx=\"3\"/>"
+            s +=
+                "<rect x=\"\(f(left))\" y=\"\(f(y + 4))\" width=\"\(f(w))\" height=\"\(f(rowH - 10))\" fill=\"\(b.highlight ? "#d6542a" : "#2454d6")\" rx=\"3\"/>"
             if let (lo, hi) = b.ci {
                 let x1 = left + plotW * lo / maxValue, x2 = left + plotW * hi / maxValue, cy = y + rowH / 2 - 1
                 s += "<line x1=\"\(f(x1))\" y1=\"\(f(cy))\" x2=\"\(f(x2))\" y2=\"\(f(cy))\" stroke=\"#111\" stroke-width=\"1.5\"/>"
@@ -60,7 +61,8 @@ enum SVGChart {
         }
         let step = max(1, xLabels.count / 8)
         for (i, label) in xLabels.enumerated() where i % step == 0 || i == xLabels.count - 1 {
-            s += "<text x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 14))\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-30 \(f(x(i))) \(f(height - bottom + 14)))\" fill=\"#333\">\(esc(label))</text>"
+            s +=
+                "<text x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 14))\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-30 \(f(x(i))) \(f(height - bottom + 14)))\" fill=\"#333\">\(esc(label))</text>"
         }
         for (k, line) in series.enumerated() {
             let color = palette[k % palette.count]
@@ -78,8 +80,10 @@ enum SVGChart {
     }
 
     /// A grid of values (rows × columns) coloured from low (light) to high (dark); `mark` outlines one cell.
-    static func heatmap(title: String, rowName: String, columnName: String, rows: [String], columns: [String],
-                        values: [[Double?]], mark: (Int, Int)?) -> String {
+    static func heatmap(
+        title: String, rowName: String, columnName: String, rows: [String], columns: [String],
+        values: [[Double?]], mark: (Int, Int)?
+    ) -> String {
         let all = values.flatMap { $0 }.compactMap { $0 }
         guard let lo = all.min(), let hi = all.max(), !rows.isEmpty, !columns.isEmpty else { return "" }
         let cell = 64.0, left = 110.0, top = 52.0
@@ -101,8 +105,10 @@ enum SVGChart {
                 let t = hi > lo ? (v - lo) / (hi - lo) : 1
                 let shade = Int(235 - 170 * t), blue = Int(250 - 60 * t)
                 let stroke = mark.map { $0 == (r, c) } == true ? " stroke=\"#d6542a\" stroke-width=\"3\"" : ""
-                s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell - 2))\" height=\"\(f(cell * 0.6 - 2))\" fill=\"rgb(\(shade),\(shade + 5),\(blue))\"\(stroke)/>"
-                s += "<text x=\"\(f(x + cell / 2 - 1))\" y=\"\(f(y + cell * 0.36))\" font-size=\"10\" text-anchor=\"middle\" fill=\"\(t > 0.6 ? "#fff" : "#111")\">\(String(format: "%.4f", v))</text>"
+                s +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell - 2))\" height=\"\(f(cell * 0.6 - 2))\" fill=\"rgb(\(shade),\(shade + 5),\(blue))\"\(stroke)/>"
+                s +=
+                    "<text x=\"\(f(x + cell / 2 - 1))\" y=\"\(f(y + cell * 0.36))\" font-size=\"10\" text-anchor=\"middle\" fill=\"\(t > 0.6 ? "#fff" : "#111")\">\(String(format: "%.4f", v))</text>"
             }
         }
         return s + "</svg>"

@@ -44,7 +44,9 @@ struct FactorTable {
                 }
                 for (row, v) in values.enumerated() {
                     guard v.isFinite else {
-                        throw ReelError(.invalidInput, "\(folder): \(side) id \(partIDs[row]) has a non-finite factor f\(k) = \(v); the training diverged (lower α or raise λ)")
+                        throw ReelError(
+                            .invalidInput,
+                            "\(folder): \(side) id \(partIDs[row]) has a non-finite factor f\(k) = \(v); the training diverged (lower α or raise λ)")
                     }
                     block[row * rank + k] = v
                 }
@@ -81,7 +83,8 @@ struct FactorTable {
         let factorColumns = names.filter { $0.hasPrefix("f") && Int($0.dropFirst()) != nil }
         let rank = factorColumns.count
         guard rank > 0, (0..<rank).allSatisfy({ names.contains("f\($0)") }) else {
-            throw ReelError(.invalidInput, "\(folder): factor columns must be f0 … f{rank-1}; found \(factorColumns.prefix(8).joined(separator: ", "))")
+            throw ReelError(
+                .invalidInput, "\(folder): factor columns must be f0 … f{rank-1}; found \(factorColumns.prefix(8).joined(separator: ", "))")
         }
         guard rank <= 1024 else { throw ReelError(.invalidInput, "\(folder): rank \(rank) is above 1024") }
         return rank

@@ -49,22 +49,29 @@ public enum FactorTableImport {
         }
         let r = silver.ratings
         let rank = users.rank
-        var factors = ModelFactors(rank: rank, userIDs: r.userIDs, movieIDs: r.movieIDs,
-                                   userFactors: try align(users, to: r.userIDs, side: "user", required: { _ in true }, folder: source.folder),
-                                   movieFactors: try align(movies, to: r.movieIDs, side: "movie",
-                                                           required: { r.movieOffsets[$0 + 1] > r.movieOffsets[$0] },
-                                                           folder: source.folder))
-        var params = source.params ?? recordedParams(folder: source.folder, ratings: r.ratingCount, users: r.userCount)
+        var factors = ModelFactors(
+            rank: rank, userIDs: r.userIDs, movieIDs: r.movieIDs,
+            userFactors: try align(users, to: r.userIDs, side: "user", required: { _ in true }, folder: source.folder),
+            movieFactors: try align(
+                movies, to: r.movieIDs, side: "movie",
+                required: { r.movieOffsets[$0 + 1] > r.movieOffsets[$0] },
+                folder: source.folder))
+        var params =
+            source.params ?? recordedParams(folder: source.folder, ratings: r.ratingCount, users: r.userCount)
             ?? ALSParams(mode: .implicit, rank: rank, threads: 0)
         params.rank = rank
         let now = Clock.now()
-        let record = TrainRecord(runID: Clock.runID(), createdAt: Clock.iso8601(now), silverVersion: silver.versionID,
-                                 silverFingerprint: String(silver.fingerprint, radix: 16), params: params, iterations: [],
-                                 trainSeconds: seconds, users: r.userCount, movies: r.movieCount, ratings: r.ratingCount,
-                                 warmStartFrom: nil, engine: source.engine, importedFrom: source.folder)
+        let record = TrainRecord(
+            runID: Clock.runID(), createdAt: Clock.iso8601(now), silverVersion: silver.versionID,
+            silverFingerprint: String(silver.fingerprint, radix: 16), params: params, iterations: [],
+            trainSeconds: seconds, users: r.userCount, movies: r.movieCount, ratings: r.ratingCount,
+            warmStartFrom: nil, engine: source.engine, importedFrom: source.folder)
         factors.metadataJSON = JSONText.encode(record)
         let dir = try ModelStore.save(factors, record: record, home: home)
-        Console.info("import", "\(Console.count(users.ids.count)) user and \(Console.count(movies.ids.count)) movie factor rows (rank \(rank)) from \(source.folder) → \(dir) in \(Console.duration(Clock.monotonic() - started)); output/models/latest → \(record.runID)")
+        Console.info(
+            "import",
+            "\(Console.count(users.ids.count)) user and \(Console.count(movies.ids.count)) movie factor rows (rank \(rank)) from \(source.folder) → \(dir) in \(Console.duration(Clock.monotonic() - started)); output/models/latest → \(record.runID)"
+        )
         return record
     }
 
@@ -73,16 +80,20 @@ public enum FactorTableImport {
     public static func recordedParams(folder: String, ratings: Int, users: Int) -> ALSParams? {
         struct Recorded: Decodable { var rank: Int; var regParam: Double; var alpha: Float; var iterations: Int; var seed: UInt64 }
         guard let text = try? FileSystem.readText(Path.join(folder, "factors.json")),
-              let r = try? JSONText.decode(Recorded.self, from: text) else { return nil }
+            let r = try? JSONText.decode(Recorded.self, from: text)
+        else { return nil }
         let perUser = users > 0 ? Double(ratings) / Double(users) : 1
-        return ALSParams(mode: .implicit, rank: r.rank, lambda: Float(r.regParam * perUser), alpha: r.alpha,
-                         iterations: r.iterations, seed: r.seed, threads: 0)
+        return ALSParams(
+            mode: .implicit, rank: r.rank, lambda: Float(r.regParam * perUser), alpha: r.alpha,
+            iterations: r.iterations, seed: r.seed, threads: 0)
     }
 
     /// Row-major factors in the order of `ids`; rows `required` says must be
     /// present throw when absent, others are zero. Every table id must be in `ids`.
-    static func align(_ table: FactorTable, to ids: [Int32], side: String, required: (Int) -> Bool,
-                      folder: String) throws -> [Float] {
+    static func align(
+        _ table: FactorTable, to ids: [Int32], side: String, required: (Int) -> Bool,
+        folder: String
+    ) throws -> [Float] {
         var rowOf: [Int32: Int] = [:]
         rowOf.reserveCapacity(ids.count)
         for (row, id) in ids.enumerated() { rowOf[id] = row }
@@ -91,7 +102,10 @@ public enum FactorTableImport {
         var filled = [Bool](repeating: false, count: ids.count)
         for (i, id) in table.ids.enumerated() {
             guard let row = rowOf[id] else {
-                throw ReelError(.invalidInput, "\(folder): \(side) id \(id) is not in the current silver version; the factors were trained on other data (rerun the training on lakehouse/silver/ratings)")
+                throw ReelError(
+                    .invalidInput,
+                    "\(folder): \(side) id \(id) is not in the current silver version; the factors were trained on other data (rerun the training on lakehouse/silver/ratings)"
+                )
             }
             filled[row] = true
             for k in 0..<rank { out[row * rank + k] = table.factors[i * rank + k] }
@@ -99,7 +113,10 @@ public enum FactorTableImport {
         var missing: [Int32] = []
         for row in 0..<ids.count where !filled[row] && required(row) { missing.append(ids[row]) }
         guard missing.isEmpty else {
-            throw ReelError(.invalidInput, "\(folder): \(missing.count) \(side)(s) of the current silver version have no factors (first: \(missing.prefix(5).map(String.init).joined(separator: ", "))); the factors were trained on other data")
+            throw ReelError(
+                .invalidInput,
+                "\(folder): \(missing.count) \(side)(s) of the current silver version have no factors (first: \(missing.prefix(5).map(String.init).joined(separator: ", "))); the factors were trained on other data"
+            )
         }
         return out
     }

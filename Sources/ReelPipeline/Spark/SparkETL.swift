@@ -22,20 +22,24 @@ public enum SparkETL {
             throw ReelError(.notFound, "\(job) is missing; this home has no Spark jobs (copy pipeline/spark/ from the Reel checkout)")
         }
         if FileSystem.isDirectory(home.bronzeEvents), !FileSystem.list(home.bronzeEvents).filter({ !$0.hasPrefix(".") }).isEmpty {
-            throw ReelError(.usage, "\(home.bronzeEvents) holds events, which the Spark ETL does not read (docs/scaling.md); use --engine reel, or move them away")
+            throw ReelError(
+                .usage, "\(home.bronzeEvents) holds events, which the Spark ETL does not read (docs/scaling.md); use --engine reel, or move them away"
+            )
         }
         let schemas = try options.schemasDirectory ?? ContractLocator.schemasDirectory(home: home)
         let submit = try SparkJob.submitter(settings)
         let runID = Clock.runID()
         let out = Path.join(home.output, "spark", "etl-" + runID)
         try FileSystem.createDirectory(Path.parent(out))
-        let arguments = ["--master", settings.master, "--executor-memory", settings.executorMemory,
-                         "--conf", "spark.ui.enabled=false", job,
-                         "--bronze", home.bronzeMovieLens,
-                         "--contract", Path.join(schemas, "lakehouse", "bronze_tables.yml"),
-                         "--silver-contract", Path.join(schemas, "lakehouse", "silver_tables.yml"),
-                         "--out", out, "--run-id", runID, "--run-clock", String(options.now),
-                         "--reject-threshold", String(options.rejectThreshold)]
+        let arguments = [
+            "--master", settings.master, "--executor-memory", settings.executorMemory,
+            "--conf", "spark.ui.enabled=false", job,
+            "--bronze", home.bronzeMovieLens,
+            "--contract", Path.join(schemas, "lakehouse", "bronze_tables.yml"),
+            "--silver-contract", Path.join(schemas, "lakehouse", "silver_tables.yml"),
+            "--out", out, "--run-id", runID, "--run-clock", String(options.now),
+            "--reject-threshold", String(options.rejectThreshold),
+        ]
         Console.info("etl", "spark: submitting \(job) to \(settings.master)")
         let started = Clock.monotonic()
         try SparkJob.run(submit, arguments: arguments, log: out + ".log", stage: "etl")
@@ -68,9 +72,10 @@ public enum SparkETL {
             throw ReelError(.invalidInput, "\(path): not the report pipeline/spark/etl.py writes (\(error))")
         }
         return report.tables.map {
-            SilverImport.TableCounts(table: $0.table, read: $0.read, accepted: $0.accepted, rejected: $0.rejected,
-                                     deduplicated: $0.deduplicated, rejectsByRule: $0.rejectsByRule,
-                                     rejectsFile: Path.join(report.quarantine, "\($0.table).rejects.csv"))
+            SilverImport.TableCounts(
+                table: $0.table, read: $0.read, accepted: $0.accepted, rejected: $0.rejected,
+                deduplicated: $0.deduplicated, rejectsByRule: $0.rejectsByRule,
+                rejectsFile: Path.join(report.quarantine, "\($0.table).rejects.csv"))
         }
     }
 }

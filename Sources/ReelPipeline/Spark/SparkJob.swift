@@ -11,7 +11,10 @@ enum SparkJob {
     static func submitter(_ settings: SparkSettings) throws -> String {
         let submit = try resolveExecutable(settings.sparkSubmit)
         if let (host, port) = settings.standaloneAddress, !TCPProbe.accepts(host: host, port: port, timeout: 3) {
-            throw ReelError(.io, "the Spark master \(settings.master) is not reachable (nothing accepts connections at \(host):\(port)); start it (pipeline/spark/local-cluster.sh start) or set engine.master")
+            throw ReelError(
+                .io,
+                "the Spark master \(settings.master) is not reachable (nothing accepts connections at \(host):\(port)); start it (pipeline/spark/local-cluster.sh start) or set engine.master"
+            )
         }
         return submit
     }

@@ -26,7 +26,8 @@ public enum SparkTraining {
     @discardableResult
     public static func run(home: ReelHome, silver: SilverSnapshot, params: ALSParams, settings: SparkSettings) throws -> TrainRecord {
         guard params.mode == .implicit else {
-            throw ReelError(.usage, "--engine spark trains implicit ALS only (Spark MLlib's explicit ALS is not wired); use --mode implicit or --engine reel")
+            throw ReelError(
+                .usage, "--engine spark trains implicit ALS only (Spark MLlib's explicit ALS is not wired); use --mode implicit or --engine reel")
         }
         let job = home.path("pipeline", "spark", "train.py")
         guard FileSystem.exists(job) else {
@@ -41,12 +42,17 @@ public enum SparkTraining {
         let out = Path.join(home.output, "spark", runID)
         try FileSystem.createDirectory(Path.parent(out))
         let reg = regParam(lambda: params.lambda, ratings: silver.ratings.ratingCount, users: silver.ratings.userCount)
-        let arguments = ["--master", settings.master, "--executor-memory", settings.executorMemory,
-                         "--conf", "spark.ui.enabled=false", job,
-                         "--ratings", table, "--out", out, "--rank", String(params.rank),
-                         "--reg-param", String(reg), "--alpha", String(params.alpha),
-                         "--iterations", String(params.iterations), "--seed", String(params.seed % UInt64(Int32.max))]
-        Console.info("train", "spark: submitting \(job) to \(settings.master) (rank \(params.rank), λ \(params.lambda) → regParam \(String(format: "%.4g", reg)), α \(params.alpha), \(params.iterations) iterations)")
+        let arguments = [
+            "--master", settings.master, "--executor-memory", settings.executorMemory,
+            "--conf", "spark.ui.enabled=false", job,
+            "--ratings", table, "--out", out, "--rank", String(params.rank),
+            "--reg-param", String(reg), "--alpha", String(params.alpha),
+            "--iterations", String(params.iterations), "--seed", String(params.seed % UInt64(Int32.max)),
+        ]
+        Console.info(
+            "train",
+            "spark: submitting \(job) to \(settings.master) (rank \(params.rank), λ \(params.lambda) → regParam \(String(format: "%.4g", reg)), α \(params.alpha), \(params.iterations) iterations)"
+        )
         let started = Clock.monotonic()
         let log = out + ".log"
         try SparkJob.run(submit, arguments: arguments, log: log, stage: "train")
@@ -54,9 +60,10 @@ public enum SparkTraining {
         Console.info("train", "spark: job finished in \(Console.duration(seconds)); importing \(out)")
         var recorded = params
         recorded.threads = 0
-        let record = try FactorTableImport.run(home: home, silver: silver,
-                                               source: .init(folder: out, params: recorded, engine: "spark"),
-                                               seconds: seconds)
+        let record = try FactorTableImport.run(
+            home: home, silver: silver,
+            source: .init(folder: out, params: recorded, engine: "spark"),
+            seconds: seconds)
         try? FileSystem.removeTree(out)
         return record
     }

@@ -32,7 +32,10 @@ public extension ReelConfig {
             if name.isEmpty { continue }
             if name == "all" { return Set(Self.tunedKeys.map(\.key.name)) }
             guard let entry = Self.tunedKeys.first(where: { $0.names.contains(name) }) else {
-                throw ReelError(.usage, "setting 'tuning.pin' (\(source(.tuningPin))): '\(name)' is not a tuned setting; use " + Self.tunedKeys.map { $0.names[0] }.joined(separator: ", ") + " or all")
+                throw ReelError(
+                    .usage,
+                    "setting 'tuning.pin' (\(source(.tuningPin))): '\(name)' is not a tuned setting; use "
+                        + Self.tunedKeys.map { $0.names[0] }.joined(separator: ", ") + " or all")
             }
             out.insert(entry.key.name)
         }

@@ -24,17 +24,20 @@ public enum TuningRun {
 
     /// Runs the search and writes `output/tuning/<id>/tuning.json`. Returns the record and its path.
     @discardableResult
-    public static func run(home: ReelHome, silver: SilverSnapshot, config: ReelConfig,
-                           options: TuningOptions) throws -> (record: TuningRecord, path: String) {
+    public static func run(
+        home: ReelHome, silver: SilverSnapshot, config: ReelConfig,
+        options: TuningOptions
+    ) throws -> (record: TuningRecord, path: String) {
         guard config.string(.modelMode) == ALSParams.Mode.implicit.rawValue else {
             throw ReelError(.usage, "tuning searches implicit ALS, and model.mode is \(config.string(.modelMode)); set model.mode = \"implicit\"")
         }
         if !options.pinned.isEmpty {
             Console.info("tune", "pinned (kept as configured): " + options.pinned.sorted().joined(separator: ", "))
         }
-        let record = try TuningSearch.run(ratings: silver.ratings, silverVersion: silver.versionID,
-                                          base: config.alsParams(mode: .implicit), evaluation: config.evaluationParams(),
-                                          options: options)
+        let record = try TuningSearch.run(
+            ratings: silver.ratings, silverVersion: silver.versionID,
+            base: config.alsParams(mode: .implicit), evaluation: config.evaluationParams(),
+            options: options)
         let path = try TuningStore.save(record, home: home)
         Console.info("tune", "record written to \(path)")
         return (record, path)
@@ -44,9 +47,11 @@ public enum TuningRun {
     public static func table(_ record: TuningRecord) -> String {
         var rows = [["POINT", "RUNG", "ITER", "RANK", "LAMBDA", "ALPHA", "CONFIDENCE", "HALF-LIFE", "NDCG@10", "SECONDS"]]
         for t in record.trials {
-            rows.append(["\(t.point)\(t.point == 0 ? "*" : "")", "\(t.rung)", "\(t.iterations)", "\(t.rank)", "\(t.lambda)", "\(t.alpha)",
-                         t.confidence.rawValue, t.recencyHalfLifeDays > 0 ? "\(Int(t.recencyHalfLifeDays)) d" : "off",
-                         Console.fixed(t.ndcg, 4), Console.fixed(t.seconds, 1)])
+            rows.append([
+                "\(t.point)\(t.point == 0 ? "*" : "")", "\(t.rung)", "\(t.iterations)", "\(t.rank)", "\(t.lambda)", "\(t.alpha)",
+                t.confidence.rawValue, t.recencyHalfLifeDays > 0 ? "\(Int(t.recencyHalfLifeDays)) d" : "off",
+                Console.fixed(t.ndcg, 4), Console.fixed(t.seconds, 1),
+            ])
         }
         return RunReport.align(rows)
     }

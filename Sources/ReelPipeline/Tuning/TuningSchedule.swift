@@ -20,8 +20,9 @@ public struct TuningSchedule: Sendable, Equatable {
     }
 
     public init(config: ReelConfig) {
-        self.init(enabled: config.bool(.tuningNightly), growth: config.double(.tuningGrowth),
-                  maxAgeDays: config.int(.tuningMaxAgeDays))
+        self.init(
+            enabled: config.bool(.tuningNightly), growth: config.double(.tuningGrowth),
+            maxAgeDays: config.int(.tuningMaxAgeDays))
     }
 
     public struct Decision: Sendable, Equatable {
@@ -36,7 +37,8 @@ public struct TuningSchedule: Sendable, Equatable {
         guard let last else { return Decision(due: true, reason: "never tuned") }
         let grown = last.silverRatings > 0 ? Double(ratings - last.silverRatings) / Double(last.silverRatings) : 1
         let ageDays = Double(now - last.createdAtSeconds) / 86_400
-        let facts = "last tuned \(last.createdAt) on \(Console.count(last.silverRatings)) ratings; silver has \(Console.count(ratings)) (\(grown >= 0 ? "+" : "")\(Console.fixed(100 * grown, 1))%)"
+        let facts =
+            "last tuned \(last.createdAt) on \(Console.count(last.silverRatings)) ratings; silver has \(Console.count(ratings)) (\(grown >= 0 ? "+" : "")\(Console.fixed(100 * grown, 1))%)"
         if grown > growth {
             return Decision(due: true, reason: "data grew by more than \(Console.fixed(100 * growth, 0))%: " + facts)
         }

@@ -18,8 +18,10 @@ enum BlendedLists {
     /// - Parameters:
     ///   - topMovies, topScores: `users × k` stored lists (-1 / 0 padding).
     ///   - popularity: `windows × movies`, normalised to [0, 1].
-    static func build(blend: ServingBlend, topMovies: [Int32], topScores: [Float], k: Int,
-                      popularity: [Float], genres: [UInt32], threads: Int) -> (movies: [Int32], scores: [Float]) {
+    static func build(
+        blend: ServingBlend, topMovies: [Int32], topScores: [Float], k: Int,
+        popularity: [Float], genres: [UInt32], threads: Int
+    ) -> (movies: [Int32], scores: [Float]) {
         let users = topMovies.count / k
         let movieCount = genres.count
         let base = blend.window.rawValue * movieCount
@@ -35,13 +37,14 @@ enum BlendedLists {
                     topMovies.withUnsafeBufferPointer { top in
                         topScores.withUnsafeBufferPointer { topScore in
                             for u in rows {
-                                let row = UnsafeBufferPointer(rebasing: top[u * k ..< (u + 1) * k])
+                                let row = UnsafeBufferPointer(rebasing: top[u * k..<(u + 1) * k])
                                 let n = row.firstIndex(of: -1) ?? k
-                                HybridRanker.rerank(candidates: UnsafeBufferPointer(rebasing: row[..<n]),
-                                                    scores: UnsafeBufferPointer(rebasing: topScore[u * k ..< u * k + n]),
-                                                    k: k, weights: blend.weights,
-                                                    popularity: { popularity[base + Int($0)] }, genres: { genres[Int($0)] },
-                                                    output: &ranked)
+                                HybridRanker.rerank(
+                                    candidates: UnsafeBufferPointer(rebasing: row[..<n]),
+                                    scores: UnsafeBufferPointer(rebasing: topScore[u * k..<u * k + n]),
+                                    k: k, weights: blend.weights,
+                                    popularity: { popularity[base + Int($0)] }, genres: { genres[Int($0)] },
+                                    output: &ranked)
                                 for (j, e) in ranked.enumerated() {
                                     sink.movies.base[u * k + j] = e.movie
                                     sink.scores.base[u * k + j] = e.score

@@ -10,9 +10,11 @@ enum BlockedTopK {
     ///   - queryRows: release row of each query (where its list goes in `movies`/`scores`).
     ///   - itemRows: movie row of each item.
     ///   - seen: CSR of items to exclude per query (ascending), or nil.
-    static func run(stage: String, queries: [Float], queryRows: [Int32], items: [Float], itemRows: [Int32],
-                    rank: Int, k: Int, seen: (offsets: [Int64], items: [Int32])?,
-                    options: ReleaseOptions, movies: inout [Int32], scores: inout [Float]) {
+    static func run(
+        stage: String, queries: [Float], queryRows: [Int32], items: [Float], itemRows: [Int32],
+        rank: Int, k: Int, seen: (offsets: [Int64], items: [Int32])?,
+        options: ReleaseOptions, movies: inout [Int32], scores: inout [Float]
+    ) {
         let queryCount = queryRows.count
         let itemCount = itemRows.count
         guard queryCount > 0, itemCount > 0 else { return }
@@ -27,15 +29,17 @@ enum BlockedTopK {
                     if let seen {
                         result = seen.offsets.withUnsafeBufferPointer { off in
                             seen.items.withUnsafeBufferPointer { ex in
-                                TopK.compute(queries: block, queryCount: n, items: it, itemCount: itemCount,
-                                             rank: rank, k: k,
-                                             exclude: ExcludeLists(offsets: UnsafeBufferPointer(rebasing: off[start...(start + n)]), items: ex),
-                                             threads: options.threads)
+                                TopK.compute(
+                                    queries: block, queryCount: n, items: it, itemCount: itemCount,
+                                    rank: rank, k: k,
+                                    exclude: ExcludeLists(offsets: UnsafeBufferPointer(rebasing: off[start...(start + n)]), items: ex),
+                                    threads: options.threads)
                             }
                         }
                     } else {
-                        result = TopK.compute(queries: block, queryCount: n, items: it, itemCount: itemCount,
-                                              rank: rank, k: k, exclude: nil, threads: options.threads)
+                        result = TopK.compute(
+                            queries: block, queryCount: n, items: it, itemCount: itemCount,
+                            rank: rank, k: k, exclude: nil, threads: options.threads)
                     }
                     for i in 0..<n {
                         let base = Int(queryRows[start + i]) * k

@@ -31,8 +31,9 @@ struct FactorAlignment {
     init(ratings: SilverRatings, factors: ModelFactors) throws {
         rank = factors.rank
         guard rank >= 1, rank <= 1 << 16,
-              factors.userFactors.count == factors.userIDs.count * rank,
-              factors.movieFactors.count == factors.movieIDs.count * rank else {
+            factors.userFactors.count == factors.userIDs.count * rank,
+            factors.movieFactors.count == factors.movieIDs.count * rank
+        else {
             throw ReelError(.invalidInput, "model factors: matrix sizes disagree with rank \(factors.rank) and the id maps")
         }
         if let bad = factors.movieFactors.firstIndex(where: { !$0.isFinite }) {

@@ -16,17 +16,23 @@ enum FoldInSections {
         return try? JSONText.decode(Record.self, from: metadataJSON).params
     }
 
-    static func add(to contents: inout ReleaseContents, factors: ModelFactors, aligned: FactorAlignment,
-                    options: ReleaseOptions) {
+    static func add(
+        to contents: inout ReleaseContents, factors: ModelFactors, aligned: FactorAlignment,
+        options: ReleaseOptions
+    ) {
         guard options.foldIn else { return }
         guard let params = trainingParams(factors.metadataJSON), params.lambda > 0 else {
-            Console.info("publish", "fold-in: the model records no ALS parameters with lambda > 0; the release gets no fold-in sections (POST /v1/recommendations answers 404)")
+            Console.info(
+                "publish",
+                "fold-in: the model records no ALS parameters with lambda > 0; the release gets no fold-in sections (POST /v1/recommendations answers 404)"
+            )
             return
         }
         let rank = contents.rank
         contents.foldInParams = FoldInParams(params).section
-        contents.foldInGram = FoldInModel.gram(of: contents.movieFactors, rows: contents.movieCount, rank: rank,
-                                               threads: options.threads)
+        contents.foldInGram = FoldInModel.gram(
+            of: contents.movieFactors, rows: contents.movieCount, rank: rank,
+            threads: options.threads)
         if options.foldInUsers {
             var users = [Float](repeating: 0, count: contents.userCount * rank)
             for (q, row) in aligned.queryUserRows.enumerated() {
@@ -36,6 +42,9 @@ enum FoldInSections {
             contents.foldInUsers = users
         }
         let bytes = 4 * (contents.foldInGram.count + contents.foldInUsers.count + 4)
-        Console.info("publish", "fold-in: \(params.mode.rawValue) ALS, lambda \(params.lambda), alpha \(params.alpha); sections add \(Console.count(bytes)) bytes\(options.foldInUsers ? " (user factors included)" : "")")
+        Console.info(
+            "publish",
+            "fold-in: \(params.mode.rawValue) ALS, lambda \(params.lambda), alpha \(params.alpha); sections add \(Console.count(bytes)) bytes\(options.foldInUsers ? " (user factors included)" : "")"
+        )
     }
 }

@@ -12,8 +12,10 @@ import ReelServing
 /// go through the same code. Given the same inputs and options it produces
 /// the same bytes, except the id and creation time from `metadata`.
 public enum ReleaseBuilder {
-    public static func build(silver: SilverSnapshot, factors: ModelFactors, options: ReleaseOptions,
-                             metadata: ReleaseMetadata) throws -> ReleaseContents {
+    public static func build(
+        silver: SilverSnapshot, factors: ModelFactors, options: ReleaseOptions,
+        metadata: ReleaseMetadata
+    ) throws -> ReleaseContents {
         try options.validate()
         guard ReleaseFormat.isValidReleaseID(Array(metadata.releaseID.utf8)) else {
             throw ReelError(.usage, "release id '\(metadata.releaseID)' must be 1–64 characters of [A-Za-z0-9._-], not starting with '.'")
@@ -25,12 +27,16 @@ public enum ReleaseBuilder {
         let userCount = ratings.userCount
         let genreCount = Genres.all.count
         let k = options.k, similarK = options.similarK, trendingK = options.trendingK
-        Console.info("publish", "building release \(metadata.releaseID): \(Console.count(userCount)) users, \(Console.count(movieCount)) movies, K=\(k), similar K=\(similarK), trending K=\(trendingK)")
+        Console.info(
+            "publish",
+            "building release \(metadata.releaseID): \(Console.count(userCount)) users, \(Console.count(movieCount)) movies, K=\(k), similar K=\(similarK), trending K=\(trendingK)"
+        )
 
         let aligned = try FactorAlignment(ratings: ratings, factors: factors)
         let rank = aligned.rank
         if aligned.queryCount < userCount {
-            Console.info("publish", "\(Console.count(userCount - aligned.queryCount)) users have no factors: they get no stored list (trending fallback)")
+            Console.info(
+                "publish", "\(Console.count(userCount - aligned.queryCount)) users have no factors: they get no stored list (trending fallback)")
         }
         if aligned.itemCount < movieCount {
             Console.info("publish", "\(Console.count(movieCount - aligned.itemCount)) movies have no factors: they are never recommended")
@@ -38,22 +44,25 @@ public enum ReleaseBuilder {
         // UC1: every user's top-K.
         var topMovies = [Int32](repeating: -1, count: userCount * k)
         var topScores = [Float](repeating: 0, count: userCount * k)
-        BlockedTopK.run(stage: "publish: top-\(k)", queries: aligned.queryFactors, queryRows: aligned.queryUserRows,
-                        items: aligned.itemFactors, itemRows: aligned.itemMovieRows, rank: rank, k: k,
-                        seen: aligned.seenItems(ratings), options: options, movies: &topMovies, scores: &topScores)
+        BlockedTopK.run(
+            stage: "publish: top-\(k)", queries: aligned.queryFactors, queryRows: aligned.queryUserRows,
+            items: aligned.itemFactors, itemRows: aligned.itemMovieRows, rank: rank, k: k,
+            seen: aligned.seenItems(ratings), options: options, movies: &topMovies, scores: &topScores)
 
         // Similar movies: cosine = dot product of unit vectors, self excluded.
         var similarMovies = [Int32](repeating: -1, count: movieCount * similarK)
         var similarScores = [Float](repeating: 0, count: movieCount * similarK)
         let unit = aligned.normalisedItems()
         let selfExcluded = (offsets: (0...aligned.itemCount).map(Int64.init), items: (0..<aligned.itemCount).map(Int32.init))
-        BlockedTopK.run(stage: "publish: similar", queries: unit, queryRows: aligned.itemMovieRows,
-                        items: unit, itemRows: aligned.itemMovieRows, rank: rank, k: similarK,
-                        seen: selfExcluded, options: options, movies: &similarMovies, scores: &similarScores)
+        BlockedTopK.run(
+            stage: "publish: similar", queries: unit, queryRows: aligned.itemMovieRows,
+            items: unit, itemRows: aligned.itemMovieRows, rank: rank, k: similarK,
+            seen: selfExcluded, options: options, movies: &similarMovies, scores: &similarScores)
 
         // UC2: trending.
-        let trending = TrendingLists(popularity: silver.popularity, genres: movies.genres,
-                                     trendingK: trendingK, genreCount: genreCount)
+        let trending = TrendingLists(
+            popularity: silver.popularity, genres: movies.genres,
+            trendingK: trendingK, genreCount: genreCount)
 
         // UC1's default order: one blend is precomputed as the blend sections (UC3 weights);
         // any other candidate but the model's order (a baseline, a per-user blend) as the served lists.
@@ -64,14 +73,16 @@ public enum ReleaseBuilder {
         let servedLists: (name: String, lists: CandidateLists)? = served.flatMap { candidate in
             guard candidate != .model, blend == nil else { return nil }
             if case .blend = candidate { return nil }
-            let context = CandidateContext(ratings: ratings, users: (0..<userCount).map(Int32.init), popularity: silver.popularity,
-                                           genres: movies.genres, model: (topMovies, topScores, k), threads: options.threads)
+            let context = CandidateContext(
+                ratings: ratings, users: (0..<userCount).map(Int32.init), popularity: silver.popularity,
+                genres: movies.genres, model: (topMovies, topScores, k), threads: options.threads)
             Console.info("publish", "serving \(candidate.label): every user's list from it")
             return (candidate.name, candidate.recommender.lists(context, k: k))
         }
         let blended = blend.map {
-            BlendedLists.build(blend: $0, topMovies: topMovies, topScores: topScores, k: k,
-                               popularity: trending.popularity, genres: movies.genres, threads: options.threads)
+            BlendedLists.build(
+                blend: $0, topMovies: topMovies, topScores: topScores, k: k,
+                popularity: trending.popularity, genres: movies.genres, threads: options.threads)
         }
 
         var movieFactors = [Float](repeating: 0, count: movieCount * rank)
@@ -91,10 +102,11 @@ public enum ReleaseBuilder {
         counts.factorUsersNotInSilver = aligned.unknownUsers
         counts.factorMoviesNotInSilver = aligned.unknownMovies
         counts.genres = genreCount
-        let meta = try ReleaseMeta.json(metadata: metadata, options: options, rank: rank, counts: counts,
-                                        silverVersion: silver.versionID, silverFingerprint: silver.fingerprint,
-                                        trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON,
-                                        blend: blend, served: served)
+        let meta = try ReleaseMeta.json(
+            metadata: metadata, options: options, rank: rank, counts: counts,
+            silverVersion: silver.versionID, silverFingerprint: silver.fingerprint,
+            trendingEnd: silver.popularity.endTime, modelJSON: factors.metadataJSON,
+            blend: blend, served: served)
 
         var contents = ReleaseContents(
             releaseID: metadata.releaseID, createdAt: metadata.createdAt,
@@ -119,11 +131,13 @@ public enum ReleaseBuilder {
         }
         FoldInSections.add(to: &contents, factors: factors, aligned: aligned, options: options)
         // The web face: title search, each user's recent ratings, the report page.
-        TitleIndexBuilder.build(titleOffsets: movies.titleOffsets, titles: movies.titleBytes,
-                                ratingCounts: movies.ratingCounts, into: &contents.web)
-        RecentRatingsBuilder.build(userOffsets: ratings.userOffsets, userMovies: ratings.userMovies,
-                                   userRatings: ratings.userRatings, userTimes: ratings.userTimes,
-                                   n: options.recentN, into: &contents.web)
+        TitleIndexBuilder.build(
+            titleOffsets: movies.titleOffsets, titles: movies.titleBytes,
+            ratingCounts: movies.ratingCounts, into: &contents.web)
+        RecentRatingsBuilder.build(
+            userOffsets: ratings.userOffsets, userMovies: ratings.userMovies,
+            userRatings: ratings.userRatings, userTimes: ratings.userTimes,
+            n: options.recentN, into: &contents.web)
         contents.web.reportHTML = options.reportHTML
         return contents
     }
@@ -135,18 +149,21 @@ public enum ReleaseBuilder {
         guard r.movieCount > 0 else { throw bad("no movies: nothing to publish") }
         guard m.ids == r.movieIDs else { throw bad("movies table rows disagree with the ratings' movie rows") }
         guard m.titleOffsets.count == m.count + 1, m.years.count == m.count, m.genres.count == m.count,
-              m.ratingCounts.count == m.count, m.ratingMeans.count == m.count,
-              m.titleOffsets.first == 0, Int(m.titleOffsets.last ?? 0) == m.titleBytes.count else {
+            m.ratingCounts.count == m.count, m.ratingMeans.count == m.count,
+            m.titleOffsets.first == 0, Int(m.titleOffsets.last ?? 0) == m.titleBytes.count
+        else {
             throw bad("movies table columns have inconsistent lengths")
         }
         guard zip(r.movieIDs, r.movieIDs.dropFirst()).allSatisfy({ $0 < $1 }),
-              zip(r.userIDs, r.userIDs.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            zip(r.userIDs, r.userIDs.dropFirst()).allSatisfy({ $0 < $1 })
+        else {
             throw bad("user or movie ids are not strictly ascending")
         }
         guard r.userOffsets.count == r.userCount + 1, r.userOffsets.first == 0,
-              Int(r.userOffsets.last ?? 0) == r.userMovies.count,
-              zip(r.userOffsets, r.userOffsets.dropFirst()).allSatisfy({ $0 <= $1 }),
-              r.userMovies.allSatisfy({ $0 >= 0 && Int($0) < r.movieCount }) else {
+            Int(r.userOffsets.last ?? 0) == r.userMovies.count,
+            zip(r.userOffsets, r.userOffsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+            r.userMovies.allSatisfy({ $0 >= 0 && Int($0) < r.movieCount })
+        else {
             throw bad("user-major ratings (offsets or movie rows) are inconsistent")
         }
         let windows = ReleaseFormat.windowCount

@@ -14,9 +14,11 @@ enum ReleaseMeta {
         var genres = 0
     }
 
-    static func json(metadata: ReleaseMetadata, options: ReleaseOptions, rank: Int, counts: Counts,
-                     silverVersion: String, silverFingerprint: UInt64, trendingEnd: Int64,
-                     modelJSON: String, blend: ServingBlend?, served: ServingCandidate? = nil) throws -> String {
+    static func json(
+        metadata: ReleaseMetadata, options: ReleaseOptions, rank: Int, counts: Counts,
+        silverVersion: String, silverFingerprint: UInt64, trendingEnd: Int64,
+        modelJSON: String, blend: ServingBlend?, served: ServingCandidate? = nil
+    ) throws -> String {
         let model = try object(modelJSON, what: "model factors metadata")
         let metrics = try metadata.metricsJSON.map { try object($0, what: "metrics") } ?? (model["metrics"] as? [String: Any] ?? [:])
         let meta: [String: Any] = [
@@ -45,9 +47,13 @@ enum ReleaseMeta {
             "metrics": metrics,
             // What UC1 serves without `mode`: the evaluated blend's precomputed lists, or the model's.
             "serving": blend.map { b -> [String: Any] in
-                ["defaultMode": "hybrid", "candidate": (served ?? .blend(b)).label,
-                 "blend": ["model": decimal(b.weights.model), "trending": decimal(b.weights.trending),
-                           "diversity": decimal(b.weights.diversity), "window": b.window.label] as [String: Any]]
+                [
+                    "defaultMode": "hybrid", "candidate": (served ?? .blend(b)).label,
+                    "blend": [
+                        "model": decimal(b.weights.model), "trending": decimal(b.weights.trending),
+                        "diversity": decimal(b.weights.diversity), "window": b.window.label,
+                    ] as [String: Any],
+                ]
             } ?? served.flatMap { c -> [String: Any]? in
                 c == .model ? nil : ["defaultMode": c.name, "candidate": c.label, "baseline": c.family.isBaseline]
             } ?? ["defaultMode": modelName(model) ?? "als"],
@@ -61,7 +67,7 @@ enum ReleaseMeta {
                 "end": Clock.iso8601(trendingEnd),
                 "endTime": trendingEnd,
                 "windows": ["24h", "7d", "30d"],
-            ] as [String: Any]
+            ] as [String: Any],
         ]
         let data = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
@@ -72,7 +78,8 @@ enum ReleaseMeta {
     /// record in the factors' metadata; nil when it records no mode.
     static func modelName(_ model: [String: Any]) -> String? {
         guard let params = model["params"] as? [String: Any], let mode = params["mode"] as? String,
-              ["implicit", "explicit"].contains(mode) else { return nil }
+            ["implicit", "explicit"].contains(mode)
+        else { return nil }
         return "\(mode)-als"
     }
 
@@ -88,7 +95,8 @@ enum ReleaseMeta {
     static func object(_ text: String, what: String) throws -> [String: Any] {
         if text.allSatisfy(\.isWhitespace) { return [:] }
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
-              let object = value as? [String: Any] else {
+            let object = value as? [String: Any]
+        else {
             throw ReelError(.invalidInput, "\(what) is not a JSON object")
         }
         return object

@@ -38,8 +38,10 @@ public struct ReleaseOptions: Sendable, Equatable {
     /// served at `/report`; empty: none.
     public var reportHTML: [UInt8] = []
 
-    public init(k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
-                threads: Int = Parallel.availableCores, queryBlock: Int = 16_384) {
+    public init(
+        k: Int = 100, similarK: Int = 20, trendingK: Int = 100,
+        threads: Int = Parallel.availableCores, queryBlock: Int = 16_384
+    ) {
         self.k = k
         self.similarK = similarK
         self.trendingK = trendingK
@@ -75,8 +77,10 @@ public struct ReleaseMetadata: Sendable {
     /// Evaluation metrics as a JSON object; nil takes `metrics` from the model's metadata.
     public var metricsJSON: String?
 
-    public init(releaseID: String? = nil, createdAt: Int64 = Clock.now(), modelRun: String,
-                modelFingerprint: UInt64, metricsJSON: String? = nil) {
+    public init(
+        releaseID: String? = nil, createdAt: Int64 = Clock.now(), modelRun: String,
+        modelFingerprint: UInt64, metricsJSON: String? = nil
+    ) {
         self.releaseID = releaseID ?? Clock.runID()
         self.createdAt = createdAt
         self.modelRun = modelRun

@@ -12,8 +12,10 @@ import ReelServing
 /// complete it: by folded title (exact and prefix matches are one run) and
 /// by popularity (the order results are ranked in, so a search can stop early).
 public enum TitleIndexBuilder {
-    public static func build(titleOffsets: [UInt32], titles: [UInt8], ratingCounts: [Int32],
-                             into web: inout ReleaseWebContents) {
+    public static func build(
+        titleOffsets: [UInt32], titles: [UInt8], ratingCounts: [Int32],
+        into web: inout ReleaseWebContents
+    ) {
         let movieCount = titleOffsets.count - 1
         var norm: [UInt8] = []
         norm.reserveCapacity(titles.count + movieCount * 4)
@@ -70,8 +72,10 @@ public enum TitleIndexBuilder {
 /// Builds the recent-ratings sections (0x56–0x58): each user's last `n`
 /// ratings by time (newest first; ties by movie row), from silver's user-major CSR.
 public enum RecentRatingsBuilder {
-    public static func build(userOffsets: [Int64], userMovies: [Int32], userRatings: [Float], userTimes: [Int64],
-                             n: Int, into web: inout ReleaseWebContents) {
+    public static func build(
+        userOffsets: [Int64], userMovies: [Int32], userRatings: [Float], userTimes: [Int64],
+        n: Int, into web: inout ReleaseWebContents
+    ) {
         let userCount = userOffsets.count - 1
         guard n > 0, userCount > 0 else { return }
         var movies = [Int32](repeating: -1, count: userCount * n)

@@ -14,21 +14,31 @@ enum GoldOpenRows {
     /// `user_recommendations` in batches of whole users, ascending by userId, then rank.
     static func userRecommendations(_ release: Release, modelRun: String, _ emit: (OpenTableRows) throws -> Void) throws {
         let t = release.tables
-        try ranked(count: t.userCount, owner: { t.userIDs[$0] }, list: { release.recommendations(userRow: $0) },
-                   movieIDs: t.movieIDs) { owners, ranks, movies, scores in
-            try emit(OpenTableRows(["userId": .int32(owners), "rank": .int32(ranks), "movieId": .int32(movies),
-                                    "score": .float(scores),
-                                    "model_run": OpenColumns.repeating(modelRun, count: owners.count)]))
+        try ranked(
+            count: t.userCount, owner: { t.userIDs[$0] }, list: { release.recommendations(userRow: $0) },
+            movieIDs: t.movieIDs
+        ) { owners, ranks, movies, scores in
+            try emit(
+                OpenTableRows([
+                    "userId": .int32(owners), "rank": .int32(ranks), "movieId": .int32(movies),
+                    "score": .float(scores),
+                    "model_run": OpenColumns.repeating(modelRun, count: owners.count),
+                ]))
         }
     }
 
     /// `similar_movies` in batches of whole movies, ascending by movieId, then rank.
     static func similarMovies(_ release: Release, _ emit: (OpenTableRows) throws -> Void) throws {
         let t = release.tables
-        try ranked(count: t.movieCount, owner: { t.movieIDs[$0] }, list: { release.similar(movieRow: $0) },
-                   movieIDs: t.movieIDs) { owners, ranks, movies, scores in
-            try emit(OpenTableRows(["movieId": .int32(owners), "rank": .int32(ranks), "similarMovieId": .int32(movies),
-                                    "score": .float(scores)]))
+        try ranked(
+            count: t.movieCount, owner: { t.movieIDs[$0] }, list: { release.similar(movieRow: $0) },
+            movieIDs: t.movieIDs
+        ) { owners, ranks, movies, scores in
+            try emit(
+                OpenTableRows([
+                    "movieId": .int32(owners), "rank": .int32(ranks), "similarMovieId": .int32(movies),
+                    "score": .float(scores),
+                ]))
         }
     }
 
@@ -52,15 +62,19 @@ enum GoldOpenRows {
                 }
             }
         }
-        return OpenTableRows(["window": ParquetColumnData(.byteArray(windows)), "genre": ParquetColumnData(.byteArray(genres)),
-                              "rank": .int32(ranks), "movieId": .int32(movies), "score": .float(scores)])
+        return OpenTableRows([
+            "window": ParquetColumnData(.byteArray(windows)), "genre": ParquetColumnData(.byteArray(genres)),
+            "rank": .int32(ranks), "movieId": .int32(movies), "score": .float(scores),
+        ])
     }
 
     /// Ranked lists of `count` owners (users or movies) flattened into
     /// columns, handed to `emit` about `rowsPerFile` rows at a time.
-    private static func ranked(count: Int, owner: (Int) -> Int32, list: (Int) -> RankedList, movieIDs: UnsafeBufferPointer<Int32>,
-                               rowsPerFile: Int = rowsPerFile,
-                               _ emit: ([Int32], [Int32], [Int32], [Float]) throws -> Void) throws {
+    private static func ranked(
+        count: Int, owner: (Int) -> Int32, list: (Int) -> RankedList, movieIDs: UnsafeBufferPointer<Int32>,
+        rowsPerFile: Int = rowsPerFile,
+        _ emit: ([Int32], [Int32], [Int32], [Float]) throws -> Void
+    ) throws {
         var owners: [Int32] = [], ranks: [Int32] = [], movies: [Int32] = [], scores: [Float] = []
         func flush() throws {
             guard !owners.isEmpty else { return }

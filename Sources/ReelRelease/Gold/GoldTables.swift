@@ -27,12 +27,13 @@ public enum GoldTables {
 
         /// One line for logs and the nightly run record.
         public var summary: String {
-            "gold tables: " + GoldTables.names.compactMap { name in
-                versions[name].map { v in
-                    let n = rows[name] ?? 0
-                    return "\(name) v\(v) (\(Console.count(n)) row\(n == 1 ? "" : "s"))"
-                }
-            }.joined(separator: ", ")
+            "gold tables: "
+                + GoldTables.names.compactMap { name in
+                    versions[name].map { v in
+                        let n = rows[name] ?? 0
+                        return "\(name) v\(v) (\(Console.count(n)) row\(n == 1 ? "" : "s"))"
+                    }
+                }.joined(separator: ", ")
         }
     }
 
@@ -43,14 +44,17 @@ public enum GoldTables {
     /// catch up (`reel lakehouse gold`), so the caller fails its stage
     /// without anyone mistaking it for a failed publish.
     @discardableResult
-    public static func write(published: PublishResult, home: ReelHome, lock: DeltaWriteLock,
-                             schemasDirectory: String? = nil) throws -> Report {
+    public static func write(
+        published: PublishResult, home: ReelHome, lock: DeltaWriteLock,
+        schemasDirectory: String? = nil
+    ) throws -> Report {
         do {
             let report = try write(release: Release(path: published.path), home: home, lock: lock, schemasDirectory: schemasDirectory)
             Console.info("publish", report.summary)
             return report
         } catch let e as ReelError {
-            let message = "release \(published.releaseID) is published and current, but its gold tables under \(home.gold) "
+            let message =
+                "release \(published.releaseID) is published and current, but its gold tables under \(home.gold) "
                 + "were not written: \(e.message). The tables still hold the previous release; `reel lakehouse gold` "
                 + "(or the next publish) writes them"
             Console.warn("publish", message)
@@ -71,19 +75,24 @@ public enum GoldTables {
             Console.info("gold", report.summary)
             return report
         } catch let e as ReelError {
-            throw ReelError(e.kind, "release \(release.releaseID) is current, but its gold tables under \(home.gold) were not written: "
-                + "\(e.message). `reel lakehouse gold` writes them")
+            throw ReelError(
+                e.kind,
+                "release \(release.releaseID) is current, but its gold tables under \(home.gold) were not written: "
+                    + "\(e.message). `reel lakehouse gold` writes them")
         }
     }
 
     /// Writes the gold tables from `release` (opened and verified by the caller).
     @discardableResult
-    public static func write(release: Release, home: ReelHome, lock: DeltaWriteLock,
-                             schemasDirectory: String? = nil, threads: Int = 0) throws -> Report {
+    public static func write(
+        release: Release, home: ReelHome, lock: DeltaWriteLock,
+        schemasDirectory: String? = nil, threads: Int = 0
+    ) throws -> Report {
         let schemas = try OpenTableSchemas.gold(schemasDirectory: schemasDirectory ?? ContractLocator.schemasDirectory(home: home))
         let run = try GoldModelRun(release: release)
-        let writer = try OpenTableWriter(schemas: schemas, location: home.goldTable, lock: lock,
-                                         parameters: ["releaseId": release.releaseID], threads: threads)
+        let writer = try OpenTableWriter(
+            schemas: schemas, location: home.goldTable, lock: lock,
+            parameters: ["releaseId": release.releaseID], threads: threads)
         var report = Report(releaseID: release.releaseID)
         do {
             func add(_ table: String, _ rows: OpenTableRows) throws {

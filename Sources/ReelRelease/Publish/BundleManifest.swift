@@ -23,8 +23,10 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         case releaseID, file, format, created, size, xxh3, compressedSize, compressedXXH3
     }
 
-    public init(releaseID: String, file: String, format: String, created: String, size: Int, xxh3: UInt64,
-                compressedSize: Int, compressedXXH3: UInt64) {
+    public init(
+        releaseID: String, file: String, format: String, created: String, size: Int, xxh3: UInt64,
+        compressedSize: Int, compressedXXH3: UInt64
+    ) {
         self.releaseID = releaseID
         self.file = file
         self.format = format

@@ -12,8 +12,10 @@ import ReelServing
 /// next to it, fully verified by opening it with `Release`, and only then
 /// renamed into place and switched to, with the same steps as a publish.
 public enum ReleaseActivator {
-    public static func activate(file: String, home: ReelHome, manifestPath: String? = nil, keep: Int = 5,
-                                steps: PublishSteps = PublishSteps()) throws -> PublishResult {
+    public static func activate(
+        file: String, home: ReelHome, manifestPath: String? = nil, keep: Int = 5,
+        steps: PublishSteps = PublishSteps()
+    ) throws -> PublishResult {
         guard FileSystem.exists(file) else { throw ReelError(.notFound, "\(file): no such file") }
         let catalog = ReleaseCatalog(home: home)
         let current = catalog.currentID()
@@ -47,11 +49,13 @@ public enum ReleaseActivator {
             }
             let previous = current == id ? catalog.previousID() : current
             try catalog.switchCurrent(to: id, previous: previous, steps: steps)
-            return PublishResult(releaseID: id, path: final, size: release.fileSize, previous: previous,
-                                 removed: try catalog.prune(keep: keep))
+            return PublishResult(
+                releaseID: id, path: final, size: release.fileSize, previous: previous,
+                removed: try catalog.prune(keep: keep))
         }
         try steps.reached(.afterTempWrite)
-        return try ReleasePublisher.install(staging: temp, releaseID: id, size: release.fileSize, catalog: catalog,
-                                            keep: keep, steps: steps, logStage: "activate")
+        return try ReleasePublisher.install(
+            staging: temp, releaseID: id, size: release.fileSize, catalog: catalog,
+            keep: keep, steps: steps, logStage: "activate")
     }
 }

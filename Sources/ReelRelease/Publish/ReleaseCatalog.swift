@@ -50,8 +50,9 @@ public struct ReleaseCatalog: Sendable {
         for name in FileSystem.list(home.releases) where name.hasSuffix(ReleaseFormat.fileExtension) {
             let id = String(name.dropLast(ReleaseFormat.fileExtension.count))
             let path = Path.join(home.releases, name)
-            var entry = Entry(id: id, path: path, size: FileSystem.size(path) ?? 0, createdAt: 0,
-                              isCurrent: id == current, isPrevious: id == previous, metaJSON: nil, problem: nil)
+            var entry = Entry(
+                id: id, path: path, size: FileSystem.size(path) ?? 0, createdAt: 0,
+                isCurrent: id == current, isPrevious: id == previous, metaJSON: nil, problem: nil)
             do {
                 let reader = try SectionFileReader(path: path, kind: ReleaseFormat.kind, verify: .structure)
                 entry.createdAt = reader.createdAt

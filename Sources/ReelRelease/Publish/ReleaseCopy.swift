@@ -37,10 +37,12 @@ enum ReleaseCopy {
 
     static func check(_ written: (size: Int, xxh3: UInt64), against manifest: BundleManifest, source: String) throws {
         guard written.size == manifest.size else {
-            throw ReelError(.corrupt, "\(source): \(written.size) bytes after decompression, the manifest says \(manifest.size) (truncated or wrong copy)")
+            throw ReelError(
+                .corrupt, "\(source): \(written.size) bytes after decompression, the manifest says \(manifest.size) (truncated or wrong copy)")
         }
         guard written.xxh3 == manifest.xxh3 else {
-            throw ReelError(.corrupt, "\(source): xxh3 \(XXH3.hex(written.xxh3)) does not match the manifest's \(XXH3.hex(manifest.xxh3)) (damaged copy)")
+            throw ReelError(
+                .corrupt, "\(source): xxh3 \(XXH3.hex(written.xxh3)) does not match the manifest's \(XXH3.hex(manifest.xxh3)) (damaged copy)")
         }
     }
 

@@ -29,33 +29,41 @@ public struct PublishResult: Sendable {
 public enum ReleasePublisher {
     /// Publishes the release built from the current silver and a factors file.
     /// - Parameter modelPath: factors file; default `output/models/latest/model.factors`.
-    public static func publish(home: ReelHome, modelPath: String? = nil, options: ReleaseOptions = ReleaseOptions(),
-                               metricsJSON: String? = nil, keep: Int = 5) throws -> PublishResult {
+    public static func publish(
+        home: ReelHome, modelPath: String? = nil, options: ReleaseOptions = ReleaseOptions(),
+        metricsJSON: String? = nil, keep: Int = 5
+    ) throws -> PublishResult {
         let factorsPath = modelPath ?? Path.join(home.latestModel, "model.factors")
         guard FileSystem.exists(factorsPath) else {
             throw ReelError(.notFound, "no model factors at \(factorsPath): run `reel train` first, or pass --model PATH")
         }
-        return try publish(silver: SilverSnapshot.open(home: home), factorsPath: factorsPath, home: home,
-                           options: options, metricsJSON: metricsJSON, keep: keep)
+        return try publish(
+            silver: SilverSnapshot.open(home: home), factorsPath: factorsPath, home: home,
+            options: options, metricsJSON: metricsJSON, keep: keep)
     }
 
     /// Publishes the release built from `silver` (already open, as in the
     /// nightly job) and the factors file at `factorsPath`, whose xxh3 becomes
     /// the model fingerprint and whose folder names the model run.
-    public static func publish(silver: SilverSnapshot, factorsPath: String, home: ReelHome,
-                               options: ReleaseOptions = ReleaseOptions(), metricsJSON: String? = nil,
-                               keep: Int = 5) throws -> PublishResult {
+    public static func publish(
+        silver: SilverSnapshot, factorsPath: String, home: ReelHome,
+        options: ReleaseOptions = ReleaseOptions(), metricsJSON: String? = nil,
+        keep: Int = 5
+    ) throws -> PublishResult {
         let fingerprint = try MappedFile(path: factorsPath, populate: true).withBytes { XXH3.hash($0) }
         let factors = try ModelFactors.read(path: factorsPath)
-        let metadata = ReleaseMetadata(modelRun: modelRun(of: factorsPath), modelFingerprint: fingerprint,
-                                       metricsJSON: metricsJSON)
+        let metadata = ReleaseMetadata(
+            modelRun: modelRun(of: factorsPath), modelFingerprint: fingerprint,
+            metricsJSON: metricsJSON)
         let contents = try ReleaseBuilder.build(silver: silver, factors: factors, options: options, metadata: metadata)
         return try publish(contents, home: home, keep: keep)
     }
 
     /// Writes, verifies, installs and switches to `contents`.
-    public static func publish(_ contents: ReleaseContents, home: ReelHome, keep: Int = 5,
-                               steps: PublishSteps = PublishSteps()) throws -> PublishResult {
+    public static func publish(
+        _ contents: ReleaseContents, home: ReelHome, keep: Int = 5,
+        steps: PublishSteps = PublishSteps()
+    ) throws -> PublishResult {
         let catalog = ReleaseCatalog(home: home)
         let final = catalog.path(for: contents.releaseID)
         guard !FileSystem.exists(final) else {
@@ -72,15 +80,18 @@ public enum ReleasePublisher {
             unlink(staging)
             throw error
         }
-        Console.info("publish", "wrote and verified \(Path.basename(final)) (\(Console.bytes(size))) in \(Console.duration(Clock.monotonic() - started))")
+        Console.info(
+            "publish", "wrote and verified \(Path.basename(final)) (\(Console.bytes(size))) in \(Console.duration(Clock.monotonic() - started))")
         try steps.reached(.afterTempWrite)
         return try install(staging: staging, releaseID: contents.releaseID, size: size, catalog: catalog, keep: keep, steps: steps)
     }
 
     /// Renames a verified staging file into the releases folder, switches
     /// current to it and prunes. Shared by publish and activate.
-    static func install(staging: String, releaseID: String, size: Int, catalog: ReleaseCatalog,
-                        keep: Int, steps: PublishSteps, logStage: String = "publish") throws -> PublishResult {
+    static func install(
+        staging: String, releaseID: String, size: Int, catalog: ReleaseCatalog,
+        keep: Int, steps: PublishSteps, logStage: String = "publish"
+    ) throws -> PublishResult {
         let final = catalog.path(for: releaseID)
         try FileSystem.rename(staging, final)
         try FileSystem.fsyncDirectory(catalog.home.releases)

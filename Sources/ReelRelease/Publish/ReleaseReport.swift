@@ -47,13 +47,17 @@ public enum ReleaseReport {
             "xxh3": XXH3.hex(XXH3.hash(t.file.file.bytes)),
             "created": Clock.iso8601(r.createdAt),
             "createdAt": r.createdAt,
-            "counts": ["users": t.userCount, "movies": t.movieCount, "k": t.k, "similarK": t.similarK,
-                       "trendingK": t.trendingK, "rank": t.rank, "genres": t.genreCount,
-                       "moviesWithFactors": t.factorMask.reduce(0) { $0 + Int($1) }],
+            "counts": [
+                "users": t.userCount, "movies": t.movieCount, "k": t.k, "similarK": t.similarK,
+                "trendingK": t.trendingK, "rank": t.rank, "genres": t.genreCount,
+                "moviesWithFactors": t.factorMask.reduce(0) { $0 + Int($1) },
+            ],
             "fingerprints": ["silver": XXH3.hex(t.silverFingerprint), "model": XXH3.hex(t.modelFingerprint)],
             "sections": t.file.sections.map { s -> [String: Any] in
-                ["name": s.name, "offset": s.offset, "length": s.length, "count": s.count,
-                 "elementSize": s.elementSize, "xxh3": XXH3.hex(s.checksum)]
+                [
+                    "name": s.name, "offset": s.offset, "length": s.length, "count": s.count,
+                    "elementSize": s.elementSize, "xxh3": XXH3.hex(s.checksum),
+                ]
             },
         ]
         object["meta"] = try? JSONSerialization.jsonObject(with: Data(t.meta))
@@ -76,19 +80,20 @@ public enum ReleaseReport {
     public static func inspectText(_ r: Release) -> String {
         let t = r.tables
         var out = """
-        release       \(r.releaseID) (REELRLSE \(t.file.major).\(t.file.minor))
-        file          \(r.path), \(Console.bytes(r.fileSize)), xxh3 \(XXH3.hex(XXH3.hash(t.file.file.bytes)))
-        created       \(Clock.iso8601(r.createdAt))
-        counts        \(Console.count(t.userCount)) users, \(Console.count(t.movieCount)) movies (\(Console.count(t.factorMask.reduce(0) { $0 + Int($1) })) with factors), \(t.genreCount) genres
-        stored        K=\(t.k), similar K=\(t.similarK), trending K=\(t.trendingK), rank \(t.rank)
-        fingerprints  silver \(XXH3.hex(t.silverFingerprint)), model \(XXH3.hex(t.modelFingerprint))
-        fold-in       \(foldInSummary(t).map { "\($0.mode) ALS, lambda \($0.lambda), alpha \($0.alpha), " + ($0.users ? "with" : "without") + " user factors (\(Console.bytes($0.bytes)))" } ?? "none (POST /v1/recommendations answers 404)")
+            release       \(r.releaseID) (REELRLSE \(t.file.major).\(t.file.minor))
+            file          \(r.path), \(Console.bytes(r.fileSize)), xxh3 \(XXH3.hex(XXH3.hash(t.file.file.bytes)))
+            created       \(Clock.iso8601(r.createdAt))
+            counts        \(Console.count(t.userCount)) users, \(Console.count(t.movieCount)) movies (\(Console.count(t.factorMask.reduce(0) { $0 + Int($1) })) with factors), \(t.genreCount) genres
+            stored        K=\(t.k), similar K=\(t.similarK), trending K=\(t.trendingK), rank \(t.rank)
+            fingerprints  silver \(XXH3.hex(t.silverFingerprint)), model \(XXH3.hex(t.modelFingerprint))
+            fold-in       \(foldInSummary(t).map { "\($0.mode) ALS, lambda \($0.lambda), alpha \($0.alpha), " + ($0.users ? "with" : "without") + " user factors (\(Console.bytes($0.bytes)))" } ?? "none (POST /v1/recommendations answers 404)")
 
-        sections      \(pad("name", 16)) \(pad("offset", 12, right: true)) \(pad("bytes", 12, right: true)) \(pad("count", 12, right: true)) elem  xxh3
+            sections      \(pad("name", 16)) \(pad("offset", 12, right: true)) \(pad("bytes", 12, right: true)) \(pad("count", 12, right: true)) elem  xxh3
 
-        """
+            """
         for s in t.file.sections {
-            out += "              \(pad(s.name, 16)) \(pad(String(s.offset), 12, right: true)) \(pad(Console.bytes(s.length), 12, right: true)) \(pad(Console.count(s.count), 12, right: true)) \(pad(String(s.elementSize), 4, right: true))  \(XXH3.hex(s.checksum))\n"
+            out +=
+                "              \(pad(s.name, 16)) \(pad(String(s.offset), 12, right: true)) \(pad(Console.bytes(s.length), 12, right: true)) \(pad(Console.count(s.count), 12, right: true)) \(pad(String(s.elementSize), 4, right: true))  \(XXH3.hex(s.checksum))\n"
         }
         if let meta = try? JSONSerialization.jsonObject(with: Data(t.meta)) as? [String: Any] {
             for key in ["params", "metrics"] {
@@ -107,9 +112,11 @@ public enum ReleaseReport {
     /// `reel releases --json`.
     public static func releasesJSON(_ entries: [ReleaseCatalog.Entry], now: Int64 = Clock.now()) throws -> String {
         let list: [[String: Any]] = entries.reversed().map { e in
-            var o: [String: Any] = ["id": e.id, "path": e.path, "size": e.size, "current": e.isCurrent,
-                                    "previous": e.isPrevious, "created": Clock.iso8601(e.createdAt),
-                                    "ageSeconds": Clock.elapsed(from: e.createdAt, to: now)]
+            var o: [String: Any] = [
+                "id": e.id, "path": e.path, "size": e.size, "current": e.isCurrent,
+                "previous": e.isPrevious, "created": Clock.iso8601(e.createdAt),
+                "ageSeconds": Clock.elapsed(from: e.createdAt, to: now),
+            ]
             if let meta = e.metaJSON.flatMap(parse), let metrics = meta["metrics"] { o["metrics"] = metrics }
             if let problem = e.problem { o["problem"] = problem }
             return o
@@ -126,7 +133,8 @@ public enum ReleaseReport {
         for e in entries.reversed() {
             let mark = e.isCurrent ? "*" : e.isPrevious ? "-" : " "
             let metrics = e.problem.map { "unreadable: \($0)" } ?? keyMetrics(e.metaJSON)
-            out += "\(mark) \(pad(e.id, idWidth))  \(pad(Clock.iso8601(e.createdAt), 20))  \(pad(age(Clock.elapsed(from: e.createdAt, to: now)), 6, right: true))  \(pad(Console.bytes(e.size), 10, right: true))  \(metrics)\n"
+            out +=
+                "\(mark) \(pad(e.id, idWidth))  \(pad(Clock.iso8601(e.createdAt), 20))  \(pad(age(Clock.elapsed(from: e.createdAt, to: now)), 6, right: true))  \(pad(Console.bytes(e.size), 10, right: true))  \(metrics)\n"
         }
         return out + "(* current, - previous: the default `reel rollback` target)\n"
     }

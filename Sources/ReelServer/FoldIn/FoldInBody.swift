@@ -51,7 +51,9 @@ struct FoldInBody {
                     }
                     k = Int(value)
                 } else if key.equals("mode") {
-                    if s.consumeLiteral("null") { mode = nil } else {
+                    if s.consumeLiteral("null") {
+                        mode = nil
+                    } else {
                         mode = try ParameterValue.mode(try s.string())
                     }
                 } else {

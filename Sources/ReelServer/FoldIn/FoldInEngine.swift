@@ -65,8 +65,10 @@ public struct FoldInEngine<Store: RecommendationStore> {
         items.removeAll(keepingCapacity: true)
         ignored.removeAll(keepingCapacity: true)
         guard let model else {
-            throw LookupFailure(.notFound, "fold_in_unavailable",
-                                "release \(store.releaseID) has no fold-in sections (published before format 1.1, or from factors without their training parameters); republish it with this reel to serve POST requests")
+            throw LookupFailure(
+                .notFound, "fold_in_unavailable",
+                "release \(store.releaseID) has no fold-in sections (published before format 1.1, or from factors without their training parameters); republish it with this reel to serve POST requests"
+            )
         }
         let k = try effectiveK(request.k, stored: store.storedK)
         guard request.movieIDs.count == request.ratings.count, request.movieIDs.count <= FoldInLimits.maxRatings else {
@@ -87,12 +89,15 @@ public struct FoldInEngine<Store: RecommendationStore> {
         }
         let userRow = request.userID.flatMap { store.userRow(forID: $0) }
         if userRow != nil && model.userCount == 0 {
-            throw LookupFailure(.notFound, "fold_in_unavailable",
-                                "release \(store.releaseID) keeps no user factors, so new ratings cannot be added to user \(request.userID!)'s stored history")
+            throw LookupFailure(
+                .notFound, "fold_in_unavailable",
+                "release \(store.releaseID) keeps no user factors, so new ratings cannot be added to user \(request.userID!)'s stored history")
         }
         guard !rows.isEmpty || userRow != nil else {
-            throw .badParameter(request.movieIDs.isEmpty ? "'ratings' is empty: give at least one rated movie"
-                                : "none of the \(request.movieIDs.count) rated movies is in release \(store.releaseID); nothing to fold in")
+            throw .badParameter(
+                request.movieIDs.isEmpty
+                    ? "'ratings' is empty: give at least one rated movie"
+                    : "none of the \(request.movieIDs.count) rated movies is in release \(store.releaseID); nothing to fold in")
         }
         let scratch = scratchFor(model, store: store)
         guard scratch.setRatings(rows: rows, values: values) else { throw .badParameter("too many ratings") }
@@ -119,14 +124,16 @@ public struct FoldInEngine<Store: RecommendationStore> {
             let window = blend?.window ?? LookupDefaults.window
             weights = w
             let c = candidates
-            HybridRanker.rerank(candidates: c.lazy.map(\.movie), scores: c.lazy.map(\.score), k: k, weights: w,
-                                popularity: { store.popularity(movieRow: Int($0), window: window) },
-                                genres: { store.movie(row: Int($0)).genres }, output: &items)
+            HybridRanker.rerank(
+                candidates: c.lazy.map(\.movie), scores: c.lazy.map(\.score), k: k, weights: w,
+                popularity: { store.popularity(movieRow: Int($0), window: window) },
+                genres: { store.movie(row: Int($0)).genres }, output: &items)
         } else {
             items.append(contentsOf: candidates.prefix(k))
         }
-        return FoldInAnswer(userID: request.userID, mode: mode, weights: weights, updatedStoredUser: updated,
-                            nanoseconds: Clock.nanos() &- start)
+        return FoldInAnswer(
+            userID: request.userID, mode: mode, weights: weights, updatedStoredUser: updated,
+            nanoseconds: Clock.nanos() &- start)
     }
 
     /// A known user's stored candidates (unseen at publish) re-scored with the

@@ -8,8 +8,10 @@ import ReelServing
 ///     {"userId":null,"source":"fold-in","mode":"hybrid","weights":{…},"release":"…",
 ///      "count":10,"items":[…],"ignored":[999999]}
 enum FoldInJSON {
-    static func write<Store>(_ answer: FoldInAnswer, items: [(movie: Int32, score: Float)], ignored: [Int32],
-                             release: ServedRelease<Store>, into buffer: inout ByteBuffer) {
+    static func write<Store>(
+        _ answer: FoldInAnswer, items: [(movie: Int32, score: Float)], ignored: [Int32],
+        release: ServedRelease<Store>, into buffer: inout ByteBuffer
+    ) {
         buffer.writeJSON(maxBytes: 256 + 4 * RawJSONWriter.maxNumberBytes + release.idJSON.count) { w in
             w.literal("{\"userId\":")
             if let id = answer.userID { w.integer(Int64(id)) } else { w.literal("null") }
@@ -38,8 +40,9 @@ enum FoldInJSON {
             summaries.withRows { LookupJSON.writeItems(items, summaries: $0, into: &buffer) }
         } else {
             for (i, item) in items.enumerated() {
-                LookupJSON.writeItem(rank: i + 1, movie: release.store.movie(row: Int(item.movie)), score: item.score,
-                                     into: &buffer)
+                LookupJSON.writeItem(
+                    rank: i + 1, movie: release.store.movie(row: Int(item.movie)), score: item.score,
+                    into: &buffer)
             }
         }
         buffer.writeStaticString("],\"ignored\":[")

@@ -8,8 +8,10 @@ import ReelServing
 public enum FoldInPrinter {
     /// Answers `request` from `store`; errors as `LookupPrinter` maps them
     /// (404 → exit 2, a bad argument → exit 1). The note lists ignored ids.
-    public static func render<Store: RecommendationStore>(_ request: FoldInRequest, from store: Store,
-                                                          json: Bool) throws -> LookupPrinter.Output {
+    public static func render<Store: RecommendationStore>(
+        _ request: FoldInRequest, from store: Store,
+        json: Bool
+    ) throws -> LookupPrinter.Output {
         var engine = FoldInEngine<Store>()
         let answer: FoldInAnswer
         do {
@@ -18,7 +20,9 @@ public enum FoldInPrinter {
             throw error.reelError
         }
         let ignored = engine.ignored
-        let note = ignored.isEmpty ? nil
+        let note =
+            ignored.isEmpty
+            ? nil
             : "\(ignored.count) movie id(s) not in release \(store.releaseID) ignored: \(ignored.prefix(20).map(String.init).joined(separator: ", "))\(ignored.count > 20 ? ", …" : "")"
         if json {
             var buffer = ByteBufferAllocator().buffer(capacity: 4096)
@@ -29,10 +33,12 @@ public enum FoldInPrinter {
         title += answer.updatedStoredUser ? " on top of the stored user" : " of \(request.movieIDs.count - ignored.count) rating(s)"
         title += ", \(answer.mode.rawValue)"
         if let w = answer.weights {
-            title += " (model \(Console.fixed(Double(w.model), 2)), trending \(Console.fixed(Double(w.trending), 2)), diversity \(Console.fixed(Double(w.diversity), 2)))"
+            title +=
+                " (model \(Console.fixed(Double(w.model), 2)), trending \(Console.fixed(Double(w.trending), 2)), diversity \(Console.fixed(Double(w.diversity), 2)))"
         }
-        return LookupPrinter.Output(text: title + " · release \(store.releaseID)\n" + LookupTable.list(engine.items, store: store),
-                                    note: note)
+        return LookupPrinter.Output(
+            text: title + " · release \(store.releaseID)\n" + LookupTable.list(engine.items, store: store),
+            note: note)
     }
 
     /// Parses a fold-in JSON document: the POST body (`{"ratings": […], …}`)
@@ -70,8 +76,12 @@ public enum FoldInPrinter {
             }
             var rating = FoldInLimits.likedRating
             if let ratingText {
-                guard let r = Float(ratingText.trimmingSpaces), r.isFinite else { throw bad(line, "rating '\(ratingText)' for movie \(id) is not a number") }
-                guard r >= FoldInLimits.minRating, r <= FoldInLimits.maxRating else { throw bad(line, "rating \(r) for movie \(id) is outside 0.5–5.0") }
+                guard let r = Float(ratingText.trimmingSpaces), r.isFinite else {
+                    throw bad(line, "rating '\(ratingText)' for movie \(id) is not a number")
+                }
+                guard r >= FoldInLimits.minRating, r <= FoldInLimits.maxRating else {
+                    throw bad(line, "rating \(r) for movie \(id) is outside 0.5–5.0")
+                }
                 rating = r
             }
             guard ids.count < FoldInLimits.maxRatings else { throw bad(line, "more than \(FoldInLimits.maxRatings) ratings") }

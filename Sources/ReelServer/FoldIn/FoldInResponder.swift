@@ -20,8 +20,10 @@ struct FoldInResponder<Store: RecommendationStore> {
     }
 
     /// Answers a POST: routes `target` (`Router+FoldIn`), then folds in the body.
-    mutating func respond(target: UnsafeRawBufferPointer, bodyType: BodyType, requestBody: UnsafeRawBufferPointer,
-                          into out: inout ByteBuffer) -> ResponseSummary {
+    mutating func respond(
+        target: UnsafeRawBufferPointer, bodyType: BodyType, requestBody: UnsafeRawBufferPointer,
+        into out: inout ByteBuffer
+    ) -> ResponseSummary {
         let routed = Router.route(.post, target: target)
         switch routed.outcome {
         case .failure(let failure):
@@ -29,21 +31,28 @@ struct FoldInResponder<Store: RecommendationStore> {
         case .success(.foldIn(let userID)):
             return respond(userID: userID, route: routed.id, bodyType: bodyType, requestBody: requestBody, into: &out)
         case .success:
-            return fail(LookupFailure(.methodNotAllowed, "method_not_allowed", "this route does not answer POST"),
-                        routed.id, into: &out)
+            return fail(
+                LookupFailure(.methodNotAllowed, "method_not_allowed", "this route does not answer POST"),
+                routed.id, into: &out)
         }
     }
 
-    mutating func respond(userID: Int32?, route: RouteID, bodyType: BodyType, requestBody: UnsafeRawBufferPointer,
-                          into out: inout ByteBuffer) -> ResponseSummary {
+    mutating func respond(
+        userID: Int32?, route: RouteID, bodyType: BodyType, requestBody: UnsafeRawBufferPointer,
+        into out: inout ByteBuffer
+    ) -> ResponseSummary {
         guard bodyType == .json else {
-            return fail(LookupFailure(.unsupportedMediaType, "unsupported_media_type",
-                                      bodyType == .missing ? "a fold-in request needs Content-Type: application/json"
-                                      : "a fold-in body must be Content-Type: application/json"), route, into: &out)
+            return fail(
+                LookupFailure(
+                    .unsupportedMediaType, "unsupported_media_type",
+                    bodyType == .missing
+                        ? "a fold-in request needs Content-Type: application/json"
+                        : "a fold-in body must be Content-Type: application/json"), route, into: &out)
         }
         guard let release = slot.current else {
-            return fail(LookupFailure(.serviceUnavailable, "not_ready", "no verified release is mapped yet: \(slot.problem)"),
-                        route, into: &out)
+            return fail(
+                LookupFailure(.serviceUnavailable, "not_ready", "no verified release is mapped yet: \(slot.problem)"),
+                route, into: &out)
         }
         do throws(LookupFailure) {
             try body.parse(requestBody)

@@ -7,8 +7,9 @@ enum ErrorResponse {
         var body = ByteBufferAllocator().buffer(capacity: 160)
         LookupJSON.writeError(failure, into: &body)
         var date = HTTPDateCache()
-        ResponseHead.write(failure.status, contentType: .json, contentLength: body.readableBytes,
-                           persistence: .close, allowHeader: false, date: &date, into: &out)
+        ResponseHead.write(
+            failure.status, contentType: .json, contentLength: body.readableBytes,
+            persistence: .close, allowHeader: false, date: &date, into: &out)
         out.writeImmutableBuffer(body)
     }
 }

@@ -109,12 +109,16 @@ struct HTTPRequestParser: Sendable {
             guard !fields.chunked else { return .failure(.lengthRequired) }
             let length = fields.contentLength ?? 0
             guard length <= maxBodyBytes else { return .failure(.bodyTooLarge) }
-            return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
-                                        bodyLength: length, bodyType: fields.bodyType, userAgent: userAgent))
+            return .request(
+                RequestHead(
+                    method: method, target: target, persistence: persistence, length: end,
+                    bodyLength: length, bodyType: fields.bodyType, userAgent: userAgent))
         }
         if fields.announcesBody { return .failure(.bodyAnnounced) }
-        return .request(RequestHead(method: method, target: target, persistence: persistence, length: end,
-                                    ifNoneMatch: ifNoneMatch, userAgent: userAgent))
+        return .request(
+            RequestHead(
+                method: method, target: target, persistence: persistence, length: end,
+                ifNoneMatch: ifNoneMatch, userAgent: userAgent))
     }
 
     /// How many CR and LF bytes precede the next request (clients may send
@@ -187,8 +191,10 @@ private enum RequestLine {
         let method = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
         guard method.allSatisfy(isTokenByte) else { return .invalid }
         let afterMethod = firstSpace + 1
-        guard let secondSpace = UnsafeRawBufferPointer(rebasing: line[afterMethod...]).offset(of: sp)
-            .map({ $0 + afterMethod }), secondSpace > afterMethod else { return .invalid }
+        guard
+            let secondSpace = UnsafeRawBufferPointer(rebasing: line[afterMethod...]).offset(of: sp)
+                .map({ $0 + afterMethod }), secondSpace > afterMethod
+        else { return .invalid }
         let target = afterMethod..<secondSpace
         guard UnsafeRawBufferPointer(rebasing: line[target]).allSatisfy(isTargetByte) else { return .invalid }
         let version = UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])
@@ -200,8 +206,12 @@ private enum RequestLine {
         } else {
             return .invalid
         }
-        let m: RequestMethod = method.equals("GET") ? .get : method.equals("HEAD") ? .head
-            : method.equals("POST") ? .post : method.equals("OPTIONS") ? .options : .other
+        let m: RequestMethod =
+            method.equals("GET")
+            ? .get
+            : method.equals("HEAD")
+                ? .head
+                : method.equals("POST") ? .post : method.equals("OPTIONS") ? .options : .other
         return .valid(m, target: target, http10: http10)
     }
 }
@@ -303,8 +313,8 @@ private func isTokenByte(_ b: UInt8) -> Bool {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         return true
     case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-         UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-         UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+        UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+        UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
         return true
     default:
         return false

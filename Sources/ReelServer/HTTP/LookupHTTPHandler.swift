@@ -103,7 +103,7 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     // unspecialised body: every lookup would go through witness tables and runtime generic
     // metadata. This makes the generic entry jump to a copy specialised for the production
     // store, and everything it calls is specialised with it (tests' stores take the generic path).
-    @_specialize(exported: false, where Store == Release)
+    @_specialize(exported:false,where Store == Release)
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         var input = unwrapInboundIn(data)
@@ -217,8 +217,10 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
 
     /// Answers every complete request at the start of `input`, leaving an incomplete head in it.
     /// `pendingSince` is when the first unanswered head began, advanced to `now` after each answer.
-    private func serve(_ context: ChannelHandlerContext, _ input: inout ByteBuffer, searchFrom: Int, now: UInt64,
-                       pendingSince: inout UInt64) {
+    private func serve(
+        _ context: ChannelHandlerContext, _ input: inout ByteBuffer, searchFrom: Int, now: UInt64,
+        pendingSince: inout UInt64
+    ) {
         var searchFrom = searchFrom
         while !closing {
             if out.readableBytes >= settings.flushThresholdBytes {
@@ -241,12 +243,14 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
                         awaitingBody = true
                         parsed = .incomplete
                     } else {
-                        let ifNoneMatch = head.ifNoneMatch.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) }
+                        let ifNoneMatch =
+                            head.ifNoneMatch.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) }
                             ?? UnsafeRawBufferPointer(start: nil, count: 0)
-                        respond(context, head, bytes, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]),
-                                ifNoneMatch: ifNoneMatch,
-                                payload: UnsafeRawBufferPointer(rebasing: bytes[head.length..<(head.length + head.bodyLength)]),
-                                startedAt: startedAt)
+                        respond(
+                            context, head, bytes, target: UnsafeRawBufferPointer(rebasing: bytes[head.target]),
+                            ifNoneMatch: ifNoneMatch,
+                            payload: UnsafeRawBufferPointer(rebasing: bytes[head.length..<(head.length + head.bodyLength)]),
+                            startedAt: startedAt)
                     }
                 }
                 return parsed
@@ -268,25 +272,30 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
         }
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
-                         target: UnsafeRawBufferPointer,
-                         ifNoneMatch: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, startedAt: UInt64) {
+    private func respond(
+        _ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
+        target: UnsafeRawBufferPointer,
+        ifNoneMatch: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, startedAt: UInt64
+    ) {
         body.clear()
-        let summary = head.method == .post
+        let summary =
+            head.method == .post
             ? foldIn.respond(target: target, bodyType: head.bodyType, requestBody: payload, into: &body)
             : responder.respond(head.method, target: target, ifNoneMatch: ifNoneMatch, into: &body)
         let persistence = quiescing ? .close : head.persistence
         let preflight = summary.status == .noContent
-        ResponseHead.write(summary.status, contentType: summary.contentType, contentLength: body.readableBytes,
-                           persistence: persistence, allowHeader: summary.status == .methodNotAllowed || preflight,
-                           allow: summary.route.allowedMethods, caching: summary.caching, cors: settings.cors,
-                           preflight: preflight, date: &date, into: &out)
+        ResponseHead.write(
+            summary.status, contentType: summary.contentType, contentLength: body.readableBytes,
+            persistence: persistence, allowHeader: summary.status == .methodNotAllowed || preflight,
+            allow: summary.route.allowedMethods, caching: summary.caching, cors: settings.cors,
+            preflight: preflight, date: &date, into: &out)
         if head.method != .head { out.writeImmutableBuffer(body) }
         let elapsed = Clock.nanos() &- startedAt
         metrics.recordRequest(route: summary.route, status: summary.status, nanoseconds: elapsed)
         if settings.accessLog {
-            logAccess(context, head, bytes, status: summary.status,
-                      bodyBytes: head.method == .head ? 0 : body.readableBytes, nanoseconds: elapsed)
+            logAccess(
+                context, head, bytes, status: summary.status,
+                bodyBytes: head.method == .head ? 0 : body.readableBytes, nanoseconds: elapsed)
         }
         if case .close = persistence { writeAndClose(context) }
     }
@@ -295,14 +304,17 @@ final class LookupHTTPHandler<Store: RecommendationStore>: ChannelInboundHandler
     /// sent, duration, client address and user agent, as structured fields of
     /// the daemon's log line (`ConsoleLogHandler`: text or JSON). Off by
     /// default: it formats strings, which the request path otherwise never does.
-    private func logAccess(_ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
-                           status: ResponseStatus, bodyBytes: Int, nanoseconds: UInt64) {
+    private func logAccess(
+        _ context: ChannelHandlerContext, _ head: RequestHead, _ bytes: UnsafeRawBufferPointer,
+        status: ResponseStatus, bodyBytes: Int, nanoseconds: UInt64
+    ) {
         if client == nil {
-            client = context.channel.remoteAddress.map { address in
-                let ip = address.ipAddress ?? "unix"
-                let host = ip.contains(":") ? "[\(ip)]" : ip
-                return address.port.map { "\(host):\($0)" } ?? host
-            } ?? "-"
+            client =
+                context.channel.remoteAddress.map { address in
+                    let ip = address.ipAddress ?? "unix"
+                    let host = ip.contains(":") ? "[\(ip)]" : ip
+                    return address.port.map { "\(host):\($0)" } ?? host
+                } ?? "-"
         }
         // The method is the request line up to the space before the target.
         let method = String(decoding: bytes[0..<max(head.target.lowerBound - 1, 0)], as: UTF8.self)

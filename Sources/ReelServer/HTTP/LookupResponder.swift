@@ -29,9 +29,11 @@ struct LookupResponder<Store: RecommendationStore> {
 
     /// - Parameter ifNoneMatch: the request's `If-None-Match` value (empty: none). When it
     ///   names the served release's tag, a lookup is answered 304 without being run.
-    mutating func respond(_ method: RequestMethod, target: UnsafeRawBufferPointer,
-                          ifNoneMatch: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-                          into body: inout ByteBuffer) -> ResponseSummary {
+    mutating func respond(
+        _ method: RequestMethod, target: UnsafeRawBufferPointer,
+        ifNoneMatch: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        into body: inout ByteBuffer
+    ) -> ResponseSummary {
         if method == .options { return preflight(target, into: &body) }
         let routed = Router.route(method, target: target)
         let route: Route
@@ -73,8 +75,9 @@ struct LookupResponder<Store: RecommendationStore> {
             if request.isLookup, let release, release.cacheHeaders.isMatched(by: ifNoneMatch) {
                 return ResponseSummary(status: .notModified, route: routed.id, caching: .validated(release.cacheHeaders))
             }
-            var summary = web.respond(request, route: routed.id, release: release,
-                                      notReady: { "no verified release is mapped yet: \(slot.problem)" }, into: &body)
+            var summary = web.respond(
+                request, route: routed.id, release: release,
+                notReady: { "no verified release is mapped yet: \(slot.problem)" }, into: &body)
             if request.isLookup, summary.status == .ok, let release { summary.caching = .validated(release.cacheHeaders) }
             return summary
         case .lookup(let request):
@@ -93,8 +96,9 @@ struct LookupResponder<Store: RecommendationStore> {
             return ResponseSummary(status: .ok, route: routed.id, caching: .validated(release.cacheHeaders))
         case .foldIn:
             // The router sends only POSTs here, and POSTs go to `FoldInResponder`.
-            return fail(LookupFailure(.methodNotAllowed, "method_not_allowed", "fold-in routes answer only POST"),
-                        routed.id, into: &body)
+            return fail(
+                LookupFailure(.methodNotAllowed, "method_not_allowed", "fold-in routes answer only POST"),
+                routed.id, into: &body)
         }
         return ResponseSummary(status: .ok, route: routed.id)
     }
@@ -105,8 +109,9 @@ struct LookupResponder<Store: RecommendationStore> {
         let path = target.splitOnce(at: UInt8(ascii: "?")).head
         let id = Router.match(path)
         guard id != .unmatched else {
-            return fail(LookupFailure(.notFound, "no_route", "no route for this path; see /openapi.json for the API"),
-                        id, into: &body)
+            return fail(
+                LookupFailure(.notFound, "no_route", "no route for this path; see /openapi.json for the API"),
+                id, into: &body)
         }
         return ResponseSummary(status: .noContent, route: id)
     }
@@ -117,7 +122,8 @@ struct LookupResponder<Store: RecommendationStore> {
     }
 
     private func notReady(_ route: RouteID, into body: inout ByteBuffer) -> ResponseSummary {
-        fail(LookupFailure(.serviceUnavailable, "not_ready", "no verified release is mapped yet: \(slot.problem)"),
-             route, into: &body)
+        fail(
+            LookupFailure(.serviceUnavailable, "not_ready", "no verified release is mapped yet: \(slot.problem)"),
+            route, into: &body)
     }
 }

@@ -11,8 +11,11 @@ import ReelServing
 struct QueryParameters {
     /// The names a route accepts; a value's slot is its position here.
     let names: [StaticString]
-    private var slots: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?, UnsafeRawBufferPointer?,
-                        UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) = (nil, nil, nil, nil, nil)
+    private var slots:
+        (
+            UnsafeRawBufferPointer?, UnsafeRawBufferPointer?, UnsafeRawBufferPointer?,
+            UnsafeRawBufferPointer?, UnsafeRawBufferPointer?
+        ) = (nil, nil, nil, nil, nil)
 
     /// Parses `query` (the bytes after `?`, possibly empty) for a route that
     /// accepts `names` (at most five).
@@ -84,8 +87,9 @@ enum ParameterValue {
         for byte in bytes {
             value = value * 10 + Int64(byte - 48)
             guard value <= Int64(Int32.max) else {
-                throw LookupFailure(.badRequest, "invalid_id",
-                                    "the \(what) is too large (ids go up to \(Int32.max)); got \(quoted(bytes))")
+                throw LookupFailure(
+                    .badRequest, "invalid_id",
+                    "the \(what) is too large (ids go up to \(Int32.max)); got \(quoted(bytes))")
             }
         }
         return Int32(value)
@@ -115,7 +119,7 @@ enum ParameterValue {
             let (whole, fraction) = bytes.splitOnce(at: UInt8(ascii: "."))
             let fractionDigits = fraction ?? UnsafeRawBufferPointer(start: nil, count: 0)
             guard whole.count + fractionDigits.count > 0, whole.count <= 6, fractionDigits.count <= 9,
-                  whole.allSatisfy(isDigit), fractionDigits.allSatisfy(isDigit)
+                whole.allSatisfy(isDigit), fractionDigits.allSatisfy(isDigit)
             else {
                 throw .badParameter("\(name) must be a non-negative decimal number such as 0.4; got \(quoted(bytes))")
             }
@@ -154,8 +158,10 @@ enum ParameterValue {
 
     /// Runs `body` on the percent-decoded value (`%41` → `A`, `+` → space);
     /// values without `%` or `+` are passed through untouched.
-    static func decoded<R>(_ raw: UnsafeRawBufferPointer,
-                           _ body: (UnsafeRawBufferPointer) throws(LookupFailure) -> R) throws(LookupFailure) -> R {
+    static func decoded<R>(
+        _ raw: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) throws(LookupFailure) -> R
+    ) throws(LookupFailure) -> R {
         guard raw.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
             return try body(raw)
         }

@@ -32,11 +32,13 @@ enum ResponseHead {
     ///   - cors: the `Access-Control-Allow-Origin` lines, when CORS is on.
     ///   - preflight: add the CORS preflight lines (an OPTIONS answer; `allow` lists the methods).
     ///   A 204 or 304 has no body: it gets neither `Content-Type` nor `Content-Length`.
-    static func write(_ status: ResponseStatus, contentType: ContentType, contentLength: Int,
-                      persistence: Persistence, allowHeader: Bool, allow: StaticString = "GET, HEAD",
-                      caching: Caching = .noStore, cors: CORSPolicy? = nil, preflight: Bool = false,
-                      date: inout HTTPDateCache,
-                      into out: inout ByteBuffer) {
+    static func write(
+        _ status: ResponseStatus, contentType: ContentType, contentLength: Int,
+        persistence: Persistence, allowHeader: Bool, allow: StaticString = "GET, HEAD",
+        caching: Caching = .noStore, cors: CORSPolicy? = nil, preflight: Bool = false,
+        date: inout HTTPDateCache,
+        into out: inout ByteBuffer
+    ) {
         let extra = caching.byteCount + (cors?.lines.count ?? 0) + (preflight ? CORSPolicy.preflightMaxBytes : 0)
         out.writeJSON(maxBytes: maxBytes + extra) { w in
             w.literal("HTTP/1.1 ")

@@ -26,13 +26,19 @@ public enum Router {
         let query = rawQuery ?? UnsafeRawBufferPointer(start: nil, count: 0)
         let id = match(path)
         guard id != .unmatched else {
-            return Routed(id: id, outcome: .failure(LookupFailure(
-                .notFound, "no_route", "no route for \(quoted(path)); see /openapi.json for the API")))
+            return Routed(
+                id: id,
+                outcome: .failure(
+                    LookupFailure(
+                        .notFound, "no_route", "no route for \(quoted(path)); see /openapi.json for the API")))
         }
         if method == .post || id == .foldIn { return routeFoldIn(method, id, path: path, query: query) }
         guard method == .get || method == .head else {
-            return Routed(id: id, outcome: .failure(LookupFailure(
-                .methodNotAllowed, "method_not_allowed", "\(id.template ?? "this route") answers only GET and HEAD")))
+            return Routed(
+                id: id,
+                outcome: .failure(
+                    LookupFailure(
+                        .methodNotAllowed, "method_not_allowed", "\(id.template ?? "this route") answers only GET and HEAD")))
         }
         do throws(LookupFailure) {
             return Routed(id: id, outcome: .success(try parse(id, path: path, query: query)))
@@ -73,14 +79,17 @@ public enum Router {
     private static let similarParameters: [StaticString] = ["k"]
     private static let noParameters: [StaticString] = []
 
-    private static func parse(_ id: RouteID, path: UnsafeRawBufferPointer,
-                              query: UnsafeRawBufferPointer) throws(LookupFailure) -> Route {
+    private static func parse(
+        _ id: RouteID, path: UnsafeRawBufferPointer,
+        query: UnsafeRawBufferPointer
+    ) throws(LookupFailure) -> Route {
         switch id {
         case .recommendations:
             let segment = path.dropPrefix("/v1/users/")!.splitOnce(at: UInt8(ascii: "/")).head
             let user = try ParameterValue.id(segment, what: "user id")
-            let q = try QueryParameters(query, accepting: recommendationsParameters,
-                                        path: "/v1/users/{userId}/recommendations")
+            let q = try QueryParameters(
+                query, accepting: recommendationsParameters,
+                path: "/v1/users/{userId}/recommendations")
             let k = try q[0].map { (v) throws(LookupFailure) in try ParameterValue.k(v) }
             let mode = try q[1].map { (v) throws(LookupFailure) in try ParameterValue.mode(v) }
             var weights = WeightOverrides()

@@ -61,8 +61,9 @@ public struct LookupEngine<Store: RecommendationStore> {
         items.removeAll(keepingCapacity: true)
         switch request {
         case let .recommendations(userID, k, requestedMode, overrides):
-            let k = try effectiveK(k, default: LookupDefaults.recommendationsK, stored: store.storedK,
-                                   what: "recommendations per user")
+            let k = try effectiveK(
+                k, default: LookupDefaults.recommendationsK, stored: store.storedK,
+                what: "recommendations per user")
             guard let userRow = store.userRow(forID: userID) else {
                 append(store.trending(window: LookupDefaults.window, genre: nil), limit: k)
                 return .recommendations(userID: userID, source: .fallback, weights: nil)
@@ -95,14 +96,16 @@ public struct LookupEngine<Store: RecommendationStore> {
             }
 
         case let .trending(window, genre, k):
-            let k = try effectiveK(k, default: LookupDefaults.trendingK, stored: store.trendingK,
-                                   what: "movies per trending list")
+            let k = try effectiveK(
+                k, default: LookupDefaults.trendingK, stored: store.trendingK,
+                what: "movies per trending list")
             append(store.trending(window: window, genre: genre), limit: k)
             return .trending(window: window, genre: genre)
 
         case let .similar(movieID, k):
-            let k = try effectiveK(k, default: LookupDefaults.similarK, stored: store.similarK,
-                                   what: "similar movies per movie")
+            let k = try effectiveK(
+                k, default: LookupDefaults.similarK, stored: store.similarK,
+                what: "similar movies per movie")
             let row = try movieRow(movieID, store)
             append(store.similar(movieRow: row), limit: k)
             return .similar(movieRow: row)
@@ -120,8 +123,10 @@ public struct LookupEngine<Store: RecommendationStore> {
 
     /// The effective k: the default capped at what the release stores, or the
     /// requested one when it lies in 1...stored.
-    private func effectiveK(_ requested: Int?, default fallback: Int, stored: Int,
-                            what: String) throws(LookupFailure) -> Int {
+    private func effectiveK(
+        _ requested: Int?, default fallback: Int, stored: Int,
+        what: String
+    ) throws(LookupFailure) -> Int {
         guard let requested else { return min(fallback, stored) }
         guard stored > 0 else {
             throw .badParameter("this release stores no \(what), so k cannot be given")

@@ -8,8 +8,10 @@ import ReelServing
 /// Every list item carries the movie's title and genres, so a client needs no
 /// second request to show a list.
 enum LookupJSON {
-    static func write<Store>(_ answer: LookupAnswer, items: [(movie: Int32, score: Float)],
-                             release: ServedRelease<Store>, into buffer: inout ByteBuffer) {
+    static func write<Store>(
+        _ answer: LookupAnswer, items: [(movie: Int32, score: Float)],
+        release: ServedRelease<Store>, into buffer: inout ByteBuffer
+    ) {
         let store = release.store
         if case let .movie(row) = answer {
             writeMovie(store.movie(row: row), store: store, into: &buffer)
@@ -30,7 +32,8 @@ enum LookupJSON {
                 w.literal(",\"source\":")
                 switch source {
                 case .hybrid: w.literal("\"hybrid\"")
-                case .fallback: w.literal("\"fallback\",\"window\":")
+                case .fallback:
+                    w.literal("\"fallback\",\"window\":")
                     w.literal(windowJSON(LookupDefaults.window))
                 case .als, .served:
                     // A name of [a-z0-9-] (checked when the release was opened): no escaping needed.
@@ -82,8 +85,10 @@ enum LookupJSON {
     }
 
     /// The same items as `writeItem` writes, from pre-rendered movie fields, through one reservation.
-    static func writeItems(_ items: [(movie: Int32, score: Float)], summaries: MovieSummaryTable.Rows,
-                                   into buffer: inout ByteBuffer) {
+    static func writeItems(
+        _ items: [(movie: Int32, score: Float)], summaries: MovieSummaryTable.Rows,
+        into buffer: inout ByteBuffer
+    ) {
         var maxBytes = 0
         for item in items { maxBytes += summaries[Int(item.movie)].count + 48 }
         buffer.writeJSON(maxBytes: maxBytes) { w in

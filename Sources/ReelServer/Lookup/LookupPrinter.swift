@@ -15,8 +15,10 @@ public enum LookupPrinter {
 
     /// Answers `request` from `store`. A 404 becomes `ReelError(.notFound)`
     /// (exit 2), a bad argument `ReelError(.usage)` (exit 64).
-    public static func render<Store: RecommendationStore>(_ request: LookupRequest, from store: Store,
-                                                          json: Bool) throws -> Output {
+    public static func render<Store: RecommendationStore>(
+        _ request: LookupRequest, from store: Store,
+        json: Bool
+    ) throws -> Output {
         var engine = LookupEngine<Store>()
         let answer: LookupAnswer
         do {
@@ -39,8 +41,10 @@ public enum LookupPrinter {
 
 /// The human-readable form of a lookup answer.
 enum LookupTable {
-    static func render<Store: RecommendationStore>(_ answer: LookupAnswer, items: [(movie: Int32, score: Float)],
-                                                   store: Store) -> String {
+    static func render<Store: RecommendationStore>(
+        _ answer: LookupAnswer, items: [(movie: Int32, score: Float)],
+        store: Store
+    ) -> String {
         let release = store.releaseID
         switch answer {
         case let .recommendations(userID, source, weights):
@@ -76,8 +80,10 @@ enum LookupTable {
         guard !items.isEmpty else { return "(empty list)\n" }
         let rows = items.enumerated().map { i, item -> [String] in
             let movie = store.movie(row: Int(item.movie))
-            return ["\(i + 1)", "\(movie.id)", fixed(item.score, 4), year(movie.year, prefix: "", suffix: ""),
-                    movie.titleString, genres(movie.genres)]
+            return [
+                "\(i + 1)", "\(movie.id)", fixed(item.score, 4), year(movie.year, prefix: "", suffix: ""),
+                movie.titleString, genres(movie.genres),
+            ]
         }
         let header = ["rank", "movieId", "score", "year", "title", "genres"]
         let rightAligned = [true, true, true, true, false, false]

@@ -45,7 +45,8 @@ enum ReleaseJSON {
     private static func looksLikeObject(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),
-              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return false }
+            let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return false }
         return bytes[first] == UInt8(ascii: "{") && bytes[last] == UInt8(ascii: "}")
     }
 }

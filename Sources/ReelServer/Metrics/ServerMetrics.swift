@@ -68,8 +68,9 @@ public final class ServerMetrics: Sendable {
     /// Counts a reload attempt; `at` is its time, seconds since the epoch.
     public func recordReload(success: Bool, at time: Int64) {
         events.add(success ? Event.reloadSuccesses.rawValue : Event.reloadFailures.rawValue)
-        events.store(success ? Event.lastReloadSuccess.rawValue : Event.lastReloadFailure.rawValue,
-                     UInt64(max(time, 0)))
+        events.store(
+            success ? Event.lastReloadSuccess.rawValue : Event.lastReloadFailure.rawValue,
+            UInt64(max(time, 0)))
     }
 
     func connectionOpened(loop: Int) {
@@ -119,8 +120,9 @@ public final class ServerMetrics: Sendable {
             text.sample("reel_http_requests_total", labels, slots.total)
         }
 
-        text.family("reel_http_request_duration_seconds", "histogram",
-                    "Time from a request's first byte to its response being written, by route and status.")
+        text.family(
+            "reel_http_request_duration_seconds", "histogram",
+            "Time from a request's first byte to its response being written, by route and status.")
         for (labels, slots) in series {
             var cumulative: UInt64 = 0
             for (b, label) in Self.bucketLabels.enumerated() {
@@ -128,8 +130,9 @@ public final class ServerMetrics: Sendable {
                 text.sample("reel_http_request_duration_seconds_bucket", labels + ",le=\"" + label + "\"", cumulative)
             }
             text.sample("reel_http_request_duration_seconds_bucket", labels + ",le=\"+Inf\"", slots.total)
-            text.sampleSeconds("reel_http_request_duration_seconds_sum", labels,
-                               nanoseconds: slots.values[Self.bucketBounds.count + 1])
+            text.sampleSeconds(
+                "reel_http_request_duration_seconds_sum", labels,
+                nanoseconds: slots.values[Self.bucketBounds.count + 1])
             text.sample("reel_http_request_duration_seconds_count", labels, slots.total)
         }
 
@@ -167,14 +170,17 @@ public final class ServerMetrics: Sendable {
         text.sample("reel_http_connections_accepted_total", "", events.load(Event.connectionsAccepted.rawValue))
         text.family("reel_http_connections_limit", "gauge", "The most client connections open at once (serve --max-connections).")
         text.sample("reel_http_connections_limit", "", UInt64(max(connectionLimit, 0)))
-        text.family("reel_http_connections_refused_total", "counter",
-                    "Connections refused with a 503 because the daemon was at its connection limit.")
+        text.family(
+            "reel_http_connections_refused_total", "counter",
+            "Connections refused with a 503 because the daemon was at its connection limit.")
         text.sample("reel_http_connections_refused_total", "", events.load(Event.connectionsRefused.rawValue))
-        text.family("reel_http_backpressure_pauses_total", "counter",
-                    "Times a connection stopped being read because its client did not read its responses.")
+        text.family(
+            "reel_http_backpressure_pauses_total", "counter",
+            "Times a connection stopped being read because its client did not read its responses.")
         text.sample("reel_http_backpressure_pauses_total", "", events.load(Event.backpressurePauses.rawValue))
-        text.family("reel_http_idle_closes_total", "counter",
-                    "Connections closed by the idle timeout, whatever they had queued.")
+        text.family(
+            "reel_http_idle_closes_total", "counter",
+            "Connections closed by the idle timeout, whatever they had queued.")
         text.sample("reel_http_idle_closes_total", "", events.load(Event.idleCloses.rawValue))
         foldIn.render(into: &text)
         text.family("reel_process_start_time_seconds", "gauge", "When the daemon started.")

@@ -59,10 +59,10 @@ extension JSONValue {
     private static func yamlScalar(_ s: String) -> String {
         let reserved: Set<String> = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"]
         guard let first = s.unicodeScalars.first,
-              first.properties.isAlphabetic || first == "/" || first == "_",
-              !reserved.contains(s.lowercased()),
-              s.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "0123456789_-./{}() ,'".unicodeScalars.contains($0) }),
-              !s.hasSuffix(" "), !s.contains(" #")
+            first.properties.isAlphabetic || first == "/" || first == "_",
+            !reserved.contains(s.lowercased()),
+            s.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "0123456789_-./{}() ,'".unicodeScalars.contains($0) }),
+            !s.hasSuffix(" "), !s.contains(" #")
         else { return JSONValue.quoted(s) }
         return s
     }

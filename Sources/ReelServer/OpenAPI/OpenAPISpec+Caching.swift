@@ -11,7 +11,8 @@ extension OpenAPISpec {
     static var cachingHeaders: JSONValue {
         [
             "ETag": [
-                "description": "The served release's entity tag (16 hex digits, quoted): the same for every lookup of one release, another for the next release.",
+                "description":
+                    "The served release's entity tag (16 hex digits, quoted): the same for every lookup of one release, another for the next release.",
                 "schema": ["type": "string", "pattern": "^\"[0-9a-f]{16}\"$"],
             ],
             "Cache-Control": [
@@ -22,15 +23,20 @@ extension OpenAPISpec {
     }
 
     static var ifNoneMatchParameter: JSONValue {
-        ["name": "If-None-Match", "in": "header", "required": false,
-         "description": "An ETag from an earlier answer (or a list, weak tags allowed): when it names the served release's tag, the answer is 304 with no body.",
-         "schema": ["type": "string"]]
+        [
+            "name": "If-None-Match", "in": "header", "required": false,
+            "description":
+                "An ETag from an earlier answer (or a list, weak tags allowed): when it names the served release's tag, the answer is 304 with no body.",
+            "schema": ["type": "string"],
+        ]
     }
 
     static var cachingResponses: JSONValue {
-        ["NotModified": [
-            "description": "The ETag named in If-None-Match is the served release's: the copy the client holds is current. No body.",
-            "headers": cachingHeaders,
-        ]]
+        [
+            "NotModified": [
+                "description": "The ETag named in If-None-Match is the served release's: the copy the client holds is current. No body.",
+                "headers": cachingHeaders,
+            ]
+        ]
     }
 }

@@ -23,16 +23,16 @@ public enum OpenAPISpec {
             "version": "1.0.0",
             "summary": "Movie recommendations, trending lists, similar movies and movie metadata from the current release.",
             "description": """
-                Read-only answers from the release file published by the nightly job (memory-mapped, checksummed). \
-                Every list carries titles and genres. Errors are JSON objects with an `error` code and a `detail` \
-                sentence. All routes answer GET and HEAD; other methods get 405 with an Allow header. Query \
-                parameters are strict: an unknown, repeated or empty parameter is a 400. Lookup answers carry \
-                an `ETag` fixed per release and `Cache-Control: public, max-age=60`; `If-None-Match` with that \
-                tag is answered 304 with no body. Errors, `/v1/release`, `/healthz`, `/readyz` and `/metrics` are \
-                `no-store`. With `reel serve --cors-origin ORIGIN` every response carries \
-                `Access-Control-Allow-Origin: ORIGIN`, and OPTIONS on any route (the CORS preflight) is answered \
-                204 with the route's methods.
-                """,
+            Read-only answers from the release file published by the nightly job (memory-mapped, checksummed). \
+            Every list carries titles and genres. Errors are JSON objects with an `error` code and a `detail` \
+            sentence. All routes answer GET and HEAD; other methods get 405 with an Allow header. Query \
+            parameters are strict: an unknown, repeated or empty parameter is a 400. Lookup answers carry \
+            an `ETag` fixed per release and `Cache-Control: public, max-age=60`; `If-None-Match` with that \
+            tag is answered 304 with no body. Errors, `/v1/release`, `/healthz`, `/readyz` and `/metrics` are \
+            `no-store`. With `reel serve --cors-origin ORIGIN` every response carries \
+            `Access-Control-Allow-Origin: ORIGIN`, and OPTIONS on any route (the CORS preflight) is answered \
+            204 with the route's methods.
+            """,
             "license": ["name": "Proprietary", "identifier": "LicenseRef-Proprietary"],
         ],
         "servers": [["url": "http://127.0.0.1:8000", "description": "reel serve (binds loopback by default)"]],
@@ -44,164 +44,210 @@ public enum OpenAPISpec {
 
     private static var paths: JSONValue {
         [
-            "/v1/users/{userId}/recommendations": ["get": operation(
-                id: "getRecommendations", tag: "recommendations",
-                summary: "A user's top-k recommendations (UC1), or the hybrid re-rank (UC3)",
-                description: """
-                    The user's stored top-K, best first, seen movies excluded. `mode=als` serves the model's \
-                    own order; `mode=hybrid` re-ranks it by blending the model score with trending popularity \
-                    and a genre-diversity penalty (UC3). Without `mode`, the release's default applies \
-                    (`meta.serving` in /v1/release): the blend `reel evaluate` chose on a validation split, \
-                    precomputed at publish, or `als` when it chose the model's own order. Weights not given \
-                    come from that blend, or the data contract's defaults (below) when there is none. A user \
-                    who is not in the release gets the global 7-day trending list with `"source": "fallback"` \
-                    (status 200).
-                    """,
-                parameters: [
-                    pathID("userId", "MovieLens user id."),
-                    kParameter(default: LookupDefaults.recommendationsK, what: "recommendations per user"),
-                    ["name": "mode", "in": "query", "required": false, "example": "implicit-als",
-                     "description": "`implicit-als` (alias `als`): the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
-                     "schema": ["type": "string", "enum": .array(RecommendationMode.names.map { .string($0.name) })]],
-                    weight("w_model", HybridWeights().model, "Weight of the min-max normalised model score."),
-                    weight("w_trending", HybridWeights().trending, "Weight of the movie's trending popularity (0-1), in the blend's window (7d without one)."),
-                    weight("w_diversity", HybridWeights().diversity, "Penalty per unit of genre overlap with movies already picked."),
-                ],
-                ok: ("RecommendationList", "The user's list."),
-                errors: ["400", "503"])],
-            "/v1/trending": ["get": operation(
-                id: "getTrending", tag: "trending",
-                summary: "Trending movies (UC2), globally or within a genre",
-                description: """
-                    Movies ranked by decayed interaction counts over a window ending at the newest event in the \
-                    data (not the wall clock).
-                    """,
-                parameters: [
-                    ["name": "window", "in": "query", "required": false, "example": "7d",
-                     "description": "Length of the window.",
-                     "schema": ["type": "string", "enum": ["24h", "7d", "30d"], "default": "7d"]],
-                    ["name": "genre", "in": "query", "required": false, "example": "Comedy",
-                     "description": "Only movies of this genre (case-insensitive). Omit for all movies.",
-                     "schema": ["$ref": "#/components/schemas/Genre"]],
-                    kParameter(default: LookupDefaults.trendingK, what: "movies per trending list"),
-                ],
-                ok: ("TrendingList", "The trending list."),
-                errors: ["400", "503"])],
-            "/v1/movies/{movieId}": ["get": operation(
-                id: "getMovie", tag: "movies",
-                summary: "One movie's metadata and popularity",
-                description: "Title, year, genres, rating count and mean, and trending popularity per window.",
-                parameters: [pathID("movieId", "MovieLens movie id.")],
-                ok: ("Movie", "The movie."),
-                errors: ["400", "404", "503"])],
-            "/v1/movies/{movieId}/similar": ["get": operation(
-                id: "getSimilarMovies", tag: "movies",
-                summary: "Movies most similar to a movie",
-                description: "By cosine similarity of the movies' factors, best first, the movie itself excluded.",
-                parameters: [
-                    pathID("movieId", "MovieLens movie id."),
-                    kParameter(default: LookupDefaults.similarK, what: "similar movies per movie"),
-                ],
-                ok: ("SimilarList", "The similar movies."),
-                errors: ["400", "404", "503"])],
-            "/v1/movies": ["get": operation(
-                id: "searchMovies", tag: "movies",
-                summary: "Find movies by title, as a person types",
-                description: """
-                    Titles and query are folded the same way (case, accents and punctuation ignored; a leading \
-                    article moved back in front, so `the matrix` finds *Matrix, The*). Every query word must be \
-                    a word of the title, the last one may be the start of one (`star wa`). Exact titles come \
-                    first, then titles that start with the query, then the rest; within each, the most rated \
-                    first. Answered from the release's title index.
-                    """,
-                parameters: [
-                    ["name": "q", "in": "query", "required": true, "example": "kingdom",
-                     "description": "The text to search for (percent-encoded; `+` is a space).",
-                     "schema": ["type": "string", "minLength": 1]],
-                    ["name": "k", "in": "query", "required": false, "example": 5,
-                     "description": .string("How many movies to return, 1 to \(WebRoutes.maxSearchK). Default \(WebRoutes.defaultSearchK)."),
-                     "schema": ["type": "integer", "minimum": 1, "maximum": .decimal(Double(WebRoutes.maxSearchK)),
-                                "default": .decimal(Double(WebRoutes.defaultSearchK))]],
-                ],
-                ok: ("MovieSearch", "The matching movies, best first (possibly none)."),
-                errors: ["400", "503"])],
-            "/v1/users/{userId}/ratings": ["get": operation(
-                id: "getUserRatings", tag: "recommendations",
-                summary: "A user's most recent ratings, newest first",
-                description: """
-                    The last N ratings of the user in the data the release was built from (N is \
-                    `release.recent_n`, default 20; `stored` says which), so a person can judge a list of \
-                    recommendations against the history. A release built without them answers `stored: 0`.
-                    """,
-                parameters: [
-                    pathID("userId", "MovieLens user id."),
-                    ["name": "k", "in": "query", "required": false, "example": 5,
-                     "description": "At most this many (default: all that are stored).",
-                     "schema": ["type": "integer", "minimum": 1]],
-                ],
-                ok: ("UserRatings", "The user's recent ratings."),
-                errors: ["400", "404", "503"])],
-            "/v1/release": ["get": operation(
-                id: "getRelease", tag: "operations",
-                summary: "The release being served",
-                description: "Its id, creation time, counts, and the metadata stored by the publisher (params, metrics, fingerprints).",
-                parameters: [],
-                ok: ("ReleaseInfo", "The served release."),
-                errors: ["400", "503"])],
-            "/healthz": ["get": operation(
-                id: "getHealth", tag: "operations",
-                summary: "Liveness: the process answers",
-                description: "Always 200 while the daemon runs, with or without a release. Query strings are ignored.",
-                parameters: [],
-                ok: ("Health", "Alive."),
-                errors: [])],
-            "/readyz": ["get": operation(
-                id: "getReadiness", tag: "operations",
-                summary: "Readiness: a verified release is mapped",
-                description: "200 once a release has been loaded and verified; 503 (with the reason) before. Query strings are ignored.",
-                parameters: [],
-                ok: ("Ready", "Ready to answer lookups."),
-                errors: ["503"])],
-            "/metrics": ["get": [
-                "operationId": "getMetrics", "tags": ["operations"],
-                "summary": "Prometheus metrics",
-                "description": """
+            "/v1/users/{userId}/recommendations": [
+                "get": operation(
+                    id: "getRecommendations", tag: "recommendations",
+                    summary: "A user's top-k recommendations (UC1), or the hybrid re-rank (UC3)",
+                    description: """
+                        The user's stored top-K, best first, seen movies excluded. `mode=als` serves the model's \
+                        own order; `mode=hybrid` re-ranks it by blending the model score with trending popularity \
+                        and a genre-diversity penalty (UC3). Without `mode`, the release's default applies \
+                        (`meta.serving` in /v1/release): the blend `reel evaluate` chose on a validation split, \
+                        precomputed at publish, or `als` when it chose the model's own order. Weights not given \
+                        come from that blend, or the data contract's defaults (below) when there is none. A user \
+                        who is not in the release gets the global 7-day trending list with `"source": "fallback"` \
+                        (status 200).
+                        """,
+                    parameters: [
+                        pathID("userId", "MovieLens user id."),
+                        kParameter(default: LookupDefaults.recommendationsK, what: "recommendations per user"),
+                        [
+                            "name": "mode", "in": "query", "required": false, "example": "implicit-als",
+                            "description":
+                                "`implicit-als` (alias `als`): the model's stored list. `hybrid`: re-ranked with trending and diversity (UC3). Default: the release's (`meta.serving.defaultMode`).",
+                            "schema": ["type": "string", "enum": .array(RecommendationMode.names.map { .string($0.name) })],
+                        ],
+                        weight("w_model", HybridWeights().model, "Weight of the min-max normalised model score."),
+                        weight(
+                            "w_trending", HybridWeights().trending,
+                            "Weight of the movie's trending popularity (0-1), in the blend's window (7d without one)."),
+                        weight("w_diversity", HybridWeights().diversity, "Penalty per unit of genre overlap with movies already picked."),
+                    ],
+                    ok: ("RecommendationList", "The user's list."),
+                    errors: ["400", "503"])
+            ],
+            "/v1/trending": [
+                "get": operation(
+                    id: "getTrending", tag: "trending",
+                    summary: "Trending movies (UC2), globally or within a genre",
+                    description: """
+                        Movies ranked by decayed interaction counts over a window ending at the newest event in the \
+                        data (not the wall clock).
+                        """,
+                    parameters: [
+                        [
+                            "name": "window", "in": "query", "required": false, "example": "7d",
+                            "description": "Length of the window.",
+                            "schema": ["type": "string", "enum": ["24h", "7d", "30d"], "default": "7d"],
+                        ],
+                        [
+                            "name": "genre", "in": "query", "required": false, "example": "Comedy",
+                            "description": "Only movies of this genre (case-insensitive). Omit for all movies.",
+                            "schema": ["$ref": "#/components/schemas/Genre"],
+                        ],
+                        kParameter(default: LookupDefaults.trendingK, what: "movies per trending list"),
+                    ],
+                    ok: ("TrendingList", "The trending list."),
+                    errors: ["400", "503"])
+            ],
+            "/v1/movies/{movieId}": [
+                "get": operation(
+                    id: "getMovie", tag: "movies",
+                    summary: "One movie's metadata and popularity",
+                    description: "Title, year, genres, rating count and mean, and trending popularity per window.",
+                    parameters: [pathID("movieId", "MovieLens movie id.")],
+                    ok: ("Movie", "The movie."),
+                    errors: ["400", "404", "503"])
+            ],
+            "/v1/movies/{movieId}/similar": [
+                "get": operation(
+                    id: "getSimilarMovies", tag: "movies",
+                    summary: "Movies most similar to a movie",
+                    description: "By cosine similarity of the movies' factors, best first, the movie itself excluded.",
+                    parameters: [
+                        pathID("movieId", "MovieLens movie id."),
+                        kParameter(default: LookupDefaults.similarK, what: "similar movies per movie"),
+                    ],
+                    ok: ("SimilarList", "The similar movies."),
+                    errors: ["400", "404", "503"])
+            ],
+            "/v1/movies": [
+                "get": operation(
+                    id: "searchMovies", tag: "movies",
+                    summary: "Find movies by title, as a person types",
+                    description: """
+                        Titles and query are folded the same way (case, accents and punctuation ignored; a leading \
+                        article moved back in front, so `the matrix` finds *Matrix, The*). Every query word must be \
+                        a word of the title, the last one may be the start of one (`star wa`). Exact titles come \
+                        first, then titles that start with the query, then the rest; within each, the most rated \
+                        first. Answered from the release's title index.
+                        """,
+                    parameters: [
+                        [
+                            "name": "q", "in": "query", "required": true, "example": "kingdom",
+                            "description": "The text to search for (percent-encoded; `+` is a space).",
+                            "schema": ["type": "string", "minLength": 1],
+                        ],
+                        [
+                            "name": "k", "in": "query", "required": false, "example": 5,
+                            "description": .string("How many movies to return, 1 to \(WebRoutes.maxSearchK). Default \(WebRoutes.defaultSearchK)."),
+                            "schema": [
+                                "type": "integer", "minimum": 1, "maximum": .decimal(Double(WebRoutes.maxSearchK)),
+                                "default": .decimal(Double(WebRoutes.defaultSearchK)),
+                            ],
+                        ],
+                    ],
+                    ok: ("MovieSearch", "The matching movies, best first (possibly none)."),
+                    errors: ["400", "503"])
+            ],
+            "/v1/users/{userId}/ratings": [
+                "get": operation(
+                    id: "getUserRatings", tag: "recommendations",
+                    summary: "A user's most recent ratings, newest first",
+                    description: """
+                        The last N ratings of the user in the data the release was built from (N is \
+                        `release.recent_n`, default 20; `stored` says which), so a person can judge a list of \
+                        recommendations against the history. A release built without them answers `stored: 0`.
+                        """,
+                    parameters: [
+                        pathID("userId", "MovieLens user id."),
+                        [
+                            "name": "k", "in": "query", "required": false, "example": 5,
+                            "description": "At most this many (default: all that are stored).",
+                            "schema": ["type": "integer", "minimum": 1],
+                        ],
+                    ],
+                    ok: ("UserRatings", "The user's recent ratings."),
+                    errors: ["400", "404", "503"])
+            ],
+            "/v1/release": [
+                "get": operation(
+                    id: "getRelease", tag: "operations",
+                    summary: "The release being served",
+                    description: "Its id, creation time, counts, and the metadata stored by the publisher (params, metrics, fingerprints).",
+                    parameters: [],
+                    ok: ("ReleaseInfo", "The served release."),
+                    errors: ["400", "503"])
+            ],
+            "/healthz": [
+                "get": operation(
+                    id: "getHealth", tag: "operations",
+                    summary: "Liveness: the process answers",
+                    description: "Always 200 while the daemon runs, with or without a release. Query strings are ignored.",
+                    parameters: [],
+                    ok: ("Health", "Alive."),
+                    errors: [])
+            ],
+            "/readyz": [
+                "get": operation(
+                    id: "getReadiness", tag: "operations",
+                    summary: "Readiness: a verified release is mapped",
+                    description: "200 once a release has been loaded and verified; 503 (with the reason) before. Query strings are ignored.",
+                    parameters: [],
+                    ok: ("Ready", "Ready to answer lookups."),
+                    errors: ["503"])
+            ],
+            "/metrics": [
+                "get": [
+                    "operationId": "getMetrics", "tags": ["operations"],
+                    "summary": "Prometheus metrics",
+                    "description": """
                     Text exposition format 0.0.4: `reel_http_requests_total` and the \
                     `reel_http_request_duration_seconds` histogram by route and status, `reel_release_info`, \
                     `reel_release_age_seconds`, `reel_ready`, `reel_fallbacks_total`, `reel_release_reloads_total` \
                     by result, connection counts. Query strings are ignored.
                     """,
-                "responses": okResponse("The metrics.", "text/plain; version=0.0.4; charset=utf-8", ["type": "string"]),
-            ]],
-            "/openapi.json": ["get": [
-                "operationId": "getOpenAPI", "tags": ["operations"],
-                "summary": "This document",
-                "description": "The OpenAPI 3.1 description of the API, as JSON. Query strings are ignored.",
-                "responses": okResponse("The document.", "application/json", ["type": "object"]),
-            ]],
+                    "responses": okResponse("The metrics.", "text/plain; version=0.0.4; charset=utf-8", ["type": "string"]),
+                ]
+            ],
+            "/openapi.json": [
+                "get": [
+                    "operationId": "getOpenAPI", "tags": ["operations"],
+                    "summary": "This document",
+                    "description": "The OpenAPI 3.1 description of the API, as JSON. Query strings are ignored.",
+                    "responses": okResponse("The document.", "application/json", ["type": "object"]),
+                ]
+            ],
         ]
     }
 
-    static func operation(id: String, tag: String, summary: String, description: String,
-                                  parameters: [JSONValue], ok: (schema: String, description: String),
-                                  errors: [String]) -> JSONValue {
+    static func operation(
+        id: String, tag: String, summary: String, description: String,
+        parameters: [JSONValue], ok: (schema: String, description: String),
+        errors: [String]
+    ) -> JSONValue {
         let cached = cachedOperations.contains(id)
-        var responses = okResponse(ok.description, "application/json", ref(ok.schema),
-                                   headers: cached ? cachingHeaders : nil)
+        var responses = okResponse(
+            ok.description, "application/json", ref(ok.schema),
+            headers: cached ? cachingHeaders : nil)
         if cached { responses = responses.merging(["304": ["$ref": "#/components/responses/NotModified"]]) }
         let parameters = cached ? parameters + [ifNoneMatchParameter] : parameters
         for code in errors {
             responses = responses.merging([code: ["$ref": .string("#/components/responses/" + errorNames[code]!)]])
         }
-        var op: JSONValue = ["operationId": .string(id), "tags": [.string(tag)], "summary": .string(summary),
-                             "description": .string(description)]
+        var op: JSONValue = [
+            "operationId": .string(id), "tags": [.string(tag)], "summary": .string(summary),
+            "description": .string(description),
+        ]
         if !parameters.isEmpty { op = op.merging(["parameters": .array(parameters)]) }
         return op.merging(["responses": responses])
     }
 
     /// `200` with `schema` as `mediaType`, then the errors every route can answer.
-    private static func okResponse(_ description: String, _ mediaType: String, _ schema: JSONValue,
-                                   headers: JSONValue? = nil) -> JSONValue {
+    private static func okResponse(
+        _ description: String, _ mediaType: String, _ schema: JSONValue,
+        headers: JSONValue? = nil
+    ) -> JSONValue {
         var response: JSONValue = ["description": .string(description)]
         if let headers { response = response.merging(["headers": headers]) }
         let ok: JSONValue = ["200": response.merging(["content": [mediaType: ["schema": schema]]])]
@@ -223,29 +269,41 @@ public enum OpenAPISpec {
     ]
 
     private static func pathID(_ name: String, _ description: String) -> JSONValue {
-        ["name": .string(name), "in": "path", "required": true, "example": 1,
-         "description": .string(description + " A non-negative whole number up to 2147483647; anything else is a 400."),
-         "schema": ["type": "integer", "format": "int32", "minimum": 0, "maximum": 2_147_483_647]]
+        [
+            "name": .string(name), "in": "path", "required": true, "example": 1,
+            "description": .string(description + " A non-negative whole number up to 2147483647; anything else is a 400."),
+            "schema": ["type": "integer", "format": "int32", "minimum": 0, "maximum": 2_147_483_647],
+        ]
     }
 
     private static func kParameter(default value: Int, what: String) -> JSONValue {
-        ["name": "k", "in": "query", "required": false, "example": 5,
-         "description": .string("How many to return: 1 up to the \(what) stored in the release (see `/v1/release`). "
-             + "Default \(value), capped at what is stored. Out of range is a 400 naming the range."),
-         "schema": ["type": "integer", "minimum": 1, "default": .decimal(Double(value))]]
+        [
+            "name": "k", "in": "query", "required": false, "example": 5,
+            "description": .string(
+                "How many to return: 1 up to the \(what) stored in the release (see `/v1/release`). "
+                    + "Default \(value), capped at what is stored. Out of range is a 400 naming the range."),
+            "schema": ["type": "integer", "minimum": 1, "default": .decimal(Double(value))],
+        ]
     }
 
     private static func weight(_ name: String, _ value: Float, _ description: String) -> JSONValue {
-        ["name": .string(name), "in": "query", "required": false,
-         "description": .string(description + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."),
-         "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .decimal((Double(value) * 1e6).rounded() / 1e6)]]
+        [
+            "name": .string(name), "in": "query", "required": false,
+            "description": .string(
+                description
+                    + " Only with `mode=hybrid`; a plain decimal such as 0.4. When not given: the release's blend weight, or this default when the release has no blend."
+            ),
+            "schema": ["type": "number", "minimum": 0, "maximum": 1000, "default": .decimal((Double(value) * 1e6).rounded() / 1e6)],
+        ]
     }
 
     // MARK: Components
 
     private static var components: JSONValue {
-        ["schemas": schemas.merging(foldInSchemas),
-         "responses": responses.merging(foldInResponses).merging(cachingResponses)]
+        [
+            "schemas": schemas.merging(foldInSchemas),
+            "responses": responses.merging(foldInResponses).merging(cachingResponses),
+        ]
     }
 
     static func ref(_ schema: String) -> JSONValue {
@@ -260,7 +318,11 @@ public enum OpenAPISpec {
             "Error": [
                 "type": "object", "required": ["error", "detail"],
                 "properties": [
-                    "error": ["type": "string", "description": "Stable code, e.g. invalid_parameter, invalid_id, not_found, no_route, method_not_allowed, not_ready, body_not_allowed, uri_too_long, headers_too_large, request_timeout, malformed_request."],
+                    "error": [
+                        "type": "string",
+                        "description":
+                            "Stable code, e.g. invalid_parameter, invalid_id, not_found, no_route, method_not_allowed, not_ready, body_not_allowed, uri_too_long, headers_too_large, request_timeout, malformed_request.",
+                    ],
                     "detail": ["type": "string", "description": "What was wrong and what is allowed."],
                 ],
             ],
@@ -280,8 +342,11 @@ public enum OpenAPISpec {
                 "type": "object", "required": ["userId", "source", "release", "count", "items"],
                 "properties": [
                     "userId": ["type": "integer", "format": "int32"],
-                    "source": ["type": "string", "example": "implicit-als",
-                               "description": "The candidate the list came from, named as in the evaluation report: `implicit-als` (the model's order; `als` in releases that do not name their model), `hybrid` (a blend), a baseline served by the release (`popular`, `trending-24h`, `trending-7d`, `trending-30d`), `item-knn`; or `fallback`: the user is not in the release and the items are the 7-day trending list."],
+                    "source": [
+                        "type": "string", "example": "implicit-als",
+                        "description":
+                            "The candidate the list came from, named as in the evaluation report: `implicit-als` (the model's order; `als` in releases that do not name their model), `hybrid` (a blend), a baseline served by the release (`popular`, `trending-24h`, `trending-7d`, `trending-30d`), `item-knn`; or `fallback`: the user is not in the release and the items are the 7-day trending list.",
+                    ],
                     "window": ["type": "string", "enum": ["24h", "7d", "30d"], "description": "Only with source fallback."],
                     "weights": [
                         "type": "object", "description": "Only with source hybrid: the weights applied.",
@@ -354,19 +419,25 @@ public enum OpenAPISpec {
                 "properties": [
                     "query": ["type": "string", "description": "The query as received."],
                     "release": releaseField, "count": countField,
-                    "items": ["type": "array", "items": [
-                        "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "ratingCount", "match"],
-                        "properties": [
-                            "rank": ["type": "integer", "minimum": 1],
-                            "movieId": ["type": "integer", "format": "int32"],
-                            "title": ["type": "string"],
-                            "year": ["type": ["integer", "null"]],
-                            "genres": ["type": "array", "items": ref("Genre")],
-                            "ratingCount": ["type": "integer", "minimum": 0],
-                            "match": ["type": "string", "enum": ["exact", "prefix", "word"],
-                                      "description": "exact: the whole title; prefix: the title starts with the query; word: the query's words are in the title."],
+                    "items": [
+                        "type": "array",
+                        "items": [
+                            "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "ratingCount", "match"],
+                            "properties": [
+                                "rank": ["type": "integer", "minimum": 1],
+                                "movieId": ["type": "integer", "format": "int32"],
+                                "title": ["type": "string"],
+                                "year": ["type": ["integer", "null"]],
+                                "genres": ["type": "array", "items": ref("Genre")],
+                                "ratingCount": ["type": "integer", "minimum": 0],
+                                "match": [
+                                    "type": "string", "enum": ["exact", "prefix", "word"],
+                                    "description":
+                                        "exact: the whole title; prefix: the title starts with the query; word: the query's words are in the title.",
+                                ],
+                            ],
                         ],
-                    ]],
+                    ],
                 ],
             ],
             "UserRatings": [
@@ -376,18 +447,21 @@ public enum OpenAPISpec {
                     "release": releaseField,
                     "stored": ["type": "integer", "minimum": 0, "description": "Recent ratings the release keeps per user (0: none)."],
                     "count": countField,
-                    "items": ["type": "array", "items": [
-                        "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "rating", "ratedAt"],
-                        "properties": [
-                            "rank": ["type": "integer", "minimum": 1],
-                            "movieId": ["type": "integer", "format": "int32"],
-                            "title": ["type": "string"],
-                            "year": ["type": ["integer", "null"]],
-                            "genres": ["type": "array", "items": ref("Genre")],
-                            "rating": ["type": "number", "minimum": 0, "maximum": 5],
-                            "ratedAt": ["type": "integer", "description": "Seconds since the epoch."],
+                    "items": [
+                        "type": "array",
+                        "items": [
+                            "type": "object", "required": ["rank", "movieId", "title", "year", "genres", "rating", "ratedAt"],
+                            "properties": [
+                                "rank": ["type": "integer", "minimum": 1],
+                                "movieId": ["type": "integer", "format": "int32"],
+                                "title": ["type": "string"],
+                                "year": ["type": ["integer", "null"]],
+                                "genres": ["type": "array", "items": ref("Genre")],
+                                "rating": ["type": "number", "minimum": 0, "maximum": 5],
+                                "ratedAt": ["type": "integer", "description": "Seconds since the epoch."],
+                            ],
                         ],
-                    ]],
+                    ],
                 ],
             ],
             "Health": [
@@ -407,16 +481,21 @@ public enum OpenAPISpec {
             "content": ["application/json": ["schema": ref("Error")]],
         ]
         if allow {
-            response = response.merging(["headers": ["Allow": [
-                "description": "The methods the route answers.", "schema": ["type": "string", "const": "GET, HEAD"],
-            ]]])
+            response = response.merging([
+                "headers": [
+                    "Allow": [
+                        "description": "The methods the route answers.", "schema": ["type": "string", "const": "GET, HEAD"],
+                    ]
+                ]
+            ])
         }
         return response
     }
 
     private static var responses: JSONValue {
         [
-            "BadRequest": errorResponse("A bad id (non-numeric, negative, too large) or query parameter (unknown, repeated, empty, out of range); the detail names it."),
+            "BadRequest": errorResponse(
+                "A bad id (non-numeric, negative, too large) or query parameter (unknown, repeated, empty, out of range); the detail names it."),
             "NotFound": errorResponse("The movie (or, for ratings, the user) is not in the release."),
             "NotReady": errorResponse("No verified release is mapped yet; the detail says why."),
             "MethodNotAllowed": errorResponse("The route answers only GET and HEAD.", allow: true),

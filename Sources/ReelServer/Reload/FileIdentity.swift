@@ -32,8 +32,9 @@ struct FileIdentity: Equatable, Sendable {
         let modified = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
         let changed = Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
         #endif
-        return FileIdentity(resolvedPath: String(cString: resolved), device: UInt64(st.st_dev),
-                            inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                            modifiedNanoseconds: modified, changedNanoseconds: changed)
+        return FileIdentity(
+            resolvedPath: String(cString: resolved), device: UInt64(st.st_dev),
+            inode: UInt64(st.st_ino), size: Int64(st.st_size),
+            modifiedNanoseconds: modified, changedNanoseconds: changed)
     }
 }

@@ -52,8 +52,10 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
     private let memory = Mutex<(served: FileIdentity?, refused: FileIdentity?, reportedMissing: Bool)>(
         (nil, nil, false))
 
-    public init(path: String, slot: ReleaseSlot<Store>, metrics: ServerMetrics, logger: Logger,
-                load: @escaping @Sendable (String) throws -> Store) {
+    public init(
+        path: String, slot: ReleaseSlot<Store>, metrics: ServerMetrics, logger: Logger,
+        load: @escaping @Sendable (String) throws -> Store
+    ) {
         self.path = path
         self.slot = slot
         self.metrics = metrics
@@ -92,13 +94,17 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
             let store = try load(identity.resolvedPath)
             let served = ServedRelease(store, preRender: true)
             let previous = slot.install(served)
-            memory.withLock { $0.served = identity; $0.refused = nil }
+            memory.withLock {
+                $0.served = identity; $0.refused = nil
+            }
             metrics.recordReload(success: true, at: Clock.now())
-            logger.info("release loaded", metadata: [
-                "release": "\(store.releaseID)", "path": "\(identity.resolvedPath)",
-                "previous": "\(previous?.releaseID ?? "none")",
-                "seconds": "\(Console.fixed(Clock.monotonic() - started, 3))",
-            ])
+            logger.info(
+                "release loaded",
+                metadata: [
+                    "release": "\(store.releaseID)", "path": "\(identity.resolvedPath)",
+                    "previous": "\(previous?.releaseID ?? "none")",
+                    "seconds": "\(Console.fixed(Clock.monotonic() - started, 3))",
+                ])
             return .loaded(releaseID: store.releaseID)
         } catch {
             let reason = (error as? ReelError)?.message ?? "\(error)"
@@ -106,10 +112,12 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
             if (error as? ReelError)?.isTransient == true {
                 // Not the file's fault: leave it unrecorded so the next check tries again.
                 slot.noteProblem("loading the release at \(identity.resolvedPath) failed, retrying: \(reason)")
-                logger.warning("release load failed for a passing reason; retrying at the next check", metadata: [
-                    "path": "\(identity.resolvedPath)", "reason": "\(reason)",
-                    "serving": "\(slot.current?.releaseID ?? "none")",
-                ])
+                logger.warning(
+                    "release load failed for a passing reason; retrying at the next check",
+                    metadata: [
+                        "path": "\(identity.resolvedPath)", "reason": "\(reason)",
+                        "serving": "\(slot.current?.releaseID ?? "none")",
+                    ])
                 return .retrying(reason: reason)
             }
             memory.withLock { $0.refused = identity }
@@ -119,10 +127,12 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
             } else {
                 slot.noteRefusal(why)
             }
-            logger.error("release refused; keeping the current one", metadata: [
-                "path": "\(identity.resolvedPath)", "reason": "\(reason)",
-                "serving": "\(slot.current?.releaseID ?? "none")",
-            ])
+            logger.error(
+                "release refused; keeping the current one",
+                metadata: [
+                    "path": "\(identity.resolvedPath)", "reason": "\(reason)",
+                    "serving": "\(slot.current?.releaseID ?? "none")",
+                ])
             // A withdrawal is the bigger news: the daemon serves nothing now.
             return withdrawn ?? .refused(reason: reason)
         }
@@ -133,16 +143,20 @@ public final class ReleaseWatcher<Store: RecommendationStore>: Sendable {
     /// deleted is not a change in place: the mapping keeps the old inode alive.
     private func withdrawIfChangedInPlace() -> ReloadOutcome? {
         guard let served = memory.withLock({ $0.served }), let now = FileIdentity.of(served.resolvedPath),
-              now.device == served.device, now.inode == served.inode, now != served else { return nil }
+            now.device == served.device, now.inode == served.inode, now != served
+        else { return nil }
         memory.withLock { $0.served = nil }
-        let reason = "the served release file \(served.resolvedPath) was changed in place "
+        let reason =
+            "the served release file \(served.resolvedPath) was changed in place "
             + "(size \(served.size) → \(now.size) bytes); published releases are immutable"
         let old = slot.withdraw(problem: reason + "; publish or roll back to serve again")
         metrics.recordReload(success: false, at: Clock.now())
-        logger.critical("served release changed in place; stopped serving it", metadata: [
-            "path": "\(served.resolvedPath)", "release": "\(old?.releaseID ?? "none")",
-            "size_before": "\(served.size)", "size_now": "\(now.size)",
-        ])
+        logger.critical(
+            "served release changed in place; stopped serving it",
+            metadata: [
+                "path": "\(served.resolvedPath)", "release": "\(old?.releaseID ?? "none")",
+                "size_before": "\(served.size)", "size_now": "\(now.size)",
+            ])
         return .withdrawn(reason: reason)
     }
 }

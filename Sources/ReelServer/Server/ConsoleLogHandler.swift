@@ -47,14 +47,16 @@ public struct ConsoleLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let stage = merged.removeValue(forKey: "stage").map { "\($0)" } ?? self.stage
-        let ordered = Self.leadingKeys.filter { merged[$0] != nil }
+        let ordered =
+            Self.leadingKeys.filter { merged[$0] != nil }
             + merged.keys.filter { !Self.leadingKeys.contains($0) }.sorted()
         let fields = ordered.map { key in (key: key, value: Self.value(merged[key]!)) }
-        let level: LogLevel = switch event.level {
-        case .trace, .debug, .info, .notice: .info
-        case .warning: .warning
-        case .error, .critical: .error
-        }
+        let level: LogLevel =
+            switch event.level {
+            case .trace, .debug, .info, .notice: .info
+            case .warning: .warning
+            case .error, .critical: .error
+            }
         return (level, stage, "\(event.message)", fields)
     }
 

@@ -30,8 +30,10 @@ enum ListenerBinding {
     /// is false, there is one loop, or the platform lacks the options), each
     /// configured by `configure`. Returns the channels; the first one's local
     /// address carries the bound port.
-    static func bind(loops: [any EventLoop], group: any EventLoopGroup, host: String, port: Int, perLoop: Bool,
-                     configure: (ServerBootstrap) -> ServerBootstrap) async throws -> [any Channel] {
+    static func bind(
+        loops: [any EventLoop], group: any EventLoopGroup, host: String, port: Int, perLoop: Bool,
+        configure: (ServerBootstrap) -> ServerBootstrap
+    ) async throws -> [any Channel] {
         #if os(Linux)
         if perLoop && loops.count > 1 {
             return try await bindPerLoop(loops: loops, host: host, port: port, configure: configure)
@@ -41,8 +43,10 @@ enum ListenerBinding {
     }
 
     #if os(Linux)
-    private static func bindPerLoop(loops: [any EventLoop], host: String, port: Int,
-                                    configure: (ServerBootstrap) -> ServerBootstrap) async throws -> [any Channel] {
+    private static func bindPerLoop(
+        loops: [any EventLoop], host: String, port: Int,
+        configure: (ServerBootstrap) -> ServerBootstrap
+    ) async throws -> [any Channel] {
         var address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         address.port = try probe(address)
         let cpus = allowedCPUs()

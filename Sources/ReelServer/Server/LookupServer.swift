@@ -33,16 +33,20 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         var poll: RepeatedTask?
     }
 
-    public init(configuration: ServerConfiguration, logger: Logger,
-                loader: @escaping @Sendable (String) throws -> Store) {
+    public init(
+        configuration: ServerConfiguration, logger: Logger,
+        loader: @escaping @Sendable (String) throws -> Store
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.slot = ReleaseSlot()
-        self.metrics = ServerMetrics(eventLoops: max(configuration.threads, 1),
-                                     connectionLimit: configuration.maxConnections)
+        self.metrics = ServerMetrics(
+            eventLoops: max(configuration.threads, 1),
+            connectionLimit: configuration.maxConnections)
         self.gate = ConnectionGate(limit: configuration.maxConnections)
-        self.watcher = ReleaseWatcher(path: configuration.releasePath, slot: slot, metrics: metrics,
-                                      logger: logger, load: loader)
+        self.watcher = ReleaseWatcher(
+            path: configuration.releasePath, slot: slot, metrics: metrics,
+            logger: logger, load: loader)
     }
 
     /// Loads the release (if there is one yet), binds, and starts polling.
@@ -60,7 +64,8 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             let loopIndex = Dictionary(uniqueKeysWithValues: loops.enumerated().map { (ObjectIdentifier($1), $0) })
             channels = try await ListenerBinding.bind(
                 loops: loops, group: group, host: configuration.host, port: configuration.port,
-                perLoop: configuration.listenerPerLoop) { configureBootstrap($0, loopIndex: loopIndex) }
+                perLoop: configuration.listenerPerLoop
+            ) { configureBootstrap($0, loopIndex: loopIndex) }
         } catch {
             try? await group.shutdownGracefully()
             throw ReelError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -76,10 +81,12 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
             }
         }
         running.withLock { $0 = Running(group: group, channels: channels, poll: poll) }
-        logger.info("listening", metadata: [
-            "address": "http://\(configuration.host):\(port)", "release": "\(slot.current?.releaseID ?? "none")",
-            "threads": "\(max(configuration.threads, 1))", "listeners": "\(channels.count)",
-        ])
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "http://\(configuration.host):\(port)", "release": "\(slot.current?.releaseID ?? "none")",
+                "threads": "\(max(configuration.threads, 1))", "listeners": "\(channels.count)",
+            ])
         return port
     }
 
@@ -93,10 +100,12 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
     /// request in progress and close, wait up to the grace period, then stop
     /// the event loops.
     public func shutdown() async {
-        guard let run = running.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let run = running.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         logger.info("shutting down", metadata: ["connections": "\(registry.count)"])
         run.poll?.cancel()
         for channel in run.channels { try? await channel.close() }
@@ -114,8 +123,10 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
 
     /// Starts, then serves until SIGTERM or SIGINT, reloading on SIGHUP.
     /// `onListening` receives the bound port once the socket is open.
-    public func run(signals: ServerSignals = ServerSignals(),
-                    onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+    public func run(
+        signals: ServerSignals = ServerSignals(),
+        onListening: @Sendable (Int) -> Void = { _ in }
+    ) async throws {
         let waiter = SignalWaiter(signals: signals, queue: reloadQueue) { [weak self] in
             guard let self else { return }
             logger.info("reload requested (signal)")
@@ -149,22 +160,26 @@ public final class LookupServer<Store: RecommendationStore>: Sendable {
         let slot = slot, metrics = metrics, registry = registry, logger = logger, gate = gate
         let queued = max(configuration.maxQueuedBytesPerConnection, 4096)
         let settings = HandlerSettings(
-            parser: HTTPRequestParser(maxTargetBytes: configuration.maxRequestTargetBytes,
-                                      maxHeadBytes: max(configuration.maxHeaderBytes, configuration.maxRequestTargetBytes)),
+            parser: HTTPRequestParser(
+                maxTargetBytes: configuration.maxRequestTargetBytes,
+                maxHeadBytes: max(configuration.maxHeaderBytes, configuration.maxRequestTargetBytes)),
             idleNanoseconds: Self.nanoseconds(configuration.idleTimeout, atLeast: 0.001),
             headDeadlineNanoseconds: Self.nanoseconds(configuration.requestHeadTimeout, atLeast: 0),
             flushThresholdBytes: queued / 2,
             accessLog: configuration.accessLog,
             cors: CORSPolicy(origin: configuration.corsOrigin))
 
-        return bootstrap
+        return
+            bootstrap
             .serverChannelOption(ChannelOptions.backlog, value: configuration.backlog)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             // Half the queue in NIO's write buffer, half in the handler's response buffer.
-            .childChannelOption(ChannelOptions.writeBufferWaterMark,
-                                value: ChannelOptions.Types.WriteBufferWaterMark(low: queued / 4, high: queued / 2))
+            .childChannelOption(
+                ChannelOptions.writeBufferWaterMark,
+                value: ChannelOptions.Types.WriteBufferWaterMark(low: queued / 4, high: queued / 2)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard gate.enter() else {

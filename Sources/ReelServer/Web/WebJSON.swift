@@ -5,8 +5,10 @@ import ReelServing
 /// JSON bodies of the web face's API routes (the CLI's `--json` prints the same bytes).
 enum WebJSON {
     /// `{"query":"star wars","release":"…","count":2,"items":[{"rank":1,"movieId":260,…,"ratingCount":81815,"match":"prefix"}]}`
-    static func writeSearch<Store>(query: [UInt8], results: [TitleMatch], release: ServedRelease<Store>,
-                                   into buffer: inout ByteBuffer) {
+    static func writeSearch<Store>(
+        query: [UInt8], results: [TitleMatch], release: ServedRelease<Store>,
+        into buffer: inout ByteBuffer
+    ) {
         buffer.writeStaticString("{\"query\":")
         query.withUnsafeBytes { buffer.writeJSONString(String(decoding: $0, as: UTF8.self)) }
         buffer.writeStaticString(",\"release\":")
@@ -34,8 +36,10 @@ enum WebJSON {
 
     /// `{"userId":1,"release":"…","stored":20,"count":2,"items":[{"rank":1,"movieId":…,"rating":4.5,"ratedAt":1420070400}]}`;
     /// `stored` is 0 (and `items` empty) for a release without recent ratings.
-    static func writeRatings<Store>(userID: Int32, userRow: Int, limit: Int?, release: ServedRelease<Store>,
-                                    into buffer: inout ByteBuffer) {
+    static func writeRatings<Store>(
+        userID: Int32, userRow: Int, limit: Int?, release: ServedRelease<Store>,
+        into buffer: inout ByteBuffer
+    ) {
         let recent = release.store.web?.recent
         var range = recent?.range(userRow: userRow) ?? 0..<0
         if let limit, range.count > limit { range = range.lowerBound..<range.lowerBound + limit }

@@ -5,8 +5,10 @@ import ReelServing
 /// What `reel movie --search` prints: the daemon's `/v1/movies?q=` body with
 /// `--json`, otherwise a table. Same searcher, same ranking as the daemon.
 public enum WebPrinter {
-    public static func search<Store: RecommendationStore>(_ query: String, k: Int, from store: Store,
-                                                          json: Bool) throws -> (text: String, count: Int) {
+    public static func search<Store: RecommendationStore>(
+        _ query: String, k: Int, from store: Store,
+        json: Bool
+    ) throws -> (text: String, count: Int) {
         guard (1...WebRoutes.maxSearchK).contains(k) else {
             throw ReelError(.usage, "--k must be between 1 and \(WebRoutes.maxSearchK) for a title search; got \(k)")
         }
@@ -16,8 +18,9 @@ public enum WebPrinter {
             if let index = store.web?.titleIndex {
                 search.search(text, k: k, index: index)
             } else {
-                search.scan(text, k: k, movieCount: store.movieCount, title: { store.movie(row: $0).title },
-                            ratingCount: { store.movie(row: $0).ratingCount })
+                search.scan(
+                    text, k: k, movieCount: store.movieCount, title: { store.movie(row: $0).title },
+                    ratingCount: { store.movie(row: $0).ratingCount })
             }
         }
         if json {
@@ -29,7 +32,8 @@ public enum WebPrinter {
         for (i, match) in search.results.enumerated() {
             let movie = store.movie(row: Int(match.row))
             let year = movie.year > 0 ? " (\(movie.year))" : ""
-            text += "\(pad("\(i + 1)", 3)) \(pad("\(movie.id)", 8)) \(movie.titleString)\(year)  [\(match.kind.label), \(movie.ratingCount) ratings]\n"
+            text +=
+                "\(pad("\(i + 1)", 3)) \(pad("\(movie.id)", 8)) \(movie.titleString)\(year)  [\(match.kind.label), \(movie.ratingCount) ratings]\n"
         }
         if search.results.isEmpty { text += "no title matches\n" }
         return (text, search.results.count)

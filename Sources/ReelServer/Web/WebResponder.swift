@@ -8,8 +8,10 @@ import ReelServing
 struct WebResponder<Store: RecommendationStore> {
     private var search = TitleSearch()
 
-    mutating func respond(_ request: WebRequest, route: RouteID, release: ServedRelease<Store>?,
-                          notReady: () -> String, into body: inout ByteBuffer) -> ResponseSummary {
+    mutating func respond(
+        _ request: WebRequest, route: RouteID, release: ServedRelease<Store>?,
+        notReady: () -> String, into body: inout ByteBuffer
+    ) -> ResponseSummary {
         switch request {
         case .page(let page):
             let asset = WebAsset.of(page)
@@ -20,7 +22,8 @@ struct WebResponder<Store: RecommendationStore> {
                 return Self.reportMissing(.serviceUnavailable, "The daemon has no verified release mapped yet.", route, &body)
             }
             guard let report = release.store.web?.reportHTML else {
-                return Self.reportMissing(.notFound, "Release \(release.releaseID) carries no evaluation report (it was published without one).", route, &body)
+                return Self.reportMissing(
+                    .notFound, "Release \(release.releaseID) carries no evaluation report (it was published without one).", route, &body)
             }
             body.writeBytes(report)
             return ResponseSummary(status: .ok, route: route, contentType: .web(.report))
@@ -32,8 +35,9 @@ struct WebResponder<Store: RecommendationStore> {
                 if let index = store.web?.titleIndex {
                     search.search(text, k: k, index: index)
                 } else {
-                    search.scan(text, k: k, movieCount: store.movieCount, title: { store.movie(row: $0).title },
-                                ratingCount: { store.movie(row: $0).ratingCount })
+                    search.scan(
+                        text, k: k, movieCount: store.movieCount, title: { store.movie(row: $0).title },
+                        ratingCount: { store.movie(row: $0).ratingCount })
                 }
             }
             WebJSON.writeSearch(query: query, results: search.results, release: release, into: &body)
@@ -53,12 +57,15 @@ struct WebResponder<Store: RecommendationStore> {
     }
 
     /// A small page saying why there is no report (a person opened the link).
-    private static func reportMissing(_ status: ResponseStatus, _ why: String, _ route: RouteID,
-                                      _ body: inout ByteBuffer) -> ResponseSummary {
-        body.writeString("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No report</title></head>"
-            + "<body><h1>No evaluation report</h1><p>\(HTMLText.escape(why))</p>"
-            + "<p>Run <code>reel report</code> after an evaluation, then publish; the nightly does both.</p>"
-            + "<p><a href=\"/\">Back to Explore</a></p></body></html>")
+    private static func reportMissing(
+        _ status: ResponseStatus, _ why: String, _ route: RouteID,
+        _ body: inout ByteBuffer
+    ) -> ResponseSummary {
+        body.writeString(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No report</title></head>"
+                + "<body><h1>No evaluation report</h1><p>\(HTMLText.escape(why))</p>"
+                + "<p>Run <code>reel report</code> after an evaluation, then publish; the nightly does both.</p>"
+                + "<p><a href=\"/\">Back to Explore</a></p></body></html>")
         return ResponseSummary(status: status, route: route, contentType: .web(.report))
     }
 }

@@ -31,10 +31,12 @@ extension ServingBlend: Codable {
         guard let window = TrendingWindow(label: label) else {
             throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be 24h, 7d or 30d, not \(label)")
         }
-        self.init(weights: HybridWeights(model: try c.decode(Float.self, forKey: .model),
-                                         trending: try c.decode(Float.self, forKey: .trending),
-                                         diversity: try c.decode(Float.self, forKey: .diversity)),
-                  window: window)
+        self.init(
+            weights: HybridWeights(
+                model: try c.decode(Float.self, forKey: .model),
+                trending: try c.decode(Float.self, forKey: .trending),
+                diversity: try c.decode(Float.self, forKey: .diversity)),
+            window: window)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -41,11 +41,14 @@ public final class FoldInModel: @unchecked Sendable {
     ///   - recommendable: one byte per movie, non-zero when it has factors.
     ///   - userFactors: `userCount × rank` stored user rows (for `update`), or nil.
     ///   - owner: whatever keeps the buffers' memory alive (a mapped release).
-    public init(movieFactors: UnsafeBufferPointer<Float>, movieCount: Int, rank: Int,
-                gram: UnsafeBufferPointer<Float>, recommendable: UnsafeBufferPointer<UInt8>,
-                params: FoldInParams, userFactors: UnsafeBufferPointer<Float>? = nil, owner: AnyObject? = nil) {
-        precondition(rank > 0 && movieFactors.count == movieCount * rank && gram.count == rank * rank
-                     && recommendable.count == movieCount, "fold-in inputs disagree in size")
+    public init(
+        movieFactors: UnsafeBufferPointer<Float>, movieCount: Int, rank: Int,
+        gram: UnsafeBufferPointer<Float>, recommendable: UnsafeBufferPointer<UInt8>,
+        params: FoldInParams, userFactors: UnsafeBufferPointer<Float>? = nil, owner: AnyObject? = nil
+    ) {
+        precondition(
+            rank > 0 && movieFactors.count == movieCount * rank && gram.count == rank * rank
+                && recommendable.count == movieCount, "fold-in inputs disagree in size")
         self.rank = rank
         self.movieCount = movieCount
         self.params = params
@@ -92,8 +95,9 @@ public final class FoldInModel: @unchecked Sendable {
     /// Returns false when the system is singular or not finite (only possible for
     /// a hostile model: λ > 0 makes every system positive definite).
     public func solve(_ scratch: FoldInScratch) -> Bool {
-        let system = params.system(gram: UnsafePointer(gram.base), factors: factors,
-                                   rows: scratch.rows, values: scratch.values, count: scratch.count)
+        let system = params.system(
+            gram: UnsafePointer(gram.base), factors: factors,
+            rows: scratch.rows, values: scratch.values, count: scratch.count)
         return RowSolver.cholesky(system, x: scratch.user.base, scratch: scratch.row)
     }
 
@@ -118,9 +122,10 @@ public final class FoldInModel: @unchecked Sendable {
         let s = scratch.row
         let a = s.matrix, b = s.rhs
         a.update(from: gram.base, count: n16 * n16)
-        VectorKernels.accumulateOuterProducts(a, rank: rank, n16: n16, factors: factors,
-                                              rows: scratch.rows, values: scratch.values, count: scratch.count,
-                                              wScale: params.alpha, wBias: 0, gather: s.gather)
+        VectorKernels.accumulateOuterProducts(
+            a, rank: rank, n16: n16, factors: factors,
+            rows: scratch.rows, values: scratch.values, count: scratch.count,
+            wScale: params.alpha, wBias: 0, gather: s.gather)
         for i in 0..<rank { a[i * n16 + i] += params.lambda }
         b.update(repeating: 0, count: n16)
         for k in 0..<scratch.count {
@@ -224,8 +229,9 @@ public final class FoldInModel: @unchecked Sendable {
         var acc = SIMD4<Float>()
         var d = 0
         while d &+ 4 <= rank {
-            acc.addProduct(xr.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self),
-                           y.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self))
+            acc.addProduct(
+                xr.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self),
+                y.loadUnaligned(fromByteOffset: d &* 4, as: SIMD4<Float>.self))
             d &+= 4
         }
         while d < rank {

@@ -42,13 +42,16 @@ public struct FoldInParams: Sendable, Equatable {
     }
 
     /// The normal equations of a row with these ratings (`RowSystem`'s weights).
-    func system(gram: UnsafePointer<Float>, factors: UnsafePointer<Float>, rows: UnsafePointer<Int32>,
-                values: UnsafePointer<Float>, count: Int) -> RowSystem {
+    func system(
+        gram: UnsafePointer<Float>, factors: UnsafePointer<Float>, rows: UnsafePointer<Int32>,
+        values: UnsafePointer<Float>, count: Int
+    ) -> RowSystem {
         let implicit = rule == .implicitConfidence
-        return RowSystem(gram: implicit ? gram : nil, diagonal: implicit ? lambda : lambda * Float(count),
-                         factors: factors, rows: rows, values: values, count: count,
-                         wScale: implicit ? alpha : 0, wBias: implicit ? 0 : 1,
-                         tScale: implicit ? alpha : 1, tBias: implicit ? 1 : 0)
+        return RowSystem(
+            gram: implicit ? gram : nil, diagonal: implicit ? lambda : lambda * Float(count),
+            factors: factors, rows: rows, values: values, count: count,
+            wScale: implicit ? alpha : 0, wBias: implicit ? 0 : 1,
+            tScale: implicit ? alpha : 1, tBias: implicit ? 1 : 0)
     }
 }
 

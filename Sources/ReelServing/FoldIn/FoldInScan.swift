@@ -106,8 +106,10 @@ struct FoldInScan {
     /// `best`'s k-th score minus 3E (`bound`), not even with rounding; returns
     /// how many panels it scored.
     @inline(__always)
-    func scores(_ x: UnsafePointer<Float>, xNorm: Float, bound: Float, into out: UnsafeMutablePointer<Float>,
-                excluded: UnsafePointer<UInt8>, best: inout TopKCandidates) -> Int {
+    func scores(
+        _ x: UnsafePointer<Float>, xNorm: Float, bound: Float, into out: UnsafeMutablePointer<Float>,
+        excluded: UnsafePointer<UInt8>, best: inout TopKCandidates
+    ) -> Int {
         let high = SIMD16<UInt32>(repeating: 0xFFFF_0000)
         var p = UnsafeRawPointer(words)
         let step = rank4 &* 32

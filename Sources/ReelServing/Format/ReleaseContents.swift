@@ -71,14 +71,16 @@ public struct ReleaseContents: Sendable {
     /// The optional web sections (title index, recent ratings, report page).
     public var web = ReleaseWebContents()
 
-    public init(releaseID: String, createdAt: Int64, k: Int, similarK: Int, trendingK: Int, rank: Int,
-                silverFingerprint: UInt64, modelFingerprint: UInt64,
-                movieIDs: [Int32], titleOffsets: [UInt32], titles: [UInt8], years: [Int16], genres: [UInt32],
-                ratingCounts: [Int32], ratingMeans: [Float],
-                userIDs: [Int32], userTopMovies: [Int32], userTopScores: [Float],
-                similarMovies: [Int32], similarScores: [Float],
-                trendMovies: [Int32], trendScores: [Float], popularity: [Float],
-                movieFactors: [Float], factorMask: [UInt8], metaJSON: String) {
+    public init(
+        releaseID: String, createdAt: Int64, k: Int, similarK: Int, trendingK: Int, rank: Int,
+        silverFingerprint: UInt64, modelFingerprint: UInt64,
+        movieIDs: [Int32], titleOffsets: [UInt32], titles: [UInt8], years: [Int16], genres: [UInt32],
+        ratingCounts: [Int32], ratingMeans: [Float],
+        userIDs: [Int32], userTopMovies: [Int32], userTopScores: [Float],
+        similarMovies: [Int32], similarScores: [Float],
+        trendMovies: [Int32], trendScores: [Float], popularity: [Float],
+        movieFactors: [Float], factorMask: [UInt8], metaJSON: String
+    ) {
         self.releaseID = releaseID
         self.createdAt = createdAt
         self.k = k
@@ -125,8 +127,9 @@ public struct ReleaseContents: Sendable {
         }
 
         init<T: BitwiseCopyable>(_ name: String, _ array: [T]) {
-            self.init(name: name, bytes: array.withUnsafeBytes { Array($0) },
-                      count: array.count, elementSize: MemoryLayout<T>.stride)
+            self.init(
+                name: name, bytes: array.withUnsafeBytes { Array($0) },
+                count: array.count, elementSize: MemoryLayout<T>.stride)
         }
     }
 
@@ -174,12 +177,16 @@ public struct ReleaseContents: Sendable {
         ]
         if !modelName.isEmpty { out.append(EncodedSection(S.modelName, modelName)) }
         if !blend.isEmpty {
-            out += [EncodedSection(S.blend, blend), EncodedSection(S.userBlendMovies, userBlendMovies),
-                    EncodedSection(S.userBlendScores, userBlendScores)]
+            out += [
+                EncodedSection(S.blend, blend), EncodedSection(S.userBlendMovies, userBlendMovies),
+                EncodedSection(S.userBlendScores, userBlendScores),
+            ]
         }
         if !served.isEmpty {
-            out += [EncodedSection(S.served, served), EncodedSection(S.userServedMovies, userServedMovies),
-                    EncodedSection(S.userServedScores, userServedScores)]
+            out += [
+                EncodedSection(S.served, served), EncodedSection(S.userServedMovies, userServedMovies),
+                EncodedSection(S.userServedScores, userServedScores),
+            ]
         }
         out += [
             EncodedSection(S.similarMovies, similarMovies),
@@ -219,7 +226,8 @@ public struct ReleaseContents: Sendable {
     /// The id → row table for strictly ascending `ids`, or nil when they are too sparse.
     static func directIndex(_ ids: [Int32]) -> [Int32]? {
         guard let maxID = ids.last, ids.first.map({ $0 >= 0 }) == true,
-              ReleaseFormat.useDirectIndex(maxID: maxID, count: ids.count) else { return nil }
+            ReleaseFormat.useDirectIndex(maxID: maxID, count: ids.count)
+        else { return nil }
         var table = [Int32](repeating: -1, count: Int(maxID) + 1)
         for (row, id) in ids.enumerated() { table[Int(id)] = Int32(row) }
         return table

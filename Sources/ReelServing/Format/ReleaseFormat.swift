@@ -154,9 +154,10 @@ public enum ReleaseFormat {
 
     /// A served candidate name: 1–32 bytes of `[a-z0-9-]` (safe in JSON and file names as is).
     public static func isValidServedName(_ name: some Collection<UInt8>) -> Bool {
-        (1...32).contains(name.count) && name.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "-")
-        }
+        (1...32).contains(name.count)
+            && name.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "-")
+            }
     }
 
     /// The 16-byte header file id: the release id's first 16 bytes, zero-padded.

@@ -64,10 +64,12 @@ public struct ReleaseWebContents: Sendable, Equatable {
         typealias E = ReleaseContents.EncodedSection
         var out: [E] = []
         if hasTitleIndex {
-            out += [E(S.titleNorm, titleNorm), E(S.titleNormOffsets, titleNormOffsets),
-                    E(S.titleTokens, titleTokens), E(S.titleTokenOffs, titleTokenOffsets),
-                    E(S.titlePostings, titlePostings), E(S.titlePostingOffs, titlePostingOffsets),
-                    E(S.titleSorted, titleSorted), E(S.titleSortRank, titleSortRank), E(S.titleByPop, titleByPopularity)]
+            out += [
+                E(S.titleNorm, titleNorm), E(S.titleNormOffsets, titleNormOffsets),
+                E(S.titleTokens, titleTokens), E(S.titleTokenOffs, titleTokenOffsets),
+                E(S.titlePostings, titlePostings), E(S.titlePostingOffs, titlePostingOffsets),
+                E(S.titleSorted, titleSorted), E(S.titleSortRank, titleSortRank), E(S.titleByPop, titleByPopularity),
+            ]
         }
         if recentN > 0 {
             out += [E(S.recentMovies, recentMovies), E(S.recentRatings, recentRatings), E(S.recentTimes, recentTimes)]

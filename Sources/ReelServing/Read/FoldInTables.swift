@@ -29,8 +29,10 @@ public struct FoldInTables: @unchecked Sendable {
         }
         params = try check.array(file, S.foldInParams, count: 4)
         guard params[0] == 0 || params[0] == 1, params[1].isFinite, params[1] > 0,
-              params[2].isFinite, params[2] >= 0, params[3] == 0 else {
-            throw check.fail("section 'foldInParams' holds [\(params.map { "\($0)" }.joined(separator: ", "))], not a rule 0 or 1, λ > 0, α ≥ 0 and 0")
+            params[2].isFinite, params[2] >= 0, params[3] == 0
+        else {
+            throw check.fail(
+                "section 'foldInParams' holds [\(params.map { "\($0)" }.joined(separator: ", "))], not a rule 0 or 1, λ > 0, α ≥ 0 and 0")
         }
         guard rank >= 1 else { throw check.fail("fold-in sections in a release of rank 0") }
         gram = try check.array(file, S.foldInGram, count: rank * rank)

@@ -55,8 +55,9 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     public func movie(row: Int) -> MovieView {
         let t = tables
         precondition(row >= 0 && row < t.movieCount, "movie row out of range")
-        return MovieView(row: row, id: t.movieIDs[row], title: t.title(row: row), year: t.years[row],
-                         genres: t.genres[row], ratingCount: t.ratingCounts[row], ratingMean: t.ratingMeans[row])
+        return MovieView(
+            row: row, id: t.movieIDs[row], title: t.title(row: row), year: t.years[row],
+            genres: t.genres[row], ratingCount: t.ratingCounts[row], ratingMean: t.ratingMeans[row])
     }
 
     public func userRow(forID id: Int32) -> Int? { tables.userRow(forID: id) }
@@ -66,8 +67,11 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     }
 
     public var blend: ServingBlend? {
-        tables.blend.map { ServingBlend(weights: HybridWeights(model: $0.model, trending: $0.trending, diversity: $0.diversity),
-                                        window: TrendingWindow(rawValue: $0.window) ?? .week) }
+        tables.blend.map {
+            ServingBlend(
+                weights: HybridWeights(model: $0.model, trending: $0.trending, diversity: $0.diversity),
+                window: TrendingWindow(rawValue: $0.window) ?? .week)
+        }
     }
 
     public func blendedRecommendations(userRow: Int) -> RankedList? {
@@ -112,13 +116,15 @@ public final class Release: RecommendationStore, @unchecked Sendable {
     /// factors, ~10 ms at ml-25m scale); the daemon builds it once per load.
     public func makeFoldInModel() -> FoldInModel? {
         guard let f = tables.foldIn, case .success(let params) = FoldInParams.parse(f.params) else { return nil }
-        return FoldInModel(movieFactors: tables.movieFactors, movieCount: movieCount, rank: rank, gram: f.gram,
-                           recommendable: tables.factorMask, params: params, userFactors: f.users, owner: tables.file)
+        return FoldInModel(
+            movieFactors: tables.movieFactors, movieCount: movieCount, rank: rank, gram: f.gram,
+            recommendable: tables.factorMask, params: params, userFactors: f.users, owner: tables.file)
     }
 
     @inline(__always)
     private func list(_ range: Range<Int>, _ movies: UnsafeBufferPointer<Int32>, _ scores: UnsafeBufferPointer<Float>) -> RankedList {
-        RankedList(movies: UnsafeBufferPointer(rebasing: movies[range]),
-                   scores: UnsafeBufferPointer(rebasing: scores[range]))
+        RankedList(
+            movies: UnsafeBufferPointer(rebasing: movies[range]),
+            scores: UnsafeBufferPointer(rebasing: scores[range]))
     }
 }

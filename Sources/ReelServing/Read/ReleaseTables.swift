@@ -142,8 +142,10 @@ public struct ReleaseTables: @unchecked Sendable {
         if blended.allSatisfy({ $0 }) {
             let w: UnsafeBufferPointer<Float> = try check.array(file, S.blend, count: 4)
             guard w[0...2].allSatisfy({ $0.isFinite && $0 >= 0 }), w[0] + w[1] > 0,
-                  let window = [0, 1, 2].first(where: { Float($0) == w[3] }) else {
-                throw check.fail("section 'blend' holds [\(w.map { "\($0)" }.joined(separator: ", "))], not 3 non-negative weights and a window 0, 1 or 2")
+                let window = [0, 1, 2].first(where: { Float($0) == w[3] })
+            else {
+                throw check.fail(
+                    "section 'blend' holds [\(w.map { "\($0)" }.joined(separator: ", "))], not 3 non-negative weights and a window 0, 1 or 2")
             }
             blend = (w[0], w[1], w[2], window)
             userBlendMovies = try check.array(file, S.userBlendMovies, count: userCount * k)
@@ -196,7 +198,8 @@ public struct ReleaseTables: @unchecked Sendable {
         let lists = trendInfo.count / trendingK
         let windows = ReleaseFormat.windowCount
         guard trendInfo.count % trendingK == 0, lists % windows == 0, lists >= windows, lists / windows - 1 <= 32 else {
-            throw check.fail("section 'trendMovies' holds \(trendInfo.count) entries, not \(windows) windows × (1 + genres ≤ 32) lists of \(trendingK)")
+            throw check.fail(
+                "section 'trendMovies' holds \(trendInfo.count) entries, not \(windows) windows × (1 + genres ≤ 32) lists of \(trendingK)")
         }
         let genreCount = lists / windows - 1
         self.genreCount = genreCount

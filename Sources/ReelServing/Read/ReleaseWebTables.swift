@@ -83,13 +83,21 @@ public struct ReleaseWebTables: @unchecked Sendable {
         return false
     }
 
-    private static func titleIndex(_ file: SectionFileReader, _ check: ReleaseCheck,
-                                   ratingCounts: UnsafeBufferPointer<Int32>) throws -> TitleIndexView? {
+    private static func titleIndex(
+        _ file: SectionFileReader, _ check: ReleaseCheck,
+        ratingCounts: UnsafeBufferPointer<Int32>
+    ) throws -> TitleIndexView? {
         typealias S = ReleaseFormat.Section
         let movieCount = ratingCounts.count
-        guard try group(file, check, [S.titleNorm, S.titleNormOffsets, S.titleTokens, S.titleTokenOffs,
-                                      S.titlePostings, S.titlePostingOffs, S.titleSorted, S.titleSortRank,
-                                      S.titleByPop]) else { return nil }
+        guard
+            try group(
+                file, check,
+                [
+                    S.titleNorm, S.titleNormOffsets, S.titleTokens, S.titleTokenOffs,
+                    S.titlePostings, S.titlePostingOffs, S.titleSorted, S.titleSortRank,
+                    S.titleByPop,
+                ])
+        else { return nil }
         let norm = try file.bytes(S.titleNorm)
         let normOffsets: UnsafeBufferPointer<UInt32> = try check.array(file, S.titleNormOffsets, count: movieCount + 1)
         try bounded(normOffsets, heapSize: norm.count, S.titleNormOffsets, check)
@@ -103,9 +111,10 @@ public struct ReleaseWebTables: @unchecked Sendable {
         let sorted: UnsafeBufferPointer<Int32> = try check.array(file, S.titleSorted, count: movieCount)
         let sortRank: UnsafeBufferPointer<UInt32> = try check.array(file, S.titleSortRank, count: movieCount)
         let byPopularity: UnsafeBufferPointer<Int32> = try check.array(file, S.titleByPop, count: movieCount)
-        let view = TitleIndexView(norm: norm, normOffsets: normOffsets, tokens: tokens, tokenOffsets: tokenOffsets,
-                                  postings: postings, postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
-                                  byPopularity: byPopularity, ratingCounts: ratingCounts)
+        let view = TitleIndexView(
+            norm: norm, normOffsets: normOffsets, tokens: tokens, tokenOffsets: tokenOffsets,
+            postings: postings, postingOffsets: postingOffsets, sorted: sorted, sortRank: sortRank,
+            byPopularity: byPopularity, ratingCounts: ratingCounts)
         if check.deep {
             // `sorted` and `sortRank` are inverse permutations of the rows; `byPopularity` is a permutation.
             for (i, row) in sorted.enumerated() {

@@ -51,7 +51,8 @@ public enum VerificationStamp {
     /// True when `release` is exactly the file that was verified.
     public static func matches(_ release: String) -> Bool {
         guard let stamp = try? FileSystem.readText(path(for: resolved(release))),
-              let id = identity(release), let sum = footerChecksum(release) else { return false }
+            let id = identity(release), let sum = footerChecksum(release)
+        else { return false }
         return stamp == "\(id) \(XXH3.hex(sum))\n"
     }
 

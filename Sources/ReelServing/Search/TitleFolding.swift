@@ -30,7 +30,7 @@ public enum TitleFolding {
                 switch b {
                 case 0x30...0x39, 0x61...0x7A: emit(b)
                 case 0x41...0x5A: emit(b | 0x20)
-                case UInt8(ascii: "'"): break // inside a word: joins it
+                case UInt8(ascii: "'"): break  // inside a word: joins it
                 default: pendingSpace = true
                 }
                 continue
@@ -38,9 +38,13 @@ public enum TitleFolding {
             // Decode one multi-byte scalar.
             var scalar: UInt32 = 0
             var length = 0
-            if b & 0xE0 == 0xC0 { scalar = UInt32(b & 0x1F); length = 2 }
-            else if b & 0xF0 == 0xE0 { scalar = UInt32(b & 0x0F); length = 3 }
-            else if b & 0xF8 == 0xF0 { scalar = UInt32(b & 0x07); length = 4 }
+            if b & 0xE0 == 0xC0 {
+                scalar = UInt32(b & 0x1F); length = 2
+            } else if b & 0xF0 == 0xE0 {
+                scalar = UInt32(b & 0x0F); length = 3
+            } else if b & 0xF8 == 0xF0 {
+                scalar = UInt32(b & 0x07); length = 4
+            }
             guard length > 0, i + length <= n else { pendingSpace = true; i += 1; continue }
             var valid = true
             for j in 1..<length {
@@ -51,8 +55,8 @@ public enum TitleFolding {
             guard valid else { pendingSpace = true; i += 1; continue }
             i += length
             switch scalar {
-            case 0x2019, 0x2018: continue // typographic apostrophes join like ASCII '
-            case 0x0300...0x036F: continue // combining accents (decomposed input)
+            case 0x2019, 0x2018: continue  // typographic apostrophes join like ASCII '
+            case 0x0300...0x036F: continue  // combining accents (decomposed input)
             case 0x00C0...0x017F:
                 let folded = latin[Int(scalar - 0xC0)]
                 if folded.isEmpty { pendingSpace = true } else { for c in folded.utf8 { emit(c) } }
@@ -60,7 +64,8 @@ public enum TitleFolding {
             default: break
             }
             guard let s = Unicode.Scalar(scalar),
-                  s.properties.isAlphabetic || s.properties.numericType != nil else {
+                s.properties.isAlphabetic || s.properties.numericType != nil
+            else {
                 pendingSpace = true
                 continue
             }
@@ -94,8 +99,10 @@ public enum TitleFolding {
         return article.hasSuffix("'") ? article + rest : article + " " + rest
     }
 
-    static let articles: Set<String> = ["The", "A", "An", "Les", "La", "Le", "L'", "Il", "El", "Los", "Las",
-                                        "Die", "Der", "Das", "Den", "Det", "De", "Un", "Une", "Una", "Ein", "Eine", "O", "Os"]
+    static let articles: Set<String> = [
+        "The", "A", "An", "Les", "La", "Le", "L'", "Il", "El", "Los", "Las",
+        "Die", "Der", "Das", "Den", "Det", "De", "Un", "Une", "Una", "Ein", "Eine", "O", "Os",
+    ]
 
     /// U+00C0 ... U+017F folded to ASCII ("" = a separator: × and ÷).
     static let latin: [String] = {

@@ -163,8 +163,10 @@ public struct TitleSearch {
 
     /// The same search without an index (a release from before format 1.1, or a
     /// small test store): folds every title, O(movies) per query.
-    public mutating func scan(_ text: UnsafeRawBufferPointer, k: Int, movieCount: Int,
-                              title: (Int) -> UnsafeRawBufferPointer, ratingCount: (Int) -> Int32) {
+    public mutating func scan(
+        _ text: UnsafeRawBufferPointer, k: Int, movieCount: Int,
+        title: (Int) -> UnsafeRawBufferPointer, ratingCount: (Int) -> Int32
+    ) {
         guard prepare(text, k: k) else { return }
         let folded = query, words = self.words
         var scratch: [UInt8] = []
@@ -202,16 +204,20 @@ public struct TitleSearch {
 
     private mutating func finish() {
         for key in keys {
-            results.append(TitleMatch(row: Int32(truncatingIfNeeded: key & 0x7FFF_FFFF),
-                                      kind: TitleMatchKind(rawValue: UInt8(key >> 62)) ?? .word))
+            results.append(
+                TitleMatch(
+                    row: Int32(truncatingIfNeeded: key & 0x7FFF_FFFF),
+                    kind: TitleMatchKind(rawValue: UInt8(key >> 62)) ?? .word))
         }
     }
 
     /// The match tier (0 exact, 1 prefix, 2 words) of a folded title holding every
     /// query word but `skipping` (already known to be there); nil when one is missing.
     @inline(__always)
-    static func match(_ title: UnsafeRawBufferPointer, _ q: UnsafeRawBufferPointer, _ words: [Range<Int>],
-                      skipping: Int) -> UInt64? {
+    static func match(
+        _ title: UnsafeRawBufferPointer, _ q: UnsafeRawBufferPointer, _ words: [Range<Int>],
+        skipping: Int
+    ) -> UInt64? {
         for (w, range) in words.enumerated() where w != skipping {
             if !contains(title, word: UnsafeRawBufferPointer(rebasing: q[range]), prefix: w == words.count - 1) {
                 return nil

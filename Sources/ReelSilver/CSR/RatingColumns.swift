@@ -17,8 +17,9 @@ public struct RatingColumns: Sendable {
     public init() {}
 
     public init(users: [Int32], movieRows: [Int32], ratings: [Float], times: [Int64]) {
-        precondition(users.count == movieRows.count && users.count == ratings.count && users.count == times.count,
-                     "rating columns of different lengths")
+        precondition(
+            users.count == movieRows.count && users.count == ratings.count && users.count == times.count,
+            "rating columns of different lengths")
         for i in users.indices { append(user: users[i], movieRow: movieRows[i], rating: ratings[i], time: times[i]) }
     }
 

@@ -9,10 +9,13 @@ extension SilverRatings {
     /// (user, movie) the newest timestamp — on a tie the later row. Rows whose
     /// movie is not in `allMovieIDs` are dropped (the ETL rejects those as
     /// orphans before they get here).
-    public static func build(userIDs: [Int32], movieIDs: [Int32], ratings: [Float], times: [Int64],
-                             allMovieIDs: [Int32], threads: Int = 2) -> SilverRatings {
-        precondition(userIDs.count == movieIDs.count && userIDs.count == ratings.count && userIDs.count == times.count,
-                     "rating columns of different lengths")
+    public static func build(
+        userIDs: [Int32], movieIDs: [Int32], ratings: [Float], times: [Int64],
+        allMovieIDs: [Int32], threads: Int = 2
+    ) -> SilverRatings {
+        precondition(
+            userIDs.count == movieIDs.count && userIDs.count == ratings.count && userIDs.count == times.count,
+            "rating columns of different lengths")
         var movieList = allMovieIDs.sorted()
         movieList.removeDuplicatesInSortedOrder()
         let index = DenseIDIndex(sortedUniqueIDs: movieList)
@@ -49,7 +52,8 @@ extension Array where Element: Equatable {
 package enum RatingsCSRBuilder {
     /// Both layouts. Consumes `chunks` (emptied as they are scattered, to free memory early).
     package static func build(_ chunks: inout [RatingColumns], movieIDs: [Int32], threads: Int)
-        -> (ratings: SilverRatings, deduplicated: Int) {
+        -> (ratings: SilverRatings, deduplicated: Int)
+    {
         let byUser = userMajor(&chunks, threads: threads)
         let byMovie = movieMajor(byUser, movieCount: movieIDs.count, threads: threads)
         let ratings = SilverRatings(
@@ -108,8 +112,9 @@ package enum RatingsCSRBuilder {
             all.ratings.append(contentsOf: c.ratings)
         }
         timesDone.join()
-        return UserMajor(userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings,
-                         times: times.take())
+        return UserMajor(
+            userIDs: userIDs, offsets: offsets, movies: all.movieRows, ratings: all.ratings,
+            times: times.take())
     }
 
     /// An array handed to one other thread, which mutates it in place.

@@ -25,14 +25,18 @@ enum CLIJSON {
 
     /// `reel verify --json` for a file that failed: the reason, on stdout too.
     static func invalid(path: String, error: ReelError) -> String {
-        JSONStyle.object([("valid", "false"), ("path", JSONStyle.string(path)),
-                          ("error", JSONStyle.string(error.message)), ("exitCode", String(error.exitCode))])
+        JSONStyle.object([
+            ("valid", "false"), ("path", JSONStyle.string(path)),
+            ("error", JSONStyle.string(error.message)), ("exitCode", String(error.exitCode)),
+        ])
     }
 
     /// `reel bronze validate --json`.
     static func bronze(_ v: BronzeValidation) -> String {
-        var pairs: [(String, String)] = [("dir", JSONStyle.string(v.dir)), ("valid", v.isValid ? "true" : "false"),
-                                         ("problems", "[" + v.problems.map(JSONStyle.string).joined(separator: ",") + "]")]
+        var pairs: [(String, String)] = [
+            ("dir", JSONStyle.string(v.dir)), ("valid", v.isValid ? "true" : "false"),
+            ("problems", "[" + v.problems.map(JSONStyle.string).joined(separator: ",") + "]"),
+        ]
         if let m = v.manifest {
             pairs.append(("dataset", JSONStyle.string(m.dataset)))
             pairs.append(("source", JSONStyle.string(m.source)))
@@ -48,12 +52,16 @@ enum CLIJSON {
     /// `reel config show --json`: every setting with its value, source and environment variable.
     static func config(_ c: ReelConfig, file: String, fileFound: Bool) -> String {
         let settings = ReelConfig.settings.map { s -> String in
-            JSONStyle.object([("key", JSONStyle.string(s.key)), ("value", tomlJSON(c.value(of: s))),
-                              ("source", JSONStyle.string("\(c.source(of: s))")),
-                              ("environment", JSONStyle.string(s.environmentName))])
+            JSONStyle.object([
+                ("key", JSONStyle.string(s.key)), ("value", tomlJSON(c.value(of: s))),
+                ("source", JSONStyle.string("\(c.source(of: s))")),
+                ("environment", JSONStyle.string(s.environmentName)),
+            ])
         }
-        return JSONStyle.object([("file", JSONStyle.string(file)), ("fileFound", fileFound ? "true" : "false"),
-                                 ("settings", "[" + settings.joined(separator: ",") + "]")])
+        return JSONStyle.object([
+            ("file", JSONStyle.string(file)), ("fileFound", fileFound ? "true" : "false"),
+            ("settings", "[" + settings.joined(separator: ",") + "]"),
+        ])
     }
 
     static func tomlJSON(_ v: TOMLValue) -> String {

@@ -62,14 +62,19 @@ enum Entry {
             if word == "help" { return nil }
             // A command with a default subcommand takes positional words itself (runs show ID).
             if !atRoot, defaultSubcommand(of: command) != nil,
-               Suggestion.closest(to: word, in: names) == nil { break }
-            return Diagnosis(message: "unknown command '\(path.joined(separator: " ")) \(word)'"
-                                 + Suggestion.hint(for: word, in: names)
-                                 + " (commands: \(names.filter { $0 != "help" }.joined(separator: ", ")))",
-                             usage: "See '\(path.joined(separator: " ")) --help'.")
+                Suggestion.closest(to: word, in: names) == nil
+            {
+                break
+            }
+            return Diagnosis(
+                message: "unknown command '\(path.joined(separator: " ")) \(word)'"
+                    + Suggestion.hint(for: word, in: names)
+                    + " (commands: \(names.filter { $0 != "help" }.joined(separator: ", ")))",
+                usage: "See '\(path.joined(separator: " ")) --help'.")
         }
         if let defaultSub = defaultSubcommand(of: command),
-           index < arguments.count, arguments[index].hasPrefix("-") {
+            index < arguments.count, arguments[index].hasPrefix("-")
+        {
             command = defaultSub
         }
         let known = knownOptions(command)
@@ -78,9 +83,10 @@ enum Entry {
             guard arg.hasPrefix("--"), arg.count > 2 else { continue }
             let name = String(arg.split(separator: "=", maxSplits: 1)[0])
             if known.contains(name) { continue }
-            return Diagnosis(message: "unknown option '\(name)' for '\(path.joined(separator: " "))'"
-                                 + Suggestion.hint(for: name, in: Array(known).sorted()),
-                             usage: "See '\(path.joined(separator: " ")) --help'.")
+            return Diagnosis(
+                message: "unknown option '\(name)' for '\(path.joined(separator: " "))'"
+                    + Suggestion.hint(for: name, in: Array(known).sorted()),
+                usage: "See '\(path.joined(separator: " ")) --help'.")
         }
         return nil
     }

@@ -16,9 +16,10 @@ enum ExitStatus {
 
     /// The table as it ends every `--help`.
     static let helpText: String = {
-        "EXIT CODES:\n" + rows.map { code, meaning in
-            let c = String(code)
-            return "  " + c + String(repeating: " ", count: 4 - c.count) + meaning
-        }.joined(separator: "\n")
+        "EXIT CODES:\n"
+            + rows.map { code, meaning in
+                let c = String(code)
+                return "  " + c + String(repeating: " ", count: 4 - c.count) + meaning
+            }.joined(separator: "\n")
     }()
 }

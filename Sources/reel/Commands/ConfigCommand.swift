@@ -13,10 +13,10 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print every setting's effective value and where it came from.",
             discussion: """
-            Precedence: built-in default < pipeline/reel.toml < REEL_<SECTION>_<KEY> environment
-            variables < command-line flags. Example:
-              REEL_MODEL_RANK=32 reel config show
-            """
+                Precedence: built-in default < pipeline/reel.toml < REEL_<SECTION>_<KEY> environment
+                variables < command-line flags. Example:
+                  REEL_MODEL_RANK=32 reel config show
+                """
         )
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print every setting as JSON (key, value, source, environment variable).") var json = false
@@ -32,14 +32,18 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 if !FileSystem.exists(home.config) {
                     // Say so: every value below is then a built-in default or an environment variable.
-                    Console.warn("config", "no \(home.config): showing built-in defaults"
-                        + (home.isInitialized ? "" : "; \(home.root) is not a Reel home (`reel init` makes it one)"))
+                    Console.warn(
+                        "config",
+                        "no \(home.config): showing built-in defaults"
+                            + (home.isInitialized ? "" : "; \(home.root) is not a Reel home (`reel init` makes it one)"))
                 }
                 print(config.render(), terminator: "")
                 // A pinned served list is an operator's override of the evaluation: say so plainly.
                 let pin = config.string(.servingPin)
                 if pin != "auto" {
-                    print("\nserving.pin = \(pin): UC1 serves \(pin), PINNED (the evaluation's choice is overridden; docs/model.md, \"What is served and why\").")
+                    print(
+                        "\nserving.pin = \(pin): UC1 serves \(pin), PINNED (the evaluation's choice is overridden; docs/model.md, \"What is served and why\")."
+                    )
                 }
             }
         }

@@ -11,29 +11,29 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Score explicit ALS, implicit ALS, the hybrid and the popularity baselines on a held-out split.",
         discussion: """
-        Splits silver ratings (default: global temporal — train strictly before the 80% time \
-        quantile, test from it on, ties at the cut in test), trains each model on train only, and \
-        prints RMSE/MAE, Precision/Recall/NDCG/MAP@k (relevant = test rating ≥ 4) and catalog \
-        coverage for: explicit-als, implicit-als, hybrid (implicit ALS re-ranked with trending \
-        popularity as of the cut), popular (all-time count) and trending-7d/30d. \
-        Definitions: docs/model.md. The report is written to evaluation.json in the latest \
-        model's folder (output/models/<run-id>/), or a new run folder when nothing is trained.
+            Splits silver ratings (default: global temporal — train strictly before the 80% time \
+            quantile, test from it on, ties at the cut in test), trains each model on train only, and \
+            prints RMSE/MAE, Precision/Recall/NDCG/MAP@k (relevant = test rating ≥ 4) and catalog \
+            coverage for: explicit-als, implicit-als, hybrid (implicit ALS re-ranked with trending \
+            popularity as of the cut), popular (all-time count) and trending-7d/30d. \
+            Definitions: docs/model.md. The report is written to evaluation.json in the latest \
+            model's folder (output/models/<run-id>/), or a new run folder when nothing is trained.
 
-        What UC1 serves is chosen on a validation split carved from the training data by the same \
-        rule (widened, or the per-user rule, when it has under 500 users) — never on the test \
-        data: the model's own order, blends with w_trending 0.1…1 in every window (and by user \
-        activity), and the baselines themselves. The best validation NDCG@10 wins unless its \
-        paired 95% CI says it is no better than a simpler candidate (popular < trending < blend < \
-        model). Every mode is then scored on test with paired 95% CIs against every baseline. \
-        `reel publish` serves the choice; --pin (or serving.pin) forces one, reported as pinned. \
-        --no-tune-blend lets only the configured hybrid.* weights compete.
+            What UC1 serves is chosen on a validation split carved from the training data by the same \
+            rule (widened, or the per-user rule, when it has under 500 users) — never on the test \
+            data: the model's own order, blends with w_trending 0.1…1 in every window (and by user \
+            activity), and the baselines themselves. The best validation NDCG@10 wins unless its \
+            paired 95% CI says it is no better than a simpler candidate (popular < trending < blend < \
+            model). Every mode is then scored on test with paired 95% CIs against every baseline. \
+            `reel publish` serves the choice; --pin (or serving.pin) forces one, reported as pinned. \
+            --no-tune-blend lets only the configured hybrid.* weights compete.
 
-        Examples:
-          reel evaluate
-          reel evaluate --fraction 0.9 --json
-          reel evaluate --split leave-last-n --holdout 5
-          reel evaluate --export-split /tmp/split   # for the peer benchmarks
-        """
+            Examples:
+              reel evaluate
+              reel evaluate --fraction 0.9 --json
+              reel evaluate --split leave-last-n --holdout 5
+              reel evaluate --export-split /tmp/split   # for the peer benchmarks
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -72,7 +72,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     var hybridCandidates: Int?
     @Flag(inversion: .prefixedNo, help: "Choose the served blend by grid search on a validation split (default: hybrid.tune).")
     var tuneBlend: Bool?
-    @Option(help: ArgumentHelp("Serve this candidate whatever validation says (default: serving.pin): \(ServingCandidate.pinNames.joined(separator: ", ")).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve this candidate whatever validation says (default: serving.pin): \(ServingCandidate.pinNames.joined(separator: ", ")).",
+            valueName: "name"))
     var pin: String?
     @Option(name: .customLong("validation-users"), help: "Validation users scored at most (default: evaluation.validation_users).")
     var validationUsers: Int?
@@ -80,7 +83,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     var explicit = true
     @Flag(help: "Print the report as JSON instead of the table.")
     var json = false
-    @Option(name: .customLong("export-split"), help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
+    @Option(
+        name: .customLong("export-split"),
+        help: ArgumentHelp("Also write the split as CSV (train.csv, test.csv, split.json) for the peer benchmarks.", valueName: "dir"))
     var exportSplit: String?
 
     func run() async throws {
@@ -106,10 +111,12 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let hybridTrending { params.hybrid.trending = hybridTrending }
             if let hybridDiversity { params.hybrid.diversity = hybridDiversity }
             let workers = threads ?? Parallel.availableCores
-            params.explicit = params.explicit.overriding(rank: rank, lambda: explicitLambda, iterations: iterations,
-                                                         seed: seed, threads: workers)
-            params.implicit = params.implicit.overriding(rank: rank, lambda: implicitLambda, alpha: alpha,
-                                                         iterations: iterations, seed: seed, threads: workers)
+            params.explicit = params.explicit.overriding(
+                rank: rank, lambda: explicitLambda, iterations: iterations,
+                seed: seed, threads: workers)
+            params.implicit = params.implicit.overriding(
+                rank: rank, lambda: implicitLambda, alpha: alpha,
+                iterations: iterations, seed: seed, threads: workers)
             let report = try ModelEvaluation.run(home: home, params: params, exportSplit: exportSplit, bothProtocols: both)
             print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
         }

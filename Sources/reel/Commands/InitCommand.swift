@@ -10,13 +10,13 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Make a folder a Reel home: pipeline/reel.toml with every default, lakehouse/, output/.",
         discussion: """
-        Idempotent: an existing pipeline/reel.toml is kept (`reel config init --force` rewrites it).
-        `reel synth` also accepts an empty folder and makes it a home.
+            Idempotent: an existing pipeline/reel.toml is kept (`reel config init --force` rewrites it).
+            `reel synth` also accepts an empty folder and makes it a home.
 
-        Examples:
-          reel init --root /srv/reel
-          mkdir reel-home && cd reel-home && reel init && reel synth --preset tiny && reel nightly
-        """
+            Examples:
+              reel init --root /srv/reel
+              mkdir reel-home && cd reel-home && reel init && reel synth --preset tiny && reel nightly
+            """
     )
 
     @OptionGroup var global: GlobalOptions

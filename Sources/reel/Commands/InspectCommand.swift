@@ -8,14 +8,14 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Show a release's header, sections (sizes, counts, checksums), params and metrics.",
         discussion: """
-        The file is fully verified first. Accepts a .reel file, a release id or a .reel.zst bundle; \
-        without an argument, the current release. --json prints one JSON object (sections, counts, \
-        fingerprints and the release's meta) for scripts.
+            The file is fully verified first. Accepts a .reel file, a release id or a .reel.zst bundle; \
+            without an argument, the current release. --json prints one JSON object (sections, counts, \
+            fingerprints and the release's meta) for scripts.
 
-        Example:
-          reel inspect
-          reel inspect output/releases/20261125T020000Z-3fa2.reel --json | jq .sections
-        """)
+            Example:
+              reel inspect
+              reel inspect output/releases/20261125T020000Z-3fa2.reel --json | jq .sections
+            """)
 
     @OptionGroup var global: GlobalOptions
 

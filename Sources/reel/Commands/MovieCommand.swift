@@ -10,21 +10,21 @@ struct MovieCommand: AsyncParsableCommand {
         commandName: "movie",
         abstract: "Print a movie's title, year, genres, ratings and trending popularity.",
         discussion: """
-        Reads the current release (or --release PATH) through the same lookup code
-        as `reel serve`; --json prints exactly the body of GET /v1/movies/{movieId}.
+            Reads the current release (or --release PATH) through the same lookup code
+            as `reel serve`; --json prints exactly the body of GET /v1/movies/{movieId}.
 
-        --search TEXT finds movies by title as the Explore page does (GET /v1/movies?q=):
-        case, accents and punctuation ignored, exact titles first, then titles starting
-        with TEXT, then the rest, most rated first.
+            --search TEXT finds movies by title as the Explore page does (GET /v1/movies?q=):
+            case, accents and punctuation ignored, exact titles first, then titles starting
+            with TEXT, then the rest, most rated first.
 
-        Exit status: 0 found, 2 the movie is not in the release (or no title matches), 1 error.
+            Exit status: 0 found, 2 the movie is not in the release (or no title matches), 1 error.
 
-        Examples:
-          reel movie 1
-          reel movie --movie 1                 # same
-          reel movie 1 --json
-          reel movie --search "star wars" --k 5
-        """
+            Examples:
+              reel movie 1
+              reel movie --movie 1                 # same
+              reel movie 1 --json
+              reel movie --search "star wars" --k 5
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -66,8 +66,9 @@ struct MovieCommand: AsyncParsableCommand {
                 return
             }
             let id = try positionalOrFlag(self.id, movie, flagName: "--movie")
-            try printLookup(.movie(id: try userOrMovieID(id, what: "the movie id")), global: global,
-                            release: releaseOption, json: json)
+            try printLookup(
+                .movie(id: try userOrMovieID(id, what: "the movie id")), global: global,
+                release: releaseOption, json: json)
         }
     }
 }

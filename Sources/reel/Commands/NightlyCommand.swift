@@ -8,44 +8,44 @@ struct NightlyCommand: AsyncParsableCommand {
         commandName: "nightly",
         abstract: "The nightly job: validate → ingest → etl → tune → train → evaluate → publish → prune, under one lock.",
         discussion: """
-        What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one \
-        lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when \
-        its inputs and settings are unchanged since its last success (content fingerprints), unless \
-        --force. A failing stage is named, the exit code is non-zero and the previous release keeps \
-        serving; transient I/O errors are retried (nightly.retries). The quality gate refuses to \
-        publish a model whose NDCG@10 falls more than gate.ndcg_margin below the current release's \
-        (exit code 4) unless --force-publish.
+            What cron or the systemd timer runs (pipeline/crontab, pipeline/systemd/). One process, one \
+            lock (output/.reel.lock): a second run exits at once with code 3. Each stage is skipped when \
+            its inputs and settings are unchanged since its last success (content fingerprints), unless \
+            --force. A failing stage is named, the exit code is non-zero and the previous release keeps \
+            serving; transient I/O errors are retried (nightly.retries). The quality gate refuses to \
+            publish a model whose NDCG@10 falls more than gate.ndcg_margin below the current release's \
+            (exit code 4) unless --force-publish.
 
-        The ingest stage reads the event files waiting in lakehouse/inbox/events/ (as `reel events \
-        ingest` does: validated, exactly once by event id, rejects quarantined), then moves them to \
-        lakehouse/inbox/events/done/<run-id>/ so they are not read again. It is skipped when there is \
-        no inbox or nothing new in it. New events change the ETL's input, so etl and everything \
-        after it run again: view, click and rating events feed trending, rating events join the \
-        ratings the model trains on (docs/events.md).
+            The ingest stage reads the event files waiting in lakehouse/inbox/events/ (as `reel events \
+            ingest` does: validated, exactly once by event id, rejects quarantined), then moves them to \
+            lakehouse/inbox/events/done/<run-id>/ so they are not read again. It is skipped when there is \
+            no inbox or nothing new in it. New events change the ETL's input, so etl and everything \
+            after it run again: view, click and rating events feed trending, rating events join the \
+            ratings the model trains on (docs/events.md).
 
-        The etl and publish stages also write the Delta tables analysts read, lakehouse/silver/<table> \
-        and lakehouse/gold/<table> (docs/lakehouse-formats.md); prune vacuums them, keeping versions \
-        of the last lakehouse.retention_days days readable. If the gold tables fail after a release \
-        was published, that release stays current and the publish stage fails saying so.
+            The etl and publish stages also write the Delta tables analysts read, lakehouse/silver/<table> \
+            and lakehouse/gold/<table> (docs/lakehouse-formats.md); prune vacuums them, keeping versions \
+            of the last lakehouse.retention_days days readable. If the gold tables fail after a release \
+            was published, that release stays current and the publish stage fails saying so.
 
-        The tune stage runs `reel tune` when it is due: never tuned, silver grew by more than \
-        tuning.growth (10%) since the last tuning, or the last tuning is tuning.max_age_days (7) old; \
-        --tune forces it, tuning.nightly = false turns the schedule off. The stages after it train \
-        and evaluate with the chosen settings (docs/model.md, "Tuning").
+            The tune stage runs `reel tune` when it is due: never tuned, silver grew by more than \
+            tuning.growth (10%) since the last tuning, or the last tuning is tuning.max_age_days (7) old; \
+            --tune forces it, tuning.nightly = false turns the schedule off. The stages after it train \
+            and evaluate with the chosen settings (docs/model.md, "Tuning").
 
-        Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
-        output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
+            Every run writes output/runs/<run-id>/run.json (`reel runs`), Prometheus textfile metrics in \
+            output/metrics/reel_nightly.prom, and, when MLFLOW_TRACKING_URI is set, an MLflow run.
 
-        Exit codes (the table below): 0 success, 1 a stage failed, 2 an input is missing, 3 another \
-        run holds the lock, 4 quality gate, 64 usage (e.g. an unknown stage name; nothing is written).
+            Exit codes (the table below): 0 success, 1 a stage failed, 2 an input is missing, 3 another \
+            run holds the lock, 4 quality gate, 64 usage (e.g. an unknown stage name; nothing is written).
 
-        Examples:
-          reel nightly
-          reel nightly --force                 # rerun every stage
-          mv spool/events-2019-11-21.ndjson lakehouse/inbox/events/ && reel nightly
-          reel nightly --from train            # reuse bronze/silver as they are
-          reel nightly --only publish --force-publish
-        """
+            Examples:
+              reel nightly
+              reel nightly --force                 # rerun every stage
+              mv spool/events-2019-11-21.ndjson lakehouse/inbox/events/ && reel nightly
+              reel nightly --from train            # reuse bronze/silver as they are
+              reel nightly --only publish --force-publish
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -67,8 +67,9 @@ struct NightlyCommand: AsyncParsableCommand {
     func validate() throws {
         for (flag, value) in [("--from", from), ("--only", only)] {
             guard let value, !Nightly.stageNames.contains(value) else { continue }
-            throw ValidationError("unknown stage '\(value)' for \(flag)\(Suggestion.hint(for: value, in: Nightly.stageNames)) "
-                + "(stages: \(Nightly.stageNames.joined(separator: ", ")))")
+            throw ValidationError(
+                "unknown stage '\(value)' for \(flag)\(Suggestion.hint(for: value, in: Nightly.stageNames)) "
+                    + "(stages: \(Nightly.stageNames.joined(separator: ", ")))")
         }
         if from != nil && only != nil { throw ValidationError("give --from or --only, not both") }
     }
@@ -97,14 +98,14 @@ struct RunsCommand: AsyncParsableCommand {
         commandName: "runs",
         abstract: "Nightly run records (output/runs): list, show, compare.",
         discussion: """
-        Each `reel nightly` writes output/runs/<run-id>/run.json: params, metrics, stage timings,
-        row and reject counts, input fingerprints, release id and outcome.
+            Each `reel nightly` writes output/runs/<run-id>/run.json: params, metrics, stage timings,
+            row and reject counts, input fingerprints, release id and outcome.
 
-        Examples:
-          reel runs list
-          reel runs show 20261125T021500Z-3fa2
-          reel runs compare <older-id> <newer-id>
-        """,
+            Examples:
+              reel runs list
+              reel runs show 20261125T021500Z-3fa2
+              reel runs compare <older-id> <newer-id>
+            """,
         subcommands: [List.self, Show.self, Compare.self],
         defaultSubcommand: List.self
     )

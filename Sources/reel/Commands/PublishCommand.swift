@@ -11,30 +11,30 @@ struct PublishCommand: AsyncParsableCommand {
         commandName: "publish",
         abstract: "Build a release from silver and the trained model and make it current.",
         discussion: """
-        Precomputes every user's top-K (seen movies excluded), similar movies (cosine over movie \
-        factors), trending lists per window and genre, and movie metadata into one checksummed, \
-        memory-mappable file, output/releases/<id>.reel. The file is written under a temporary \
-        name, fsynced, re-opened and fully verified, renamed into place, and only then is \
-        output/current switched to it (a symlink replaced by rename). A publish that fails or is \
-        killed at any point leaves the previous release current. Keeps the newest --keep releases \
-        (never deleting the current or the previous one).
+            Precomputes every user's top-K (seen movies excluded), similar movies (cosine over movie \
+            factors), trending lists per window and genre, and movie metadata into one checksummed, \
+            memory-mappable file, output/releases/<id>.reel. The file is written under a temporary \
+            name, fsynced, re-opened and fully verified, renamed into place, and only then is \
+            output/current switched to it (a symlink replaced by rename). A publish that fails or is \
+            killed at any point leaves the previous release current. Keeps the newest --keep releases \
+            (never deleting the current or the previous one).
 
-        When `reel evaluate` ran on the model, UC1 serves by default what it chose on validation \
-        (docs/model.md, "What is served and why"; `meta.serving`): a UC3 blend is stored as every \
-        user's list re-ranked by it; a baseline (popular, trending-*) or a per-user blend as every \
-        user's list from it, rated movies excluded (`userServedMovies`). --no-blend serves the \
-        model's own order instead.
+            When `reel evaluate` ran on the model, UC1 serves by default what it chose on validation \
+            (docs/model.md, "What is served and why"; `meta.serving`): a UC3 blend is stored as every \
+            user's list re-ranked by it; a baseline (popular, trending-*) or a per-user blend as every \
+            user's list from it, rated movies excluded (`userServedMovies`). --no-blend serves the \
+            model's own order instead.
 
-        Then writes the release as the gold Delta tables lakehouse/gold/{user_recommendations, \
-        similar_movies, trending, model_runs} for analysts (docs/lakehouse-formats.md), under \
-        output/.reel.lock. If that fails, the new release stays current, the command exits 1 \
-        saying so, and `reel lakehouse gold` writes the tables later.
+            Then writes the release as the gold Delta tables lakehouse/gold/{user_recommendations, \
+            similar_movies, trending, model_runs} for analysts (docs/lakehouse-formats.md), under \
+            output/.reel.lock. If that fails, the new release stays current, the command exits 1 \
+            saying so, and `reel lakehouse gold` writes the tables later.
 
-        Example:
-          reel publish          # silver + output/models/latest/model.factors
-          reel publish --k 50 --similar-k 10 \\
-            --model output/models/20261125T020000Z-3fa2/model.factors
-        """)
+            Example:
+              reel publish          # silver + output/models/latest/model.factors
+              reel publish --k 50 --similar-k 10 \\
+                --model output/models/20261125T020000Z-3fa2/model.factors
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -59,10 +59,13 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Threads for top-K scoring (default: all cores).")
     var threads: Int?
 
-    @Flag(name: .customLong("no-fold-in"), help: "Leave out the fold-in sections (YᵀY, λ, α, user factors): POST /v1/recommendations then answers 404.")
+    @Flag(
+        name: .customLong("no-fold-in"), help: "Leave out the fold-in sections (YᵀY, λ, α, user factors): POST /v1/recommendations then answers 404.")
     var noFoldIn = false
 
-    @Flag(name: .customLong("no-fold-in-users"), help: "Keep the fold-in sections but not the users' factors (users × rank floats): known users cannot add ratings.")
+    @Flag(
+        name: .customLong("no-fold-in-users"),
+        help: "Keep the fold-in sections but not the users' factors (users × rank floats): known users cannot add ratings.")
     var noFoldInUsers = false
 
     @Flag(name: .customLong("force-publish"), help: "Publish even when the quality gate would block (as `reel nightly --force-publish`).")
@@ -100,8 +103,9 @@ struct PublishCommand: AsyncParsableCommand {
                     Console.warn("publish", verdict.reason + " — overridden by --force-publish")
                 }
             }
-            let result = try ReleasePublisher.publish(home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
-                                                      options: options, metricsJSON: metrics, keep: keep ?? config.int(.releaseKeep))
+            let result = try ReleasePublisher.publish(
+                home: home, modelPath: model.map { FileSystem.resolve($0, against: FileSystem.currentDirectory()) },
+                options: options, metricsJSON: metrics, keep: keep ?? config.int(.releaseKeep))
             print("published \(result.releaseID) (\(Console.bytes(result.size))): \(result.path)")
             // The release is current from here on; a gold failure says so and exits 1.
             try GoldTables.write(published: result, home: home, lock: .heldByCaller)

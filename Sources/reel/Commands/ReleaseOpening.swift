@@ -15,9 +15,11 @@ func openRelease(_ path: String) throws -> Release {
 
 /// `--release PATH`, shared by `reel serve` and the lookup commands.
 struct ReleaseOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Release file to read (default: output/current under the home folder, which `reel publish` switches).",
-        valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Release file to read (default: output/current under the home folder, which `reel publish` switches).",
+            valueName: "path"))
     var release: String?
 
     /// The file to open: `--release` (relative to the working directory) or the home's `output/current`.

@@ -7,15 +7,15 @@ struct ReleasesCommand: AsyncParsableCommand {
         commandName: "releases",
         abstract: "List the installed releases, newest first, marking the current and previous ones.",
         discussion: """
-        Shows each release in output/releases with its creation time, age, size and key metrics from \
-        its metadata. `*` marks the release output/current points at (what the daemon serves), `-` \
-        the previous one (where `reel rollback` goes by default). Headers are read without checksum \
-        verification, so listing stays instant; `reel verify ID` checks a file in full.
+            Shows each release in output/releases with its creation time, age, size and key metrics from \
+            its metadata. `*` marks the release output/current points at (what the daemon serves), `-` \
+            the previous one (where `reel rollback` goes by default). Headers are read without checksum \
+            verification, so listing stays instant; `reel verify ID` checks a file in full.
 
-        Example:
-          reel releases
-          reel releases --json | jq '.[0].metrics'
-        """)
+            Example:
+              reel releases
+              reel releases --json | jq '.[0].metrics'
+            """)
 
     @OptionGroup var global: GlobalOptions
 

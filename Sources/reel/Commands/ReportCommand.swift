@@ -8,17 +8,17 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write the evaluation report (HTML with inline SVG plots) for the latest model run and the nightly history.",
         discussion: """
-        One self-contained file: NDCG@10, Recall@10 and coverage per candidate (with confidence \
-        intervals when the evaluation records them), the blend search as a heatmap, training loss \
-        per iteration, metrics, data volumes and quarantined rows across the last --history nightly \
-        runs. No script, nothing loaded from the network. `reel publish` and `reel nightly` carry \
-        the same page in the release (the daemon serves it at /report), and the nightly also writes \
-        it beside its run record (output/runs/<run-id>/report.html).
+            One self-contained file: NDCG@10, Recall@10 and coverage per candidate (with confidence \
+            intervals when the evaluation records them), the blend search as a heatmap, training loss \
+            per iteration, metrics, data volumes and quarantined rows across the last --history nightly \
+            runs. No script, nothing loaded from the network. `reel publish` and `reel nightly` carry \
+            the same page in the release (the daemon serves it at /report), and the nightly also writes \
+            it beside its run record (output/runs/<run-id>/report.html).
 
-        Examples:
-          reel report                       # output/report.html
-          reel report --out /tmp/report.html --history 10
-        """)
+            Examples:
+              reel report                       # output/report.html
+              reel report --out /tmp/report.html --history 10
+            """)
 
     @OptionGroup var global: GlobalOptions
 

@@ -9,16 +9,16 @@ struct RollbackCommand: AsyncParsableCommand {
         commandName: "rollback",
         abstract: "Switch output/current back to an earlier release (default: the previous one).",
         discussion: """
-        The target is fully verified before the switch, which is atomic (symlink replaced by \
-        rename); a running daemon picks it up at its next check or on SIGHUP. Afterwards the \
-        previous release is the one before the target, so repeated rollbacks walk back in time. \
-        On a home with gold tables (lakehouse/gold), they are then rewritten from the new current \
-        release, as after a publish.
+            The target is fully verified before the switch, which is atomic (symlink replaced by \
+            rename); a running daemon picks it up at its next check or on SIGHUP. Afterwards the \
+            previous release is the one before the target, so repeated rollbacks walk back in time. \
+            On a home with gold tables (lakehouse/gold), they are then rewritten from the new current \
+            release, as after a publish.
 
-        Example:
-          reel rollback                          # back to the previous release
-          reel rollback 20261124T020000Z-91c0    # to a specific one (see `reel releases`)
-        """)
+            Example:
+              reel rollback                          # back to the previous release
+              reel rollback 20261124T020000Z-91c0    # to a specific one (see `reel releases`)
+            """)
 
     @OptionGroup var global: GlobalOptions
 

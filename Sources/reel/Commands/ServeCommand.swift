@@ -13,33 +13,33 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve recommendations, trending lists, similar movies and metadata over HTTP.",
         discussion: """
-        Maps the release output/current points at (or --release PATH), verifies it,
-        and answers JSON over HTTP/1.1 with keep-alive on one event loop per core.
-        Routes:
-          GET /v1/users/{userId}/recommendations?k=10&mode=als|hybrid
-          GET /v1/trending?window=24h|7d|30d&genre=Comedy&k=20
-          GET /v1/movies/{movieId}    GET /v1/movies/{movieId}/similar?k=10
-          GET /v1/release  /healthz  /readyz  /metrics  /openapi.json
-        Lookups carry an ETag fixed per release (If-None-Match: 304) and
-        Cache-Control: public, max-age=60; --cors-origin lets a browser page
-        from another origin call the API (docs/serving.md, "Caching and CORS").
+            Maps the release output/current points at (or --release PATH), verifies it,
+            and answers JSON over HTTP/1.1 with keep-alive on one event loop per core.
+            Routes:
+              GET /v1/users/{userId}/recommendations?k=10&mode=als|hybrid
+              GET /v1/trending?window=24h|7d|30d&genre=Comedy&k=20
+              GET /v1/movies/{movieId}    GET /v1/movies/{movieId}/similar?k=10
+              GET /v1/release  /healthz  /readyz  /metrics  /openapi.json
+            Lookups carry an ETag fixed per release (If-None-Match: 304) and
+            Cache-Control: public, max-age=60; --cors-origin lets a browser page
+            from another origin call the API (docs/serving.md, "Caching and CORS").
 
-        Hot swap: when the release path starts pointing at another file (checked
-        every --poll-interval seconds) or on SIGHUP, the new release is mapped and
-        verified, then swapped in atomically; requests in flight finish on the old
-        one. A release that fails verification is refused (logged, counted in
-        /metrics) and the old one keeps serving. Without any release the daemon
-        still starts and /readyz answers 503 until one appears. SIGTERM or SIGINT:
-        stop accepting, finish in-flight requests, exit.
+            Hot swap: when the release path starts pointing at another file (checked
+            every --poll-interval seconds) or on SIGHUP, the new release is mapped and
+            verified, then swapped in atomically; requests in flight finish on the old
+            one. A release that fails verification is refused (logged, counted in
+            /metrics) and the old one keeps serving. Without any release the daemon
+            still starts and /readyz answers 503 until one appears. SIGTERM or SIGINT:
+            stop accepting, finish in-flight requests, exit.
 
-        Prints `listening on http://HOST:PORT` on stdout once bound; logs go to
-        stderr.
+            Prints `listening on http://HOST:PORT` on stdout once bound; logs go to
+            stderr.
 
-        Examples:
-          reel serve
-          reel serve --port 0 --release output/releases/20261125T020000Z-3fa2.reel
-          curl 'http://127.0.0.1:8000/v1/users/42/recommendations?k=5&mode=hybrid'
-        """
+            Examples:
+              reel serve
+              reel serve --port 0 --release output/releases/20261125T020000Z-3fa2.reel
+              curl 'http://127.0.0.1:8000/v1/users/42/recommendations?k=5&mode=hybrid'
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -51,48 +51,65 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to bind; 0 picks a free one (default: serve.port, 8000).")
     var port: Int?
 
-    @Option(name: .customLong("poll-interval"), help: ArgumentHelp(
-        "Seconds between checks of the release path for a new release (0.01-86400, or 0: only on SIGHUP; default: serve.poll_interval, 2).", valueName: "seconds"))
+    @Option(
+        name: .customLong("poll-interval"),
+        help: ArgumentHelp(
+            "Seconds between checks of the release path for a new release (0.01-86400, or 0: only on SIGHUP; default: serve.poll_interval, 2).",
+            valueName: "seconds"))
     var pollInterval: Double?
 
     @Option(name: .long, help: "Event-loop threads, 1-256 (default: one per core).")
     var threads: Int?
 
-    @Flag(name: .customLong("single-listener"), help: ArgumentHelp(
-        "One listening socket for all event loops, connections spread round-robin. "
-            + "Default (Linux): one per loop, each taking the connections made from one CPU, "
-            + "so a client thread talks to one server thread (much lower tail latency when "
-            + "clients share the cores)."))
+    @Flag(
+        name: .customLong("single-listener"),
+        help: ArgumentHelp(
+            "One listening socket for all event loops, connections spread round-robin. "
+                + "Default (Linux): one per loop, each taking the connections made from one CPU, "
+                + "so a client thread talks to one server thread (much lower tail latency when "
+                + "clients share the cores)."))
     var singleListener = false
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
-        "Close a connection that neither sends nor reads for this many seconds, whatever it has queued (0.01-86400).",
-        valueName: "seconds"))
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Close a connection that neither sends nor reads for this many seconds, whatever it has queued (0.01-86400).",
+            valueName: "seconds"))
     var idleTimeout: Double = 30
 
-    @Option(name: .customLong("request-head-timeout"), help: ArgumentHelp(
-        "Answer 408 and close when a request head takes longer than this to arrive (0.01-3600; default 10).",
-        valueName: "seconds"))
+    @Option(
+        name: .customLong("request-head-timeout"),
+        help: ArgumentHelp(
+            "Answer 408 and close when a request head takes longer than this to arrive (0.01-3600; default 10).",
+            valueName: "seconds"))
     var requestHeadTimeout: Double?
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
-        "Most client connections open at once; more are answered 503 and closed (1-1000000; default 10000).",
-        valueName: "n"))
+    @Option(
+        name: .customLong("max-connections"),
+        help: ArgumentHelp(
+            "Most client connections open at once; more are answered 503 and closed (1-1000000; default 10000).",
+            valueName: "n"))
     var maxConnections: Int?
 
-    @Option(name: .customLong("max-queued-bytes"), help: ArgumentHelp(
-        "Response bytes one connection may have unsent before the daemon stops reading it until its client "
-            + "reads (16384-268435456; default 262144).", valueName: "bytes"))
+    @Option(
+        name: .customLong("max-queued-bytes"),
+        help: ArgumentHelp(
+            "Response bytes one connection may have unsent before the daemon stops reading it until its client "
+                + "reads (16384-268435456; default 262144).", valueName: "bytes"))
     var maxQueuedBytes: Int?
 
-    @Flag(name: .customLong("access-log"), help: ArgumentHelp(
-        "Log one line per request: method, path, status, bytes, duration, client, user agent (off by default)."))
+    @Flag(
+        name: .customLong("access-log"),
+        help: ArgumentHelp(
+            "Log one line per request: method, path, status, bytes, duration, client, user agent (off by default)."))
     var accessLog = false
 
-    @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
-        "Let a browser page from ORIGIN call the API (https://app.example.com, or *): Access-Control-Allow-Origin "
-            + "on every response and OPTIONS preflights answered (default: serve.cors_origin, empty: off).",
-        valueName: "origin"))
+    @Option(
+        name: .customLong("cors-origin"),
+        help: ArgumentHelp(
+            "Let a browser page from ORIGIN call the API (https://app.example.com, or *): Access-Control-Allow-Origin "
+                + "on every response and OPTIONS preflights answered (default: serve.cors_origin, empty: off).",
+            valueName: "origin"))
     var corsOrigin: String?
 
     /// The command-line settings over `configuration` (defaults or the home's reel.toml).
@@ -139,7 +156,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await server.run { port in
-                writeAll(1, """
+                writeAll(
+                    1,
+                    """
                     listening on http://\(shownHost):\(port)
                     try: curl 'http://\(shownHost):\(port)/v1/trending?k=5'
 

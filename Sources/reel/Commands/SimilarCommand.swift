@@ -8,17 +8,17 @@ struct SimilarCommand: AsyncParsableCommand {
         commandName: "similar",
         abstract: "Print the movies most similar to a movie (cosine over movie factors).",
         discussion: """
-        Reads the current release (or --release PATH) through the same lookup code
-        as `reel serve`; --json prints exactly the body of GET
-        /v1/movies/{movieId}/similar.
+            Reads the current release (or --release PATH) through the same lookup code
+            as `reel serve`; --json prints exactly the body of GET
+            /v1/movies/{movieId}/similar.
 
-        Exit status: 0 answered, 2 the movie is not in the release, 1 error.
+            Exit status: 0 answered, 2 the movie is not in the release, 1 error.
 
-        Examples:
-          reel similar 1                       # same as --movie 1
-          reel similar --movie 1
-          reel similar --movie 1 --k 5 --json
-        """
+            Examples:
+              reel similar 1                       # same as --movie 1
+              reel similar --movie 1
+              reel similar --movie 1 --k 5 --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -8,20 +8,20 @@ struct SynthEventsCommand: AsyncParsableCommand {
         commandName: "events",
         abstract: "Generate synthetic view/click/rating events, with a few movies going viral on known days.",
         discussion: """
-        D days × N events per day, in sessions (views, then some clicks, then a few ratings), ending \
-        on --end (default: the day of the newest rating in bronze ratings.csv, else 2019-11-21). \
-        Users and movies come from bronze ratings.csv/movies.csv (most-rated movies are the most \
-        popular), or from --users N --movies M.
+            D days × N events per day, in sessions (views, then some clicks, then a few ratings), ending \
+            on --end (default: the day of the newest rating in bronze ratings.csv, else 2019-11-21). \
+            Users and movies come from bronze ratings.csv/movies.csv (most-rated movies are the most \
+            popular), or from --users N --movies M.
 
-        The events go through `reel events ingest`, so they are validated and deduplicated, and the \
-        plan — which movie went viral on which day — is written to \
-        lakehouse/bronze/events/_synth_events.json. Same seed, same bytes. With --output the events \
-        are written to a file instead (zstd when it ends in .zst).
+            The events go through `reel events ingest`, so they are validated and deduplicated, and the \
+            plan — which movie went viral on which day — is written to \
+            lakehouse/bronze/events/_synth_events.json. Same seed, same bytes. With --output the events \
+            are written to a file instead (zstd when it ends in .zst).
 
-        Examples:
-          reel synth events --days 14 --per-day 20000
-          reel synth events --days 30 --per-day 100000 --users 1000 --movies 500 --output /tmp/events.ndjson
-        """
+            Examples:
+              reel synth events --days 14 --per-day 20000
+              reel synth events --days 30 --per-day 100000 --users 1000 --movies 500 --output /tmp/events.ndjson
+            """
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "Number of days.") var days = 14

@@ -11,29 +11,29 @@ struct TrainCommand: AsyncParsableCommand {
         commandName: "train",
         abstract: "Learn user and movie factors from silver with ALS (explicit or implicit feedback).",
         discussion: """
-        Reads lakehouse/silver/current, trains, and writes output/models/<run-id>/model.factors \
-        (checksummed REELFACT file: factors + id maps) and model.json (params, per-iteration loss \
-        and time), then points output/models/latest at the run. `reel publish` reads it from there.
+            Reads lakehouse/silver/current, trains, and writes output/models/<run-id>/model.factors \
+            (checksummed REELFACT file: factors + id maps) and model.json (params, per-iteration loss \
+            and time), then points output/models/latest at the run. `reel publish` reads it from there.
 
-        Modes (docs/model.md has the exact objectives):
-          implicit  Hu–Koren–Volinsky: confidence c = 1 + alpha·rating,
-                    preference 1 for every rated movie. Best for ranking;
-                    the default (UC1 serves it through the hybrid).
-          explicit  ALS-WR on the star ratings, lambda scaled by each row's
-                    rating count (Spark MLlib's convention). Best RMSE.
-        Same data, params and --threads give the same factors bit for bit.
+            Modes (docs/model.md has the exact objectives):
+              implicit  Hu–Koren–Volinsky: confidence c = 1 + alpha·rating,
+                        preference 1 for every rated movie. Best for ranking;
+                        the default (UC1 serves it through the hybrid).
+              explicit  ALS-WR on the star ratings, lambda scaled by each row's
+                        rating count (Spark MLlib's convention). Best RMSE.
+            Same data, params and --threads give the same factors bit for bit.
 
-        Examples:
-          reel train
-          reel train --mode explicit --rank 64 --lambda 0.05 --iterations 10
-          reel train --warm-start          # start from output/models/latest (nightly)
-          reel train --engine spark        # Spark MLlib on engine.master, factors imported
+            Examples:
+              reel train
+              reel train --mode explicit --rank 64 --lambda 0.05 --iterations 10
+              reel train --warm-start          # start from output/models/latest (nightly)
+              reel train --engine spark        # Spark MLlib on engine.master, factors imported
 
-        --engine spark submits pipeline/spark/train.py with spark-submit to the master in \
-        [engine] of pipeline/reel.toml (local[2] by default; pipeline/spark/local-cluster.sh \
-        start gives a standalone master and two workers), streams its progress, then imports \
-        the factors as `reel import factors` does. docs/scaling.md says when that pays.
-        """
+            --engine spark submits pipeline/spark/train.py with spark-submit to the master in \
+            [engine] of pipeline/reel.toml (local[2] by default; pipeline/spark/local-cluster.sh \
+            start gives a standalone master and two workers), streams its progress, then imports \
+            the factors as `reel import factors` does. docs/scaling.md says when that pays.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -76,8 +76,9 @@ struct TrainCommand: AsyncParsableCommand {
                 guard !warmStart, warmStartFrom == nil else {
                     throw ReelError(.usage, "--warm-start applies to --engine reel only (Spark MLlib's ALS starts from its seed)")
                 }
-                try SparkTraining.run(home: home, silver: try SilverSnapshot.open(home: home), params: params,
-                                      settings: config.sparkSettings())
+                try SparkTraining.run(
+                    home: home, silver: try SilverSnapshot.open(home: home), params: params,
+                    settings: config.sparkSettings())
                 return
             }
             try ModelTraining.run(home: home, params: params, warmStart: warmStart, warmStartFrom: warmStartFrom)

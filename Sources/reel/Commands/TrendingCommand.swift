@@ -9,16 +9,16 @@ struct TrendingCommand: AsyncParsableCommand {
         commandName: "trending",
         abstract: "Print the trending movies of a window, overall or within a genre.",
         discussion: """
-        Reads the current release (or --release PATH) through the same lookup code
-        as `reel serve`; --json prints exactly the body of GET /v1/trending. Windows
-        end at the newest event in the data, not at the wall clock.
+            Reads the current release (or --release PATH) through the same lookup code
+            as `reel serve`; --json prints exactly the body of GET /v1/trending. Windows
+            end at the newest event in the data, not at the wall clock.
 
-        Exit status: 0 answered, 2 not found, 1 error.
+            Exit status: 0 answered, 2 not found, 1 error.
 
-        Examples:
-          reel trending
-          reel trending --window 24h --genre Comedy --k 10 --json
-        """
+            Examples:
+              reel trending
+              reel trending --window 24h --genre Comedy --k 10 --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -53,8 +53,9 @@ struct TrendingCommand: AsyncParsableCommand {
                 }
                 genreBit = bit
             }
-            try printLookup(.trending(window: window, genre: genreBit, k: k), global: global,
-                            release: releaseOption, json: json)
+            try printLookup(
+                .trending(window: window, genre: genreBit, k: k), global: global,
+                release: releaseOption, json: json)
         }
     }
 }

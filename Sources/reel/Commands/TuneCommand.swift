@@ -12,48 +12,50 @@ struct TuneCommand: AsyncParsableCommand {
         commandName: "tune",
         abstract: "Choose implicit-ALS rank, λ, α, confidence, recency and iterations on validation data.",
         discussion: """
-        Searches on silver, never on the evaluation's test: the evaluation's training part (ratings \
-        before the evaluation.split_fraction time quantile) is split again by the same global time \
-        rule, models train on the earlier ratings and are scored by NDCG@10 on what users rated \
-        after the validation cut. Under 500 such users it validates on each user's last 5 ratings \
-        instead, and says so.
+            Searches on silver, never on the evaluation's test: the evaluation's training part (ratings \
+            before the evaluation.split_fraction time quantile) is split again by the same global time \
+            rule, models train on the earlier ratings and are scored by NDCG@10 on what users rated \
+            after the validation cut. Under 500 such users it validates on each user's last 5 ratings \
+            instead, and says so.
 
-        What is searched (docs/model.md, "Tuning"):
-          rank          32 48 64 96 128
-          lambda        2 5 10 20 50 100 200          (unscaled, implicit convention)
-          alpha         0.25 0.5 1 2 4                (confidence slope)
-          confidence    raw: 1 + α·r   positive: only r ≥ 4   log: 1 + α·ln(1 + r)
-          recency       half-life off 30 90 365 1095 days before the newest rating
-          iterations    a quarter, half and all of model.implicit_iterations
-        Successive halving: sampled points train for a quarter of the iterations, the best third \
-        continues to half, the best third of those to all (continuing from their factors). The \
-        configured settings always run to the end, so the record shows what tuning gained.
+            What is searched (docs/model.md, "Tuning"):
+              rank          32 48 64 96 128
+              lambda        2 5 10 20 50 100 200          (unscaled, implicit convention)
+              alpha         0.25 0.5 1 2 4                (confidence slope)
+              confidence    raw: 1 + α·r   positive: only r ≥ 4   log: 1 + α·ln(1 + r)
+              recency       half-life off 30 90 365 1095 days before the newest rating
+              iterations    a quarter, half and all of model.implicit_iterations
+            Successive halving: sampled points train for a quarter of the iterations, the best third \
+            continues to half, the best third of those to all (continuing from their factors). The \
+            configured settings always run to the end, so the record shows what tuning gained.
 
-        Budget: --budget 3x (default) allows three times the estimated work of one training run \
-        of the configured settings on all of silver; work is counted, not timed, so the same data, \
-        seed and budget give the same trials and choice. Where one training run is cheap (small \
-        data) the default budget is raised to tuning.min_work_gflop (600 GFLOP: about a minute on \
-        2 cores), so the search still tries a few dozen points; an explicit --budget is taken as \
-        given. --budget 600s stops on the clock instead (not deterministic).
+            Budget: --budget 3x (default) allows three times the estimated work of one training run \
+            of the configured settings on all of silver; work is counted, not timed, so the same data, \
+            seed and budget give the same trials and choice. Where one training run is cheap (small \
+            data) the default budget is raised to tuning.min_work_gflop (600 GFLOP: about a minute on \
+            2 cores), so the search still tries a few dozen points; an explicit --budget is taken as \
+            given. --budget 600s stops on the clock instead (not deterministic).
 
-        The record (every trial: params, NDCG@10, seconds) goes to output/tuning/<id>/tuning.json \
-        and output/tuning/latest. From then on `reel train`, `reel evaluate` and `reel nightly` use \
-        the chosen values for every model.* setting that is not pinned; `reel config show` marks \
-        them `tuned: <record>`. Pin a setting with tuning.pin = "rank,alpha", an environment \
-        variable, a flag, or a non-default value in pipeline/reel.toml; tuning.apply = false \
-        ignores tuning altogether. The nightly tunes on its own schedule (tuning.nightly, \
-        tuning.growth, tuning.max_age_days; `reel nightly --tune` forces it).
+            The record (every trial: params, NDCG@10, seconds) goes to output/tuning/<id>/tuning.json \
+            and output/tuning/latest. From then on `reel train`, `reel evaluate` and `reel nightly` use \
+            the chosen values for every model.* setting that is not pinned; `reel config show` marks \
+            them `tuned: <record>`. Pin a setting with tuning.pin = "rank,alpha", an environment \
+            variable, a flag, or a non-default value in pipeline/reel.toml; tuning.apply = false \
+            ignores tuning altogether. The nightly tunes on its own schedule (tuning.nightly, \
+            tuning.growth, tuning.max_age_days; `reel nightly --tune` forces it).
 
-        Examples:
-          reel tune                          # 3x budget, seed from tuning.seed
-          reel tune --budget 1x --seed 7     # a quicker search
-          reel tune --show                   # the latest record's trials and choice
-        """
+            Examples:
+              reel tune                          # 3x budget, seed from tuning.seed
+              reel tune --budget 1x --seed 7     # a quicker search
+              reel tune --show                   # the latest record's trials and choice
+            """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Work budget as a multiple of one training run (3x) or wall seconds (600s) (default: tuning.budget).", valueName: "budget"))
+    @Option(
+        help: ArgumentHelp("Work budget as a multiple of one training run (3x) or wall seconds (600s) (default: tuning.budget).", valueName: "budget")
+    )
     var budget: String?
     @Option(help: "Seed of the sampled points (default: tuning.seed, 42).")
     var seed: UInt64?
@@ -101,7 +103,8 @@ struct TuneCommand: AsyncParsableCommand {
         let v = r.validation
         var out = "tuning \(r.tuningID) (\(path))\n"
         out += "validation: \(v.rule) at \(v.cut), \(v.trainRatings) training ratings, \(v.users) users\(v.note.map { "; \($0)" } ?? "")\n"
-        out += "budget \(r.budget): used \(Console.fixed(r.workUsed, 2))x a training run in \(Console.duration(r.seconds)); rungs \(r.rungs.map(String.init).joined(separator: "/")) iterations; seed \(r.seed)\n\n"
+        out +=
+            "budget \(r.budget): used \(Console.fixed(r.workUsed, 2))x a training run in \(Console.duration(r.seconds)); rungs \(r.rungs.map(String.init).joined(separator: "/")) iterations; seed \(r.seed)\n\n"
         out += TuningRun.table(r)
         out += "\nchosen: \(r.chosen.summary): NDCG@10 \(Console.fixed(r.chosenNDCG, 4)) (configured: \(Console.fixed(r.baselineNDCG, 4)))\n"
         if let note = r.note { out += "note: \(note)\n" }

@@ -8,15 +8,15 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check a release file or bundle in full: exit 0 when valid, non-zero with the reason.",
         discussion: """
-        Checks the format version, sizes, every section's and the whole file's xxh3-64, and every \
-        cross-section invariant the daemon relies on. Accepts a .reel file, a release id, or a \
-        .reel.zst bundle (checked against its manifest when one lies next to it). Without an \
-        argument, verifies the current release.
+            Checks the format version, sizes, every section's and the whole file's xxh3-64, and every \
+            cross-section invariant the daemon relies on. Accepts a .reel file, a release id, or a \
+            .reel.zst bundle (checked against its manifest when one lies next to it). Without an \
+            argument, verifies the current release.
 
-        Example:
-          reel verify output/releases/20261125T020000Z-3fa2.reel && echo good
-          reel verify 20261125T020000Z-3fa2
-        """)
+            Example:
+              reel verify output/releases/20261125T020000Z-3fa2.reel && echo good
+              reel verify 20261125T020000Z-3fa2
+            """)
 
     @OptionGroup var global: GlobalOptions
 

@@ -7,7 +7,7 @@ struct SyntheticDayWriter {
     var bytes: [UInt8] = []
     /// Events written per type (view, click, rating).
     var counts = [0, 0, 0]
-    private let datePrefix: [UInt8]   // "YYYY-MM-DDT"
+    private let datePrefix: [UInt8]  // "YYYY-MM-DDT"
     private var sessions = 0
 
     static let contexts = ["home", "search", "recommendations", "trending", "similar"].map { Array($0.utf8) }
@@ -20,8 +20,10 @@ struct SyntheticDayWriter {
 
     /// One session of `user`: 1–5 views, then clicks on some viewed movies,
     /// then ratings of a few; at most `budget` events. Returns how many it wrote.
-    mutating func session(user: Int32, budget: Int, rng: inout SplitMix64,
-                          movie: (inout SplitMix64) -> Int32) -> Int {
+    mutating func session(
+        user: Int32, budget: Int, rng: inout SplitMix64,
+        movie: (inout SplitMix64) -> Int32
+    ) -> Int {
         sessions += 1
         let session = Array("s-\(user)-\(day)-\(sessions)".utf8)
         var t = Int(rng.next() % UInt64(86_400 - 3_600))
@@ -62,8 +64,10 @@ struct SyntheticDayWriter {
         return written
     }
 
-    private mutating func begin(_ type: EventType, user: Int32, movie: Int32, time: Int,
-                                session: [UInt8], rng: inout SplitMix64) {
+    private mutating func begin(
+        _ type: EventType, user: Int32, movie: Int32, time: Int,
+        session: [UInt8], rng: inout SplitMix64
+    ) {
         append("{\"event_id\":\"")
         uuid(rng.next(), rng.next())
         append("\",\"event_type\":\"")

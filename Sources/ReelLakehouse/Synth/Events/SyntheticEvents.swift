@@ -33,8 +33,10 @@ public enum SyntheticEvents {
     }
 
     /// Generates the events and hands each day's NDJSON bytes to `sink`, oldest day first.
-    public static func generate(config: SyntheticEventsConfig, users: [Int32], movies: [Int32],
-                                sink: (Int64, [UInt8]) throws -> Void) throws -> SyntheticEventsSummary {
+    public static func generate(
+        config: SyntheticEventsConfig, users: [Int32], movies: [Int32],
+        sink: (Int64, [UInt8]) throws -> Void
+    ) throws -> SyntheticEventsSummary {
         try config.validate()
         guard !users.isEmpty, !movies.isEmpty else {
             throw ReelError(.usage, "synthetic events need at least one user and one movie")
@@ -72,8 +74,10 @@ public enum SyntheticEvents {
     /// writes the plan to `lakehouse/bronze/events/_synth_events.json`.
     /// The ingest run id is `synth-<seed>`, so the part files name their origin;
     /// rerunning with the same settings accepts nothing new (all duplicates).
-    public static func generate(config: SyntheticEventsConfig, users: [Int32], movies: [Int32], to home: ReelHome,
-                                schemas: EventSchemaSet? = nil) throws -> SyntheticEventsSummary {
+    public static func generate(
+        config: SyntheticEventsConfig, users: [Int32], movies: [Int32], to home: ReelHome,
+        schemas: EventSchemaSet? = nil
+    ) throws -> SyntheticEventsSummary {
         var all: [UInt8] = []
         var summary = try generate(config: config, users: users, movies: movies) { _, bytes in
             all.append(contentsOf: bytes)

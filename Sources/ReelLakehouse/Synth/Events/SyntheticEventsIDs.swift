@@ -44,7 +44,8 @@ public struct SyntheticEventsIDs: Sendable {
         ratings.advise(MADV_SEQUENTIAL)
         try forEachRecord(ratings.bytes, path: ratingsPath) { fields, line in
             guard fields.count == 4, let u = int(fields[0]), let m = int(fields[1]), let t = int(fields[3]),
-                  u > 0, m > 0, u < 1 << 28, m < 1 << 28 else {
+                u > 0, m > 0, u < 1 << 28, m < 1 << 28
+            else {
                 throw ReelError(.invalidInput, "\(ratingsPath):\(line): expected userId,movieId,rating,timestamp")
             }
             if u >= userSeen.count { userSeen += [Bool](repeating: false, count: max(u + 1 - userSeen.count, userSeen.count)) }
@@ -77,8 +78,10 @@ public struct SyntheticEventsIDs: Sendable {
 
     /// Calls `body` with the raw fields of each record after the header
     /// (RFC 4180 quoting respected when finding record and field ends).
-    private static func forEachRecord(_ bytes: UnsafeRawBufferPointer, path: String,
-                                      _ body: ([UnsafeRawBufferPointer], Int) throws -> Void) throws {
+    private static func forEachRecord(
+        _ bytes: UnsafeRawBufferPointer, path: String,
+        _ body: ([UnsafeRawBufferPointer], Int) throws -> Void
+    ) throws {
         var fields: [UnsafeRawBufferPointer] = []
         var i = 0, line = 1, recordLine = 1
         let n = bytes.count
@@ -93,8 +96,9 @@ public struct SyntheticEventsIDs: Sendable {
                 i += 1
                 continue
             }
-            if c == UInt8(ascii: "\"") { inQuotes = true }
-            else if c == UInt8(ascii: ",") || c == 0x0A {
+            if c == UInt8(ascii: "\"") {
+                inQuotes = true
+            } else if c == UInt8(ascii: ",") || c == 0x0A {
                 var end = i
                 if c == 0x0A, end > fieldStart, bytes[end - 1] == 0x0D { end -= 1 }
                 fields.append(UnsafeRawBufferPointer(rebasing: bytes[fieldStart..<end]))

@@ -22,8 +22,10 @@ public struct CandidateContext: Sendable {
     /// Per window, the popularity divided by the window's top score ([0, 1], as the release stores it).
     public let normalisedPopularity: [Float]
 
-    public init(ratings: SilverRatings, users: [Int32], popularity: SilverPopularity, genres: [UInt32],
-                model: (movies: [Int32], scores: [Float], width: Int)?, threads: Int) {
+    public init(
+        ratings: SilverRatings, users: [Int32], popularity: SilverPopularity, genres: [UInt32],
+        model: (movies: [Int32], scores: [Float], width: Int)?, threads: Int
+    ) {
         self.ratings = ratings
         self.users = users
         self.popularity = popularity
@@ -35,7 +37,7 @@ public struct CandidateContext: Sendable {
         let movies = ratings.movieCount
         var normalised = [Float](repeating: 0, count: popularity.scores.count)
         for w in 0..<(popularity.scores.count / max(1, movies)) {
-            let top = popularity.scores[w * movies ..< (w + 1) * movies].max() ?? 0
+            let top = popularity.scores[w * movies..<(w + 1) * movies].max() ?? 0
             guard top > 0 else { continue }
             for m in 0..<movies { normalised[w * movies + m] = min(1, max(0, popularity.scores[w * movies + m] / top)) }
         }
@@ -44,7 +46,7 @@ public struct CandidateContext: Sendable {
 
     /// Ratings of user row `u` in `ratings`.
     func seen(_ u: Int32) -> ArraySlice<Int32> {
-        ratings.userMovies[Int(ratings.userOffsets[Int(u)]) ..< Int(ratings.userOffsets[Int(u) + 1])]
+        ratings.userMovies[Int(ratings.userOffsets[Int(u)])..<Int(ratings.userOffsets[Int(u) + 1])]
     }
 }
 
@@ -163,13 +165,14 @@ struct BlendRecommender: CandidateRecommender {
                                 let u = Int(context.users[i])
                                 let blend = blendFor(Int(context.ratings.userOffsets[u + 1] - context.ratings.userOffsets[u]))
                                 let base = blend.window.rawValue * movieCount
-                                let row = UnsafeBufferPointer(rebasing: top[i * width ..< (i + 1) * width])
+                                let row = UnsafeBufferPointer(rebasing: top[i * width..<(i + 1) * width])
                                 let count = row.firstIndex(of: -1) ?? width
-                                HybridRanker.rerank(candidates: UnsafeBufferPointer(rebasing: row[..<count]),
-                                                    scores: UnsafeBufferPointer(rebasing: topScores[i * width ..< i * width + count]),
-                                                    k: k, weights: blend.weights,
-                                                    popularity: { context.normalisedPopularity[base + Int($0)] },
-                                                    genres: { context.genres[Int($0)] }, output: &ranked)
+                                HybridRanker.rerank(
+                                    candidates: UnsafeBufferPointer(rebasing: row[..<count]),
+                                    scores: UnsafeBufferPointer(rebasing: topScores[i * width..<i * width + count]),
+                                    k: k, weights: blend.weights,
+                                    popularity: { context.normalisedPopularity[base + Int($0)] },
+                                    genres: { context.genres[Int($0)] }, output: &ranked)
                                 for (j, e) in ranked.enumerated() {
                                     outM[i * k + j] = e.movie
                                     outS[i * k + j] = e.score

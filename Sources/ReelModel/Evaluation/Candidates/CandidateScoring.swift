@@ -15,15 +15,17 @@ struct ScoredCandidate: Sendable {
 
     var mean: RankingMetrics {
         let n = Double(max(1, ndcg.count))
-        return RankingMetrics(precision: precision.reduce(0, +) / n, recall: recall.reduce(0, +) / n,
-                              ndcg: ndcg.reduce(0, +) / n, averagePrecision: averagePrecision.reduce(0, +) / n)
+        return RankingMetrics(
+            precision: precision.reduce(0, +) / n, recall: recall.reduce(0, +) / n,
+            ndcg: ndcg.reduce(0, +) / n, averagePrecision: averagePrecision.reduce(0, +) / n)
     }
 
     /// Paired CIs of every metric of `self − other` (same users).
     func compared(to other: ScoredCandidate, k: Int, catalog: Int, movieCount: Int) -> MetricCIs {
-        MetricCIs(ndcg: PairedCI.of(ndcg, other.ndcg), recall: PairedCI.of(recall, other.recall),
-                  precision: PairedCI.of(precision, other.precision), map: PairedCI.of(averagePrecision, other.averagePrecision),
-                  coverage: CoverageCI.of(lists, other.lists, k: k, catalog: catalog, movieCount: movieCount))
+        MetricCIs(
+            ndcg: PairedCI.of(ndcg, other.ndcg), recall: PairedCI.of(recall, other.recall),
+            precision: PairedCI.of(precision, other.precision), map: PairedCI.of(averagePrecision, other.averagePrecision),
+            coverage: CoverageCI.of(lists, other.lists, k: k, catalog: catalog, movieCount: movieCount))
     }
 }
 
@@ -52,13 +54,14 @@ enum CandidateScoring {
         var ndcg = [Double](repeating: 0, count: n), recall = ndcg, precision = ndcg, ap = ndcg
         var recommended = Set<Int32>()
         for i in 0..<n {
-            let list = lists[i * k ..< (i + 1) * k]
+            let list = lists[i * k..<(i + 1) * k]
             let m = RankingMetrics.evaluate(list: list, relevant: users.relevant[i], k: k)
             ndcg[i] = m.ndcg; recall[i] = m.recall; precision[i] = m.precision; ap[i] = m.averagePrecision
             for movie in list where movie >= 0 { recommended.insert(movie) }
         }
-        return ScoredCandidate(candidate: candidate, lists: lists, ndcg: ndcg, recall: recall, precision: precision,
-                               averagePrecision: ap, coverage: Double(recommended.count) / Double(max(1, users.catalog.count)),
-                               seconds: seconds)
+        return ScoredCandidate(
+            candidate: candidate, lists: lists, ndcg: ndcg, recall: recall, precision: precision,
+            averagePrecision: ap, coverage: Double(recommended.count) / Double(max(1, users.catalog.count)),
+            seconds: seconds)
     }
 }

@@ -58,25 +58,32 @@ enum CandidateSelection {
             carved = try ValidationCarve.carve(train, params: params)
         } catch {
             let chosen = pin ?? .model
-            let note = "no validation split could be carved from the training data (\((error as? ReelError)?.message ?? "\(error)")); serving \(pin == nil ? "the model's order" : "the pinned \(chosen.label)")"
+            let note =
+                "no validation split could be carved from the training data (\((error as? ReelError)?.message ?? "\(error)")); serving \(pin == nil ? "the model's order" : "the pinned \(chosen.label)")"
             Console.warn("evaluate", note)
-            return Outcome(choice: CandidateChoice(validation: ValidationInfo(rule: "none", cut: "", trainRatings: 0, users: 0, scoredUsers: 0, note: note),
-                                                   candidates: [], best: chosen.label, chosen: chosen, chosenLabel: chosen.label,
-                                                   reason: note, pinned: pin != nil, autoChoice: nil,
-                                                   servingBaseline: chosen.family.isBaseline, modelVsBestBaseline: nil),
-                           model: nil)
+            return Outcome(
+                choice: CandidateChoice(
+                    validation: ValidationInfo(rule: "none", cut: "", trainRatings: 0, users: 0, scoredUsers: 0, note: note),
+                    candidates: [], best: chosen.label, chosen: chosen, chosenLabel: chosen.label,
+                    reason: note, pinned: pin != nil, autoChoice: nil,
+                    servingBaseline: chosen.family.isBaseline, modelVsBestBaseline: nil),
+                model: nil)
         }
         let users = carved.users, split = carved.split, k = params.k
         var grid = CandidateGrid.candidates(tune: params.tuneBlend, configured: configured, itemBased: params.itemKNN)
         if let pin, !grid.contains(pin) { grid.insert(pin, at: grid.firstIndex { $0.family > pin.family } ?? grid.count) }
-        Console.info("evaluate", "validation: \(carved.info.rule) at \(carved.info.cut), \(Console.count(split.train.ratingCount)) ratings, \(Console.count(users.count)) of \(Console.count(users.totalCount)) users; \(grid.count) candidates")
+        Console.info(
+            "evaluate",
+            "validation: \(carved.info.rule) at \(carved.info.cut), \(Console.count(split.train.ratingCount)) ratings, \(Console.count(users.count)) of \(Console.count(users.totalCount)) users; \(grid.count) candidates"
+        )
 
         let model = try ALS.train(split.train, params: params.implicit, log: { _ in })
         let width = params.hybridCandidates
         let lists = users.modelLists(model, k: width, threads: params.implicit.threads)
-        let context = CandidateContext(ratings: split.train, users: users.rows,
-                                       popularity: Evaluation.popularity(of: split.train, at: split.cutTime),
-                                       genres: genres, model: (lists.movies, lists.scores, width), threads: params.implicit.threads)
+        let context = CandidateContext(
+            ratings: split.train, users: users.rows,
+            popularity: Evaluation.popularity(of: split.train, at: split.cutTime),
+            genres: genres, model: (lists.movies, lists.scores, width), threads: params.implicit.threads)
         var scored = CandidateScoring.score(grid, context: context, users: users, k: k)
         if params.tuneBlend { scored += activityBlends(scored, context: context, users: users, k: k) }
 
@@ -92,20 +99,23 @@ enum CandidateSelection {
         let catalog = users.catalog.count
         let scores = scored.enumerated().map { i, s in
             let m = s.mean
-            return CandidateScore(label: s.candidate.label, name: s.candidate.name, family: "\(s.candidate.family)",
-                                  ndcg: m.ndcg, recall: m.recall, precision: m.precision, map: m.averagePrecision, coverage: s.coverage,
-                                  vsBest: i == best ? nil : PairedCI.of(s.ndcg, scored[best].ndcg))
+            return CandidateScore(
+                label: s.candidate.label, name: s.candidate.name, family: "\(s.candidate.family)",
+                ndcg: m.ndcg, recall: m.recall, precision: m.precision, map: m.averagePrecision, coverage: s.coverage,
+                vsBest: i == best ? nil : PairedCI.of(s.ndcg, scored[best].ndcg))
         }
         _ = catalog
         let baselineBest = scored.indices.filter { scored[$0].candidate.family.isBaseline }.max { scored[$0].mean.ndcg < scored[$1].mean.ndcg }
         let modelIndex = scored.firstIndex { $0.candidate == .model }
         let modelVsBaseline = baselineBest.flatMap { b in modelIndex.map { PairedCI.of(scored[$0].ndcg, scored[b].ndcg) } }
         Console.info("evaluate", "serving \(chosen.label): \(why)")
-        return Outcome(choice: CandidateChoice(validation: carved.info, candidates: scores, best: scored[best].candidate.label,
-                                               chosen: chosen, chosenLabel: chosen.label, reason: why, pinned: pin != nil,
-                                               autoChoice: pin == nil ? nil : scored[auto].candidate.label,
-                                               servingBaseline: chosen.family.isBaseline, modelVsBestBaseline: modelVsBaseline),
-                       model: model)
+        return Outcome(
+            choice: CandidateChoice(
+                validation: carved.info, candidates: scores, best: scored[best].candidate.label,
+                chosen: chosen, chosenLabel: chosen.label, reason: why, pinned: pin != nil,
+                autoChoice: pin == nil ? nil : scored[auto].candidate.label,
+                servingBaseline: chosen.family.isBaseline, modelVsBestBaseline: modelVsBaseline),
+            model: model)
     }
 
     /// The best validation NDCG@k; ties go to the simpler family, then to the earlier candidate.
@@ -134,11 +144,16 @@ enum CandidateSelection {
         var beaten: [String] = []
         for family in CandidateFamily.allCases where family <= top.candidate.family {
             let members = scored.indices.filter { scored[$0].candidate.family == family }
-            guard let c = members.max(by: { scored[$0].mean.ndcg < scored[$1].mean.ndcg || (scored[$0].mean.ndcg == scored[$1].mean.ndcg && $0 > $1) }) else { continue }
+            guard
+                let c = members.max(by: { scored[$0].mean.ndcg < scored[$1].mean.ndcg || (scored[$0].mean.ndcg == scored[$1].mean.ndcg && $0 > $1) })
+            else { continue }
             if c == best { break }
             let ci = PairedCI.of(top.ndcg, scored[c].ndcg, comparisons: m)
             if ci.low <= 0 {
-                return (c, "\(top.candidate.label) has the best validation NDCG@10 (\(Console.fixed(top.mean.ndcg, 4))) but is no better than the simpler \(scored[c].candidate.label) (\(Console.fixed(scored[c].mean.ndcg, 4)); paired CI of the difference \(ci.text), Bonferroni over \(m) candidates, includes 0)")
+                return (
+                    c,
+                    "\(top.candidate.label) has the best validation NDCG@10 (\(Console.fixed(top.mean.ndcg, 4))) but is no better than the simpler \(scored[c].candidate.label) (\(Console.fixed(scored[c].mean.ndcg, 4)); paired CI of the difference \(ci.text), Bonferroni over \(m) candidates, includes 0)"
+                )
             }
             beaten.append("\(scored[c].candidate.label) by \(ci.text)")
         }
@@ -178,8 +193,10 @@ enum CandidateSelection {
                     }
                     let (wl, il) = bestOption(light), (wh, ih) = bestOption(heavy)
                     guard wl != wh else { continue }
-                    let candidate = ServingCandidate.activityBlend(ActivityBlend(window: window, threshold: threshold, lightTrending: wl,
-                                                                                 heavyTrending: wh, diversity: diversity))
+                    let candidate = ServingCandidate.activityBlend(
+                        ActivityBlend(
+                            window: window, threshold: threshold, lightTrending: wl,
+                            heavyTrending: wh, diversity: diversity))
                     var lists = [Int32](repeating: -1, count: users.count * k)
                     for i in 0..<users.count {
                         let from = counts[i] <= threshold ? scored[il].lists : scored[ih].lists

@@ -62,10 +62,11 @@ public struct ActivityBlend: Sendable, Codable, Equatable, Hashable {
         guard let window = TrendingWindow(label: label) else {
             throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be 24h, 7d or 30d, not \(label)")
         }
-        self.init(window: window, threshold: try c.decode(Int.self, forKey: .threshold),
-                  lightTrending: try c.decode(Float.self, forKey: .lightTrending),
-                  heavyTrending: try c.decode(Float.self, forKey: .heavyTrending),
-                  diversity: try c.decode(Float.self, forKey: .diversity))
+        self.init(
+            window: window, threshold: try c.decode(Int.self, forKey: .threshold),
+            lightTrending: try c.decode(Float.self, forKey: .lightTrending),
+            heavyTrending: try c.decode(Float.self, forKey: .heavyTrending),
+            diversity: try c.decode(Float.self, forKey: .diversity))
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -51,10 +51,12 @@ enum ValidationCarve {
         var last: Carved?
         for (p, rule) in attempts {
             guard let split = try? EvaluationSplit.make(train, params: p) else { tried.append("\(rule): no split"); continue }
-            let users = EvaluationUsers(split: split, relevantThreshold: p.relevantThreshold,
-                                        sample: params.validationUsers, seed: params.implicit.seed)
-            let info = ValidationInfo(rule: rule, cut: Clock.iso8601(split.cutTime), trainRatings: split.train.ratingCount,
-                                      users: users.totalCount, scoredUsers: users.count, note: nil)
+            let users = EvaluationUsers(
+                split: split, relevantThreshold: p.relevantThreshold,
+                sample: params.validationUsers, seed: params.implicit.seed)
+            let info = ValidationInfo(
+                rule: rule, cut: Clock.iso8601(split.cutTime), trainRatings: split.train.ratingCount,
+                users: users.totalCount, scoredUsers: users.count, note: nil)
             last = Carved(split: split, users: users, info: info)
             if users.totalCount >= minimumUsers { break }
             tried.append("\(rule): \(users.totalCount) users")
@@ -64,7 +66,9 @@ enum ValidationCarve {
         }
         var notes: [String] = []
         if !tried.isEmpty {
-            notes.append("widened: " + tried.joined(separator: "; ") + " had fewer than \(minimumUsers) users with a relevant rating, so \(carved.info.rule) was used")
+            notes.append(
+                "widened: " + tried.joined(separator: "; ")
+                    + " had fewer than \(minimumUsers) users with a relevant rating, so \(carved.info.rule) was used")
         }
         if carved.info.users < minimumUsers {
             notes.append("only \(carved.info.users) validation users (< \(minimumUsers)): the choice is noisy")
