@@ -113,12 +113,16 @@ test: setup
 	  || { tail -n 40 .build/fuzz-http.log; exit 1; }
 	@echo "fuzzing passed (logs: .build/fuzz.log, .build/fuzz-corruption.log, .build/fuzz-http.log)"
 
-## swift format lint --strict with the repository's .swift-format (Sources, Tests, Swift benchmarks).
-## Reports the violation count and passes until the one-time mass reformat (scripts/format-all.sh);
-## REEL_LINT_STRICT=1 fails on any violation.
+## swift format lint --strict with the repository's .swift-format (Sources, Tests, Swift benchmarks):
+## fails on any violation, naming file and line (REEL_LINT_STRICT=0 only counts them).
 .PHONY: lint
 lint:
 	@scripts/lint.sh
+
+## Applies swift-format in place with the repository's configuration (what `make lint` checks).
+.PHONY: format
+format:
+	@scripts/format-all.sh
 
 ## A virtualenv with the Python packages the tests use as independent readers (pyarrow, duckdb,
 ## deltalake, pyyaml). Failing to install them only skips those tests, with the reason printed.

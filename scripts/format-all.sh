@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Applies swift-format in place, with the repository's .swift-format, to every file
-# scripts/lint.sh checks. Meant to be run once, by one person, on a quiet main (every open
-# branch merged first: it touches most files), committed on its own; after it, lint is strict.
+# scripts/lint.sh checks. The tree was reformatted whole once (2026-12-07); since then lint is
+# strict, and this fixes whatever formatting a change brought in (`make format`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/swift-format-paths.sh
