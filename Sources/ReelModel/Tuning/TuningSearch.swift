@@ -189,9 +189,9 @@ public enum TuningSearch {
     /// Rung 0 trains every point; each later rung trains the best third of the
     /// previous one plus the configured point when it is not among them (the
     /// worst case: `min(alive, ⌈alive / eta⌉ + 1)` points, the configured one
-    /// counted once), the others at their mean cost. Counting the configured
-    /// point on top of a third that already held it planned one point at about
-    /// 2.3x a training run, so a 3x budget searched nothing (docs/model.md, section 13).
+    /// counted once), the others at their mean cost (an earlier plan counted the
+    /// configured point again on top of a third that already held it: a lone
+    /// point was planned at nearly twice its cost; docs/model.md, section 13).
     static func plan(
         points: [TuningPoint], rungs: [Int], eta: Int, budget: Double,
         cost: (TuningPoint, Int) -> Double
