@@ -95,15 +95,16 @@ struct MLflowSecretsTests {
                 seen["requests"] += 1
                 seen["authorizations"].append(self.headers.get("Authorization", ""))
                 scan()
+                # Recorded before answering: the client may read the file as soon as it has the answer.
+                with open(seen_file + ".tmp", "w") as f:
+                    json.dump(seen, f)
+                os.replace(seen_file + ".tmp", seen_file)
                 data = json.dumps(body).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-                with open(seen_file + ".tmp", "w") as f:
-                    json.dump(seen, f)
-                os.replace(seen_file + ".tmp", seen_file)
 
             def do_GET(self):
                 self.answer({"experiment": {"experiment_id": "7"}})
