@@ -7,8 +7,10 @@ Per run (interleaved, BENCH_RUNS times, medians quoted), each stage as a whole p
   * reel etl                          vs  reel etl --engine spark   (pipeline/spark/etl.py + import)
   * reel train (implicit, same rank)  vs  reel train --engine spark (pipeline/spark/train.py + import)
   * reel publish after the Spark-trained model, and the two imports alone (the durations Reel logs).
-Spark runs on pipeline/spark/local-cluster.sh: a master and two workers (1 core, 2g each) on this
-machine, started once. CPU seconds of a Spark stage = reel and everything it waits for (spark-submit,
+  * with --nightly, a whole `reel nightly --force` (engine reel, tuning off, same rank and iterations)
+    on the same home, the yardstick for "the import adds <= 10% to a nightly".
+Spark runs on pipeline/spark/local-cluster.sh: a master and two workers (1 core and --worker-memory,
+2g by default, each; executors get --executor-memory, 1g by default) on this machine, started once. CPU seconds of a Spark stage = reel and everything it waits for (spark-submit,
 the driver JVM, its Python) + what the master and the workers (and the executors they reap) used
 meanwhile, read from /proc; wall and CPU-s are printed with the load average before each run.
 Hold the CPU lock around it: flock /tmp/reel-cpu.lock Benchmarks/spark_engine.py …
@@ -69,6 +71,15 @@ def timed(cmd, env, cluster_state=None):
     return wall, cpu, load, err
 
 
+def seconds(text):
+    """A duration as Reel logs it (Console.duration): `12.34 s` or `1m05s`."""
+    m = re.fullmatch(r"(?:(\d+)m(\d+)s|([\d.]+) s)", text)
+    return int(m[1]) * 60 + int(m[2]) if m[1] else float(m[3])
+
+
+DURATION = r"(\d+m\d+s|[\d.]+ s)"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--python", required=True, help="a Python with pyspark, pyyaml and numpy")
@@ -79,14 +90,17 @@ def main():
     ap.add_argument("--rank", type=int, default=32)
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    ap.add_argument("--worker-memory", default="2g", help="memory of each of the two workers (SPARK_WORKER_MEMORY)")
+    ap.add_argument("--executor-memory", default="1g", help="memory of each executor (engine.executor_memory)")
+    ap.add_argument("--nightly", action="store_true", help="also time a whole `reel nightly --force` per run")
     a = ap.parse_args()
     bindir = os.path.dirname(os.path.abspath(a.python))
     home = tempfile.mkdtemp(prefix="reel-bench-spark-")
     state = os.path.join(home, "cluster")
     env = dict(os.environ, REEL_ROOT=home, REEL_MODEL_RANK=str(a.rank), REEL_MODEL_IMPLICIT_ITERATIONS=str(a.iterations),
                REEL_MODEL_MODE="implicit", REEL_ENGINE_SPARK_SUBMIT=os.path.join(bindir, "spark-submit"),
-               REEL_ENGINE_EXECUTOR_MEMORY="1g", REEL_SCHEMAS=os.path.join(ROOT, "schemas"))
-    cluster_env = dict(os.environ, PYTHON=a.python, REEL_SPARK_STATE=state, REEL_SPARK_PORT="17777", SPARK_WORKER_MEMORY="2g")
+               REEL_ENGINE_EXECUTOR_MEMORY=a.executor_memory, REEL_SCHEMAS=os.path.join(ROOT, "schemas"))
+    cluster_env = dict(os.environ, PYTHON=a.python, REEL_SPARK_STATE=state, REEL_SPARK_PORT="17777", SPARK_WORKER_MEMORY=a.worker_memory)
     script = os.path.join(ROOT, "pipeline", "spark", "local-cluster.sh")
     subprocess.run([a.reel, "synth", "--users", str(a.users), "--movies", str(a.movies), "--ratings", str(a.ratings),
                     "--seed", "7", "--quiet"], env=env, check=True)
@@ -94,27 +108,35 @@ def main():
     shutil.copytree(os.path.join(ROOT, "pipeline", "spark"), os.path.join(home, "pipeline", "spark"))
     master = subprocess.run([script, "start"], env=cluster_env, check=True, capture_output=True, text=True).stdout.split()[-1]
     spark_env = dict(env, REEL_ENGINE_MASTER=master)
-    rows = {k: [] for k in ("reel etl", "spark etl", "reel train", "spark train", "etl import", "factor import", "publish")}
+    labels = ["reel etl", "spark etl", "reel train", "spark train", "etl import", "factor import", "publish"]
+    stages = [("reel etl", [a.reel, "etl"], env, None),
+              ("spark etl", [a.reel, "etl", "--engine", "spark"], spark_env, state),
+              ("reel train", [a.reel, "train", "--threads", "2"], env, None),
+              ("spark train", [a.reel, "train", "--engine", "spark"], spark_env, state),
+              ("publish", [a.reel, "publish"], env, None)]
+    if a.nightly:
+        labels.append("reel nightly")
+        stages.append(("reel nightly", [a.reel, "nightly", "--force"], dict(env, REEL_TUNING_NIGHTLY="false"), None))
+    rows = {k: [] for k in labels}
     try:
         for i in range(a.runs):
-            for label, cmd, e, cl in (("reel etl", [a.reel, "etl"], env, None),
-                                      ("spark etl", [a.reel, "etl", "--engine", "spark"], spark_env, state),
-                                      ("reel train", [a.reel, "train", "--threads", "2"], env, None),
-                                      ("spark train", [a.reel, "train", "--engine", "spark"], spark_env, state),
-                                      ("publish", [a.reel, "publish"], env, None)):
+            for label, cmd, e, cl in stages:
                 wall, cluster_cpu, load, err = timed(["/usr/bin/time", "-f", "CPU %U %S", *cmd], e, cl)
                 m = re.findall(r"CPU ([\d.]+) ([\d.]+)", err)
                 cpu = float(m[-1][0]) + float(m[-1][1]) + cluster_cpu
                 rows[label].append((wall, cpu, load))
                 print(f"run {i + 1} {label}: {wall:.1f} s wall, {cpu:.1f} CPU-s, load {load:.1f}", flush=True)
                 if label == "spark etl":
-                    s = re.findall(r"silver version \S+ is current \(.*\) in ([\d.]+) s", err)
-                    rows["etl import"].append((float(s[-1]), 0, load))
+                    s = re.findall(r"silver version \S+ is current \(.*\) in " + DURATION, err)
+                    rows["etl import"].append((seconds(s[-1]), 0, load))
                 if label == "spark train":
-                    s = re.findall(r"import: .* in ([\d.]+) s;", err)
-                    rows["factor import"].append((float(s[-1]), 0, load))
+                    s = re.findall(r"import: .* in " + DURATION + ";", err)
+                    rows["factor import"].append((seconds(s[-1]), 0, load))
     finally:
         subprocess.run([script, "stop"], env=cluster_env, capture_output=True)
+    print("\nper run: wall s / CPU-s (load)")
+    for label, samples in rows.items():
+        print(f"| {label} | " + " | ".join(f"{w:.2f} / {c:.1f} ({l:.1f})" for w, c, l in samples) + " |")
     print(f"\n{a.ratings:,} ratings, {a.users:,} users, {a.movies:,} movies; rank {a.rank}, {a.iterations} iterations; "
           f"medians of {a.runs} runs")
     for label, samples in rows.items():
