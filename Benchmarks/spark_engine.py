@@ -121,11 +121,14 @@ def main():
     try:
         for i in range(a.runs):
             for label, cmd, e, cl in stages:
-                wall, cluster_cpu, load, err = timed(["/usr/bin/time", "-f", "CPU %U %S", *cmd], e, cl)
-                m = re.findall(r"CPU ([\d.]+) ([\d.]+)", err)
+                wall, cluster_cpu, load, err = timed(["/usr/bin/time", "-f", "CPU %U %S %M", *cmd], e, cl)
+                m = re.findall(r"CPU ([\d.]+) ([\d.]+) (\d+)", err)
                 cpu = float(m[-1][0]) + float(m[-1][1]) + cluster_cpu
                 rows[label].append((wall, cpu, load))
-                print(f"run {i + 1} {label}: {wall:.1f} s wall, {cpu:.1f} CPU-s, load {load:.1f}", flush=True)
+                # Peak RSS of the largest process reel waited for (reel itself for Reel's stages; for
+                # Spark's, the driver or reel's import, whichever is larger; executors not included).
+                print(f"run {i + 1} {label}: {wall:.1f} s wall, {cpu:.1f} CPU-s, load {load:.1f}, "
+                      f"peak RSS {int(m[-1][2]) / 1024:.0f} MB", flush=True)
                 if label == "spark etl":
                     s = re.findall(r"silver version \S+ is current \(.*\) in " + DURATION, err)
                     rows["etl import"].append((seconds(s[-1]), 0, load))
