@@ -155,6 +155,27 @@ struct SparkEngineTests {
         #expect(
             Set((try? FileManager.default.contentsOfDirectory(atPath: home + "/output/spark")) ?? []) == kept,
             "the imported job's folder and log are removed")
+
+        // Bronze read in 4 KB splits (line numbers are counted per split, in the JVM): the same
+        // quarantined lines, the same silver.
+        var reelRejects: [String: Data] = [:]
+        for table in ["ratings", "tags"] {
+            reelRejects[table] = try Data(contentsOf: URL(fileURLWithPath: reelTables[table]?["quarantine_file"] as? String ?? ""))
+        }
+        let conf = home + "/spark-conf"
+        try FileManager.default.createDirectory(atPath: conf, withIntermediateDirectories: true)
+        try "spark.sql.files.maxPartitionBytes 4096\n".write(toFile: conf + "/spark-defaults.conf", atomically: true, encoding: .utf8)
+        let small = try ReelBinary.run(
+            ["etl", "--engine", "spark", "--reject-threshold", "0.2"], root: home,
+            env: sparkEnv.merging(["SPARK_CONF_DIR": conf]) { $1 })
+        #expect(small.status == 0, "reel etl --engine spark in 4 KB splits: \(small.stderr.suffix(3000))")
+        let smallReport = try silverReport(home)
+        #expect(smallReport["fingerprint"] as? String == reelReport["fingerprint"] as? String, "the same silver from 4 KB splits")
+        let smallTables = try tablesByName(smallReport)
+        for table in ["ratings", "tags"] {
+            let rejects = try Data(contentsOf: URL(fileURLWithPath: smallTables[table]?["quarantine_file"] as? String ?? ""))
+            #expect(rejects == reelRejects[table], "\(table).rejects.csv from 4 KB splits")
+        }
     }
 
     private func silverReport(_ home: String) throws -> [String: Any] {

@@ -132,11 +132,16 @@ def main():
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
     from pyspark.sql.window import Window
+    from pyspark import StorageLevel
 
     spark = (SparkSession.builder.appName("reel-etl")
              .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MILLIS")
              .config("spark.sql.parquet.compression.codec", "zstd")
              .config("spark.sql.session.timeZone", "UTC")
+             # Let adaptive execution coalesce the shuffles of cached plans too: the deduplicated
+             # ratings are cached, and at spark.sql.shuffle.partitions (200) tiny partitions every
+             # later job over them pays 200 tasks' overhead.
+             .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
              .getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
     # The executors' Python workers import the contract rules too; ship the module with the job.
@@ -174,66 +179,89 @@ def main():
     counts.add("links", len(links_ok) + len(link_rejects), len(latest_link), len(link_rejects),
                len(links_ok) - len(latest_link), by_rule(link_rejects))
 
-    # Ratings and tags on the executors.
+    # Ratings and tags on the executors: each line goes through Python once. The result is a
+    # DataFrame (line, rule, original, the row's typed columns) kept by the JVM, memory then disk;
+    # every later step (rejects, counts, deduplication, writes) reads it without Python.
     known = spark.sparkContext.broadcast(frozenset(movie_ids))
     run_clock = a.run_clock
+    # Both plans of a bronze file (the partition sizes below, the lines) must split it alike:
+    # pin the split count instead of letting it follow the executors registered at planning time.
+    spark.conf.set("spark.sql.files.minPartitionNum", str(max(2, spark.sparkContext.defaultParallelism)))
 
-    def big_table(name):
+    def big_table(name, shape):
+        """`shape`: [(output column, Spark type, contract column, converter)] of an accepted row."""
         path = os.path.join(a.bronze, tables[name]["file"])
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             header = f.readline().rstrip("\r\n").lstrip("\ufeff")
         check_header(tables[name], header, path)
+        text = spark.read.text(path)
+        # Line numbers without a pass through Python: rows per file split, counted in the JVM.
+        sizes = dict(text.groupBy(F.spark_partition_id().alias("p")).count().collect())
+        starts, first = {}, 0
+        for p in range(max(sizes, default=-1) + 1):
+            starts[p], first = first, first + sizes.get(p, 0)
         # Bytes, not text: textFile (even with use_unicode=False) goes through a Java String, which
         # turns bytes that are not UTF-8 into U+FFFD and hides them from the `utf8` rule. The text
         # source keeps a line's bytes as they are, and a cast to binary hands them over unchanged
         # (contracts.decode then keeps the bad ones visible).
-        lines = (spark.read.text(path).select(F.col("value").cast("binary")).rdd.map(lambda r: bytes(r[0]))
-                 .zipWithIndex().filter(lambda p: p[1] > 0))
+        lines = text.select(F.col("value").cast("binary")).rdd
         definition = tables[name]  # travels with the closure: executors need not see the YAML file
+        columns = [(col, convert) for _, _, col, convert in shape]
+        blank = (None,) * len(shape)
 
-        def validate(partition):
+        def validate(part, rows):
             rules = contracts.TableRules(definition, run_clock)
             ids = known.value
-            for raw, index in partition:
-                text = contracts.decode(raw)
-                text = text[:-1] if text.endswith("\r") else text
-                values, broken, pending = rules.check_row(text)
-                if broken is None:
-                    for rule, check, col, extra in pending:
-                        if (check == "local" and not extra) or (check == "reference" and values[col] not in ids) \
-                                or check == "unique":
-                            broken = rule
-                            break
-                yield (index + 1, broken, text, values if broken is None else None)
-        return lines.mapPartitions(validate).cache()
+            index = starts.get(part, 0)  # 0-based over the file: the header is 0
+            for row in rows:
+                if index > 0:
+                    raw = bytes(row[0])
+                    text = contracts.decode(raw)
+                    if text.endswith("\r"):
+                        text, raw = text[:-1], raw[:-1]
+                    values, broken, pending = rules.check_row(text)
+                    if broken is None:
+                        for rule, check, col, extra in pending:
+                            if (check == "local" and not extra) or (check == "reference" and values[col] not in ids) \
+                                    or check == "unique":
+                                broken = rule
+                                break
+                    if broken is None:
+                        yield (index + 1, None, None) + tuple(convert(values[col]) for col, convert in columns)
+                    else:
+                        yield (index + 1, broken, raw) + blank
+                index += 1
+            if index - starts.get(part, 0) != sizes.get(part, 0):
+                raise RuntimeError(f"{path}: split {part} has {index - starts.get(part, 0)} lines, "
+                                   f"{sizes.get(part, 0)} when counted; line numbers would be wrong")
 
-    results = {}
-    for name in ("ratings", "tags"):
-        checked = big_table(name)
-        rejects = checked.filter(lambda r: r[1] is not None).map(lambda r: (r[0], r[1], r[2])).collect()
+        schema = T.StructType([T.StructField("line", T.LongType(), False), T.StructField("rule", T.StringType(), True),
+                               T.StructField("original", T.BinaryType(), True)]
+                              + [T.StructField(out, kind, True) for out, kind, _, _ in shape])
+        checked = spark.createDataFrame(lines.mapPartitionsWithIndex(validate), schema, verifySchema=False)
+        checked = checked.persist(StorageLevel.MEMORY_AND_DISK)
+        rejects = [(r[0], r[1], contracts.decode(bytes(r[2])))
+                   for r in checked.filter(F.col("rule").isNotNull()).select("line", "rule", "original").collect()]
         write_rejects(name, rejects)
-        results[name] = (checked.filter(lambda r: r[1] is None).map(lambda r: (r[0], r[3])), rejects)
+        accepted = checked.filter(F.col("rule").isNull()).select(*[out for out, _, _, _ in shape], "line")
+        return checked, accepted, rejects
 
-    ratings_rows = results["ratings"][0].map(lambda p: (int(p[1]["userId"]), int(p[1]["movieId"]),
-                                                         float(p[1]["rating"]), int(p[1]["timestamp"]), p[0]))
-    ratings = spark.createDataFrame(ratings_rows, T.StructType([
-        T.StructField("userId", T.IntegerType(), False), T.StructField("movieId", T.IntegerType(), False),
-        T.StructField("rating", T.FloatType(), False), T.StructField("ts", T.LongType(), False),
-        T.StructField("line", T.LongType(), False)]))
+    checked, accepted, rating_rejects = big_table("ratings", [
+        ("userId", T.IntegerType(), "userId", int), ("movieId", T.IntegerType(), "movieId", int),
+        ("rating", T.FloatType(), "rating", float), ("ts", T.LongType(), "timestamp", int)])
+    read_ratings = checked.count()
     newest = Window.partitionBy("userId", "movieId").orderBy(F.col("ts").desc(), F.col("line").desc())
-    ratings = ratings.withColumn("n", F.row_number().over(newest)).filter("n = 1").drop("n").cache()
-    read_ratings = results["ratings"][0].count() + len(results["ratings"][1])
+    ratings = accepted.withColumn("n", F.row_number().over(newest)).filter("n = 1").drop("n").cache()
     kept = ratings.count()
-    counts.add("ratings", read_ratings, kept, len(results["ratings"][1]),
-               read_ratings - len(results["ratings"][1]) - kept, by_rule(results["ratings"][1]))
-    tag_rows = results["tags"][0].map(lambda p: (int(p[1]["userId"]), int(p[1]["movieId"]), p[1]["tag"],
-                                                 int(p[1]["timestamp"]), p[0]))
-    tags = spark.createDataFrame(tag_rows, T.StructType([
-        T.StructField("userId", T.IntegerType(), False), T.StructField("movieId", T.IntegerType(), False),
-        T.StructField("tag", T.StringType(), False), T.StructField("ts", T.LongType(), False),
-        T.StructField("line", T.LongType(), False)]))
-    tag_count = tags.count()
-    counts.add("tags", tag_count + len(results["tags"][1]), tag_count, len(results["tags"][1]), 0, by_rule(results["tags"][1]))
+    # `checked` stays persisted: unpersisting it would drop `ratings`' cache too (Spark re-plans the
+    # caches built on it) and the writes below would validate every line again.
+    counts.add("ratings", read_ratings, kept, len(rating_rejects),
+               read_ratings - len(rating_rejects) - kept, by_rule(rating_rejects))
+    checked, tags, tag_rejects = big_table("tags", [
+        ("userId", T.IntegerType(), "userId", int), ("movieId", T.IntegerType(), "movieId", int),
+        ("tag", T.StringType(), "tag", str), ("ts", T.LongType(), "timestamp", int)])
+    tag_count = checked.count() - len(tag_rejects)
+    counts.add("tags", tag_count + len(tag_rejects), tag_count, len(tag_rejects), 0, by_rule(tag_rejects))
 
     # The reject threshold, before anything is committed.
     over = [t for t in counts.tables.values() if t["read"] and t["rejected"] / t["read"] > a.reject_threshold]
@@ -281,7 +309,9 @@ def main():
     schemas = contracts.open_table_schemas(a.silver_contract)
     for name, df in out_tables.items():
         staging = os.path.join(a.out, name, f"_staging-{uuid.uuid4().hex[:12]}")
-        df.coalesce(max(1, min(8, df.rdd.getNumPartitions()))).write.parquet(staging)
+        # At most 8 files (coalesce never adds partitions). Not df.rdd.getNumPartitions(): under
+        # adaptive execution that runs the whole sort once more just to count its partitions.
+        df.coalesce(8).write.parquet(staging)
         version = commit_overwrite(os.path.join(a.out, name), staging, schemas[name],
                                    {"engine": "spark", "runId": a.run_id})
         say("etl", f"{name}: committed version {version} of {os.path.join(a.out, name)}")
