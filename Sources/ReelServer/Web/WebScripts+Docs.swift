@@ -4,17 +4,7 @@ extension WebScripts {
     static let docs = #"""
         "use strict";
         (() => {
-        function el(tag, attrs, ...kids) {
-          const e = document.createElement(tag);
-          for (const [k, v] of Object.entries(attrs || {})) {
-            if (v === null || v === undefined || v === false) continue;
-            if (k === "class") e.className = v;
-            else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-            else e.setAttribute(k, v === true ? "" : String(v));
-          }
-          for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined) e.append(kid);
-          return e;
-        }
+        \#(elHelper)
         /** `code` spans of the OpenAPI descriptions as <code> elements; everything else stays text. */
         const md = (text) => (text || "").split("`").map((part, i) => (i % 2 ? el("code", null, part) : part));
         const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "root";

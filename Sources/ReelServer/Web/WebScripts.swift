@@ -3,10 +3,8 @@ import ReelServing
 /// library. Data from the API is only ever inserted with `textContent` /
 /// text nodes (the `el` helper), never parsed as HTML.
 enum WebScripts {
-    static let explore = #"""
-        "use strict";
-        (() => {
-        const $ = (id) => document.getElementById(id);
+    /// `el(tag, attrs, ...kids)`: builds an element, children as text nodes or elements (both pages).
+    static let elHelper = #"""
         function el(tag, attrs, ...kids) {
           const e = document.createElement(tag);
           for (const [k, v] of Object.entries(attrs || {})) {
@@ -18,6 +16,13 @@ enum WebScripts {
           for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined) e.append(kid);
           return e;
         }
+        """#
+
+    static let explore = #"""
+        "use strict";
+        (() => {
+        const $ = (id) => document.getElementById(id);
+        \#(elHelper)
         async function api(path) {
           const r = await fetch(path, { headers: { Accept: "application/json" } });
           let body = {};
